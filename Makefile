@@ -1,0 +1,149 @@
+# ClankerOS build.
+#
+#   make            kernel ELF, symbol map, disassembly and GRUB ISO
+#   make run        boot in QEMU, serial console on this terminal
+#   make run-iso    boot the ISO through GRUB
+#   make debug      boot stopped, waiting for gdb on :1234
+#   make test       host unit tests, then the boot tests in QEMU
+#   make bench      benchmark figures under QEMU's -icount
+#   make fuzz       fuzz the parsers for a bounded time
+#
+# V=1 shows full commands. ACCEL=kvm uses KVM where it works. MEM=N sets
+# the RAM in MiB for run targets.
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+export Q
+
+CC       := gcc
+QEMU     := qemu-system-i386
+ACCEL    ?= tcg
+MEM      ?= 128
+QEMU_DISPLAY ?= none
+BUILD    := build
+
+KCFLAGS  := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
+            -fno-stack-protector -fno-omit-frame-pointer \
+            -fno-optimize-sibling-calls -mgeneral-regs-only -fno-common \
+            -O2 -g -Wall -Wextra -Werror -Iinclude -MMD -MP
+KASFLAGS := -m32 -g -Iinclude -MMD -MP
+KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
+            -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+KLIBS    := -lgcc
+
+KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c lib/*.c))
+KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
+KTEST_OBJS  := $(patsubst %,$(BUILD)/obj/%.o,$(KTEST_SRCS))
+
+KERNEL   := $(BUILD)/clankeros.elf
+TESTKERNEL := $(BUILD)/clankeros-test.elf
+ISO      := $(BUILD)/clankeros.iso
+
+.PHONY: all kernel iso run run-iso debug test host-test boot-test bench fuzz clean deps-build deps-run deps-test
+.DEFAULT_GOAL := all
+
+all: deps-build
+	$(Q)$(MAKE) --no-print-directory kernel iso
+
+kernel: $(KERNEL) $(KERNEL:.elf=.sym) $(KERNEL:.elf=.asm)
+iso: $(ISO)
+
+# --- set-up ---------------------------------------------------------------
+deps-build:
+	$(Q)tools/setup.sh build
+deps-run:
+	$(Q)tools/setup.sh run
+deps-test:
+	$(Q)tools/setup.sh test
+
+# --- compiling ------------------------------------------------------------
+$(BUILD)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/nosyms.o: tools/gensyms.sh
+	@mkdir -p $(dir $@)
+	@echo "  GENSYMS (empty)"
+	$(Q)tools/gensyms.sh - > $(BUILD)/obj/nosyms.S
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $(BUILD)/obj/nosyms.S
+
+# --- linking: twice, so backtraces can name functions ---------------------
+# $(call kernel-image,OUT,OBJS)
+define kernel-image
+$(1:.elf=.pass1.elf): $(2) $(BUILD)/obj/nosyms.o arch/x86/kernel.ld
+	@echo "  LD      $$@"
+	$(Q)$(CC) $(KLDFLAGS) -o $$@ $(2) $(BUILD)/obj/nosyms.o $(KLIBS)
+
+$(1:.elf=.syms.o): $(1:.elf=.pass1.elf) tools/gensyms.sh
+	@echo "  GENSYMS $$@"
+	$(Q)tools/gensyms.sh $$< > $(1:.elf=.syms.S)
+	$(Q)$(CC) $(KASFLAGS) -c -o $$@ $(1:.elf=.syms.S)
+
+$(1): $(2) $(1:.elf=.syms.o) arch/x86/kernel.ld
+	@echo "  LD      $$@"
+	$(Q)$(CC) $(KLDFLAGS) -o $$@ $(2) $(1:.elf=.syms.o) $(KLIBS)
+	$(Q)tools/gensyms.sh $(1:.elf=.pass1.elf) | cmp -s - $(1:.elf=.syms.S) || \
+	    { tools/gensyms.sh $$@ | cmp -s - $(1:.elf=.syms.S) || \
+	      { echo "symbol addresses moved between links" >&2; rm -f $$@; exit 1; }; }
+endef
+
+$(eval $(call kernel-image,$(KERNEL),$(KERNEL_OBJS)))
+$(eval $(call kernel-image,$(TESTKERNEL),$(KERNEL_OBJS) $(KTEST_OBJS)))
+
+$(BUILD)/%.sym: $(BUILD)/%.elf
+	@echo "  NM      $@"
+	$(Q)nm -n $< > $@
+
+$(BUILD)/%.asm: $(BUILD)/%.elf
+	@echo "  OBJDUMP $@"
+	$(Q)objdump -d -S $< > $@
+
+$(ISO): $(KERNEL) tools/grub.cfg
+	@echo "  ISO     $@"
+	$(Q)rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	$(Q)cp $(KERNEL) $(BUILD)/isodir/boot/clankeros.elf
+	$(Q)cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir >$(BUILD)/grub-mkrescue.log 2>&1 || \
+	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# --- running --------------------------------------------------------------
+QEMU_RUN = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) \
+           -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
+
+run: deps-run
+	$(Q)$(MAKE) --no-print-directory $(KERNEL)
+	$(Q)$(QEMU_RUN) -kernel $(KERNEL)
+
+run-iso: deps-run
+	$(Q)$(MAKE) --no-print-directory $(ISO)
+	$(Q)$(QEMU_RUN) -cdrom $(ISO)
+
+debug: deps-run
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(KERNEL:.elf=.sym)
+	@echo "QEMU is waiting for gdb: gdb $(KERNEL) -ex 'target remote :1234'"
+	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -s -S
+
+# --- testing --------------------------------------------------------------
+include tests/host/host.mk
+
+test: deps-test
+	$(Q)$(MAKE) --no-print-directory host-test
+	$(Q)$(MAKE) --no-print-directory boot-test
+
+boot-test: $(KERNEL) $(TESTKERNEL) $(ISO)
+	$(Q)tests/boot/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,40 @@
+// The interrupt descriptor table.
+//
+// All 256 vectors point at the stubs of trap.S. Every gate is a ring-0
+// interrupt gate (interrupts off on entry), so no vector can be raised
+// from ring 3 with an int instruction until a system-call gate opts in.
+#include <stdint.h>
+#include <arch/x86/descriptor.h>
+#include <arch/x86/trap.h>
+
+typedef struct __attribute__((packed)) IdtGate {
+    uint16_t offsetLow;
+    uint16_t selector;
+    uint8_t zero;
+    uint8_t typeAttr;
+    uint16_t offsetHigh;
+} IdtGate;
+
+typedef struct __attribute__((packed)) IdtPointer {
+    uint16_t limit;
+    uint32_t base;
+} IdtPointer;
+
+#define GATE_INTERRUPT_RING0 0x8e
+
+static IdtGate idt[TRAP_VECTORS];
+
+void IdtInit(void)
+{
+    IdtPointer ptr = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
+
+    for (int v = 0; v < TRAP_VECTORS; v++) {
+        idt[v] = (IdtGate){
+            .offsetLow = TrapVectors[v] & 0xffff,
+            .selector = GDT_KERNEL_CODE,
+            .typeAttr = GATE_INTERRUPT_RING0,
+            .offsetHigh = TrapVectors[v] >> 16,
+        };
+    }
+    __asm__ volatile("lidt %0" : : "m"(ptr));
+}

@@ -1,0 +1,126 @@
+// Trap dispatch and the CPU exception report.
+//
+// Every vector arrives in TrapDispatch. IRQs go to the IRQ table; CPU
+// exceptions have no handler yet that can resolve them (no demand paging,
+// no user processes), so each is reported and stops the kernel. Vectors
+// above the IRQ range that nothing uses are counted and ignored.
+#include <stddef.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/irq.h>
+#include <arch/x86/trap.h>
+#include <kernel/console.h>
+#include <kernel/panic.h>
+
+#define PF_PRESENT  0x01
+#define PF_WRITE    0x02
+#define PF_USER     0x04
+#define PF_RESERVED 0x08
+#define PF_FETCH    0x10
+
+static uint32_t unexpectedTraps;
+
+// Names from the Intel SDM, vol. 3, table 6-1.
+static const char *const exceptionNames[32] = {
+    [0] = "Divide Error (#DE)",
+    [1] = "Debug (#DB)",
+    [2] = "Non-Maskable Interrupt (NMI)",
+    [3] = "Breakpoint (#BP)",
+    [4] = "Overflow (#OF)",
+    [5] = "BOUND Range Exceeded (#BR)",
+    [6] = "Invalid Opcode (#UD)",
+    [7] = "Device Not Available (#NM)",
+    [8] = "Double Fault (#DF)",
+    [9] = "Coprocessor Segment Overrun",
+    [10] = "Invalid TSS (#TS)",
+    [11] = "Segment Not Present (#NP)",
+    [12] = "Stack-Segment Fault (#SS)",
+    [13] = "General Protection (#GP)",
+    [14] = "Page Fault (#PF)",
+    [16] = "x87 Floating-Point Error (#MF)",
+    [17] = "Alignment Check (#AC)",
+    [18] = "Machine Check (#MC)",
+    [19] = "SIMD Floating-Point Exception (#XM)",
+    [20] = "Virtualization Exception (#VE)",
+    [21] = "Control Protection Exception (#CP)",
+    [28] = "Hypervisor Injection Exception (#HV)",
+    [29] = "VMM Communication Exception (#VC)",
+    [30] = "Security Exception (#SX)",
+};
+
+const char *TrapExceptionName(uint32_t vector)
+{
+    if (vector < 32 && exceptionNames[vector])
+        return exceptionNames[vector];
+    return vector < 32 ? "Reserved exception" : "Interrupt";
+}
+
+uint32_t TrapStackPointer(const TrapFrame *frame)
+{
+    if (frame->cs & 3)
+        return frame->userEsp;
+    return (uint32_t)(uintptr_t)&frame->userEsp;   // nothing pushed past eflags
+}
+
+static void ReportPageFault(const TrapFrame *frame)
+{
+    uint32_t e = frame->errorCode;
+
+    ConsolePrint("page fault at address 0x%08x: %s, %s, %s mode%s%s\n",
+                 CpuReadCr2(),
+                 e & PF_PRESENT ? "protection violation" : "page not present",
+                 e & PF_FETCH ? "instruction fetch" : (e & PF_WRITE ? "write" : "read"),
+                 e & PF_USER ? "user" : "kernel",
+                 e & PF_RESERVED ? ", reserved bit set" : "", "");
+}
+
+// Error codes of #TS, #NP, #SS and #GP name a segment selector.
+static void ReportSelectorError(const TrapFrame *frame)
+{
+    uint32_t e = frame->errorCode;
+    static const char *const tables[4] = { "GDT", "IDT", "LDT", "IDT" };
+
+    if (e == 0) {
+        ConsolePrint("error code 0: no selector involved\n");
+        return;
+    }
+    ConsolePrint("error code 0x%x: %s entry %u%s\n", e, tables[(e >> 1) & 3],
+                 e >> 3, e & 1 ? ", external event" : "");
+}
+
+void TrapPrintRegisters(const TrapFrame *f)
+{
+    ConsolePrint("eax=%08x ebx=%08x ecx=%08x edx=%08x\n", f->eax, f->ebx, f->ecx, f->edx);
+    ConsolePrint("esi=%08x edi=%08x ebp=%08x esp=%08x\n", f->esi, f->edi, f->ebp,
+                 TrapStackPointer(f));
+    ConsolePrint("eip=%08x eflags=%08x cs=%04x ss=%04x ds=%04x es=%04x fs=%04x gs=%04x\n",
+                 f->eip, f->eflags, f->cs, f->cs & 3 ? f->userSs : 0x10,
+                 f->ds, f->es, f->fs, f->gs);
+    ConsolePrint("cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", CpuReadCr0(),
+                 CpuReadCr2(), CpuReadCr3(), CpuReadCr4());
+}
+
+void TrapReport(const TrapFrame *frame)
+{
+    uint32_t v = frame->vector;
+
+    ConsolePrint("CPU exception %u: %s, error code 0x%x, in %s mode\n", v,
+                 TrapExceptionName(v), frame->errorCode,
+                 frame->cs & 3 ? "user" : "kernel");
+    if (v == TRAP_PAGE_FAULT)
+        ReportPageFault(frame);
+    else if (v >= 10 && v <= 13)
+        ReportSelectorError(frame);
+    TrapPrintRegisters(frame);
+    PanicBacktrace(frame->eip, frame->ebp);
+}
+
+void TrapDispatch(TrapFrame *frame)
+{
+    if (frame->vector >= TRAP_IRQ_BASE && frame->vector < TRAP_IRQ_BASE + IRQ_COUNT) {
+        IrqDispatch(frame);
+        return;
+    }
+    if (frame->vector < 32)
+        PanicOnTrap(frame);
+    unexpectedTraps++;
+}

@@ -1,0 +1,64 @@
+// Virtual memory: address spaces and page mappings (arch/x86/paging.c).
+//
+// Every address space shares the kernel's upper gigabyte (see
+// include/arch/x86/layout.h); page tables for user space are allocated on
+// demand. All calls validate their arguments and return an error instead
+// of faulting.
+#ifndef KERNEL_VMM_H
+#define KERNEL_VMM_H
+
+#include <stdint.h>
+
+// Mapping flags.
+#define VMM_WRITE   0x002u      // writable
+#define VMM_USER    0x004u      // reachable from ring 3 (user range only)
+#define VMM_NOCACHE 0x018u      // uncached (device memory)
+#define VMM_OWNED   0x200u      // the page is freed when unmapped
+#define VMM_FLAGS   (VMM_WRITE | VMM_USER | VMM_NOCACHE | VMM_OWNED)
+
+typedef struct AddressSpace {
+    uint32_t *directory;        // page directory (kernel virtual address)
+    uint32_t directoryPhys;
+    uint32_t tablePages;        // user page tables allocated
+} AddressSpace;
+
+// Finish the boot mapping: drop the boot identity map, trim the direct map
+// to directMapTop bytes of physical memory, and create the shared kernel
+// page tables. Returns 0 or E_NOMEM.
+int VmmInit(uint32_t directMapTop);
+
+AddressSpace *VmmKernelSpace(void);
+AddressSpace *VmmCurrent(void);
+
+// Map one page va -> pa. va must be page-aligned and in the user range
+// (not page 0) or in the kernel's page-mapped windows; pa page-aligned.
+// Returns 0, E_INVAL, E_EXIST (already mapped) or E_NOMEM (no page table).
+int VmmMap(AddressSpace *space, uintptr_t va, uint32_t pa, uint32_t flags);
+
+// Unmap one page; *pa (if not NULL) receives the physical address. A page
+// mapped with VMM_OWNED is freed. Returns 0, E_INVAL or E_NOENT.
+int VmmUnmap(AddressSpace *space, uintptr_t va, uint32_t *pa);
+
+// Look up va. Returns 0 and fills *pa and *flags (either may be NULL),
+// or E_NOENT if nothing is mapped there.
+int VmmQuery(AddressSpace *space, uintptr_t va, uint32_t *pa, uint32_t *flags);
+
+// Is the kernel address va mapped (in every address space)?
+int VmmIsKernelMapped(uintptr_t va);
+
+// A new address space with the kernel half and an empty user half.
+// Returns 0 or E_NOMEM.
+int VmmCreate(AddressSpace *space);
+
+// Free a space's user page tables, its VMM_OWNED pages and its directory.
+// Must not be the current space.
+void VmmDestroy(AddressSpace *space);
+
+void VmmActivate(AddressSpace *space);
+
+// Map any physical page at a temporary kernel address (for pages outside
+// the direct map). Returns NULL when all windows are in use.
+void *VmmMapTemporary(uint32_t pa);
+void VmmUnmapTemporary(void *va);
+
+#endif

@@ -1,0 +1,68 @@
+// The kernel's C entry point: bring the machine up in dependency order.
+//
+//   console   so everything after can report
+//   GDT, IDT  so faults are caught and reported, not triple faults
+//   PIC       remapped and masked before interrupts are ever enabled
+//   memory    page allocator, final page tables, heap
+//   PIT       the tick, then interrupts on
+#include <clanker/version.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/descriptor.h>
+#include <arch/x86/irq.h>
+#include <arch/x86/layout.h>
+#include <arch/x86/pc.h>
+#include <kernel/cmdline.h>
+#include <kernel/console.h>
+#include <kernel/memory.h>
+#include <kernel/multiboot.h>
+#include <kernel/panic.h>
+
+#define TICK_HZ 100
+
+// Provided only by the test kernel (tests/kernel/ktest.c).
+void KtestMain(void) __attribute__((weak));
+
+static void ReadCommandLine(uint32_t infoPhys)
+{
+    const MultibootInfo *info;
+
+    if (infoPhys + sizeof(*info) > DIRECT_MAP_SIZE)
+        return;
+    info = PhysToVirt(infoPhys);
+    if ((info->flags & MULTIBOOT_INFO_CMDLINE) && info->cmdline < DIRECT_MAP_SIZE - CMDLINE_MAX)
+        CmdlineInit(PhysToVirt(info->cmdline));
+    if (CmdlineHas("debug-exit"))
+        QemuExitArm();
+}
+
+static void PrintBanner(void)
+{
+    const MemPlan *plan = MemBootPlan();
+
+    ConsolePrint("%s %s (i386): %u MiB RAM, %u of %u pages free, kernel uses %u KiB\n",
+                 CLANKEROS_NAME, CLANKEROS_VERSION,
+                 (uint32_t)((plan->ramBytes + (1 << 20) - 1) >> 20), MemFreePages(),
+                 MemTotalPages(), MemKernelBytes() / 1024);
+}
+
+void KernelMain(uint32_t magic, uint32_t infoPhys)
+{
+    ConsoleInit();
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+        ConsolePrint("%s: not started by a Multiboot loader (eax=0x%08x)\n",
+                     CLANKEROS_NAME, magic);
+        PanicHalt();
+    }
+    ReadCommandLine(infoPhys);
+    GdtInit();
+    IdtInit();
+    IrqInit();
+    MemInit(infoPhys);
+    PitInit(TICK_HZ);
+    CpuEnableInterrupts();
+    PrintBanner();
+    if (KtestMain && CmdlineHas("test"))
+        KtestMain();
+    for (;;)
+        CpuHalt();
+}
