@@ -27,7 +27,7 @@ BUILD    := build
 
 KCFLAGS  := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
             -fno-stack-protector -fno-omit-frame-pointer \
-            -fno-optimize-sibling-calls -mgeneral-regs-only -fno-common \
+            -fno-optimize-sibling-calls -mno-omit-leaf-frame-pointer -mgeneral-regs-only -fno-common \
             -O2 -g -Wall -Wextra -Werror -Iinclude -MMD -MP
 KASFLAGS := -m32 -g -Iinclude -MMD -MP
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
@@ -61,12 +61,12 @@ deps-test:
 	$(Q)tools/setup.sh test
 
 # --- compiling ------------------------------------------------------------
-$(BUILD)/obj/%.c.o: %.c
+$(BUILD)/obj/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/%.S.o: %.S
+$(BUILD)/obj/%.S.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<

@@ -158,6 +158,13 @@ static int Grow(Heap *heap, uintptr_t minBytes)
                              heap->pageSize);
     uintptr_t newEnd;
 
+    // A free last block merges with the new space: only the rest is needed.
+    if (oldSentinel->prevSize) {
+        const HeapBlock *last = PrevOf(oldSentinel);
+        if (InTiles(heap, last) && IsSound(last) && last->magic == MAGIC_FREE &&
+            last->size < minBytes)
+            minBytes -= last->size;
+    }
     if (RoundUp(minBytes, heap->pageSize) > room)
         return 0;
     if (want > room)

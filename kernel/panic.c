@@ -45,10 +45,39 @@ static int FrameReadable(uint32_t ebp)
            VmmIsKernelMapped(ebp) && VmmIsKernelMapped(ebp + 7);
 }
 
+// Does ret follow a call instruction (call rel32, or call through a
+// register or memory operand) in kernel text?
+static int FollowsCall(uint32_t ret)
+{
+    const uint8_t *p = (const uint8_t *)(uintptr_t)ret;
+    uint32_t offset;
+
+    if (!SymbolLookup(ret - 1, &offset) || !SymbolLookup(ret - 7, &offset))
+        return 0;
+    if (p[-5] == 0xe8)
+        return 1;
+    for (int len = 2; len <= 7; len++) {
+        if (p[-len] == 0xff && ((p[-len + 1] >> 3) & 7) == 2)
+            return 1;
+    }
+    return 0;
+}
+
 void PanicBacktrace(uint32_t eip, uint32_t ebp)
+{
+    PanicBacktraceFrom(eip, ebp, 0);
+}
+
+void PanicBacktraceFrom(uint32_t eip, uint32_t ebp, uint32_t esp)
 {
     ConsolePrint("backtrace:\n");
     PrintFrame(eip);
+    // A function that keeps no frame of its own (a leaf) leaves its
+    // caller's return address on top of the stack, not in the ebp chain.
+    if (esp && FrameReadable(esp) && FollowsCall(*(const uint32_t *)(uintptr_t)esp) &&
+        !(FrameReadable(ebp) && ((const uint32_t *)(uintptr_t)ebp)[1] ==
+                                *(const uint32_t *)(uintptr_t)esp))
+        PrintFrame(*(const uint32_t *)(uintptr_t)esp - 1);
     for (int depth = 0; depth < BACKTRACE_DEPTH && FrameReadable(ebp); depth++) {
         const uint32_t *frame = (const uint32_t *)(uintptr_t)ebp;
         if (frame[1] == 0)

@@ -111,7 +111,8 @@ void TrapReport(const TrapFrame *frame)
     else if (v >= 10 && v <= 13)
         ReportSelectorError(frame);
     TrapPrintRegisters(frame);
-    PanicBacktrace(frame->eip, frame->ebp);
+    PanicBacktraceFrom(frame->eip, frame->ebp,
+                       frame->cs & 3 ? 0 : TrapStackPointer(frame));
 }
 
 void TrapDispatch(TrapFrame *frame)

@@ -23,6 +23,10 @@ void PanicOnTrap(const TrapFrame *frame) __attribute__((noreturn));
 // the saved-ebp chain from ebp. Stops at an unmapped or odd frame.
 void PanicBacktrace(uint32_t eip, uint32_t ebp);
 
+// The same for a trap in kernel mode: esp is the stack pointer at the
+// trap, used to find the caller of a function that keeps no frame.
+void PanicBacktraceFrom(uint32_t eip, uint32_t ebp, uint32_t esp);
+
 // Stop the machine for good: report failure to the test bench, then halt.
 void PanicHalt(void) __attribute__((noreturn));
 

@@ -4,8 +4,8 @@
 // only the one named by "test=NAME"), prints a line per test and one
 // closing line "N passed, N failed", then leaves QEMU through the
 // isa-debug-exit device with the success status only if nothing failed.
-// "test=crash" and "test=panic" instead die on purpose, so the bench can
-// prove that a crash is reported and counted as a failure.
+// "test=crash", "test=panic", "test=triple" and "test=hang" instead die
+// or stop on purpose, so the bench can prove it counts each as a failure.
 #include <stdarg.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
@@ -57,12 +57,27 @@ static void __attribute__((noinline)) KtestCrashWrite(void)
     *(volatile uint32_t *)0xdeadb000 = 1;
 }
 
+// With an empty IDT no exception can be delivered: the CPU resets.
+static void KtestTripleFault(void)
+{
+    struct __attribute__((packed)) { uint16_t limit; uint32_t base; } none = { 0, 0 };
+
+    __asm__ volatile("lidt %0\n int3" : : "m"(none));
+}
+
 static void RunCrash(const char *which)
 {
     if (strcmp(which, "crash") == 0)
         KtestCrashWrite();
     if (strcmp(which, "panic") == 0)
         Panic("deliberate panic from the test bench");
+    if (strcmp(which, "triple") == 0)
+        KtestTripleFault();
+    if (strcmp(which, "hang") == 0) {
+        CpuDisableInterrupts();
+        for (;;)
+            CpuHalt();
+    }
 }
 
 // Run one test; returns 1 if it passed.

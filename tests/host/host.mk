@@ -1,0 +1,65 @@
+# Host unit tests (cmocka) for the pure-logic kernel modules.
+#
+# Included by the top-level Makefile from the repository root; also usable
+# on its own:  make -f tests/host/host.mk host-test   (V=1 shows commands)
+ifeq ($(V),1)
+Q ?=
+else
+Q ?= @
+endif
+
+HOSTTEST_CC     := cc
+HOSTTEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
+                   -fsanitize=address,undefined -fno-sanitize-recover=all
+HOSTTEST_LIBS   := -lcmocka
+HOSTTEST_DIR    := build/host
+
+HOST_TESTS := build/host/test_format build/host/test_rangeset \
+              build/host/test_memmap build/host/test_pmm build/host/test_heap
+
+build/host/test_format: tests/host/test_format.c lib/format.c \
+                        include/lib/format.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_rangeset: tests/host/test_rangeset.c kernel/rangeset.c \
+                          include/kernel/rangeset.h include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_memmap: tests/host/test_memmap.c kernel/memmap.c \
+                        kernel/rangeset.c include/kernel/memmap.h \
+                        include/kernel/multiboot.h include/kernel/rangeset.h \
+                        include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_pmm: tests/host/test_pmm.c kernel/pmm.c kernel/rangeset.c \
+                     include/kernel/pmm.h include/kernel/rangeset.h \
+                     include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_heap: tests/host/test_heap.c kernel/heap.c \
+                      include/kernel/heap.h include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+# Run every test binary (all of them, even after a failure); fail if any
+# failed.
+.PHONY: host-test
+host-test: $(HOST_TESTS)
+	$(Q)failed=""; \
+	for t in $(HOST_TESTS); do \
+		echo "  HOSTRUN $$t"; \
+		./$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "host-test: FAILED:$$failed"; \
+		exit 1; \
+	fi
