@@ -35,7 +35,7 @@ KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
 KLIBS    := -lgcc
 
 KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c lib/*.c))
-KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c))
+KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c tests/bench/*.c))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
 KTEST_OBJS  := $(patsubst %,$(BUILD)/obj/%.o,$(KTEST_SRCS))
 
@@ -142,6 +142,17 @@ test: deps-test
 
 boot-test: $(KERNEL) $(TESTKERNEL) $(ISO)
 	$(Q)tests/boot/run.sh
+
+BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
+              -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+bench: deps-run
+	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL)
+	$(Q)mkdir -p $(BUILD)/test-logs
+	$(Q)timeout 600 $(BENCH_QEMU) -kernel $(TESTKERNEL) -append "bench debug-exit" \
+	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
+	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \
+	    [ $$status -eq 33 ] || { echo "bench: failed (status $$status), see $(BUILD)/test-logs/bench.log" >&2; exit 1; }
 
 clean:
 	rm -rf $(BUILD)

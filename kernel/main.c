@@ -19,8 +19,9 @@
 
 #define TICK_HZ 100
 
-// Provided only by the test kernel (tests/kernel/ktest.c).
+// Provided only by the test kernel (tests/kernel/ktest.c, tests/bench/).
 void KtestMain(void) __attribute__((weak));
+void KbenchMain(void) __attribute__((weak));
 
 static void ReadCommandLine(uint32_t infoPhys)
 {
@@ -63,6 +64,9 @@ void KernelMain(uint32_t magic, uint32_t infoPhys)
     PrintBanner();
     if (KtestMain && CmdlineHas("test"))
         KtestMain();
+    if (KbenchMain && CmdlineHas("bench"))
+        KbenchMain();
+    ConsolePrint("Nothing else to start yet: idling.\n");
     for (;;)
         CpuHalt();
 }

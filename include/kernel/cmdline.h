@@ -2,6 +2,7 @@
 // either "name" or "name=value". Known options:
 //   debug-exit      leave QEMU through isa-debug-exit on panic/test end
 //   test[=NAME]     run the in-kernel test suite (or one named test)
+//   bench           run the benchmarks (test kernel only)
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
 
