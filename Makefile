@@ -47,7 +47,7 @@ ISO      := $(BUILD)/clankeros.iso
 .DEFAULT_GOAL := all
 
 all: deps-build
-	$(Q)$(MAKE) --no-print-directory kernel iso
+	$(Q)$(MAKE) --no-print-directory kernel iso $(INITRD)
 
 kernel: $(KERNEL) $(KERNEL:.elf=.sym) $(KERNEL:.elf=.asm)
 iso: $(ISO)
@@ -108,30 +108,46 @@ $(BUILD)/%.asm: $(BUILD)/%.elf
 	@echo "  OBJDUMP $@"
 	$(Q)objdump -d -S $< > $@
 
-$(ISO): $(KERNEL) tools/grub.cfg
+$(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 	@echo "  ISO     $@"
 	$(Q)rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
 	$(Q)cp $(KERNEL) $(BUILD)/isodir/boot/clankeros.elf
+	$(Q)cp $(INITRD) $(BUILD)/isodir/boot/initrd.tar
 	$(Q)cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir >$(BUILD)/grub-mkrescue.log 2>&1 || \
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# --- programs and the initial RAM disk --------------------------------------
+# Kernel-mode programs: freestanding like the kernel, linked at the user
+# ELF base of their own address space, entered at main(api, argc, argv).
+KPROG_SRCS := $(sort $(wildcard tests/kprograms/*.c))
+KERNEL_PROGRAMS := $(patsubst tests/kprograms/%.c,$(BUILD)/initrd/tests/%,$(KPROG_SRCS))
+KPROG_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-Ttext-segment=0x08048000 \
+                 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-e,main
+
+$(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/string.c.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
+include user/user.mk
 
 # --- running --------------------------------------------------------------
 QEMU_RUN = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) \
            -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 run: deps-run
-	$(Q)$(MAKE) --no-print-directory $(KERNEL)
-	$(Q)$(QEMU_RUN) -kernel $(KERNEL)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
+	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -initrd $(INITRD)
 
 run-iso: deps-run
 	$(Q)$(MAKE) --no-print-directory $(ISO)
 	$(Q)$(QEMU_RUN) -cdrom $(ISO)
 
 debug: deps-run
-	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(KERNEL:.elf=.sym)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(KERNEL:.elf=.sym) $(INITRD)
 	@echo "QEMU is waiting for gdb: gdb $(KERNEL) -ex 'target remote :1234'"
-	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -s -S
+	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -initrd $(INITRD) -s -S
 
 # --- testing --------------------------------------------------------------
 include tests/host/host.mk
@@ -140,16 +156,16 @@ test: deps-test
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory boot-test
 
-boot-test: $(KERNEL) $(TESTKERNEL) $(ISO)
+boot-test: $(KERNEL) $(TESTKERNEL) $(ISO) $(INITRD)
 	$(Q)tests/boot/run.sh
 
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 bench: deps-run
-	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL)
+	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD)
 	$(Q)mkdir -p $(BUILD)/test-logs
-	$(Q)timeout 600 $(BENCH_QEMU) -kernel $(TESTKERNEL) -append "bench debug-exit" \
+	$(Q)timeout 600 $(BENCH_QEMU) -kernel $(TESTKERNEL) -initrd $(INITRD) -append "bench debug-exit" \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \
 	    [ $$status -eq 33 ] || { echo "bench: failed (status $$status), see $(BUILD)/test-logs/bench.log" >&2; exit 1; }

@@ -4,24 +4,29 @@
 //   GDT, IDT  so faults are caught and reported, not triple faults
 //   PIC       remapped and masked before interrupts are ever enabled
 //   memory    page allocator, final page tables, heap
-//   PIT       the tick, then interrupts on
+//   FPU, processes  the boot context becomes the idle process
+//   PIT       the tick (and preemption), then interrupts on
+//   initrd    then the programs of etc/boot.conf (or the test suite)
 #include <clanker/version.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/descriptor.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/layout.h>
 #include <arch/x86/pc.h>
+#include <arch/x86/fpu.h>
+#include <kernel/bootconf.h>
 #include <kernel/cmdline.h>
+#include <kernel/initrd.h>
 #include <kernel/console.h>
 #include <kernel/memory.h>
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
-
-#define TICK_HZ 100
+#include <kernel/process.h>
+#include <kernel/sched.h>
 
 // Provided only by the test kernel (tests/kernel/ktest.c, tests/bench/).
-void KtestMain(void) __attribute__((weak));
-void KbenchMain(void) __attribute__((weak));
+void KtestMain(void *arg) __attribute__((weak));
+void KbenchMain(void *arg) __attribute__((weak));
 
 static void ReadCommandLine(uint32_t infoPhys)
 {
@@ -59,14 +64,22 @@ void KernelMain(uint32_t magic, uint32_t infoPhys)
     IdtInit();
     IrqInit();
     MemInit(infoPhys);
-    PitInit(TICK_HZ);
+    FpuInit();
+    ProcessInit();
+    PitInit(SCHED_HZ, SchedTick);
     CpuEnableInterrupts();
     PrintBanner();
+    InitrdInit(infoPhys);
     if (KtestMain && CmdlineHas("test"))
-        KtestMain();
-    if (KbenchMain && CmdlineHas("bench"))
-        KbenchMain();
-    ConsolePrint("Nothing else to start yet: idling.\n");
-    for (;;)
+        ProcessCreateThread("ktest", KtestMain, NULL);
+    else if (KbenchMain && CmdlineHas("bench"))
+        ProcessCreateThread("kbench", KbenchMain, NULL);
+    else
+        BootConfStart();
+    // From here on this is the idle process: run whatever is ready,
+    // halt until the next interrupt otherwise.
+    for (;;) {
+        SchedYield();
         CpuHalt();
+    }
 }

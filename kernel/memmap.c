@@ -84,10 +84,15 @@ static void WalkMmap(const MemMapInput *in, RangeSet *usable, int pass,
     }
 }
 
-static void UseBasic(const MemMapInput *in, RangeSet *available)
+// memLower/memUpper are 32-bit KiB counts, so they too can reach past
+// 4 GiB: clip them like map entries.
+static void UseBasic(const MemMapInput *in, RangeSet *available,
+                     MemMapReport *report)
 {
-    RangeSetAdd(available, 0, (uint64_t)in->memLower * 1024);
-    RangeSetAdd(available, 0x100000, 0x100000 + (uint64_t)in->memUpper * 1024);
+    RangeSetAdd(available, 0,
+                ClipEntry(0, (uint64_t)in->memLower * 1024, 1, report));
+    RangeSetAdd(available, 0x100000,
+                ClipEntry(0x100000, (uint64_t)in->memUpper * 1024, 1, report));
 }
 
 int MemMapBuild(const MemMapInput *in, RangeSet *usable, MemMapReport *report)
@@ -103,7 +108,7 @@ int MemMapBuild(const MemMapInput *in, RangeSet *usable, MemMapReport *report)
     }
     if (usable->count == 0 && in->hasBasic) {
         report->source = MEMMAP_SOURCE_BASIC;
-        UseBasic(in, usable);
+        UseBasic(in, usable, report);
         if (hasMmap)        // what the map marks reserved still wins
             WalkMmap(in, usable, 1, report);
     }

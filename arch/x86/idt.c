@@ -1,11 +1,12 @@
 // The interrupt descriptor table.
 //
-// All 256 vectors point at the stubs of trap.S. Every gate is a ring-0
-// interrupt gate (interrupts off on entry), so no vector can be raised
-// from ring 3 with an int instruction until a system-call gate opts in.
+// All 256 vectors point at the stubs of trap.S. Every gate is an
+// interrupt gate (interrupts off on entry); only the system-call vector
+// (0x40) may be raised from ring 3 with an int instruction.
 #include <stdint.h>
 #include <arch/x86/descriptor.h>
 #include <arch/x86/trap.h>
+#include <clanker/syscall.h>
 
 typedef struct __attribute__((packed)) IdtGate {
     uint16_t offsetLow;
@@ -21,6 +22,7 @@ typedef struct __attribute__((packed)) IdtPointer {
 } IdtPointer;
 
 #define GATE_INTERRUPT_RING0 0x8e
+#define GATE_INTERRUPT_RING3 0xee
 
 static IdtGate idt[TRAP_VECTORS];
 
@@ -32,7 +34,7 @@ void IdtInit(void)
         idt[v] = (IdtGate){
             .offsetLow = TrapVectors[v] & 0xffff,
             .selector = GDT_KERNEL_CODE,
-            .typeAttr = GATE_INTERRUPT_RING0,
+            .typeAttr = v == SYSCALL_VECTOR ? GATE_INTERRUPT_RING3 : GATE_INTERRUPT_RING0,
             .offsetHigh = TrapVectors[v] >> 16,
         };
     }

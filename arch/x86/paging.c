@@ -24,6 +24,7 @@
 #define PT_INDEX(va) (((uint32_t)(va) >> 12) & 0x3ff)
 #define KERNEL_PDE_FIRST PD_INDEX(KERNEL_BASE)
 #define TEMP_SLOTS ((TEMP_MAP_LIMIT - TEMP_MAP_BASE) / PAGE_SIZE)
+#define MMIO_PAGES ((MMIO_LIMIT - MMIO_BASE) / PAGE_SIZE)
 
 extern uint32_t KernelPageDirectory[1024];
 
@@ -31,6 +32,7 @@ extern uint32_t KernelPageDirectory[1024];
 static AddressSpace kernelSpace = { .directory = KernelPageDirectory };
 static AddressSpace *current = &kernelSpace;
 static uint8_t tempUsed[TEMP_SLOTS];
+static uint8_t mmioUsed[MMIO_PAGES];
 
 static uint32_t *TableOf(uint32_t pde)
 {
@@ -128,6 +130,7 @@ int VmmMap(AddressSpace *space, uintptr_t va, uint32_t pa, uint32_t flags)
         return E_EXIST;
     /* POINT OF NO RETURN */
     *pte = pa | flags | PTE_PRESENT;
+    space->ownedPages += (flags & VMM_OWNED) != 0;
     Invalidate(space, va);
     return 0;
 }
@@ -147,8 +150,26 @@ int VmmUnmap(AddressSpace *space, uintptr_t va, uint32_t *pa)
     Invalidate(space, va);
     if (pa)
         *pa = old & PTE_ADDRESS;
-    if (old & VMM_OWNED)
+    if (old & VMM_OWNED) {
+        space->ownedPages--;
         MemPageFree(old & PTE_ADDRESS);
+    }
+    return 0;
+}
+
+int VmmProtect(AddressSpace *space, uintptr_t va, uint32_t flags)
+{
+    uint32_t *pte;
+
+    if ((va & (PAGE_SIZE - 1)) || (flags & ~VMM_FLAGS) || !IsUserPage(va))
+        return E_INVAL;
+    pte = FindEntry(space, va, 0);
+    if (!pte || !(*pte & PTE_PRESENT))
+        return E_NOENT;
+    if ((*pte ^ flags) & VMM_OWNED)
+        return E_INVAL;                 // ownership never changes
+    *pte = (*pte & PTE_ADDRESS) | flags | PTE_PRESENT;
+    Invalidate(space, va);
     return 0;
 }
 
@@ -183,7 +204,7 @@ int VmmCreate(AddressSpace *space)
 
     if (!pa)
         return E_NOMEM;
-    *space = (AddressSpace){ PhysToVirt(pa), pa, 0 };
+    *space = (AddressSpace){ PhysToVirt(pa), pa, 0, 0 };
     for (uint32_t i = KERNEL_PDE_FIRST; i < 1024; i++)
         space->directory[i] = kernelSpace.directory[i];
     return 0;
@@ -239,5 +260,59 @@ void VmmUnmapTemporary(void *va)
     flags = CpuSave();
     if (VmmUnmap(&kernelSpace, at, NULL) == 0)
         tempUsed[(at - TEMP_MAP_BASE) / PAGE_SIZE] = 0;
+    CpuRestore(flags);
+}
+
+// First run of count free MMIO window pages, or -1.
+static int FindMmioRun(uint32_t count)
+{
+    uint32_t run = 0;
+
+    for (uint32_t i = 0; i < MMIO_PAGES; i++) {
+        run = mmioUsed[i] ? 0 : run + 1;
+        if (run == count)
+            return (int)(i + 1 - count);
+    }
+    return -1;
+}
+
+void *VmmMapDevice(uint32_t pa, uint32_t size)
+{
+    uint32_t first = pa & PTE_ADDRESS, flags;
+    uint64_t end = (uint64_t)pa + size;
+    uint32_t count;
+    int at;
+
+    if (size == 0 || end > 0x100000000ull)
+        return NULL;
+    count = (uint32_t)((end - first + PAGE_SIZE - 1) / PAGE_SIZE);
+    flags = CpuSave();
+    at = count <= MMIO_PAGES ? FindMmioRun(count) : -1;
+    if (at >= 0) {
+        for (uint32_t i = 0; i < count; i++) {
+            mmioUsed[at + i] = 1;
+            VmmMap(&kernelSpace, MMIO_BASE + (at + i) * PAGE_SIZE,
+                   first + i * PAGE_SIZE, VMM_WRITE | VMM_NOCACHE);
+        }
+    }
+    CpuRestore(flags);
+    if (at < 0)
+        return NULL;
+    return (void *)(uintptr_t)(MMIO_BASE + at * PAGE_SIZE + (pa & (PAGE_SIZE - 1)));
+}
+
+void VmmUnmapDevice(void *va, uint32_t size)
+{
+    uintptr_t first = (uintptr_t)va & PTE_ADDRESS;
+    uint64_t end = (uint64_t)(uintptr_t)va + size;
+    uint32_t flags;
+
+    if (first < MMIO_BASE || end > MMIO_LIMIT || size == 0)
+        return;
+    flags = CpuSave();
+    for (uintptr_t at = first; at < end; at += PAGE_SIZE) {
+        if (VmmUnmap(&kernelSpace, at, NULL) == 0)
+            mmioUsed[(at - MMIO_BASE) / PAGE_SIZE] = 0;
+    }
     CpuRestore(flags);
 }

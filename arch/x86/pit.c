@@ -9,15 +9,19 @@
 
 static volatile uint64_t ticks;
 static uint32_t rate;
+static void (*tickHook)(void);
 
 static void PitTick(uint8_t irq)
 {
     (void)irq;
     ticks++;
+    if (tickHook)
+        tickHook();
 }
 
-void PitInit(uint32_t hz)
+void PitInit(uint32_t hz, void (*onTick)(void))
 {
+    tickHook = onTick;
     uint32_t divisor = (PIT_INPUT_HZ + hz / 2) / hz;
 
     rate = hz;

@@ -1,15 +1,23 @@
 // Trap dispatch and the CPU exception report.
 //
-// Every vector arrives in TrapDispatch. IRQs go to the IRQ table; CPU
-// exceptions have no handler yet that can resolve them (no demand paging,
-// no user processes), so each is reported and stops the kernel. Vectors
-// above the IRQ range that nothing uses are counted and ignored.
+// Every vector arrives in TrapDispatch. IRQs go to the IRQ table, int 0x40
+// to the system-call table. A CPU exception raised by a user program, or
+// by a kernel-mode program's own code (an eip below the kernel half),
+// kills that program with one line; any other exception is the kernel's
+// own fault: reported in full, and the kernel stops. Vectors nothing uses
+// are counted and ignored. On the way out, the scheduler may switch if
+// the interrupted code could be preempted.
 #include <stddef.h>
+#include <clanker/syscall.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/irq.h>
+#include <arch/x86/layout.h>
 #include <arch/x86/trap.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
 
 #define PF_PRESENT  0x01
 #define PF_WRITE    0x02
@@ -115,13 +123,51 @@ void TrapReport(const TrapFrame *frame)
                        frame->cs & 3 ? 0 : TrapStackPointer(frame));
 }
 
+#define EFLAGS_IF 0x200u
+
+// The signal a program dies of for an exception (the Linux mapping).
+static int SignalFor(uint32_t vector)
+{
+    switch (vector) {
+    case 0: case 16: case 19: return SIGNAL_FPE;
+    case 1: case 3: return SIGNAL_TRAP;
+    case 6: return SIGNAL_ILL;
+    case 17: return SIGNAL_BUS;
+    default: return SIGNAL_SEGV;
+    }
+}
+
+// Was this exception raised by a program rather than by the kernel?
+static int ProgramCaused(const TrapFrame *frame)
+{
+    const Process *p = ProcessCurrent();
+
+    if (frame->cs & 3)
+        return 1;
+    return p && p->mode == PROCESS_KERNEL && p->codeHigh != 0 && frame->eip < KERNEL_BASE;
+}
+
+static void Exception(TrapFrame *frame)
+{
+    if (ProgramCaused(frame))
+        ProcessFault(frame->vector, frame->eip,
+                     frame->vector == TRAP_PAGE_FAULT ? CpuReadCr2() : 0,
+                     SignalFor(frame->vector));
+    PanicOnTrap(frame);
+}
+
 void TrapDispatch(TrapFrame *frame)
 {
-    if (frame->vector >= TRAP_IRQ_BASE && frame->vector < TRAP_IRQ_BASE + IRQ_COUNT) {
+    uint32_t v = frame->vector;
+
+    if (v >= TRAP_IRQ_BASE && v < TRAP_IRQ_BASE + IRQ_COUNT)
         IrqDispatch(frame);
-        return;
-    }
-    if (frame->vector < 32)
-        PanicOnTrap(frame);
-    unexpectedTraps++;
+    else if (v == SYSCALL_VECTOR)
+        SyscallDispatch(frame);
+    else if (v < 32)
+        Exception(frame);
+    else
+        unexpectedTraps++;
+    if (frame->eflags & EFLAGS_IF)
+        SchedPreempt();
 }

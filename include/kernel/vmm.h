@@ -20,6 +20,7 @@ typedef struct AddressSpace {
     uint32_t *directory;        // page directory (kernel virtual address)
     uint32_t directoryPhys;
     uint32_t tablePages;        // user page tables allocated
+    uint32_t ownedPages;        // pages mapped with VMM_OWNED
 } AddressSpace;
 
 // Finish the boot mapping: drop the boot identity map, trim the direct map
@@ -38,6 +39,10 @@ int VmmMap(AddressSpace *space, uintptr_t va, uint32_t pa, uint32_t flags);
 // Unmap one page; *pa (if not NULL) receives the physical address. A page
 // mapped with VMM_OWNED is freed. Returns 0, E_INVAL or E_NOENT.
 int VmmUnmap(AddressSpace *space, uintptr_t va, uint32_t *pa);
+
+// Change the flags of a mapped page (the frame stays). Returns 0,
+// E_INVAL or E_NOENT.
+int VmmProtect(AddressSpace *space, uintptr_t va, uint32_t flags);
 
 // Look up va. Returns 0 and fills *pa and *flags (either may be NULL),
 // or E_NOENT if nothing is mapped there.
@@ -60,5 +65,11 @@ void VmmActivate(AddressSpace *space);
 // the direct map). Returns NULL when all windows are in use.
 void *VmmMapTemporary(uint32_t pa);
 void VmmUnmapTemporary(void *va);
+
+// Map size bytes of device memory at physical pa (uncached) into the MMIO
+// window; returns the virtual address of pa, or NULL (bad range, window
+// full, out of page tables). VmmUnmapDevice takes the same va and size.
+void *VmmMapDevice(uint32_t pa, uint32_t size);
+void VmmUnmapDevice(void *va, uint32_t size);
 
 #endif

@@ -86,8 +86,9 @@ static uint32_t Measure(const Bench *b)
     return (uint32_t)(best / ROUNDS);
 }
 
-void KbenchMain(void)
+void KbenchMain(void *arg)
 {
+    (void)arg;
     uint32_t freeBefore = MemFreePages();
 
     for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)

@@ -14,13 +14,13 @@ LOGS=$BUILD/test-logs
 KERNEL=$BUILD/clankeros.elf
 TESTKERNEL=$BUILD/clankeros-test.elf
 ISO=$BUILD/clankeros.iso
+INITRD=$BUILD/initrd.tar
 ACCEL=${ACCEL:-tcg}
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
 QEMU=(qemu-system-i386 -accel "$ACCEL" -display none -no-reboot
       -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
 mkdir -p "$LOGS"
-printf 'ClankerOS boot-test module\n' > "$LOGS/module.txt"
 passed=0
 failed=0
 kernel_passed=0
@@ -73,7 +73,7 @@ tally() {
 suite() {
     local name=$1 mem=$2
     boot "$name" "$SUITE_TIMEOUT" -m "$mem" -kernel "$TESTKERNEL" \
-        -initrd "$LOGS/module.txt" -append "test debug-exit"
+        -initrd "$INITRD" -append "test debug-exit"
     tally
     local v
     v=$(verdict)
@@ -120,9 +120,15 @@ wait_for() {
 BANNER='^ClankerOS [0-9.]+ \(i386\): [0-9]+ MiB RAM, [0-9]+ of [0-9]+ pages free, kernel uses [0-9]+ KiB'
 
 suite ktest-16m 16
+if grep -Eq '^pid [0-9]+ \(fault\): killed: Page Fault \(#PF\) at eip 0x[0-9a-f]{8}, address 0x00000000$' "$log" &&
+   grep -Eq '^pid [0-9]+ \(fault\): killed: General Protection \(#GP\) at eip 0x[0-9a-f]{8}$' "$log"; then
+    result yes fault-lines "a killed program gets one line: pid, name, fault, address"
+else
+    result no fault-lines "no 'pid N (fault): killed: ...' lines"
+fi
 suite ktest-2g 2048
 
-boot above-4g 120 -m 5120 -kernel "$TESTKERNEL" -initrd "$LOGS/module.txt" \
+boot above-4g 120 -m 5120 -kernel "$TESTKERNEL" -initrd "$INITRD" \
     -append "test=PagesAllocateEveryPageAndFreeThemAll debug-exit"
 tally
 if [ "$(verdict)" = pass ] && grep -Eq 'ignored 2048 MiB of RAM above 4 GiB' "$log"; then
@@ -149,7 +155,10 @@ expect_death hang "hang (killed after timeout)"
 boot no-such-test 60 -m 32 -kernel "$TESTKERNEL" -append "test=NoSuchTest debug-exit"
 expect_death no-such-test "panic or failed test" "no test named 'NoSuchTest'"
 
-wait_for banner 60 "$BANNER" -m 128 -kernel "$KERNEL"
+wait_for boot-conf 60 '^argv\[2\] = boot.conf' -m 128 -kernel "$KERNEL" -initrd "$INITRD"
+grep -Eq "$BANNER" "$log" && grep -q '^Hello from user mode! pid 1, argc 3' "$log" \
+    && result yes banner "$(grep -Em1 "$BANNER" "$log")" \
+    || result no banner "no banner, or bin/hello did not run from boot.conf"
 wait_for iso-grub 120 "$BANNER" -m 128 -cdrom "$ISO"
 
 echo "in-kernel tests: $kernel_passed passed, $kernel_failed failed"

@@ -176,6 +176,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     // Reserved wins, whatever the source.
     for (size_t k = 0; k < reservedCount; k++) {
+        if (reserved[k].start >= reserved[k].end)
+            continue;       // a zero-length entry reserves nothing
         for (uint32_t i = 0; i < usable.count; i++) {
             if (usable.ranges[i].start < reserved[k].end &&
                 reserved[k].start < usable.ranges[i].end)

@@ -96,11 +96,12 @@ static int RunOne(const KtestCase *tc)
     return passed;
 }
 
-void KtestMain(void)
+void KtestMain(void *arg)
 {
     char only[64] = "";
     unsigned passed = 0, failed = 0;
 
+    (void)arg;
     CmdlineValue("test", only, sizeof(only));
     RunCrash(only);
     for (const KtestCase *tc = __ktests_start; tc < __ktests_end; tc++) {

@@ -27,8 +27,9 @@ void IrqDispatch(TrapFrame *frame);
 // Number of spurious interrupts seen (IRQ 7/15 with no in-service bit).
 uint32_t IrqSpuriousCount(void);
 
-// Program the PIT for hz interrupts per second and start counting ticks.
-void PitInit(uint32_t hz);
+// Program the PIT for hz interrupts per second and start counting ticks;
+// onTick (may be NULL) runs in every timer interrupt.
+void PitInit(uint32_t hz, void (*onTick)(void));
 
 // Timer interrupts since PitInit.
 uint64_t PitTicks(void);

@@ -1,0 +1,66 @@
+// The table of kernel services handed to every kernel-mode program.
+//
+// A kernel-mode program is an ELF file like any other, run in ring 0 in
+// its own address space and scheduled like any process. Its entry point
+// is called as
+//
+//     int main(const KernelApi *api, int argc, char **argv);
+//
+// and its return value becomes its exit code. Everything it takes through
+// the table (pages, heap blocks, device mappings, IRQ lines) is tracked and
+// given back when it ends, however it ends. docs/kernel-api.md has the
+// rules (what an IRQ handler may call, the limits of fault containment).
+#ifndef CLANKER_KERNELAPI_H
+#define CLANKER_KERNELAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KERNEL_API_VERSION 1
+
+typedef struct KernelApi {
+    uint32_t version;           // KERNEL_API_VERSION
+    uint32_t size;              // sizeof(KernelApi) of the running kernel
+
+    // Memory.
+    void *(*MemAllocatePage)(void);         // zeroed 4 KiB page, kernel address; NULL if none
+    void (*MemFreePage)(void *page);
+    // Switch to the page directory of another process (its kernel address,
+    // from ProcessPageDirectory), or back to the caller's own with NULL.
+    // Only code and data in the kernel half stay reachable meanwhile.
+    int (*MemSwitchPageDirectory)(void *pageDirectory);
+    void *(*ProcessPageDirectory)(uint32_t pid);
+    void *(*kmalloc)(size_t size);          // 16-byte aligned; NULL if none
+    void (*kfree)(void *ptr);
+    void *(*MapDevice)(uint32_t physical, uint32_t size);  // uncached; NULL on error
+    void (*UnmapDevice)(void *virt, uint32_t size);
+
+    // Scheduling.
+    void (*SchedYield)(void);
+    void (*Sleep)(uint32_t milliseconds);
+    void (*Block)(void);                    // until Wake(own pid); a Wake that came first counts
+    int (*Wake)(uint32_t pid);              // 0, or E_SRCH
+    uint32_t (*GetPid)(void);
+    uint32_t (*UptimeMs)(void);
+    void (*Exit)(int code);
+
+    // Interrupts and ports. The handler runs with interrupts off, in the
+    // program's address space, and may call only Wake, the port calls and
+    // UptimeMs.
+    int (*IrqRegister)(uint8_t irq, void (*handler)(void));   // 0, E_INVAL, E_BUSY
+    void (*IrqUnregister)(uint8_t irq);
+    uint8_t (*InByte)(uint16_t port);
+    void (*OutByte)(uint16_t port, uint8_t value);
+    uint16_t (*InWord)(uint16_t port);
+    void (*OutWord)(uint16_t port, uint16_t value);
+    uint32_t (*InLong)(uint16_t port);
+    void (*OutLong)(uint16_t port, uint32_t value);
+
+    // Console.
+    int (*Print)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+} KernelApi;
+
+// The kernel's own table (kernel side only).
+const KernelApi *KernelApiTable(void);
+
+#endif

@@ -1,0 +1,47 @@
+// The native system-call interface (docs/syscalls.md).
+//
+// A user program raises int 0x40 (SYSCALL_VECTOR) with the call number in
+// eax and up to five arguments in ebx, ecx, edx, esi, edi. The result
+// comes back in eax: a non-negative value on success, or a negative
+// E_* code from <clanker/error.h>. Every other register is preserved.
+// int 0x80 is left free for the POSIX layer.
+#ifndef CLANKER_SYSCALL_H
+#define CLANKER_SYSCALL_H
+
+#define SYSCALL_VECTOR 0x40
+
+#define SYS_EXIT         1   // (int code)                        never returns
+#define SYS_DEBUG_WRITE  2   // (const char *text, uint32 length) -> length
+#define SYS_GETPID       3   // ()                                -> pid
+#define SYS_YIELD        4   // ()                                -> 0
+#define SYS_SLEEP        5   // (uint32 milliseconds)             -> 0
+#define SYS_SPAWN        6   // (const char *path, const char *const *argv) -> pid
+#define SYS_WAIT         7   // (int pid, int *status)            -> pid
+#define SYS_KILL         8   // (int pid)                         -> 0
+#define SYS_UPTIME       9   // ()                                -> milliseconds since boot
+#define SYS_GETPPID     10   // ()                                -> parent pid (0: none)
+#define SYS_COUNT       11
+
+// Limits on what SYS_SPAWN accepts.
+#define SPAWN_MAX_ARGS     32
+#define SPAWN_MAX_ARG_LEN  256
+#define SPAWN_MAX_PATH     256
+
+// Exit status as SYS_WAIT reports it (the Linux wait-status encoding):
+// a normal exit keeps its code in bits 8-15; a process killed by a fault
+// or by SYS_KILL has the signal number in bits 0-6.
+#define WAIT_STATUS_EXITED(code)  (((code) & 0xff) << 8)
+#define WAIT_STATUS_SIGNALED(sig) ((sig) & 0x7f)
+#define WAIT_IF_EXITED(s)         (((s) & 0x7f) == 0)
+#define WAIT_EXIT_CODE(s)         (((s) >> 8) & 0xff)
+#define WAIT_TERM_SIGNAL(s)       ((s) & 0x7f)
+
+// Signal numbers used in wait statuses (the Linux i386 values).
+#define SIGNAL_ILL   4      // invalid opcode
+#define SIGNAL_TRAP  5      // breakpoint / debug
+#define SIGNAL_FPE   8      // divide error, x87/SIMD errors
+#define SIGNAL_KILL  9      // SYS_KILL
+#define SIGNAL_BUS   7      // alignment check
+#define SIGNAL_SEGV 11      // page fault, general protection, stack fault
+
+#endif

@@ -1,0 +1,138 @@
+// Processes (kernel/process.c).
+//
+// One Process per program, kernel-mode or user-mode. A process owns an
+// address space (kernel threads share the kernel's), a kernel stack in the
+// kernel half, its saved registers and FPU state, and the resources the
+// kernel tracks for it: pages, heap blocks, device mappings and IRQ lines
+// a kernel-mode program took through the KernelApi. All of them return
+// when the process ends.
+//
+// Life cycle: READY <-> RUNNING <-> BLOCKED, then ZOMBIE (exited, status
+// kept for the parent's wait) and freed when reaped. A process whose
+// parent is gone is freed as soon as it ends.
+#ifndef KERNEL_PROCESS_H
+#define KERNEL_PROCESS_H
+
+#include <stdint.h>
+#include <arch/x86/fpu.h>
+#include <kernel/vmm.h>
+
+#define PROCESS_MAX        256
+#define PROCESS_NAME_MAX   32
+#define KERNEL_STACK_SIZE  16384
+#define STACK_CANARY       0x57ac4ca7u
+
+typedef enum ProcessState {
+    PROCESS_READY,
+    PROCESS_RUNNING,
+    PROCESS_BLOCKED,
+    PROCESS_ZOMBIE,
+} ProcessState;
+
+typedef enum ProcessMode {
+    PROCESS_USER,       // ring 3
+    PROCESS_KERNEL,     // ring 0: kernel-mode programs and kernel threads
+} ProcessMode;
+
+typedef struct Process Process;
+
+// A FIFO of blocked processes.
+typedef struct WaitQueue {
+    Process *head;
+    Process *tail;
+} WaitQueue;
+
+// Something a kernel-mode program took that must be given back.
+typedef struct ProcessResource ProcessResource;
+
+typedef void (*KernelEntry)(void *arg);
+
+struct Process {
+    uint8_t fpuState[FPU_STATE_SIZE];   // first: keeps the 16-byte alignment
+    uint32_t pid;
+    ProcessState state;
+    ProcessMode mode;
+    char name[PROCESS_NAME_MAX];
+    Process *parent;
+    AddressSpace *space;        // &ownSpace, or the kernel's for kernel threads
+    AddressSpace ownSpace;
+    uint8_t *kernelStack;       // KERNEL_STACK_SIZE bytes; canary at the bottom
+    uint32_t savedEsp;          // while not running: where ArchSwitch left off
+    Process *next;              // link in the ready queue or a wait queue
+    WaitQueue *waitingOn;       // the queue it is blocked on, or NULL
+    uint64_t wakeTick;          // when sleeping: the tick to wake at, else 0
+    int exitStatus;             // wait status (include/clanker/syscall.h)
+    WaitQueue children;         // where this process waits for a child
+    uint64_t cpuTicks;          // timer ticks spent running
+    uint32_t codeLow, codeHigh; // kernel-mode programs: their image range
+    KernelEntry entry;          // kernel-mode start routine and its argument
+    void *entryArg;
+    uint32_t programEntry;      // kernel-mode programs: main, argc, argv
+    int programArgc;
+    uint32_t programArgv;
+    int inBlock;                // blocked in the KernelApi's Block
+    int wakePending;            // a Wake came while not blocked
+    ProcessResource *resources;
+};
+
+// Set up the table and turn the boot context into the idle process.
+void ProcessInit(void);
+
+// A kernel thread running entry(arg) in the kernel's address space.
+// Returns the new process (READY), or NULL when out of memory or slots.
+Process *ProcessCreateThread(const char *name, KernelEntry entry, void *arg);
+
+// An empty process with its own address space, not yet runnable; the
+// loader fills it and calls ProcessStartUser or ProcessStartKernel.
+// Returns NULL when out of memory or slots.
+Process *ProcessCreate(const char *name, ProcessMode mode, Process *parent);
+
+// Make a loaded process runnable: a user process enters ring 3 at eip
+// with stack pointer esp; a kernel-mode program calls entry(arg).
+void ProcessStartUser(Process *p, uint32_t eip, uint32_t esp);
+void ProcessStartKernel(Process *p, KernelEntry entry, void *arg);
+
+// Free a process that never ran (a failed load).
+void ProcessDiscard(Process *p);
+
+// End the current process with a wait status. Never returns.
+void ProcessExit(int status) __attribute__((noreturn));
+
+// End process pid with SIGNAL_KILL. Returns 0, E_SRCH (no such live
+// process) or E_INVAL (the idle process cannot be killed).
+int ProcessKill(uint32_t pid);
+
+// Kill the current process for a fault, with one line on the console.
+void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
+    __attribute__((noreturn));
+
+// Wait for a child of the current process to end: pid > 0 for that child,
+// -1 for any. Returns the child's pid and fills *status, or E_CHILD.
+int ProcessWait(int pid, int *status);
+
+Process *ProcessCurrent(void);
+Process *ProcessFind(uint32_t pid);     // live or zombie, else NULL
+uint32_t ProcessCount(void);            // processes in the table
+// A live process whose address space uses this page directory, or NULL.
+Process *ProcessFindByDirectory(const void *directory);
+
+// Pages a process holds: its own address space's pages and tables.
+uint32_t ProcessMemoryPages(const Process *p);
+
+// Top of a process's kernel stack.
+uint32_t ProcessStackTop(const Process *p);
+
+// Track a resource; the release callback runs when the process ends (or
+// when ProcessReleaseResource gives it back early).
+struct ProcessResource {
+    ProcessResource *next;
+    void (*release)(ProcessResource *r);
+    uintptr_t value;
+    uint32_t extent;
+};
+void ProcessAddResource(Process *p, ProcessResource *r);
+// Find the resource of kind release with this value; unlink and return it.
+ProcessResource *ProcessTakeResource(Process *p, void (*release)(ProcessResource *),
+                                     uintptr_t value);
+
+#endif

@@ -1,0 +1,56 @@
+// The scheduler (kernel/sched.c): one round-robin ready queue for
+// kernel-mode and user-mode processes alike, preemption on the PIT tick,
+// and the blocking primitives everything else builds on.
+//
+// Rules (docs/scheduling.md): call these with interrupts off unless noted;
+// a process blocks only on a WaitQueue (or the sleep list) and nothing
+// else holds it, so a blocked process can be killed at any time.
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <stdint.h>
+#include <kernel/process.h>
+
+#define SCHED_HZ       100     // PIT ticks per second
+#define SCHED_QUANTUM  2       // ticks a process runs before preemption
+
+// The boot context becomes the idle process (pid 0).
+void SchedInit(Process *idle);
+
+Process *SchedCurrent(void);
+
+// Put a READY process at the tail of the ready queue.
+void SchedMakeReady(Process *p);
+
+// Give the CPU to the next ready process, if any. Interrupts may be on.
+void SchedYield(void);
+
+// Block the current process on queue (NULL: on nothing, e.g. sleeping)
+// until SchedWake. Returns when woken.
+void SchedBlock(WaitQueue *queue);
+
+// Wake p if it is blocked (taking it off its queue); else nothing.
+void SchedWake(Process *p);
+
+// Wake every process on queue.
+void SchedWakeAll(WaitQueue *queue);
+
+// Sleep at least ms milliseconds (rounded up to whole ticks), waking at
+// the first tick after that. Interrupts may be on.
+void SchedSleep(uint32_t ms);
+
+// Take a process that is not running off every scheduler structure.
+void SchedRemove(Process *p);
+
+// Leave the CPU for good (the current process is finished).
+void SchedExit(void) __attribute__((noreturn));
+
+// Called by the timer interrupt.
+void SchedTick(void);
+
+// Called on the way out of a trap: switch if the quantum is used up.
+void SchedPreempt(void);
+
+uint64_t SchedTicks(void);
+
+#endif

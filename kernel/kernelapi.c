@@ -1,0 +1,329 @@
+// The KernelApi table: kernel services for kernel-mode programs.
+//
+// Each entry checks its arguments, disables interrupts around shared
+// kernel state, and records what the calling program took as a
+// ProcessResource, so the process teardown gives it all back. A program
+// that frees something it does not own is killed, not the kernel.
+#include <stdarg.h>
+#include <stddef.h>
+#include <clanker/error.h>
+#include <clanker/kernelapi.h>
+#include <clanker/syscall.h>
+#include <lib/string.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/irq.h>
+#include <arch/x86/layout.h>
+#include <kernel/console.h>
+#include <kernel/kheap.h>
+#include <kernel/memory.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/vmm.h>
+
+typedef struct ProgramIrq {
+    void (*handler)(void);
+    Process *owner;
+} ProgramIrq;
+
+static ProgramIrq programIrqs[IRQ_COUNT];
+
+// Kill the calling program for misusing the table.
+static void Misuse(const char *what, uintptr_t value)
+{
+    Process *p = ProcessCurrent();
+
+    ConsolePrint("pid %u (%s): killed: %s 0x%08x\n", p->pid, p->name, what, (uint32_t)value);
+    ProcessExit(WAIT_STATUS_SIGNALED(SIGNAL_SEGV));
+}
+
+// Resources are allocated with interrupts off by the callers below.
+static ProcessResource *NewResource(void (*release)(ProcessResource *), uintptr_t value,
+                                    uint32_t extent)
+{
+    ProcessResource *r = kmalloc(sizeof(*r));
+
+    if (r) {
+        *r = (ProcessResource){ .release = release, .value = value, .extent = extent };
+        ProcessAddResource(ProcessCurrent(), r);
+    }
+    return r;
+}
+
+static void ReleasePage(ProcessResource *r)
+{
+    MemPageFree((uint32_t)r->value);
+    kfree(r);
+}
+
+static void *ApiMemAllocatePage(void)
+{
+    uint32_t flags = CpuSave();
+    uint32_t pa = MemPageAllocate(MEM_ZONE_LOW);
+    void *page = NULL;
+
+    if (pa && NewResource(ReleasePage, pa, 1)) {
+        page = PhysToVirt(pa);
+        memset(page, 0, PAGE_SIZE);
+    } else if (pa) {
+        MemPageFree(pa);
+    }
+    CpuRestore(flags);
+    return page;
+}
+
+static void ApiMemFreePage(void *page)
+{
+    uint32_t flags = CpuSave();
+    uintptr_t va = (uintptr_t)page;
+    ProcessResource *r = NULL;
+
+    if (va >= DIRECT_MAP_BASE && va < DIRECT_MAP_BASE + DIRECT_MAP_SIZE)
+        r = ProcessTakeResource(ProcessCurrent(), ReleasePage, VirtToPhys(page));
+    if (!r)
+        Misuse("MemFreePage of a page it does not own:", va);
+    r->release(r);
+    CpuRestore(flags);
+}
+
+// Heap blocks carry their ProcessResource in front of the payload.
+static void ReleaseBlock(ProcessResource *r)
+{
+    kfree(r);
+}
+
+static void *ApiKmalloc(size_t size)
+{
+    uint32_t flags = CpuSave();
+    ProcessResource *r = size <= 0x40000000u ? kmalloc(sizeof(*r) + size) : NULL;
+
+    if (r) {
+        *r = (ProcessResource){ .release = ReleaseBlock, .value = (uintptr_t)r,
+                                .extent = (uint32_t)(size / PAGE_SIZE) };
+        ProcessAddResource(ProcessCurrent(), r);
+    }
+    CpuRestore(flags);
+    return r ? r + 1 : NULL;
+}
+
+static void ApiKfree(void *ptr)
+{
+    uint32_t flags = CpuSave();
+    ProcessResource *r;
+
+    if (!ptr) {
+        CpuRestore(flags);
+        return;
+    }
+    r = ProcessTakeResource(ProcessCurrent(), ReleaseBlock,
+                            (uintptr_t)ptr - sizeof(ProcessResource));
+    if (!r)
+        Misuse("kfree of a block it does not own:", (uintptr_t)ptr);
+    kfree(r);
+    CpuRestore(flags);
+}
+
+static void ReleaseDevice(ProcessResource *r)
+{
+    VmmUnmapDevice((void *)r->value, r->extent * PAGE_SIZE);
+    kfree(r);
+}
+
+static void *ApiMapDevice(uint32_t physical, uint32_t size)
+{
+    uint32_t flags = CpuSave();
+    void *va = VmmMapDevice(physical, size);
+    uint32_t offset = physical & (PAGE_SIZE - 1);
+    uint32_t pages = (offset + size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+    if (va && !NewResource(ReleaseDevice, (uintptr_t)va & ~(PAGE_SIZE - 1), pages)) {
+        VmmUnmapDevice(va, size);
+        va = NULL;
+    }
+    CpuRestore(flags);
+    return va;
+}
+
+static void ApiUnmapDevice(void *va, uint32_t size)
+{
+    uint32_t flags = CpuSave();
+    ProcessResource *r = ProcessTakeResource(ProcessCurrent(), ReleaseDevice,
+                                             (uintptr_t)va & ~(PAGE_SIZE - 1));
+
+    (void)size;
+    if (r)
+        r->release(r);
+    CpuRestore(flags);
+}
+
+static int ApiMemSwitchPageDirectory(void *directory)
+{
+    uint32_t flags = CpuSave();
+    Process *self = ProcessCurrent();
+    AddressSpace *target = directory ? NULL : self->space;
+
+    if (!target) {
+        Process *p = ProcessFindByDirectory(directory);
+        target = p ? p->space : NULL;
+    }
+    if (target)
+        VmmActivate(target);
+    CpuRestore(flags);
+    return target ? 0 : E_INVAL;
+}
+
+static void *ApiProcessPageDirectory(uint32_t pid)
+{
+    Process *p = ProcessFind(pid);
+
+    return p && p->state != PROCESS_ZOMBIE ? p->space->directory : NULL;
+}
+
+static void ApiBlock(void)
+{
+    uint32_t flags = CpuSave();
+    Process *self = ProcessCurrent();
+
+    if (self->wakePending) {
+        self->wakePending = 0;
+    } else {
+        self->inBlock = 1;
+        SchedBlock(NULL);
+        self->inBlock = 0;
+    }
+    CpuRestore(flags);
+}
+
+static int ApiWake(uint32_t pid)
+{
+    uint32_t flags = CpuSave();
+    Process *p = ProcessFind(pid);
+    int err = p && p->state != PROCESS_ZOMBIE ? 0 : E_SRCH;
+
+    if (!err && p->inBlock && p->state == PROCESS_BLOCKED)
+        SchedWake(p);
+    else if (!err)
+        p->wakePending = 1;
+    CpuRestore(flags);
+    return err;
+}
+
+static uint32_t ApiGetPid(void)
+{
+    return ProcessCurrent()->pid;
+}
+
+static uint32_t ApiUptimeMs(void)
+{
+    return (uint32_t)(SchedTicks() * (1000 / SCHED_HZ));
+}
+
+static void ApiExit(int code)
+{
+    ProcessExit(WAIT_STATUS_EXITED(code));
+}
+
+// Run a program's handler in its own address space.
+static void ProgramIrqTrampoline(uint8_t irq)
+{
+    ProgramIrq *pi = &programIrqs[irq];
+    AddressSpace *before = VmmCurrent();
+
+    if (!pi->handler)
+        return;
+    if (pi->owner->space != before)
+        VmmActivate(pi->owner->space);
+    pi->handler();
+    if (VmmCurrent() != before)
+        VmmActivate(before);
+}
+
+static void ReleaseIrq(ProcessResource *r)
+{
+    IrqUnregister((uint8_t)r->value);
+    programIrqs[r->value] = (ProgramIrq){ 0 };
+    kfree(r);
+}
+
+static int ApiIrqRegister(uint8_t irq, void (*handler)(void))
+{
+    uint32_t flags = CpuSave();
+    int err = handler && irq < IRQ_COUNT ? 0 : E_INVAL;
+
+    if (!err && programIrqs[irq].handler)
+        err = E_BUSY;
+    if (!err) {
+        programIrqs[irq] = (ProgramIrq){ handler, ProcessCurrent() };
+        err = IrqRegister(irq, ProgramIrqTrampoline);
+        if (!err && !NewResource(ReleaseIrq, irq, 0)) {
+            IrqUnregister(irq);
+            err = E_NOMEM;
+        }
+        if (err)
+            programIrqs[irq] = (ProgramIrq){ 0 };
+    }
+    CpuRestore(flags);
+    return err;
+}
+
+static void ApiIrqUnregister(uint8_t irq)
+{
+    uint32_t flags = CpuSave();
+    ProcessResource *r = irq < IRQ_COUNT && programIrqs[irq].owner == ProcessCurrent()
+                         ? ProcessTakeResource(ProcessCurrent(), ReleaseIrq, irq) : NULL;
+
+    if (r)
+        r->release(r);
+    CpuRestore(flags);
+}
+
+static uint8_t ApiInByte(uint16_t port) { return InByte(port); }
+static void ApiOutByte(uint16_t port, uint8_t v) { OutByte(port, v); }
+static uint16_t ApiInWord(uint16_t port) { return InWord(port); }
+static void ApiOutWord(uint16_t port, uint16_t v) { OutWord(port, v); }
+static uint32_t ApiInLong(uint16_t port) { return InLong(port); }
+static void ApiOutLong(uint16_t port, uint32_t v) { OutLong(port, v); }
+
+static int ApiPrint(const char *fmt, ...)
+{
+    va_list args;
+    int n;
+
+    va_start(args, fmt);
+    n = ConsolePrintV(fmt, args);
+    va_end(args);
+    return n;
+}
+
+static const KernelApi table = {
+    .version = KERNEL_API_VERSION,
+    .size = sizeof(KernelApi),
+    .MemAllocatePage = ApiMemAllocatePage,
+    .MemFreePage = ApiMemFreePage,
+    .MemSwitchPageDirectory = ApiMemSwitchPageDirectory,
+    .ProcessPageDirectory = ApiProcessPageDirectory,
+    .kmalloc = ApiKmalloc,
+    .kfree = ApiKfree,
+    .MapDevice = ApiMapDevice,
+    .UnmapDevice = ApiUnmapDevice,
+    .SchedYield = SchedYield,
+    .Sleep = SchedSleep,
+    .Block = ApiBlock,
+    .Wake = ApiWake,
+    .GetPid = ApiGetPid,
+    .UptimeMs = ApiUptimeMs,
+    .Exit = ApiExit,
+    .IrqRegister = ApiIrqRegister,
+    .IrqUnregister = ApiIrqUnregister,
+    .InByte = ApiInByte,
+    .OutByte = ApiOutByte,
+    .InWord = ApiInWord,
+    .OutWord = ApiOutWord,
+    .InLong = ApiInLong,
+    .OutLong = ApiOutLong,
+    .Print = ApiPrint,
+};
+
+const KernelApi *KernelApiTable(void)
+{
+    return &table;
+}

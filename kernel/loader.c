@@ -1,0 +1,260 @@
+// Loading an ELF executable into a new process.
+//
+// The file is parsed completely (kernel/elf.c) before anything is
+// allocated. Then each loadable segment's pages are mapped (pages shared
+// by two segments get the union of their permissions), file bytes copied
+// and the rest zeroed; then a stack is mapped at the top of user space and
+// filled with the Linux i386 start-up layout, so native programs and
+// static Linux binaries start the same way:
+//
+//   esp -> argc, argv[0..argc-1], NULL, envp (empty), NULL,
+//          auxv pairs (AT_PHDR.., AT_PAGESZ, AT_ENTRY, AT_RANDOM, AT_NULL),
+//          then the argument strings and 16 random bytes near the top.
+//
+// User programs get ring-3 pages; kernel-mode programs get supervisor
+// pages and run on their kernel stack, called as
+//   int main(const KernelApi *api, int argc, char **argv).
+#include <stddef.h>
+#include <clanker/error.h>
+#include <clanker/kernelapi.h>
+#include <clanker/syscall.h>
+#include <lib/string.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/layout.h>
+#include <kernel/elf.h>
+#include <kernel/initrd.h>
+#include <kernel/kheap.h>
+#include <kernel/loader.h>
+#include <kernel/memory.h>
+#include <kernel/sched.h>
+
+#define STACK_TOP     USER_LIMIT
+#define STACK_BOTTOM  (USER_LIMIT - USER_STACK_SIZE)
+#define IMAGE_LIMIT   (STACK_BOTTOM - USER_STACK_GUARD)
+
+// Auxiliary vector types (System V i386 ABI).
+#define AT_NULL   0
+#define AT_PHDR   3
+#define AT_PHENT  4
+#define AT_PHNUM  5
+#define AT_PAGESZ 6
+#define AT_ENTRY  9
+#define AT_RANDOM 25
+#define AUXV_WORDS 14
+
+// A kernel address for physical page pa, wherever it is.
+static void *PageWindow(uint32_t pa)
+{
+    return pa < DIRECT_MAP_SIZE ? PhysToVirt(pa) : VmmMapTemporary(pa);
+}
+
+static void PageWindowDone(uint32_t pa, void *va)
+{
+    if (pa >= DIRECT_MAP_SIZE)
+        VmmUnmapTemporary(va);
+}
+
+// Copy length bytes to virtual address va of space (already mapped).
+static void CopyIntoSpace(AddressSpace *space, uint32_t va, const void *src, uint32_t length)
+{
+    const uint8_t *from = src;
+
+    while (length > 0) {
+        uint32_t pa, offset = va & (PAGE_SIZE - 1);
+        uint32_t chunk = PAGE_SIZE - offset < length ? PAGE_SIZE - offset : length;
+        VmmQuery(space, va & ~(PAGE_SIZE - 1), &pa, NULL);
+        uint8_t *window = PageWindow(pa);
+        memcpy(window + offset, from, chunk);
+        PageWindowDone(pa, window);
+        va += chunk;
+        from += chunk;
+        length -= chunk;
+    }
+}
+
+static uint32_t PageFlags(ProcessMode mode, uint32_t segmentFlags)
+{
+    uint32_t flags = VMM_OWNED;
+
+    if (mode == PROCESS_USER)
+        flags |= VMM_USER;
+    if (segmentFlags & ELF_SEGMENT_WRITE)
+        flags |= VMM_WRITE;
+    return flags;
+}
+
+// Map zeroed pages for [start, end) with flags; a page already mapped
+// gains flags' permissions instead. Returns 0 or E_NOMEM.
+static int MapRange(AddressSpace *space, uint32_t start, uint32_t end, uint32_t flags)
+{
+    for (uint32_t va = start & ~(PAGE_SIZE - 1); va < end; va += PAGE_SIZE) {
+        uint32_t pa, have;
+        if (VmmQuery(space, va, NULL, &have) == 0) {
+            VmmProtect(space, va, have | (flags & VMM_WRITE));
+            continue;
+        }
+        pa = MemPageAllocate(MEM_ZONE_ANY);
+        if (!pa)
+            return E_NOMEM;
+        void *window = PageWindow(pa);
+        memset(window, 0, PAGE_SIZE);
+        PageWindowDone(pa, window);
+        if (VmmMap(space, va, pa, flags) != 0) {
+            MemPageFree(pa);
+            return E_NOMEM;
+        }
+    }
+    return 0;
+}
+
+static int LoadSegments(Process *p, const uint8_t *file, const ElfImage *image)
+{
+    for (uint32_t i = 0; i < image->segmentCount; i++) {
+        const ElfSegment *s = &image->segments[i];
+        int err = MapRange(p->space, s->vaddr, s->vaddr + s->memSize,
+                           PageFlags(p->mode, s->flags));
+        if (err)
+            return err;
+        CopyIntoSpace(p->space, s->vaddr, file + s->fileOffset, s->fileSize);
+    }
+    p->codeLow = image->lowest;
+    p->codeHigh = image->highest;
+    return 0;
+}
+
+// Find the program headers' address in memory, for AT_PHDR (0 if they
+// are not inside a loaded segment).
+static uint32_t ProgramHeaderAddress(const uint8_t *file, const ElfImage *image,
+                                     uint32_t *count)
+{
+    uint32_t phoff;
+
+    memcpy(&phoff, file + 28, 4);
+    memcpy(count, file + 44, 2);
+    *count &= 0xffff;
+    for (uint32_t i = 0; i < image->segmentCount; i++) {
+        const ElfSegment *s = &image->segments[i];
+        if (phoff >= s->fileOffset && phoff < s->fileOffset + s->fileSize)
+            return s->vaddr + (phoff - s->fileOffset);
+    }
+    return 0;
+}
+
+// Build the start-up stack in a kernel buffer mirroring its top, then copy
+// it in. Returns the initial stack pointer, or 0 if it does not fit.
+static uint32_t BuildStack(Process *p, const uint8_t *file, const ElfImage *image,
+                           int argc, const char *const *argv)
+{
+    uint32_t size = 16 * 1024, phnum;
+    uint8_t *buf = kmalloc(size);
+    uint32_t top = size, words, *w, argvAddr[LOADER_MAX_ARGS];
+    uint64_t seed = CpuReadTsc() ^ ((uint64_t)p->pid << 32);
+
+    if (!buf)
+        return 0;
+    top -= 16;                                      // AT_RANDOM bytes
+    for (int i = 0; i < 16; i++)
+        buf[top + i] = (uint8_t)(seed >> ((i % 8) * 8)) ^ (uint8_t)(i * 37);
+    for (int i = argc - 1; i >= 0; i--) {
+        uint32_t len = (uint32_t)strlen(argv[i]) + 1;
+        top -= len;
+        memcpy(buf + top, argv[i], len);
+        argvAddr[i] = STACK_TOP - (size - top);
+    }
+    words = 1 + (uint32_t)argc + 1 + 1 + AUXV_WORDS;
+    top = (top - words * 4) & ~15u;                 // esp 16-byte aligned
+    w = (uint32_t *)(buf + top);
+    *w++ = (uint32_t)argc;
+    for (int i = 0; i < argc; i++)
+        *w++ = argvAddr[i];
+    *w++ = 0;                                       // end of argv
+    *w++ = 0;                                       // empty environment
+    *w++ = AT_PHDR;   *w++ = ProgramHeaderAddress(file, image, &phnum);
+    *w++ = AT_PHENT;  *w++ = 32;
+    *w++ = AT_PHNUM;  *w++ = phnum;
+    *w++ = AT_PAGESZ; *w++ = PAGE_SIZE;
+    *w++ = AT_ENTRY;  *w++ = image->entry;
+    *w++ = AT_RANDOM; *w++ = STACK_TOP - 16;
+    *w++ = AT_NULL;   *w++ = 0;
+    CopyIntoSpace(p->space, STACK_TOP - (size - top), buf + top, size - top);
+    kfree(buf);
+    return STACK_TOP - (size - top);
+}
+
+// Check the arguments fit the limits (and the 16 KiB start-up area).
+static int ValidArguments(int argc, const char *const *argv)
+{
+    uint32_t total = 0;
+
+    if (argc < 1 || argc > LOADER_MAX_ARGS)
+        return 0;
+    for (int i = 0; i < argc; i++) {
+        uint32_t len = (uint32_t)strnlen(argv[i], LOADER_MAX_ARG_LEN);
+        if (len >= LOADER_MAX_ARG_LEN)
+            return 0;
+        total += len + 1;
+    }
+    return total + 16 + (argc + 3 + AUXV_WORDS) * 4 + 16 <= 16 * 1024;
+}
+
+static const char *BaseName(const char *path)
+{
+    const char *base = path;
+
+    for (const char *p = path; *p; p++) {
+        if (*p == '/' && p[1])
+            base = p + 1;
+    }
+    return base;
+}
+
+// Kernel-mode programs start here, on their kernel stack, in their space.
+static void ProgramStart(void *arg)
+{
+    Process *p = arg;
+    typedef int (*ProgramMain)(const KernelApi *, int, char **);
+    int code = ((ProgramMain)(uintptr_t)p->programEntry)(KernelApiTable(), p->programArgc,
+                                                         (char **)(uintptr_t)p->programArgv);
+
+    ProcessExit(WAIT_STATUS_EXITED(code));
+}
+
+int LoaderSpawn(const char *path, int argc, const char *const *argv,
+                ProcessMode mode, Process *parent)
+{
+    const uint8_t *file;
+    uint32_t size, esp;
+    ElfImage image;
+    Process *p;
+    int err;
+
+    if (!ValidArguments(argc, argv))
+        return E_INVAL;
+    err = InitrdFind(path, &file, &size);
+    if (!err)
+        err = ElfParse(file, size, USER_BASE, IMAGE_LIMIT, ELF_DYN_BIAS, &image);
+    if (err)
+        return err;
+    p = ProcessCreate(BaseName(path), mode, parent);
+    if (!p)
+        return E_NOMEM;
+    err = LoadSegments(p, file, &image);
+    if (!err)
+        err = MapRange(p->space, STACK_BOTTOM, STACK_TOP,
+                       PageFlags(mode, ELF_SEGMENT_WRITE));
+    esp = err ? 0 : BuildStack(p, file, &image, argc, argv);
+    if (!esp) {
+        ProcessDiscard(p);
+        return err ? err : E_NOMEM;
+    }
+    /* POINT OF NO RETURN */
+    if (mode == PROCESS_USER) {
+        ProcessStartUser(p, image.entry, esp);
+    } else {
+        p->programEntry = image.entry;
+        p->programArgc = argc;
+        p->programArgv = esp + 4;
+        ProcessStartKernel(p, ProgramStart, p);
+    }
+    return (int)p->pid;
+}

@@ -1,0 +1,418 @@
+// Processes: creation, the first run, exit, kill, wait and reaping.
+//
+// The process table is a fixed array of PROCESS_MAX slots; PCBs and kernel
+// stacks come from the kernel heap. A new process starts with a switch
+// frame on its kernel stack that "returns" into FirstRun, which frees any
+// process that died on the way here and then enters the program: ring 3
+// through TrapReturn for user programs, a plain call for kernel-mode ones.
+//
+// Teardown (Terminate) is one path for exit, kill and faults: give back
+// the KernelApi resources, the address space (after switching away from
+// it), orphan the children, become a zombie for the parent or, with no
+// parent, be freed. A dying process cannot free the stack it is running
+// on, so that last step waits for the next switch (ReapDead).
+#include <stddef.h>
+#include <clanker/error.h>
+#include <clanker/syscall.h>
+#include <lib/string.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/descriptor.h>
+#include <arch/x86/layout.h>
+#include <arch/x86/trap.h>
+#include <kernel/console.h>
+#include <kernel/kheap.h>
+#include <kernel/panic.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+
+#define EFLAGS_IF       0x200u
+#define EFLAGS_RESERVED 0x002u
+
+extern uint8_t BootStack[];
+extern void TrapReturn(void);
+void ArchEnterUser(uint32_t frameEsp) __attribute__((noreturn));
+
+// The frame ArchSwitch pops for a process that has never run.
+typedef struct SwitchFrame {
+    uint32_t edi, esi, ebx, ebp;
+    uint32_t eip;
+    uint32_t fakeReturn;
+} SwitchFrame;
+
+static Process *table[PROCESS_MAX];
+static Process idleProcess __attribute__((aligned(FPU_STATE_ALIGN)));
+static uint32_t nextPid = 1;
+static Process *dead;               // finished, parentless, awaiting free
+
+void ProcessInit(void)
+{
+    Process *p = &idleProcess;
+
+    memcpy(p->name, "idle", 5);
+    p->pid = 0;
+    p->mode = PROCESS_KERNEL;
+    p->space = VmmKernelSpace();
+    p->kernelStack = BootStack;
+    *(uint32_t *)BootStack = STACK_CANARY;
+    FpuInitState(p->fpuState);
+    table[0] = p;
+    SchedInit(p);
+}
+
+static void SetName(Process *p, const char *name)
+{
+    size_t n = strnlen(name, PROCESS_NAME_MAX - 1);
+
+    memcpy(p->name, name, n);
+    p->name[n] = 0;
+}
+
+// A table slot and a pid, or -1.
+static int FreeSlot(void)
+{
+    for (int i = 1; i < PROCESS_MAX; i++) {
+        if (!table[i])
+            return i;
+    }
+    return -1;
+}
+
+static Process *NewProcess(const char *name, ProcessMode mode, Process *parent)
+{
+    int slot = FreeSlot();
+    Process *p;
+
+    if (slot < 0 || !(p = kmalloc(sizeof(*p))))
+        return NULL;
+    memset(p, 0, sizeof(*p));
+    p->kernelStack = kmalloc(KERNEL_STACK_SIZE);
+    if (!p->kernelStack) {
+        kfree(p);
+        return NULL;
+    }
+    *(uint32_t *)p->kernelStack = STACK_CANARY;
+    p->pid = nextPid++;
+    p->mode = mode;
+    p->parent = parent;
+    p->state = PROCESS_BLOCKED;       // not runnable until started
+    SetName(p, name);
+    FpuInitState(p->fpuState);
+    table[slot] = p;
+    return p;
+}
+
+Process *ProcessCreate(const char *name, ProcessMode mode, Process *parent)
+{
+    uint32_t flags = CpuSave();
+    Process *p = NewProcess(name, mode, parent);
+
+    if (p && VmmCreate(&p->ownSpace) != 0) {
+        ProcessDiscard(p);
+        p = NULL;
+    }
+    if (p)
+        p->space = &p->ownSpace;
+    CpuRestore(flags);
+    return p;
+}
+
+uint32_t ProcessStackTop(const Process *p)
+{
+    return (uint32_t)(uintptr_t)(p->kernelStack + KERNEL_STACK_SIZE);
+}
+
+static void Free(Process *p)
+{
+    for (int i = 0; i < PROCESS_MAX; i++) {
+        if (table[i] == p)
+            table[i] = NULL;
+    }
+    kfree(p->kernelStack);
+    kfree(p);
+}
+
+// Free every parentless process that finished, except the one running.
+static void ReapDead(void)
+{
+    Process **link = &dead;
+
+    while (*link) {
+        Process *p = *link;
+        if (p == SchedCurrent()) {
+            link = &p->next;
+            continue;
+        }
+        *link = p->next;
+        Free(p);
+    }
+}
+
+// Where every new process begins, on its own kernel stack.
+static void FirstRun(void)
+{
+    Process *p = SchedCurrent();
+
+    ReapDead();
+    if (p->mode == PROCESS_USER)
+        ArchEnterUser(ProcessStackTop(p) - sizeof(TrapFrame));
+    CpuEnableInterrupts();
+    p->entry(p->entryArg);
+    ProcessExit(WAIT_STATUS_EXITED(0));
+}
+
+static void PushSwitchFrame(Process *p, uint32_t below)
+{
+    SwitchFrame *f = (SwitchFrame *)(uintptr_t)(below - sizeof(SwitchFrame));
+
+    *f = (SwitchFrame){ .eip = (uint32_t)(uintptr_t)FirstRun };
+    p->savedEsp = (uint32_t)(uintptr_t)f;
+}
+
+void ProcessStartUser(Process *p, uint32_t eip, uint32_t esp)
+{
+    uint32_t flags = CpuSave();
+    TrapFrame *t = (TrapFrame *)(uintptr_t)(ProcessStackTop(p) - sizeof(TrapFrame));
+
+    *t = (TrapFrame){
+        .gs = GDT_USER_DATA, .fs = GDT_USER_DATA,
+        .es = GDT_USER_DATA, .ds = GDT_USER_DATA,
+        .eip = eip, .cs = GDT_USER_CODE,
+        .eflags = EFLAGS_IF | EFLAGS_RESERVED,
+        .userEsp = esp, .userSs = GDT_USER_DATA,
+    };
+    PushSwitchFrame(p, (uint32_t)(uintptr_t)t);
+    SchedMakeReady(p);
+    CpuRestore(flags);
+}
+
+void ProcessStartKernel(Process *p, KernelEntry entry, void *arg)
+{
+    uint32_t flags = CpuSave();
+
+    p->entry = entry;
+    p->entryArg = arg;
+    PushSwitchFrame(p, ProcessStackTop(p));
+    SchedMakeReady(p);
+    CpuRestore(flags);
+}
+
+Process *ProcessCreateThread(const char *name, KernelEntry entry, void *arg)
+{
+    uint32_t flags = CpuSave();
+    Process *p = NewProcess(name, PROCESS_KERNEL, SchedCurrent());
+
+    if (p) {
+        p->space = VmmKernelSpace();
+        ProcessStartKernel(p, entry, arg);
+    }
+    CpuRestore(flags);
+    return p;
+}
+
+void ProcessDiscard(Process *p)
+{
+    uint32_t flags = CpuSave();
+
+    if (p->space == &p->ownSpace)
+        VmmDestroy(&p->ownSpace);
+    Free(p);
+    CpuRestore(flags);
+}
+
+static void ReleaseResources(Process *p)
+{
+    while (p->resources) {
+        ProcessResource *r = p->resources;
+        p->resources = r->next;
+        r->release(r);
+    }
+}
+
+// Children of p lose their parent; finished ones are freed at once.
+static void OrphanChildren(Process *p)
+{
+    for (int i = 1; i < PROCESS_MAX; i++) {
+        Process *c = table[i];
+        if (!c || c->parent != p)
+            continue;
+        c->parent = NULL;
+        if (c->state == PROCESS_ZOMBIE)
+            Free(c);
+    }
+}
+
+// End p (the current process, or one that is not running) with status.
+static void Terminate(Process *p, int status)
+{
+    p->exitStatus = status;
+    ReleaseResources(p);
+    if (p->space == &p->ownSpace) {
+        if (VmmCurrent() == p->space)
+            VmmActivate(VmmKernelSpace());
+        VmmDestroy(&p->ownSpace);
+        p->space = VmmKernelSpace();
+    }
+    OrphanChildren(p);
+    p->state = PROCESS_ZOMBIE;
+    if (p->parent) {
+        SchedWakeAll(&p->parent->children);
+    } else if (p != SchedCurrent()) {
+        Free(p);
+    } else {
+        p->next = dead;
+        dead = p;
+    }
+}
+
+void ProcessExit(int status)
+{
+    Process *p = SchedCurrent();
+
+    CpuDisableInterrupts();
+    if (p == &idleProcess)
+        Panic("the idle process tried to exit");
+    Terminate(p, status);
+    SchedExit();
+}
+
+int ProcessKill(uint32_t pid)
+{
+    uint32_t flags = CpuSave();
+    Process *p = ProcessFind(pid);
+
+    if (!p || p->state == PROCESS_ZOMBIE) {
+        CpuRestore(flags);
+        return E_SRCH;
+    }
+    if (p == &idleProcess) {
+        CpuRestore(flags);
+        return E_INVAL;
+    }
+    if (p == SchedCurrent())
+        ProcessExit(WAIT_STATUS_SIGNALED(SIGNAL_KILL));
+    SchedRemove(p);
+    Terminate(p, WAIT_STATUS_SIGNALED(SIGNAL_KILL));
+    CpuRestore(flags);
+    return 0;
+}
+
+void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
+{
+    Process *p = SchedCurrent();
+
+    if (vector == TRAP_PAGE_FAULT)
+        ConsolePrint("pid %u (%s): killed: %s at eip 0x%08x, address 0x%08x\n",
+                     p->pid, p->name, TrapExceptionName(vector), eip, address);
+    else
+        ConsolePrint("pid %u (%s): killed: %s at eip 0x%08x\n",
+                     p->pid, p->name, TrapExceptionName(vector), eip);
+    ProcessExit(WAIT_STATUS_SIGNALED(signal));
+}
+
+// A finished child of the current process matching pid, or NULL; *any
+// tells whether any child matches at all.
+static Process *FindChild(int pid, int *any)
+{
+    Process *self = SchedCurrent();
+
+    *any = 0;
+    for (int i = 1; i < PROCESS_MAX; i++) {
+        Process *c = table[i];
+        if (!c || c->parent != self || (pid != -1 && c->pid != (uint32_t)pid))
+            continue;
+        *any = 1;
+        if (c->state == PROCESS_ZOMBIE)
+            return c;
+    }
+    return NULL;
+}
+
+int ProcessWait(int pid, int *status)
+{
+    uint32_t flags = CpuSave();
+    int any, result;
+    Process *c;
+
+    while (!(c = FindChild(pid, &any)) && any)
+        SchedBlock(&SchedCurrent()->children);
+    if (!c) {
+        CpuRestore(flags);
+        return E_CHILD;
+    }
+    result = (int)c->pid;
+    if (status)
+        *status = c->exitStatus;
+    Free(c);
+    CpuRestore(flags);
+    return result;
+}
+
+Process *ProcessCurrent(void)
+{
+    return SchedCurrent();
+}
+
+Process *ProcessFind(uint32_t pid)
+{
+    for (int i = 0; i < PROCESS_MAX; i++) {
+        if (table[i] && table[i]->pid == pid)
+            return table[i];
+    }
+    return NULL;
+}
+
+Process *ProcessFindByDirectory(const void *directory)
+{
+    for (int i = 0; i < PROCESS_MAX; i++) {
+        if (table[i] && table[i]->state != PROCESS_ZOMBIE &&
+            table[i]->space->directory == directory)
+            return table[i];
+    }
+    return NULL;
+}
+
+uint32_t ProcessCount(void)
+{
+    uint32_t n = 0;
+
+    for (int i = 0; i < PROCESS_MAX; i++)
+        n += table[i] != NULL;
+    return n;
+}
+
+uint32_t ProcessMemoryPages(const Process *p)
+{
+    uint32_t pages = KERNEL_STACK_SIZE / PAGE_SIZE;
+
+    if (p->space == &p->ownSpace)
+        pages += 1 + p->ownSpace.tablePages + p->ownSpace.ownedPages;
+    for (const ProcessResource *r = p->resources; r; r = r->next)
+        pages += r->extent;
+    return pages;
+}
+
+void ProcessAddResource(Process *p, ProcessResource *r)
+{
+    uint32_t flags = CpuSave();
+
+    r->next = p->resources;
+    p->resources = r;
+    CpuRestore(flags);
+}
+
+ProcessResource *ProcessTakeResource(Process *p, void (*release)(ProcessResource *),
+                                     uintptr_t value)
+{
+    uint32_t flags = CpuSave();
+    ProcessResource *found = NULL;
+
+    for (ProcessResource **link = &p->resources; *link; link = &(*link)->next) {
+        if ((*link)->release == release && (*link)->value == value) {
+            found = *link;
+            *link = found->next;
+            break;
+        }
+    }
+    CpuRestore(flags);
+    return found;
+}

@@ -1,0 +1,252 @@
+// Round-robin scheduling with preemption on the timer tick.
+//
+// The ready queue holds READY processes in FIFO order; the idle process is
+// never on it and runs only when it is empty. Sleepers are kept in a list
+// sorted by wake tick, so a tick looks only at the head.
+//
+// Everything here runs with interrupts off: on one CPU that is the lock.
+// A switch saves the outgoing process's FPU state and stack pointer and
+// loads the incoming one's address space, TSS stack, FPU state and stack.
+#include <stddef.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/descriptor.h>
+#include <arch/x86/irq.h>
+#include <kernel/panic.h>
+#include <kernel/sched.h>
+
+void ArchSwitch(uint32_t *saveEsp, uint32_t loadEsp);
+
+static Process *current;
+static Process *idle;
+static WaitQueue ready;
+static Process *sleepers;           // sorted by wakeTick, linked by next
+static uint32_t quantumLeft;
+static int needSwitch;
+
+static void Enqueue(WaitQueue *q, Process *p)
+{
+    p->next = NULL;
+    if (q->tail)
+        q->tail->next = p;
+    else
+        q->head = p;
+    q->tail = p;
+}
+
+static Process *Dequeue(WaitQueue *q)
+{
+    Process *p = q->head;
+
+    if (p) {
+        q->head = p->next;
+        if (!q->head)
+            q->tail = NULL;
+        p->next = NULL;
+    }
+    return p;
+}
+
+// Unlink p from q if it is there.
+static void Unlink(WaitQueue *q, Process *p)
+{
+    Process *prev = NULL;
+
+    for (Process *it = q->head; it; prev = it, it = it->next) {
+        if (it != p)
+            continue;
+        if (prev)
+            prev->next = p->next;
+        else
+            q->head = p->next;
+        if (q->tail == p)
+            q->tail = prev;
+        p->next = NULL;
+        return;
+    }
+}
+
+static void UnlinkSleeper(Process *p)
+{
+    for (Process **link = &sleepers; *link; link = &(*link)->next) {
+        if (*link == p) {
+            *link = p->next;
+            p->next = NULL;
+            return;
+        }
+    }
+}
+
+void SchedInit(Process *idleProcess)
+{
+    idle = current = idleProcess;
+    idle->state = PROCESS_RUNNING;
+    quantumLeft = SCHED_QUANTUM;
+}
+
+Process *SchedCurrent(void)
+{
+    return current;
+}
+
+void SchedMakeReady(Process *p)
+{
+    p->state = PROCESS_READY;
+    if (p == idle)
+        return;
+    Enqueue(&ready, p);
+    if (current == idle)
+        needSwitch = 1;             // leave idle at the next trap exit
+}
+
+static void CheckStack(const Process *p)
+{
+    if (*(const uint32_t *)p->kernelStack != STACK_CANARY)
+        Panic("kernel stack overflow in pid %u (%s)", p->pid, p->name);
+}
+
+// Run next instead of the current process. The caller has already put
+// the current process where it belongs (ready queue, a wait queue, ...).
+static void SwitchTo(Process *next)
+{
+    Process *prev = current;
+
+    needSwitch = 0;
+    quantumLeft = SCHED_QUANTUM;
+    next->state = PROCESS_RUNNING;
+    if (next == prev)
+        return;
+    CheckStack(prev);
+    FpuSave(prev->fpuState);
+    current = next;
+    GdtSetKernelStack(ProcessStackTop(next));
+    if (next->space != VmmCurrent())
+        VmmActivate(next->space);
+    FpuRestore(next->fpuState);
+    ArchSwitch(&prev->savedEsp, next->savedEsp);
+}
+
+static Process *PickNext(void)
+{
+    Process *next = Dequeue(&ready);
+
+    return next ? next : idle;
+}
+
+void SchedYield(void)
+{
+    uint32_t flags = CpuSave();
+
+    if (current != idle && current->state == PROCESS_RUNNING)
+        SchedMakeReady(current);
+    else if (current == idle && !ready.head) {
+        CpuRestore(flags);
+        return;
+    }
+    SwitchTo(PickNext());
+    CpuRestore(flags);
+}
+
+void SchedBlock(WaitQueue *queue)
+{
+    if (current == idle)
+        Panic("SchedBlock: the idle process cannot block");
+    current->state = PROCESS_BLOCKED;
+    current->waitingOn = queue;
+    if (queue)
+        Enqueue(queue, current);
+    SwitchTo(PickNext());
+}
+
+void SchedWake(Process *p)
+{
+    if (p->state != PROCESS_BLOCKED)
+        return;
+    if (p->waitingOn)
+        Unlink(p->waitingOn, p);
+    if (p->wakeTick)
+        UnlinkSleeper(p);
+    p->waitingOn = NULL;
+    p->wakeTick = 0;
+    SchedMakeReady(p);
+}
+
+void SchedWakeAll(WaitQueue *queue)
+{
+    while (queue->head)
+        SchedWake(queue->head);
+}
+
+static void AddSleeper(Process *p)
+{
+    Process **link = &sleepers;
+
+    while (*link && (*link)->wakeTick <= p->wakeTick)
+        link = &(*link)->next;
+    p->next = *link;
+    *link = p;
+}
+
+void SchedSleep(uint32_t ms)
+{
+    uint32_t flags = CpuSave();
+    uint64_t ticks = ((uint64_t)ms * SCHED_HZ + 999) / 1000;
+
+    if (ticks > 0) {
+        current->wakeTick = PitTicks() + ticks;
+        current->state = PROCESS_BLOCKED;
+        current->waitingOn = NULL;
+        AddSleeper(current);
+        SwitchTo(PickNext());
+    }
+    CpuRestore(flags);
+}
+
+void SchedRemove(Process *p)
+{
+    if (p->state == PROCESS_READY)
+        Unlink(&ready, p);
+    if (p->waitingOn)
+        Unlink(p->waitingOn, p);
+    if (p->wakeTick)
+        UnlinkSleeper(p);
+    p->waitingOn = NULL;
+    p->wakeTick = 0;
+}
+
+void SchedExit(void)
+{
+    CpuDisableInterrupts();
+    SwitchTo(PickNext());
+    Panic("SchedExit: a finished process was scheduled again");
+}
+
+void SchedTick(void)
+{
+    uint64_t now = PitTicks();
+
+    if (!current)
+        return;                     // before the scheduler starts
+    current->cpuTicks++;
+    while (sleepers && sleepers->wakeTick <= now) {
+        Process *p = sleepers;
+        sleepers = p->next;
+        p->next = NULL;
+        p->wakeTick = 0;
+        SchedMakeReady(p);
+    }
+    if (quantumLeft > 0)
+        quantumLeft--;
+    if ((quantumLeft == 0 || current == idle) && ready.head)
+        needSwitch = 1;
+}
+
+void SchedPreempt(void)
+{
+    if (needSwitch && current)
+        SchedYield();
+}
+
+uint64_t SchedTicks(void)
+{
+    return PitTicks();
+}

@@ -1,0 +1,177 @@
+// Native system calls: int 0x40 from user programs.
+//
+// A table maps each call number to its handler, one line a call. Every
+// handler validates all of its arguments (pointers through usercopy.c)
+// before it changes anything, and returns a result or an E_* code.
+#include <stddef.h>
+#include <clanker/error.h>
+#include <clanker/syscall.h>
+#include <arch/x86/cpu.h>
+#include <kernel/console.h>
+#include <kernel/loader.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/usercopy.h>
+
+#define DEBUG_WRITE_MAX (64u * 1024)
+
+typedef int (*SyscallHandler)(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
+
+static int SysExit(uint32_t code, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)b; (void)c; (void)d; (void)e;
+    ProcessExit(WAIT_STATUS_EXITED((int)code));
+}
+
+// Write text to the console, in chunks, after checking the whole range.
+static int SysDebugWrite(uint32_t text, uint32_t length, uint32_t c, uint32_t d, uint32_t e)
+{
+    char chunk[256];
+
+    (void)c; (void)d; (void)e;
+    if (length > DEBUG_WRITE_MAX)
+        return E_INVAL;
+    if (UserCheck(text, length, 0))
+        return E_FAULT;
+    for (uint32_t done = 0; done < length;) {
+        uint32_t n = length - done < sizeof(chunk) ? length - done : sizeof(chunk);
+        if (CopyFromUser(chunk, text + done, n))
+            return E_FAULT;
+        ConsoleWrite(chunk, n);
+        done += n;
+    }
+    return (int)length;
+}
+
+static int SysGetPid(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)a; (void)b; (void)c; (void)d; (void)e;
+    return (int)ProcessCurrent()->pid;
+}
+
+static int SysGetPpid(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    Process *parent = ProcessCurrent()->parent;
+
+    (void)a; (void)b; (void)c; (void)d; (void)e;
+    return parent ? (int)parent->pid : 0;
+}
+
+static int SysYield(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)a; (void)b; (void)c; (void)d; (void)e;
+    SchedYield();
+    return 0;
+}
+
+static int SysSleep(uint32_t ms, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)b; (void)c; (void)d; (void)e;
+    SchedSleep(ms);
+    return 0;
+}
+
+static int SysUptime(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)a; (void)b; (void)c; (void)d; (void)e;
+    return (int)(SchedTicks() * (1000 / SCHED_HZ));
+}
+
+// The arguments of a spawn, copied into the kernel.
+typedef struct SpawnArgs {
+    char path[SPAWN_MAX_PATH];
+    int argc;
+    const char *argv[SPAWN_MAX_ARGS];
+    char text[SPAWN_MAX_ARGS][SPAWN_MAX_ARG_LEN];
+} SpawnArgs;
+
+static SpawnArgs spawnArgs;     // syscalls run with interrupts off: one at a time
+
+// Copy path and the NULL-terminated argv array in. NULL argv means
+// { path }. Returns 0 or an error.
+static int CopySpawnArgs(uint32_t path, uint32_t argv, SpawnArgs *out)
+{
+    int len = CopyStringFromUser(out->path, path, sizeof(out->path));
+
+    if (len < 0)
+        return len;
+    out->argc = 0;
+    for (;; out->argc++) {
+        uint32_t ptr;
+        if (!argv && out->argc == 0)
+            ptr = path;
+        else if (!argv)
+            break;
+        else if (CopyFromUser(&ptr, argv + 4u * (uint32_t)out->argc, 4))
+            return E_FAULT;
+        if (!ptr)
+            break;
+        if (out->argc == SPAWN_MAX_ARGS)
+            return E_INVAL;
+        len = CopyStringFromUser(out->text[out->argc], ptr, SPAWN_MAX_ARG_LEN);
+        if (len < 0)
+            return len == E_NAMETOOLONG ? E_INVAL : len;
+        out->argv[out->argc] = out->text[out->argc];
+    }
+    return out->argc > 0 ? 0 : E_INVAL;
+}
+
+static int SysSpawn(uint32_t path, uint32_t argv, uint32_t c, uint32_t d, uint32_t e)
+{
+    int err = CopySpawnArgs(path, argv, &spawnArgs);
+
+    (void)c; (void)d; (void)e;
+    if (err)
+        return err;
+    return LoaderSpawn(spawnArgs.path, spawnArgs.argc, spawnArgs.argv,
+                       PROCESS_USER, ProcessCurrent());
+}
+
+static int SysWait(uint32_t pid, uint32_t status, uint32_t c, uint32_t d, uint32_t e)
+{
+    int result, value;
+
+    (void)c; (void)d; (void)e;
+    if ((int)pid < -1 || pid == 0)
+        return E_INVAL;
+    if (status && UserCheck(status, 4, 1))
+        return E_FAULT;
+    result = ProcessWait((int)pid, &value);
+    if (result > 0 && status)
+        CopyToUser(status, &value, 4);
+    return result;
+}
+
+static int SysKill(uint32_t pid, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)b; (void)c; (void)d; (void)e;
+    if ((int)pid <= 0)
+        return E_SRCH;
+    return ProcessKill(pid);
+}
+
+static const SyscallHandler handlers[SYS_COUNT] = {
+    [SYS_EXIT]        = SysExit,
+    [SYS_DEBUG_WRITE] = SysDebugWrite,
+    [SYS_GETPID]      = SysGetPid,
+    [SYS_YIELD]       = SysYield,
+    [SYS_SLEEP]       = SysSleep,
+    [SYS_SPAWN]       = SysSpawn,
+    [SYS_WAIT]        = SysWait,
+    [SYS_KILL]        = SysKill,
+    [SYS_UPTIME]      = SysUptime,
+    [SYS_GETPPID]     = SysGetPpid,
+};
+
+void SyscallDispatch(TrapFrame *frame)
+{
+    uint32_t n = frame->eax;
+
+    if (n >= SYS_COUNT || !handlers[n]) {
+        frame->eax = (uint32_t)E_NOSYS;
+        return;
+    }
+    frame->eax = (uint32_t)handlers[n](frame->ebx, frame->ecx, frame->edx,
+                                       frame->esi, frame->edi);
+}

@@ -1,0 +1,151 @@
+// System-call wrappers and small helpers for user programs (include/lib/user.h).
+//
+// Each wrapper is one int 0x40: the call number in eax, arguments in ebx,
+// ecx, edx, esi, edi; the result comes back in eax and every other
+// register is preserved, so eax is the only register the asm changes.
+// "memory" tells the compiler the kernel may read or write any memory the
+// pointers reach.
+#include <stdarg.h>
+#include <lib/format.h>
+#include <lib/user.h>
+
+// SYS_EXIT; loops in case the kernel ever returns.
+void SysExit(int code)
+{
+    for (;;) {
+        int eax = SYS_EXIT;
+        __asm__ volatile("int $0x40" : "+a"(eax) : "b"(code) : "memory");
+    }
+}
+
+// SYS_DEBUG_WRITE: write text[0..length) to the debug console.
+int SysDebugWrite(const char *text, uint32_t length)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_DEBUG_WRITE), "b"(text), "c"(length)
+                     : "memory");
+    return result;
+}
+
+// SYS_GETPID: the caller's pid.
+int SysGetPid(void)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_GETPID) : "memory");
+    return result;
+}
+
+// SYS_YIELD: let another thread run.
+int SysYield(void)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_YIELD) : "memory");
+    return result;
+}
+
+// SYS_SLEEP: block for at least milliseconds ms.
+int SysSleep(uint32_t milliseconds)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_SLEEP), "b"(milliseconds)
+                     : "memory");
+    return result;
+}
+
+// SYS_SPAWN: start path with argv; returns the child's pid or E_*.
+int SysSpawn(const char *path, const char *const *argv)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_SPAWN), "b"(path), "c"(argv)
+                     : "memory");
+    return result;
+}
+
+// SYS_WAIT: wait for child pid; its wait status goes to *status.
+int SysWait(int pid, int *status)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_WAIT), "b"(pid), "c"(status)
+                     : "memory");
+    return result;
+}
+
+// SYS_KILL: kill process pid.
+int SysKill(int pid)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_KILL), "b"(pid)
+                     : "memory");
+    return result;
+}
+
+// SYS_UPTIME: milliseconds since boot.
+uint32_t SysUptime(void)
+{
+    uint32_t result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_UPTIME) : "memory");
+    return result;
+}
+
+// SYS_GETPPID: the parent's pid (0: none).
+int SysGetPpid(void)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_GETPPID) : "memory");
+    return result;
+}
+
+// Format into a 512-byte stack buffer and write it with one SysDebugWrite.
+int Print(const char *fmt, ...)
+{
+    char buffer[512];
+    va_list args;
+
+    va_start(args, fmt);
+    int length = FormatV(buffer, sizeof buffer, fmt, args);
+    va_end(args);
+    if (length < 0)
+        return E_INVAL;
+    if ((size_t)length >= sizeof buffer)
+        length = sizeof buffer - 1;
+    return SysDebugWrite(buffer, (uint32_t)length);
+}
+
+// Decimal with optional '-'; every character must be a digit; the value
+// must fit in an int (INT_MIN included).
+int ParseInt(const char *s, int *out)
+{
+    int negative = 0;
+    uint32_t limit = 0x7fffffffu;
+    uint32_t value = 0;
+
+    if (s == NULL || out == NULL)
+        return -1;
+    if (*s == '-') {
+        negative = 1;
+        limit = 0x80000000u;
+        s++;
+    }
+    if (*s == '\0')
+        return -1;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        uint32_t digit = (uint32_t)(*s - '0');
+        if (value > (limit - digit) / 10)
+            return -1;
+        value = value * 10 + digit;
+    }
+    *out = negative ? (int)(0u - value) : (int)value;
+    return 0;
+}

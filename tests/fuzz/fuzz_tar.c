@@ -1,0 +1,87 @@
+// libFuzzer target for the USTAR reader (kernel/tar.c).
+//
+// The input is the archive itself. It is copied into a heap buffer of
+// exactly its size, so AddressSanitizer catches any read past the end, and
+// walked with TarNext to the end or the first error, then searched with
+// TarFind.
+//
+// Invariants checked (abort() on violation):
+//   - TarNext returns 1, 0, E_INVAL or E_RANGE, and once it has returned 0
+//     or an error it keeps returning exactly that
+//   - every entry's data [data, data+size) lies inside the input
+//   - every name is NUL-terminated inside TAR_NAME_MAX, non-empty, and has
+//     no leading "/" or "./"; directories have size 0; types are valid and
+//     mode holds only permission bits
+//   - the walk takes at most one entry per 512-byte block
+//   - TarFind on the last regular file seen returns that entry when the
+//     walk ended cleanly, and the walk's error otherwise
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <clanker/error.h>
+#include <kernel/tar.h>
+
+#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
+
+// Check one entry returned by TarNext against the buffer it came from.
+static void CheckEntry(const TarEntry *entry, const uint8_t *buf, size_t size)
+{
+    size_t nameLen = strnlen(entry->name, TAR_NAME_MAX);
+    uintptr_t start = (uintptr_t)buf;
+    uintptr_t data = (uintptr_t)entry->data;
+
+    CHECK(nameLen < TAR_NAME_MAX);
+    CHECK(nameLen > 0);
+    CHECK(entry->name[0] != '/');
+    CHECK(!(entry->name[0] == '.' && entry->name[1] == '/'));
+    CHECK(entry->type == TAR_FILE || entry->type == TAR_DIRECTORY
+          || entry->type == TAR_OTHER);
+    CHECK(entry->type != TAR_DIRECTORY || entry->size == 0);
+    CHECK((entry->mode & ~07777u) == 0);
+    CHECK(data >= start && data <= start + size);
+    CHECK(entry->size <= start + size - data);
+    if (entry->size > 0) {
+        volatile uint8_t sink = entry->data[0] ^ entry->data[entry->size - 1];
+        (void)sink;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
+{
+    uint8_t *buf = malloc(size ? size : 1);
+    TarReader reader;
+    TarEntry entry, lastFile, found;
+    int haveFile = 0;
+    size_t count = 0;
+    int status;
+
+    CHECK(buf != NULL);
+    memcpy(buf, input, size);
+    TarOpen(&reader, buf, size);
+    while ((status = TarNext(&reader, &entry)) == 1) {
+        CheckEntry(&entry, buf, size);
+        CHECK(++count <= size / 512);
+        if (entry.type == TAR_FILE) {
+            lastFile = entry;
+            haveFile = 1;
+        }
+    }
+    CHECK(status == 0 || status == E_INVAL || status == E_RANGE);
+    for (int i = 0; i < 3; i++)
+        CHECK(TarNext(&reader, &entry) == status);
+    if (haveFile) {
+        int findStatus = TarFind(buf, size, lastFile.name, &found);
+
+        if (status == 0) {
+            CHECK(findStatus == 0);
+            CHECK(found.data == lastFile.data && found.size == lastFile.size);
+            CHECK(strcmp(found.name, lastFile.name) == 0);
+        } else {
+            CHECK(findStatus == status);
+        }
+    }
+    free(buf);
+    return 0;
+}

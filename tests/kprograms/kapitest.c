@@ -1,0 +1,62 @@
+// A kernel-mode program that exercises the KernelApi and exits 0 when
+// every call behaved: pages, heap blocks, sleep, Block/Wake, device
+// mapping (the VGA text buffer), ports, and its arguments. Leaves some of
+// what it took unfreed on purpose: the kernel must give it all back.
+#include <clanker/kernelapi.h>
+
+#define CHECK(n, cond)                                              \
+    do {                                                            \
+        if (!(cond)) {                                              \
+            api->Print("kapitest: check %d failed\n", n);           \
+            return n;                                               \
+        }                                                           \
+    } while (0)
+
+static int StrEq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+int main(const KernelApi *api, int argc, char **argv)
+{
+    uint32_t *page, *leaked, t0;
+    uint8_t *block;
+    volatile uint16_t *vga;
+
+    CHECK(1, api->version == KERNEL_API_VERSION && api->size == sizeof(KernelApi));
+    CHECK(2, argc == 2 && StrEq(argv[0], "tests/kapitest") && StrEq(argv[1], "hello"));
+    page = api->MemAllocatePage();
+    CHECK(3, page != 0 && page[0] == 0 && page[1023] == 0);
+    page[0] = 0x1234;
+    api->MemFreePage(page);
+    leaked = api->MemAllocatePage();            // never freed: the kernel must
+    CHECK(4, leaked != 0);
+    block = api->kmalloc(10000);
+    CHECK(5, block != 0 && ((uintptr_t)block & 15) == 0);
+    for (int i = 0; i < 10000; i++)
+        block[i] = (uint8_t)i;
+    CHECK(6, block[9999] == (uint8_t)9999);
+    api->kfree(block);
+    CHECK(7, api->kmalloc(100) != 0);           // leaked on purpose
+    t0 = api->UptimeMs();
+    api->Sleep(30);
+    CHECK(8, api->UptimeMs() - t0 >= 30 && api->UptimeMs() - t0 <= 50);
+    CHECK(9, api->Wake(api->GetPid()) == 0);    // a wake before the block...
+    api->Block();                               // ...makes this return at once
+    CHECK(10, api->Wake(0xfffffff0u) != 0);
+    vga = api->MapDevice(0xb8000, 4000);        // leaked on purpose too
+    CHECK(11, vga != 0);
+    vga[79] = 0x0700 | 'K';
+    CHECK(12, vga[79] == (0x0700 | 'K'));
+    CHECK(13, api->MapDevice(0xfffff000u, 0x2000) == 0);   // wraps past 4 GiB
+    api->OutByte(0x70, 0x00);                   // CMOS seconds register
+    CHECK(14, api->InByte(0x71) < 0x60);
+    CHECK(15, api->IrqRegister(0, (void (*)(void))0) != 0); // no handler
+    CHECK(16, api->IrqRegister(99, (void (*)(void))main) != 0);
+    api->Print("kapitest: all checks passed\n");
+    return 0;
+}
