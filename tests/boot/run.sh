@@ -120,8 +120,8 @@ wait_for() {
 BANNER='^ClankerOS [0-9.]+ \(i386\): [0-9]+ MiB RAM, [0-9]+ of [0-9]+ pages free, kernel uses [0-9]+ KiB'
 
 suite ktest-16m 16
-if grep -Eq '^pid [0-9]+ \(fault\): killed: Page Fault \(#PF\) at eip 0x[0-9a-f]{8}, address 0x00000000$' "$log" &&
-   grep -Eq '^pid [0-9]+ \(fault\): killed: General Protection \(#GP\) at eip 0x[0-9a-f]{8}$' "$log"; then
+if tr -d '\r' < "$log" | grep -Eq '^pid [0-9]+ \(fault\): killed: Page Fault \(#PF\) at eip 0x[0-9a-f]{8}, address 0x00000000$' &&
+   tr -d '\r' < "$log" | grep -Eq '^pid [0-9]+ \(fault\): killed: General Protection \(#GP\) at eip 0x[0-9a-f]{8}$'; then
     result yes fault-lines "a killed program gets one line: pid, name, fault, address"
 else
     result no fault-lines "no 'pid N (fault): killed: ...' lines"

@@ -3,7 +3,9 @@
 // The input is the file itself, copied into a heap buffer of exactly its
 // size so AddressSanitizer catches any read past the end, and parsed with
 // low = 0x1000, high = 0xC0000000 and bias = 0x40000000 (what a user
-// process loader would pass).
+// process loader would pass), then again with the widest window [0,
+// 0xFFFFFFFF) and bias 0xFFFFF000, where any missed 32-bit wrap-around
+// would show.
 //
 // Invariants checked (abort() on violation):
 //   - ElfParse returns 0, E_NOEXEC or E_INVAL, and leaves the image
@@ -26,13 +28,15 @@
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
-#define LOW  0x1000u
-#define HIGH 0xC0000000u
-#define BIAS 0x40000000u
 #define PAGE 4096u
 
+// One ElfParse call's address window and bias.
+typedef struct Window {
+    uint32_t low, high, bias;
+} Window;
+
 // Check one segment on its own.
-static void CheckSegment(const ElfSegment *s, size_t length)
+static void CheckSegment(const ElfSegment *s, size_t length, Window w)
 {
     uint64_t end = (uint64_t)s->vaddr + s->memSize;
 
@@ -41,13 +45,13 @@ static void CheckSegment(const ElfSegment *s, size_t length)
     CHECK((uint64_t)s->fileOffset + s->fileSize <= (uint64_t)length);
     CHECK((s->flags & ~(ELF_SEGMENT_EXEC | ELF_SEGMENT_WRITE
                         | ELF_SEGMENT_READ)) == 0);
-    CHECK(s->vaddr >= LOW);
-    CHECK(end <= HIGH);
+    CHECK(s->vaddr >= w.low);
+    CHECK(end <= w.high);
 }
 
 // Check the whole image of a successful parse.
 static void CheckImage(const ElfImage *image, const uint8_t *file,
-                       size_t length)
+                       size_t length, Window w)
 {
     uint64_t minStart = UINT64_MAX, maxEnd = 0;
     int entryOk = 0;
@@ -58,7 +62,7 @@ static void CheckImage(const ElfImage *image, const uint8_t *file,
         const ElfSegment *s = &image->segments[i];
         uint64_t end = (uint64_t)s->vaddr + s->memSize;
 
-        CheckSegment(s, length);
+        CheckSegment(s, length, w);
         for (uint32_t j = 0; j < i; j++) {
             const ElfSegment *t = &image->segments[j];
             CHECK(end <= t->vaddr || (uint64_t)t->vaddr + t->memSize <= s->vaddr);
@@ -73,27 +77,35 @@ static void CheckImage(const ElfImage *image, const uint8_t *file,
     }
     CHECK(entryOk);
     CHECK(image->lowest % PAGE == 0 && image->highest % PAGE == 0);
-    CHECK(image->lowest >= LOW && image->highest <= HIGH);
+    CHECK(image->lowest >= w.low && image->highest <= w.high);
     CHECK(image->lowest <= minStart && minStart - image->lowest < PAGE);
     CHECK(image->highest >= maxEnd && image->highest - maxEnd < PAGE);
+}
+
+// Parse file with window w and check the result.
+static void ParseAndCheck(const uint8_t *file, size_t size, Window w)
+{
+    ElfImage image, before;
+    int status;
+
+    memset(&image, 0xA5, sizeof image);
+    before = image;
+    status = ElfParse(file, size, w.low, w.high, w.bias, &image);
+    CHECK(status == 0 || status == E_NOEXEC || status == E_INVAL);
+    if (status == 0)
+        CheckImage(&image, file, size, w);
+    else
+        CHECK(memcmp(&image, &before, sizeof image) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {
     uint8_t *file = malloc(size ? size : 1);
-    ElfImage image, before;
-    int status;
 
     CHECK(file != NULL);
     memcpy(file, input, size);
-    memset(&image, 0xA5, sizeof image);
-    before = image;
-    status = ElfParse(file, size, LOW, HIGH, BIAS, &image);
-    CHECK(status == 0 || status == E_NOEXEC || status == E_INVAL);
-    if (status == 0)
-        CheckImage(&image, file, size);
-    else
-        CHECK(memcmp(&image, &before, sizeof image) == 0);
+    ParseAndCheck(file, size, (Window){ 0x1000u, 0xC0000000u, 0x40000000u });
+    ParseAndCheck(file, size, (Window){ 0, 0xFFFFFFFFu, 0xFFFFF000u });
     free(file);
     return 0;
 }
