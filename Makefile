@@ -43,7 +43,7 @@ KERNEL   := $(BUILD)/clankeros.elf
 TESTKERNEL := $(BUILD)/clankeros-test.elf
 ISO      := $(BUILD)/clankeros.iso
 
-.PHONY: all kernel iso run run-iso debug test host-test boot-test bench fuzz clean deps-build deps-run deps-test
+.PHONY: all kernel iso run run-iso debug test host-test boot-test bench fuzz clean deps-build deps-run deps-test deps-fuzz
 .DEFAULT_GOAL := all
 
 all: deps-build
@@ -151,6 +151,13 @@ debug: deps-run
 
 # --- testing --------------------------------------------------------------
 include tests/host/host.mk
+include tests/fuzz/fuzz.mk
+
+deps-fuzz:
+	$(Q)tools/setup.sh fuzz
+
+fuzz: deps-fuzz
+	$(Q)$(MAKE) --no-print-directory fuzz-run
 
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory host-test

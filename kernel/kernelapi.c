@@ -14,6 +14,7 @@
 #include <arch/x86/irq.h>
 #include <arch/x86/layout.h>
 #include <kernel/console.h>
+#include <kernel/ipc.h>
 #include <kernel/kheap.h>
 #include <kernel/memory.h>
 #include <kernel/process.h>
@@ -294,6 +295,114 @@ static int ApiPrint(const char *fmt, ...)
     return n;
 }
 
+static int ApiNamespaceRegister(const char *prefix,
+                                void (*handler)(Message *, const IpcEnvelope *))
+{
+    return IpcRegister(prefix, (uint32_t)(uintptr_t)handler);
+}
+
+static Message *ApiCreateMessage(uint32_t type, uint32_t dataLength)
+{
+    Message *m = dataLength <= MESSAGE_MAX_DATA ? ApiKmalloc(MESSAGE_HEADER_SIZE + dataLength) : NULL;
+
+    if (m) {
+        memset(m, 0, MESSAGE_HEADER_SIZE + dataLength);
+        m->type = type;
+        m->length = MESSAGE_HEADER_SIZE + dataLength;
+    }
+    return m;
+}
+
+static void ApiFreeMessage(Message *m)
+{
+    ApiKfree(m);
+}
+
+// A copy of m in the kernel heap (not tracked: it is handed to the IPC
+// layer), or NULL.
+static Message *KernelCopy(const Message *m)
+{
+    Message *copy;
+
+    if (m->length < MESSAGE_HEADER_SIZE || m->length > MESSAGE_MAX_SIZE)
+        return NULL;
+    copy = kmalloc(m->length);
+    if (copy)
+        memcpy(copy, m, m->length);
+    return copy;
+}
+
+static Message *ErrorMessage(int error)
+{
+    Message *m = ApiCreateMessage(MSG_ERROR, sizeof(int32_t));
+
+    if (m)
+        memcpy(m->data, &error, sizeof(int32_t));
+    return m;
+}
+
+static Message *ApiIpcSend(const char *name, const Message *request, uint32_t timeoutMs)
+{
+    Message *copy, *reply = NULL, *mine;
+    int err;
+
+    if (!request || request->length < MESSAGE_HEADER_SIZE || request->length > MESSAGE_MAX_SIZE)
+        return ErrorMessage(E_MSGSIZE);
+    copy = KernelCopy(request);
+    if (!copy)
+        return ErrorMessage(E_NOMEM);
+    err = IpcCall(name, copy, timeoutMs, &reply);
+    if (err)
+        return ErrorMessage(err);
+    mine = ApiCreateMessage(reply->type, MessageDataLength(reply));
+    if (mine)
+        memcpy(mine, reply, reply->length);
+    kfree(reply);
+    return mine;
+}
+
+static int ApiIpcReceiveInto(Message *buffer, uint32_t capacity, IpcEnvelope *envelope)
+{
+    return IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)buffer, capacity, (uintptr_t)envelope);
+}
+
+static Message *ApiIpcReceive(IpcEnvelope *envelope)
+{
+    Message *m = ApiCreateMessage(0, MESSAGE_MAX_DATA);
+
+    if (m && ApiIpcReceiveInto(m, MESSAGE_MAX_SIZE, envelope) < 0) {
+        ApiFreeMessage(m);
+        m = NULL;
+    }
+    return m;
+}
+
+static int ApiIpcReply(uint32_t requestId, const Message *reply)
+{
+    Message *copy;
+
+    if (!reply || reply->length < MESSAGE_HEADER_SIZE || reply->length > MESSAGE_MAX_SIZE)
+        return E_MSGSIZE;
+    copy = KernelCopy(reply);
+    return copy ? IpcReply(requestId, copy) : E_NOMEM;
+}
+
+static void ApiIpcServe(void)
+{
+    IpcEnvelope envelope;
+
+    for (;;) {
+        Message *m = ApiIpcReceive(&envelope);
+        if (!m) {
+            SchedSleep(10);         // out of memory: try again shortly
+            continue;
+        }
+        if (envelope.handler)
+            ((void (*)(Message *, const IpcEnvelope *))(uintptr_t)envelope.handler)(m, &envelope);
+        ApiFreeMessage(m);
+    }
+}
+
 static const KernelApi table = {
     .version = KERNEL_API_VERSION,
     .size = sizeof(KernelApi),
@@ -321,6 +430,17 @@ static const KernelApi table = {
     .InLong = ApiInLong,
     .OutLong = ApiOutLong,
     .Print = ApiPrint,
+    .NamespaceRegister = ApiNamespaceRegister,
+    .NamespaceUnregister = IpcUnregister,
+    .CreateMessage = ApiCreateMessage,
+    .FreeMessage = ApiFreeMessage,
+    .IpcSend = ApiIpcSend,
+    .IpcReceive = ApiIpcReceive,
+    .IpcReceiveInto = ApiIpcReceiveInto,
+    .IpcReply = ApiIpcReply,
+    .IpcNotify = IpcNotify,
+    .IpcWaitNotification = IpcWaitNotification,
+    .IpcServe = ApiIpcServe,
 };
 
 const KernelApi *KernelApiTable(void)

@@ -17,6 +17,7 @@
 #include <kernel/bootconf.h>
 #include <kernel/cmdline.h>
 #include <kernel/initrd.h>
+#include <kernel/ipc.h>
 #include <kernel/console.h>
 #include <kernel/memory.h>
 #include <kernel/multiboot.h>
@@ -66,6 +67,7 @@ void KernelMain(uint32_t magic, uint32_t infoPhys)
     MemInit(infoPhys);
     FpuInit();
     ProcessInit();
+    IpcInit();
     PitInit(SCHED_HZ, SchedTick);
     CpuEnableInterrupts();
     PrintBanner();

@@ -20,6 +20,7 @@
 #include <arch/x86/layout.h>
 #include <arch/x86/trap.h>
 #include <kernel/console.h>
+#include <kernel/ipc.h>
 #include <kernel/kheap.h>
 #include <kernel/panic.h>
 #include <kernel/process.h>
@@ -245,6 +246,7 @@ static void OrphanChildren(Process *p)
 static void Terminate(Process *p, int status)
 {
     p->exitStatus = status;
+    IpcProcessGone(p);
     ReleaseResources(p);
     if (p->space == &p->ownSpace) {
         if (VmmCurrent() == p->space)

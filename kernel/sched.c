@@ -8,6 +8,7 @@
 // A switch saves the outgoing process's FPU state and stack pointer and
 // loads the incoming one's address space, TSS stack, FPU state and stack.
 #include <stddef.h>
+#include <clanker/error.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/descriptor.h>
 #include <arch/x86/irq.h>
@@ -157,23 +158,63 @@ void SchedBlock(WaitQueue *queue)
     SwitchTo(PickNext());
 }
 
-void SchedWake(Process *p)
+// Take a blocked process off its wait queue and the sleep list.
+static void Unblock(Process *p)
 {
-    if (p->state != PROCESS_BLOCKED)
-        return;
     if (p->waitingOn)
         Unlink(p->waitingOn, p);
     if (p->wakeTick)
         UnlinkSleeper(p);
     p->waitingOn = NULL;
     p->wakeTick = 0;
+    p->timedOut = 0;
+}
+
+void SchedWake(Process *p)
+{
+    if (p->state != PROCESS_BLOCKED)
+        return;
+    Unblock(p);
     SchedMakeReady(p);
+}
+
+void SchedWakeFirst(Process *p)
+{
+    if (p->state != PROCESS_BLOCKED || p == idle)
+        return;
+    Unblock(p);
+    p->state = PROCESS_READY;
+    p->next = ready.head;           // the front: it runs next
+    ready.head = p;
+    if (!ready.tail)
+        ready.tail = p;
+    needSwitch = 1;
 }
 
 void SchedWakeAll(WaitQueue *queue)
 {
     while (queue->head)
         SchedWake(queue->head);
+}
+
+static void AddSleeper(Process *p);
+
+int SchedBlockTimeout(WaitQueue *queue, uint32_t ms)
+{
+    uint64_t ticks = ((uint64_t)ms * SCHED_HZ + 999) / 1000;
+
+    if (current == idle)
+        Panic("SchedBlockTimeout: the idle process cannot block");
+    current->state = PROCESS_BLOCKED;
+    current->waitingOn = queue;
+    current->timedOut = 0;
+    Enqueue(queue, current);
+    if (ticks) {
+        current->wakeTick = PitTicks() + ticks;
+        AddSleeper(current);
+    }
+    SwitchTo(PickNext());
+    return current->timedOut ? E_TIMEDOUT : 0;
 }
 
 static void AddSleeper(Process *p)
@@ -232,6 +273,11 @@ void SchedTick(void)
         sleepers = p->next;
         p->next = NULL;
         p->wakeTick = 0;
+        if (p->waitingOn) {             // a timed block ran out
+            Unlink(p->waitingOn, p);
+            p->waitingOn = NULL;
+            p->timedOut = 1;
+        }
         SchedMakeReady(p);
     }
     if (quantumLeft > 0)

@@ -8,6 +8,8 @@
 #include <clanker/syscall.h>
 #include <arch/x86/cpu.h>
 #include <kernel/console.h>
+#include <kernel/ipc.h>
+#include <kernel/kheap.h>
 #include <kernel/loader.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -151,6 +153,107 @@ static int SysKill(uint32_t pid, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
     return ProcessKill(pid);
 }
 
+static int SysNsRegister(uint32_t prefix, uint32_t handler, uint32_t c, uint32_t d, uint32_t e)
+{
+    char text[NS_NAME_MAX + 1];
+    int len = CopyStringFromUser(text, prefix, sizeof(text));
+
+    (void)c; (void)d; (void)e;
+    return len < 0 ? len : IpcRegister(text, handler);
+}
+
+static int SysNsUnregister(uint32_t prefix, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    char text[NS_NAME_MAX + 1];
+    int len = CopyStringFromUser(text, prefix, sizeof(text));
+
+    (void)b; (void)c; (void)d; (void)e;
+    return len < 0 ? len : IpcUnregister(text);
+}
+
+// Copy a whole message in from user memory, checking its length field.
+// Returns 0 and a kmalloc'd copy, or an error.
+static int CopyMessageIn(uint32_t from, Message **out)
+{
+    Message header;
+
+    if (CopyFromUser(&header, from, sizeof(header)))
+        return E_FAULT;
+    if (header.length < MESSAGE_HEADER_SIZE || header.length > MESSAGE_MAX_SIZE)
+        return E_MSGSIZE;
+    if (UserCheck(from, header.length, 0))
+        return E_FAULT;
+    *out = kmalloc(header.length);
+    if (!*out)
+        return E_NOMEM;
+    CopyFromUser(*out, from, header.length);
+    return 0;
+}
+
+static int SysIpcSend(uint32_t name, uint32_t request, uint32_t replyBuffer,
+                      uint32_t capacity, uint32_t timeoutMs)
+{
+    char target[NS_NAME_MAX + 1];
+    Message *copy, *reply;
+    int len = CopyStringFromUser(target, name, sizeof(target)), err;
+
+    if (len < 0)
+        return len;
+    err = CopyMessageIn(request, &copy);
+    if (err)
+        return err;
+    if (capacity < MESSAGE_HEADER_SIZE || UserCheck(replyBuffer, capacity, 1)) {
+        kfree(copy);
+        return capacity < MESSAGE_HEADER_SIZE ? E_MSGSIZE : E_FAULT;
+    }
+    err = IpcCall(target, copy, timeoutMs, &reply);
+    if (err)
+        return err;
+    len = (int)reply->length;
+    if (reply->length > capacity)
+        len = E_MSGSIZE;
+    else
+        CopyToUser(replyBuffer, reply, reply->length);
+    kfree(reply);
+    return len;
+}
+
+static int SysIpcReceive(uint32_t buffer, uint32_t capacity, uint32_t envelope,
+                         uint32_t d, uint32_t e)
+{
+    (void)d; (void)e;
+    return IpcReceive(IPC_MEMORY_USER, buffer, capacity, envelope);
+}
+
+static int SysIpcReply(uint32_t requestId, uint32_t reply, uint32_t c, uint32_t d, uint32_t e)
+{
+    Message *copy;
+    int err = CopyMessageIn(reply, &copy);
+
+    (void)c; (void)d; (void)e;
+    return err ? err : IpcReply(requestId, copy);
+}
+
+static int SysIpcNotify(uint32_t pid, uint32_t jobId, uint32_t value, uint32_t d, uint32_t e)
+{
+    (void)d; (void)e;
+    return IpcNotify(pid, jobId, (int32_t)value);
+}
+
+static int SysIpcWaitNotify(uint32_t out, uint32_t timeoutMs, uint32_t c, uint32_t d, uint32_t e)
+{
+    IpcNotification note;
+    int err;
+
+    (void)c; (void)d; (void)e;
+    if (UserCheck(out, sizeof(note), 1))
+        return E_FAULT;
+    err = IpcWaitNotification(&note, timeoutMs);
+    if (!err)
+        CopyToUser(out, &note, sizeof(note));
+    return err;
+}
+
 static const SyscallHandler handlers[SYS_COUNT] = {
     [SYS_EXIT]        = SysExit,
     [SYS_DEBUG_WRITE] = SysDebugWrite,
@@ -162,6 +265,13 @@ static const SyscallHandler handlers[SYS_COUNT] = {
     [SYS_KILL]        = SysKill,
     [SYS_UPTIME]      = SysUptime,
     [SYS_GETPPID]     = SysGetPpid,
+    [SYS_NS_REGISTER]    = SysNsRegister,
+    [SYS_NS_UNREGISTER]  = SysNsUnregister,
+    [SYS_IPC_SEND]       = SysIpcSend,
+    [SYS_IPC_RECEIVE]    = SysIpcReceive,
+    [SYS_IPC_REPLY]      = SysIpcReply,
+    [SYS_IPC_NOTIFY]     = SysIpcNotify,
+    [SYS_IPC_WAIT_NOTIFY] = SysIpcWaitNotify,
 };
 
 void SyscallDispatch(TrapFrame *frame)

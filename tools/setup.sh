@@ -41,6 +41,9 @@ check_test() {
 check_fuzz() {
     check_build
     have clang || want clang
+    # libFuzzer's runtime is only a recommended package of clang's.
+    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+        want libclang-rt-14-dev
 }
 
 case "$need" in

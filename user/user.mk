@@ -5,9 +5,10 @@
 #
 #   $(USER_PROGRAMS)  every user/*.c and tests/programs/*.c as a static
 #                     ELF32 executable, $(BUILD)/initrd/bin/NAME, linked with
-#                     lib/user/ (crt0, system calls) and lib/string.c,
-#                     lib/format.c (shared with the kernel, built again with
-#                     the user flags under $(BUILD)/user-obj/)
+#                     lib/user/ (crt0, system calls, malloc, IPC) and
+#                     lib/string.c, lib/format.c, kernel/heap.c (shared with
+#                     the kernel, built again with the user flags under
+#                     $(BUILD)/user-obj/), the runtime as an archive
 #   $(INITRD)         $(BUILD)/initrd.tar, a deterministic USTAR archive of
 #                     initrd/ + $(USER_PROGRAMS) + $(KERNEL_PROGRAMS), with
 #                     the files of EXTRA=DIR (if given) laid over the top
@@ -42,8 +43,13 @@ USER_LIBS    := -lgcc
 
 USER_OBJ     := $(BUILD)/user-obj
 USER_CRT0    := $(USER_OBJ)/lib/user/crt0.S.o
-USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/string.c.o \
-                 $(USER_OBJ)/lib/format.c.o
+USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/user/malloc.c.o \
+                 $(USER_OBJ)/lib/user/ipc.c.o $(USER_OBJ)/lib/string.c.o \
+                 $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/kernel/heap.c.o
+# The runtime is linked as an archive, so a program gets only the objects
+# it uses: the 4 MiB malloc arena (.bss, mapped at load) only goes into
+# programs that call malloc.
+USER_LIB     := $(USER_OBJ)/libuser.a
 
 USER_SRCS     := $(sort $(wildcard user/*.c))
 USER_TEST_SRCS := $(sort $(wildcard tests/programs/*.c))
@@ -87,17 +93,21 @@ $(USER_OBJ)/%.S.o: %.S user/user.mk
 	$(Q)$(CC) $(USER_ASFLAGS) -c -o $@ $<
 
 # --- linking: crt0 first, then the program, then the runtime --------------
+$(USER_LIB): $(USER_LIB_OBJS) user/user.mk
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $(USER_LIB_OBJS)
+
 $(USER_PROGRAMS_USER): $(USER_BIN)/%: $(USER_CRT0) $(USER_OBJ)/user/%.c.o \
-                                      $(USER_LIB_OBJS) user/user.mk
+                                      $(USER_LIB) user/user.mk
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIBS)
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)
 
 $(USER_PROGRAMS_TESTS): $(USER_BIN)/%: $(USER_CRT0) $(USER_OBJ)/tests/programs/%.c.o \
-                                       $(USER_LIB_OBJS) user/user.mk
+                                       $(USER_LIB) user/user.mk
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIBS)
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)
 
 # --- the initrd -----------------------------------------------------------
 $(USER_INITRD_FILES): $(BUILD)/initrd/%: initrd/%

@@ -7,6 +7,7 @@
 #define CLANKER_ERROR_H
 
 #define E_OK      0
+#define E_PERM   (-1)   // not allowed (not the owner)
 #define E_NOENT  (-2)   // no such name
 #define E_SRCH   (-3)   // no such process
 #define E_INTR   (-4)   // interrupted
@@ -18,9 +19,11 @@
 #define E_BUSY   (-16)  // resource in use
 #define E_EXIST  (-17)  // already exists / already mapped
 #define E_INVAL  (-22)  // invalid argument
+#define E_PIPE   (-32)  // the other side went away
 #define E_RANGE  (-34)  // out of range
 #define E_NAMETOOLONG (-36) // name too long
 #define E_NOSYS  (-38)  // no such call
+#define E_MSGSIZE (-90) // message too long
 #define E_TIMEDOUT (-110)   // timed out
 
 #endif

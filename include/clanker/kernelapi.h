@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <clanker/message.h>
 
 #define KERNEL_API_VERSION 1
 
@@ -58,6 +59,24 @@ typedef struct KernelApi {
 
     // Console.
     int (*Print)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+    // IPC and namespaces (docs/ipc.md). Messages from CreateMessage,
+    // IpcSend and IpcReceive belong to the program: FreeMessage them.
+    int (*NamespaceRegister)(const char *prefix,
+                             void (*handler)(Message *request, const IpcEnvelope *envelope));
+    int (*NamespaceUnregister)(const char *prefix);
+    Message *(*CreateMessage)(uint32_t type, uint32_t dataLength);  // NULL if too big / no memory
+    void (*FreeMessage)(Message *message);
+    // Send and wait (timeoutMs 0: forever). Returns the reply, or a
+    // MSG_ERROR message whose data is the int32 E_* code; NULL only when
+    // out of memory. The request stays the caller's.
+    Message *(*IpcSend)(const char *name, const Message *request, uint32_t timeoutMs);
+    Message *(*IpcReceive)(IpcEnvelope *envelope);                  // blocks; NULL if no memory
+    int (*IpcReceiveInto)(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
+    int (*IpcReply)(uint32_t requestId, const Message *reply);
+    int (*IpcNotify)(uint32_t pid, uint32_t jobId, int32_t value);
+    int (*IpcWaitNotification)(IpcNotification *out, uint32_t timeoutMs);
+    void (*IpcServe)(void);     // forever: receive, call the prefix's handler, free
 } KernelApi;
 
 // The kernel's own table (kernel side only).

@@ -20,7 +20,18 @@
 #define SYS_KILL         8   // (int pid)                         -> 0
 #define SYS_UPTIME       9   // ()                                -> milliseconds since boot
 #define SYS_GETPPID     10   // ()                                -> parent pid (0: none)
-#define SYS_COUNT       11
+// IPC and namespaces (docs/ipc.md).
+#define SYS_NS_REGISTER    11  // (const char *prefix, uint32 handler)  -> 0
+#define SYS_NS_UNREGISTER  12  // (const char *prefix)                  -> 0
+#define SYS_IPC_SEND       13  // (const char *name, const Message *request,
+                               //  Message *reply, uint32 replyCapacity,
+                               //  uint32 timeoutMs (0: none))          -> reply length
+#define SYS_IPC_RECEIVE    14  // (Message *buffer, uint32 capacity,
+                               //  IpcEnvelope *envelope (may be NULL)) -> request length
+#define SYS_IPC_REPLY      15  // (uint32 requestId, const Message *reply) -> 0
+#define SYS_IPC_NOTIFY     16  // (uint32 pid, uint32 jobId, int32 value)  -> 0
+#define SYS_IPC_WAIT_NOTIFY 17 // (IpcNotification *out, uint32 timeoutMs)  -> 0
+#define SYS_COUNT       18
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32

@@ -14,6 +14,7 @@
 #define KERNEL_PROCESS_H
 
 #include <stdint.h>
+#include <clanker/message.h>
 #include <arch/x86/fpu.h>
 #include <kernel/vmm.h>
 
@@ -70,6 +71,18 @@ struct Process {
     uint32_t programEntry;      // kernel-mode programs: main, argc, argv
     int programArgc;
     uint32_t programArgv;
+    int timedOut;               // the last timed block ran out
+    // IPC (kernel/ipc.c).
+    struct IpcRequest *ipcQueueHead;    // requests waiting to be received
+    struct IpcRequest *ipcQueueTail;
+    uint32_t ipcQueueLength;
+    struct IpcRequest *ipcServing;      // received, not yet answered
+    struct IpcRequest *ipcPending;      // as a client: the request it waits on
+    WaitQueue ipcReceivers;             // where it waits for a request
+    WaitQueue ipcNoteWaiters;           // where it waits for a notification
+    IpcNotification ipcNotes[IPC_NOTIFY_MAX];
+    uint32_t ipcNoteHead;
+    uint32_t ipcNoteCount;
     int inBlock;                // blocked in the KernelApi's Block
     int wakePending;            // a Wake came while not blocked
     ProcessResource *resources;

@@ -29,8 +29,16 @@ void SchedYield(void);
 // until SchedWake. Returns when woken.
 void SchedBlock(WaitQueue *queue);
 
+// Block on queue for at most ms milliseconds (0: no limit). Returns 0
+// when woken, E_TIMEDOUT when the time ran out (then off the queue).
+int SchedBlockTimeout(WaitQueue *queue, uint32_t ms);
+
 // Wake p if it is blocked (taking it off its queue); else nothing.
 void SchedWake(Process *p);
+
+// The same, but p goes to the front of the ready queue and the current
+// process yields at the next chance: a direct hand-off for IPC.
+void SchedWakeFirst(Process *p);
 
 // Wake every process on queue.
 void SchedWakeAll(WaitQueue *queue);

@@ -1,8 +1,10 @@
-// The user-mode runtime (lib/user/crt0.S, lib/user/syscall.c).
+// The user-mode runtime (lib/user/crt0.S, lib/user/syscall.c,
+// lib/user/malloc.c, lib/user/ipc.c).
 //
 // One wrapper per native system call (include/clanker/syscall.h): each
 // raises int 0x40 and returns eax as is, so a negative result is an E_*
-// code from <clanker/error.h>. Programs define
+// code from <clanker/error.h>. Above those: malloc/free and the IPC
+// client/server API (docs/ipc.md). Programs define
 //     int main(int argc, char **argv, char **envp);
 // and crt0's _start calls it and passes its return value to SysExit.
 #ifndef LIB_USER_H
@@ -11,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <clanker/error.h>
+#include <clanker/message.h>
 #include <clanker/syscall.h>
 
 // End the calling process with exit code (code & 0xff).
@@ -47,6 +50,33 @@ uint32_t SysUptime(void);
 // The parent's pid, 0 when there is none.
 int SysGetPpid(void);
 
+// Serve every name that starts with prefix (ending in ':' or '/');
+// handler comes back in each request's envelope. Returns 0 or E_*.
+int SysNsRegister(const char *prefix, uint32_t handler);
+
+// Give up prefix. Returns 0, E_NOENT or E_PERM (someone else holds it).
+int SysNsUnregister(const char *prefix);
+
+// Send request to the server of name and wait for its reply (at most
+// timeoutMs, 0: no limit), copied into reply (replyCapacity bytes).
+// Returns the reply's length or E_*.
+int SysIpcSend(const char *name, const Message *request, Message *reply,
+               uint32_t replyCapacity, uint32_t timeoutMs);
+
+// Wait for a request to one of the caller's prefixes and copy it into
+// buffer; fill *envelope unless it is NULL. Returns its length or E_*.
+int SysIpcReceive(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
+
+// Answer the received request requestId with reply. Returns 0 or E_*.
+int SysIpcReply(uint32_t requestId, const Message *reply);
+
+// Tell process pid that job jobId finished with value. Returns 0 or E_*.
+int SysIpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
+
+// Wait (at most timeoutMs, 0: no limit) for a notice into *out.
+// Returns 0 or E_* (E_TIMEDOUT).
+int SysIpcWaitNotify(IpcNotification *out, uint32_t timeoutMs);
+
 // printf-style output (lib/format.c conversions) to the debug console;
 // output beyond 511 characters is cut. Returns characters written or E_*.
 int Print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -55,5 +85,57 @@ int Print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 // Returns 0, or -1 (leaving *out alone) on an empty, malformed or
 // out-of-range string.
 int ParseInt(const char *s, int *out);
+
+// --- memory (lib/user/malloc.c) -------------------------------------------
+// A heap of at most 4 MiB (kernel/heap.c over a static arena); blocks are
+// 16-byte aligned. malloc returns NULL when the arena is exhausted. free
+// of a pointer malloc did not return (or a double free) prints the
+// problem and ends the program with exit code 134.
+void *malloc(size_t size);
+void free(void *ptr);
+
+// --- IPC (lib/user/ipc.c) -------------------------------------------------
+// Messages these calls return are malloc'd: release them with FreeMessage.
+
+// A zeroed message of type with dataLength bytes of payload and its
+// header filled in; NULL if dataLength > MESSAGE_MAX_DATA or out of memory.
+Message *CreateMessage(uint32_t type, uint32_t dataLength);
+void FreeMessage(Message *m);
+
+// Send request to name and return the reply. On failure the reply is a
+// MSG_ERROR message holding the E_* code (see MessageError); NULL only
+// when out of memory. IpcSend waits without a time limit.
+Message *IpcSendTimeout(const char *name, Message *request, uint32_t timeoutMs);
+Message *IpcSend(const char *name, Message *request);
+
+// The E_* code of a MSG_ERROR reply (E_INVAL if it carries none), 0 for
+// any other message, E_NOMEM for NULL.
+int MessageError(const Message *reply);
+
+// What a server runs for each request sent to one of its prefixes.
+typedef void (*IpcHandler)(Message *request, const IpcEnvelope *envelope);
+
+// Serve prefix with handler (for IpcServe). Returns 0 or E_*.
+int NamespaceRegister(const char *prefix, IpcHandler handler);
+int NamespaceUnregister(const char *prefix);
+
+// Wait for the next request; fill *envelope (may be NULL). Returns the
+// request (exactly its length), or NULL on error.
+Message *IpcReceive(IpcEnvelope *envelope);
+
+// Answer request requestId with reply, or with a MSG_ERROR carrying error.
+// Return 0 or E_*.
+int IpcReply(uint32_t requestId, const Message *reply);
+int IpcReplyError(uint32_t requestId, int error);
+
+// Forever: receive a request, run the handler it was registered with
+// (a request for a prefix registered without one gets E_NOSYS), free it.
+__attribute__((noreturn)) void IpcServe(void);
+
+// Notify process pid that job jobId finished with value. Returns 0 or E_*.
+int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
+
+// Wait at most timeoutMs (0: no limit) for a notice. Returns 0 or E_*.
+int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs);
 
 #endif

@@ -149,3 +149,82 @@ int ParseInt(const char *s, int *out)
     *out = negative ? (int)(0u - value) : (int)value;
     return 0;
 }
+
+// SYS_NS_REGISTER: serve every name starting with prefix.
+int SysNsRegister(const char *prefix, uint32_t handler)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_NS_REGISTER), "b"(prefix), "c"(handler)
+                     : "memory");
+    return result;
+}
+
+// SYS_NS_UNREGISTER: stop serving prefix.
+int SysNsUnregister(const char *prefix)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_NS_UNREGISTER), "b"(prefix)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_SEND: send request to name, wait for the reply; returns its length.
+int SysIpcSend(const char *name, const Message *request, Message *reply,
+               uint32_t replyCapacity, uint32_t timeoutMs)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_SEND), "b"(name), "c"(request), "d"(reply),
+                       "S"(replyCapacity), "D"(timeoutMs)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_RECEIVE: wait for a request; returns its length.
+int SysIpcReceive(Message *buffer, uint32_t capacity, IpcEnvelope *envelope)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_RECEIVE), "b"(buffer), "c"(capacity), "d"(envelope)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_REPLY: answer request requestId with reply.
+int SysIpcReply(uint32_t requestId, const Message *reply)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_REPLY), "b"(requestId), "c"(reply)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_NOTIFY: queue a completion notice for process pid.
+int SysIpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_NOTIFY), "b"(pid), "c"(jobId), "d"(value)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_WAIT_NOTIFY: wait for a notice (timeoutMs 0: forever).
+int SysIpcWaitNotify(IpcNotification *out, uint32_t timeoutMs)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_WAIT_NOTIFY), "b"(out), "c"(timeoutMs)
+                     : "memory");
+    return result;
+}

@@ -15,12 +15,25 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined 
 FUZZ_DIR     := build/fuzz
 FUZZ_SECONDS ?= 60
 
-FUZZ_TARGETS := build/fuzz/fuzz_memmap build/fuzz/fuzz_heap
+FUZZ_TARGETS := build/fuzz/fuzz_memmap build/fuzz/fuzz_heap \
+                build/fuzz/fuzz_tar build/fuzz/fuzz_elf
 
 build/fuzz/fuzz_memmap: tests/fuzz/fuzz_memmap.c kernel/memmap.c \
                         kernel/rangeset.c include/kernel/memmap.h \
                         include/kernel/multiboot.h include/kernel/rangeset.h \
                         include/clanker/error.h
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+build/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c kernel/tar.c include/kernel/tar.h \
+                     include/clanker/error.h
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+build/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c kernel/elf.c include/kernel/elf.h \
+                     include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)

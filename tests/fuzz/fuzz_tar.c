@@ -17,7 +17,8 @@
 //     mode holds only permission bits
 //   - the walk takes at most one entry per 512-byte block
 //   - TarFind on the last regular file seen returns that entry when the
-//     walk ended cleanly, and the walk's error otherwise
+//     walk ended cleanly, and the walk's error otherwise; TarFind of ""
+//     returns E_NOENT or the walk's error
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -105,6 +106,8 @@ static void Walk(const uint8_t *buf, size_t size)
             CHECK(findStatus == status);
         }
     }
+    // No entry has an empty name.
+    CHECK(TarFind(buf, size, "", &found) == (status == 0 ? E_NOENT : status));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)

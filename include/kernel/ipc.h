@@ -1,0 +1,54 @@
+// Synchronous message passing between processes (kernel/ipc.c).
+//
+// A client's request goes to the process that registered the longest
+// prefix of the name it sends to; the client blocks until that server
+// replies, the server goes away, or a timeout runs out. The kernel copies
+// every message: into a kernel buffer on send, into the server's buffer
+// on receive, and back the same way for the reply. docs/ipc.md has the
+// protocol; these are the kernel-side entry points used by the system
+// calls and the KernelApi.
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include <stdint.h>
+#include <clanker/message.h>
+#include <kernel/namespace.h>
+#include <kernel/process.h>
+
+// How the copy routines reach the caller's memory.
+typedef enum IpcMemory {
+    IPC_MEMORY_KERNEL,      // plain kernel pointers (kernel-mode programs, threads)
+    IPC_MEMORY_USER,        // checked user pointers
+} IpcMemory;
+
+// Set up the registry, the default aliases and the kernel's own "ns:".
+void IpcInit(void);
+
+NsRegistry *IpcRegistry(void);
+
+// Register or drop a prefix for the current process.
+int IpcRegister(const char *prefix, uint32_t handler);
+int IpcUnregister(const char *prefix);
+
+// Send request (kmalloc'd, its length checked by the caller; always
+// consumed) to name; wait up to timeoutMs (0: forever). On success *reply
+// is a kmalloc'd reply the caller frees. Returns 0 or an E_* code.
+int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **reply);
+
+// Wait for a request to the current process and copy it to buffer
+// (capacity bytes) and envelope (may be NULL) in the given memory.
+// Returns the request's length or an E_* code.
+int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope);
+
+// Answer request requestId with reply (a kmalloc'd copy; always consumed).
+int IpcReply(uint32_t requestId, Message *reply);
+
+// Post a notification to pid / wait for one (timeoutMs 0: forever).
+int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
+int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs);
+
+// The process is ending: drop its prefixes, fail the requests waiting on
+// it, and detach the request it was waiting for.
+void IpcProcessGone(Process *p);
+
+#endif

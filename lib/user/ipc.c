@@ -1,0 +1,167 @@
+// The IPC client/server API for user programs (include/lib/user.h).
+//
+// Thin layers over SYS_NS_* and SYS_IPC_*: messages are malloc'd, a reply
+// or request is received into a MESSAGE_MAX_SIZE scratch buffer and then
+// copied into one of exactly its size, and every failed send comes back
+// as a MSG_ERROR message, so a client always has a message to look at.
+#include <lib/string.h>
+#include <lib/user.h>
+
+// A MSG_ERROR message carrying error, or NULL if out of memory.
+static Message *ErrorMessage(int error)
+{
+    Message *m = CreateMessage(MSG_ERROR, sizeof(int32_t));
+    int32_t code = error;
+
+    if (m)
+        memcpy(m->data, &code, sizeof code);
+    return m;
+}
+
+// A malloc'd copy of the first length bytes of m, or NULL.
+static Message *CopyMessage(const Message *m, uint32_t length)
+{
+    Message *copy = malloc(length);
+
+    if (copy)
+        memcpy(copy, m, length);
+    return copy;
+}
+
+Message *CreateMessage(uint32_t type, uint32_t dataLength)
+{
+    Message *m;
+
+    if (dataLength > MESSAGE_MAX_DATA)
+        return NULL;
+    m = malloc(MESSAGE_HEADER_SIZE + dataLength);
+    if (!m)
+        return NULL;
+    memset(m, 0, MESSAGE_HEADER_SIZE + dataLength);
+    m->type = type;
+    m->length = MESSAGE_HEADER_SIZE + dataLength;
+    return m;
+}
+
+void FreeMessage(Message *m)
+{
+    free(m);
+}
+
+// Send through a full-size scratch buffer, then keep an exact copy.
+Message *IpcSendTimeout(const char *name, Message *request, uint32_t timeoutMs)
+{
+    Message *scratch = malloc(MESSAGE_MAX_SIZE);
+    Message *reply;
+    int length;
+
+    if (!scratch)
+        return ErrorMessage(E_NOMEM);
+    length = SysIpcSend(name, request, scratch, MESSAGE_MAX_SIZE, timeoutMs);
+    if (length >= 0 && ((uint32_t)length < MESSAGE_HEADER_SIZE ||
+                        (uint32_t)length > MESSAGE_MAX_SIZE))
+        length = E_MSGSIZE;         // never from a sound kernel
+    if (length < 0) {
+        free(scratch);
+        return ErrorMessage(length);
+    }
+    reply = CopyMessage(scratch, (uint32_t)length);
+    free(scratch);
+    return reply ? reply : ErrorMessage(E_NOMEM);
+}
+
+// IpcSendTimeout without a time limit.
+Message *IpcSend(const char *name, Message *request)
+{
+    return IpcSendTimeout(name, request, 0);
+}
+
+int MessageError(const Message *reply)
+{
+    int32_t code;
+
+    if (!reply)
+        return E_NOMEM;
+    if (reply->type != MSG_ERROR)
+        return 0;
+    if (reply->length < MESSAGE_HEADER_SIZE + sizeof code)
+        return E_INVAL;
+    memcpy(&code, reply->data, sizeof code);
+    return code < 0 ? code : E_INVAL;
+}
+
+// The handler pointer travels as the registration's handler value.
+int NamespaceRegister(const char *prefix, IpcHandler handler)
+{
+    return SysNsRegister(prefix, (uint32_t)(uintptr_t)handler);
+}
+
+int NamespaceUnregister(const char *prefix)
+{
+    return SysNsUnregister(prefix);
+}
+
+// Receive through a full-size scratch buffer, then keep an exact copy.
+Message *IpcReceive(IpcEnvelope *envelope)
+{
+    Message *scratch = malloc(MESSAGE_MAX_SIZE);
+    Message *request = NULL;
+    int length;
+
+    if (!scratch)
+        return NULL;
+    length = SysIpcReceive(scratch, MESSAGE_MAX_SIZE, envelope);
+    if (length >= (int)MESSAGE_HEADER_SIZE && (uint32_t)length <= MESSAGE_MAX_SIZE)
+        request = CopyMessage(scratch, (uint32_t)length);
+    free(scratch);
+    return request;
+}
+
+int IpcReply(uint32_t requestId, const Message *reply)
+{
+    return SysIpcReply(requestId, reply);
+}
+
+// Reply with a MSG_ERROR message holding error.
+int IpcReplyError(uint32_t requestId, int error)
+{
+    Message *reply = ErrorMessage(error);
+    int result;
+
+    if (!reply)
+        return E_NOMEM;
+    result = SysIpcReply(requestId, reply);
+    FreeMessage(reply);
+    return result;
+}
+
+// Receive, dispatch by the envelope's handler value, free; forever. A
+// failed receive (out of memory) waits a little before trying again.
+void IpcServe(void)
+{
+    IpcEnvelope envelope;
+
+    for (;;) {
+        Message *request = IpcReceive(&envelope);
+        if (!request) {
+            SysSleep(10);
+            continue;
+        }
+        IpcHandler handler = (IpcHandler)(uintptr_t)envelope.handler;
+        if (handler)
+            handler(request, &envelope);
+        else
+            IpcReplyError(request->requestId, E_NOSYS);
+        FreeMessage(request);
+    }
+}
+
+int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
+{
+    return SysIpcNotify(pid, jobId, value);
+}
+
+int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)
+{
+    return SysIpcWaitNotify(out, timeoutMs);
+}
