@@ -28,6 +28,7 @@ static Message *CopyMessage(const Message *m, uint32_t length)
     return copy;
 }
 
+// A zeroed message with its header filled in, or NULL.
 Message *CreateMessage(uint32_t type, uint32_t dataLength)
 {
     Message *m;
@@ -43,6 +44,7 @@ Message *CreateMessage(uint32_t type, uint32_t dataLength)
     return m;
 }
 
+// Release a message from this file (NULL is ignored).
 void FreeMessage(Message *m)
 {
     free(m);
@@ -76,6 +78,7 @@ Message *IpcSend(const char *name, Message *request)
     return IpcSendTimeout(name, request, 0);
 }
 
+// The E_* code a MSG_ERROR carries; 0 for other messages.
 int MessageError(const Message *reply)
 {
     int32_t code;
@@ -96,6 +99,7 @@ int NamespaceRegister(const char *prefix, IpcHandler handler)
     return SysNsRegister(prefix, (uint32_t)(uintptr_t)handler);
 }
 
+// Give up prefix.
 int NamespaceUnregister(const char *prefix)
 {
     return SysNsUnregister(prefix);
@@ -117,6 +121,7 @@ Message *IpcReceive(IpcEnvelope *envelope)
     return request;
 }
 
+// Answer request requestId with reply.
 int IpcReply(uint32_t requestId, const Message *reply)
 {
     return SysIpcReply(requestId, reply);
@@ -156,11 +161,13 @@ void IpcServe(void)
     }
 }
 
+// Tell process pid that job jobId ended with value.
 int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
 {
     return SysIpcNotify(pid, jobId, value);
 }
 
+// Wait for the next notice (timeoutMs 0: no limit).
 int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)
 {
     return SysIpcWaitNotify(out, timeoutMs);

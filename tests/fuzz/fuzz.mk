@@ -16,7 +16,8 @@ FUZZ_DIR     := build/fuzz
 FUZZ_SECONDS ?= 60
 
 FUZZ_TARGETS := build/fuzz/fuzz_memmap build/fuzz/fuzz_heap \
-                build/fuzz/fuzz_tar build/fuzz/fuzz_elf
+                build/fuzz/fuzz_tar build/fuzz/fuzz_elf \
+                build/fuzz/fuzz_namespace
 
 build/fuzz/fuzz_memmap: tests/fuzz/fuzz_memmap.c kernel/memmap.c \
                         kernel/rangeset.c include/kernel/memmap.h \
@@ -40,6 +41,13 @@ build/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c kernel/elf.c include/kernel/elf.h \
 
 build/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c kernel/heap.c \
                       include/kernel/heap.h include/clanker/error.h
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+build/fuzz/fuzz_namespace: tests/fuzz/fuzz_namespace.c kernel/namespace.c \
+                           include/kernel/namespace.h include/clanker/message.h \
+                           include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)

@@ -16,7 +16,8 @@ HOSTTEST_DIR    := build/host
 
 HOST_TESTS := build/host/test_format build/host/test_rangeset \
               build/host/test_memmap build/host/test_pmm build/host/test_heap \
-              build/host/test_tar build/host/test_elf
+              build/host/test_tar build/host/test_elf \
+              build/host/test_namespace
 
 build/host/test_format: tests/host/test_format.c lib/format.c \
                         include/lib/format.h
@@ -61,6 +62,13 @@ build/host/test_tar: tests/host/test_tar.c kernel/tar.c \
 build/host/test_elf: tests/host/test_elf.c kernel/elf.c \
                      include/kernel/elf.h include/clanker/error.h \
                      tests/host/data/hello.elf
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_namespace: tests/host/test_namespace.c kernel/namespace.c \
+                           include/kernel/namespace.h include/clanker/message.h \
+                           include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)

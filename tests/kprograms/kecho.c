@@ -37,7 +37,8 @@ static int Handle(Message *m, const IpcEnvelope *env)
 
     switch (m->type) {
     case MSG_PING:
-        api->IpcReply(m->requestId, m);     // same payload, same header
+        m->type = MSG_RESPONSE;             // same payload back
+        api->IpcReply(m->requestId, m);
         return 0;
     case MSG_QUERY:
         Reply(m->requestId, MSG_RESPONSE, env->name, strlen(env->name) + 1);

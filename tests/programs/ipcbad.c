@@ -1,0 +1,310 @@
+// ipcbad: self-checking test of the IPC and namespace system calls' error
+// paths, and of aliases, the kernel's "ns:" listings and notifications.
+// Needs the echo server "uecho test:uecho:" running (the harness starts
+// it). Every check runs; a failed one prints "ipcbad: check N ...".
+// Exits with the number of the first failed check, or prints
+// "ipcbad: all checks passed" and exits 0.
+#include <lib/string.h>
+#include <lib/user.h>
+
+#define KERNEL_BASE   0xC0000000u
+#define ECHO          "test:uecho:"
+#define ECHO_NAME     "test:uecho:x"
+#define LISTING_MAX   (64u * 1024)
+
+static int firstFailure;
+static uint8_t pingBuffer[MESSAGE_HEADER_SIZE + 256] __attribute__((aligned(16)));
+static uint8_t replyBuffer[MESSAGE_MAX_SIZE] __attribute__((aligned(16)));
+
+// Record check number: print a line and remember it if ok is false.
+static void Check(int number, int ok, const char *what, int result)
+{
+    if (ok)
+        return;
+    Print("ipcbad: check %d failed: %s returned %d\n", number, what, result);
+    if (firstFailure == 0)
+        firstFailure = number;
+}
+
+// Check that result equals expected.
+static void CheckEqual(int number, const char *what, int result, int expected)
+{
+    Check(number, result == expected, what, result);
+}
+
+// The static ping request with size payload bytes.
+static Message *Ping(uint32_t size)
+{
+    Message *ping = (Message *)pingBuffer;
+
+    ping->type = MSG_PING;
+    ping->length = MESSAGE_HEADER_SIZE + size;
+    for (uint32_t i = 0; i < size; i++)
+        ping->data[i] = (uint8_t)(i * 29 + 1);
+    return ping;
+}
+
+// Raw send of request to name into the static reply buffer.
+static int Send(const char *name, const Message *request)
+{
+    return SysIpcSend(name, request, (Message *)replyBuffer, MESSAGE_MAX_SIZE, 0);
+}
+
+// 1 if the static reply buffer holds the echo of ping.
+static int IsEcho(const Message *ping)
+{
+    const Message *reply = (const Message *)replyBuffer;
+
+    return reply->type == MSG_RESPONSE && reply->length == ping->length &&
+           memcmp(reply->data, ping->data, MessageDataLength(ping)) == 0;
+}
+
+// Send a message of type with text (no NUL) as its payload.
+static Message *SendText(const char *name, uint32_t type, const char *text,
+                         uint32_t timeoutMs)
+{
+    uint32_t length = (uint32_t)strlen(text);
+    Message *request = CreateMessage(type, length);
+    Message *reply;
+
+    if (!request)
+        return NULL;
+    memcpy(request->data, text, length);
+    reply = IpcSendTimeout(name, request, timeoutMs);
+    FreeMessage(request);
+    return reply;
+}
+
+// The E_* code of a text request's reply (0 for a MSG_RESPONSE).
+static int TextError(const char *name, uint32_t type, const char *text)
+{
+    Message *reply = SendText(name, type, text, 0);
+    int error = MessageError(reply);
+
+    if (reply && error == 0 && reply->type != MSG_RESPONSE)
+        error = E_INVAL;
+    FreeMessage(reply);
+    return error;
+}
+
+// Does reply carry a MSG_RESPONSE whose payload is the string text (NUL included)?
+static int RepliesName(const Message *reply, const char *text)
+{
+    uint32_t length = (uint32_t)strlen(text) + 1;
+
+    return reply && reply->type == MSG_RESPONSE && MessageDataLength(reply) == length &&
+           memcmp(reply->data, text, length) == 0;
+}
+
+// Does text[0..length) have a line starting with line (which may stop short
+// of the line's end, e.g. "PREFIX ")?
+static int HasLine(const char *text, uint32_t length, const char *line)
+{
+    uint32_t n = (uint32_t)strlen(line);
+
+    for (uint32_t i = 0; i + n <= length; i++) {
+        if ((i == 0 || text[i - 1] == '\n') && memcmp(text + i, line, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+// Append one page of a listing at offset to text; returns its length
+// (0 at the end or on error).
+static uint32_t ListPage(const char *name, uint32_t offset, char *text, uint32_t room)
+{
+    Message *request = CreateMessage(MSG_LIST, sizeof offset);
+    Message *reply = NULL;
+    uint32_t length = 0;
+
+    if (request) {
+        memcpy(request->data, &offset, sizeof offset);
+        reply = IpcSend(name, request);
+    }
+    if (reply && reply->type == MSG_RESPONSE) {
+        length = MessageDataLength(reply);
+        memcpy(text, reply->data, length < room ? length : room);
+    }
+    FreeMessage(reply);
+    FreeMessage(request);
+    return length;
+}
+
+// Does the whole listing of name (all its pages) have line (see HasLine)?
+static int ListingHas(const char *name, const char *line)
+{
+    char *text = malloc(LISTING_MAX);
+    uint32_t length = 0, page;
+    int found;
+
+    if (!text)
+        return 0;
+    while (length < LISTING_MAX &&
+           (page = ListPage(name, length, text + length, LISTING_MAX - length)) > 0)
+        length += page;
+    if (length > LISTING_MAX)
+        length = LISTING_MAX;
+    found = HasLine(text, length, line);
+    free(text);
+    return found;
+}
+
+// Checks 1-7: names the kernel must refuse before looking anything up.
+static void CheckNames(void)
+{
+    char longName[301];
+    Message *ping = Ping(8);
+
+    memcpy(longName, ECHO, sizeof ECHO - 1);
+    memset(longName + sizeof ECHO - 1, 'a', sizeof longName - sizeof ECHO);
+    longName[300] = '\0';
+    CheckEqual(1, "send to NULL", Send(NULL, ping), E_FAULT);
+    CheckEqual(2, "send to 0xC0000000", Send((const char *)KERNEL_BASE, ping), E_FAULT);
+    CheckEqual(3, "send to \"\"", Send("", ping), E_INVAL);
+    CheckEqual(4, "send to \"nocolon\"", Send("nocolon", ping), E_INVAL);
+    CheckEqual(5, "send to \"Upper:x\"", Send("Upper:x", ping), E_INVAL);
+    CheckEqual(6, "send to \"bad\\x01name:\"", Send("bad\x01name:", ping), E_INVAL);
+    CheckEqual(7, "send to a 300-byte name", Send(longName, ping), E_NAMETOOLONG);
+}
+
+// Checks 8-15: bad requests and reply buffers, then a good ping.
+static void CheckMessages(void)
+{
+    static Message shortHeader __attribute__((aligned(16)));
+    // The last 16 bytes below kernel space (the top of the stack): a
+    // kernel that read the data before checking the length would fault.
+    Message *hugeHeader = (Message *)(KERNEL_BASE - MESSAGE_HEADER_SIZE);
+    Message *ping;
+
+    shortHeader = (Message){ .type = MSG_PING, .length = 8 };
+    *hugeHeader = (Message){ .type = MSG_PING, .length = MESSAGE_MAX_SIZE + 1 };
+    CheckEqual(8, "send NULL request", Send(ECHO_NAME, NULL), E_FAULT);
+    CheckEqual(9, "send request at 0xC0000000",
+               Send(ECHO_NAME, (const Message *)KERNEL_BASE), E_FAULT);
+    CheckEqual(10, "send request of length 8", Send(ECHO_NAME, &shortHeader), E_MSGSIZE);
+    CheckEqual(11, "send request of length MESSAGE_MAX_SIZE + 1",
+               Send(ECHO_NAME, hugeHeader), E_MSGSIZE);
+    ping = Ping(8);
+    CheckEqual(12, "send with the reply at 0xC0000000",
+               SysIpcSend(ECHO_NAME, ping, (Message *)KERNEL_BASE, MESSAGE_MAX_SIZE, 0),
+               E_FAULT);
+    ping = Ping(100);
+    CheckEqual(13, "send 100-byte ping with reply capacity 20",
+               SysIpcSend(ECHO_NAME, ping, (Message *)replyBuffer, 20, 0), E_MSGSIZE);
+    CheckEqual(14, "send to \"nosuch:thing\"", Send("nosuch:thing", ping), E_NOENT);
+    int length = Send(ECHO_NAME, ping);
+    Check(15, length == (int)ping->length && IsEcho(ping), "a valid ping", length);
+}
+
+// Checks 16-26: replies without requests, registration and ownership.
+static void CheckRegistry(void)
+{
+    CheckEqual(16, "SysIpcReply(12345, valid)", SysIpcReply(12345, Ping(8)), E_NOENT);
+    CheckEqual(17, "register \"" ECHO "\"", SysNsRegister(ECHO, 0), E_EXIST);
+    CheckEqual(18, "register \"noseparator\"", SysNsRegister("noseparator", 0), E_INVAL);
+    CheckEqual(19, "register \"ipcbad:mine:\"", SysNsRegister("ipcbad:mine:", 0), 0);
+    CheckEqual(20, "unregister \"" ECHO "\"", SysNsUnregister(ECHO), E_PERM);
+    CheckEqual(21, "unregister \"ipcbad:mine:\"", SysNsUnregister("ipcbad:mine:"), 0);
+    CheckEqual(22, "unregister \"ipcbad:mine:\" again",
+               SysNsUnregister("ipcbad:mine:"), E_NOENT);
+    CheckEqual(23, "SysIpcReceive(NULL, 100, NULL)", SysIpcReceive(NULL, 100, NULL), E_FAULT);
+    CheckEqual(24, "register \"ipcbad:self:\"", SysNsRegister("ipcbad:self:", 0), 0);
+    CheckEqual(25, "send to own \"ipcbad:self:x\"", Send("ipcbad:self:x", Ping(8)), E_BUSY);
+    CheckEqual(26, "unregister \"ipcbad:self:\"", SysNsUnregister("ipcbad:self:"), 0);
+}
+
+// Checks 27-33: a timed query, aliases and the kernel's listings.
+static void CheckNamespace(void)
+{
+    Message *reply = SendText(ECHO, MSG_QUERY, "", 1000);
+
+    Check(27, RepliesName(reply, ECHO), "MSG_QUERY to " ECHO " with timeout 1000",
+          MessageError(reply));
+    FreeMessage(reply);
+    CheckEqual(28, "MSG_CREATE \"echoalias:/ " ECHO "\" to ns:alias",
+               TextError("ns:alias", MSG_CREATE, "echoalias:/ " ECHO), 0);
+    reply = SendText("echoalias:/abc", MSG_QUERY, "", 0);
+    Check(29, RepliesName(reply, ECHO "abc"), "MSG_QUERY to echoalias:/abc",
+          MessageError(reply));
+    FreeMessage(reply);
+    Check(30, ListingHas("ns:alias", "echoalias:/ " ECHO "\n"),
+          "MSG_LIST to ns:alias has \"echoalias:/ " ECHO "\"", 0);
+    CheckEqual(31, "MSG_DELETE \"echoalias:/\" to ns:alias",
+               TextError("ns:alias", MSG_DELETE, "echoalias:/"), 0);
+    CheckEqual(32, "MSG_QUERY to echoalias:/abc after the delete",
+               TextError("echoalias:/abc", MSG_QUERY, ""), E_NOENT);
+    Check(33, ListingHas("ns:list", ECHO " "), "MSG_LIST to ns:list has \"" ECHO " \"", 0);
+}
+
+// Start an async job at the echo server. Returns its id, or 0.
+static uint32_t StartJob(void)
+{
+    Message *reply = SendText(ECHO, MSG_READ_ASYNC, "", 0);
+    uint32_t jobId = 0;
+
+    if (reply && reply->type == MSG_RESPONSE && MessageDataLength(reply) == sizeof jobId)
+        memcpy(&jobId, reply->data, sizeof jobId);
+    FreeMessage(reply);
+    return jobId;
+}
+
+// Checks number and number + 1: the notice for jobId arrives in time.
+static void CheckNotice(int number, uint32_t jobId)
+{
+    IpcNotification n = { 0, 0, 0 };
+    int result = IpcWaitNotification(&n, 1000);
+
+    CheckEqual(number, "IpcWaitNotification(&n, 1000)", result, 0);
+    Check(number + 1, result != 0 || (n.jobId == jobId && n.value == 1234),
+          "the notice's job id and value", (int)n.jobId);
+}
+
+// Checks 34-38: asynchronous jobs and notifications.
+static void CheckAsync(void)
+{
+    IpcNotification n;
+    uint32_t jobId = StartJob();
+
+    Check(34, jobId != 0, "MSG_READ_ASYNC to " ECHO, (int)jobId);
+    CheckNotice(35, jobId);
+    CheckEqual(37, "IpcWaitNotification(&n, 50) with none pending",
+               IpcWaitNotification(&n, 50), E_TIMEDOUT);
+    CheckEqual(38, "SysIpcNotify(0x7fffffff, 1, 1)", SysIpcNotify(0x7fffffff, 1, 1), E_SRCH);
+}
+
+// Checks 39-43: a receive buffer too small fails at once; a send times
+// out while the server sleeps after starting a job, is withdrawn, and the
+// server carries on.
+static void CheckTimeouts(void)
+{
+    Message *ping = Ping(8);
+    uint32_t jobId;
+    int result;
+
+    result = SysIpcReceive((Message *)replyBuffer, 8, NULL);
+    Check(39, result == E_MSGSIZE || result == E_INVAL,
+          "SysIpcReceive(buffer, 8, NULL)", result);
+    jobId = StartJob();
+    result = SysIpcSend(ECHO_NAME, ping, (Message *)replyBuffer, MESSAGE_MAX_SIZE, 5);
+    CheckEqual(40, "5 ms send while the server sleeps", result, E_TIMEDOUT);
+    CheckNotice(41, jobId);
+    result = Send(ECHO_NAME, ping);
+    Check(43, result == (int)ping->length && IsEcho(ping), "a ping after the timeout",
+          result);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+    (void)argc;
+    (void)argv;
+    (void)envp;
+    CheckNames();
+    CheckMessages();
+    CheckRegistry();
+    CheckNamespace();
+    CheckAsync();
+    CheckTimeouts();
+    if (firstFailure == 0)
+        Print("ipcbad: all checks passed\n");
+    return firstFailure;
+}
