@@ -1,18 +1,20 @@
 // Synchronous IPC over the namespace registry.
 //
-// A request lives in one place at a time:
-//   QUEUED   on the server's queue (FIFO, at most IPC_QUEUE_MAX)
-//   SERVING  on the server's serving list, after IpcReceive copied it out
-//   DONE     answered or failed; the client frees it when it wakes
-// The client waits on the request's own wait queue. If the client goes
-// away (killed, or its timeout ran out) while the request is SERVING, the
-// request stays on the serving list with no client, and the late reply is
-// dropped. If the server goes away, every request it holds fails with
-// E_PIPE and its clients wake at once.
+// Each process embeds one IpcRequest (a client waits for one answer at a
+// time), and messages up to IPC_INLINE_MAX bytes travel in buffers inside
+// it, so the common round trip allocates nothing. A request moves:
+//   IDLE -> QUEUED    on the server's queue (FIFO, at most IPC_QUEUE_MAX)
+//        -> SERVING   on the server's serving list, after IpcReceive
+//        -> DONE      answered or failed; the client takes the result
+//        -> IDLE
+// A client that stops waiting (timeout, or killed) withdraws its request
+// from wherever it is, so a late reply finds nothing (E_NOENT) and is
+// dropped. A server that goes away fails everything it holds with E_PIPE,
+// waking the clients at once.
 //
-// Hand-off: a send to a server already waiting in IpcReceive puts the
-// server at the front of the ready queue, so the client's block switches
-// straight to it; a reply does the same for the client.
+// Hand-off: a send to a server already waiting in IpcReceive puts it at
+// the front of the ready queue, so the client's block switches straight
+// to it; an answer does the same for the client.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <lib/string.h>
@@ -22,26 +24,6 @@
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/usercopy.h>
-
-typedef enum IpcState {
-    IPC_QUEUED,
-    IPC_SERVING,
-    IPC_DONE,
-} IpcState;
-
-typedef struct IpcRequest {
-    struct IpcRequest *next;
-    uint32_t id;
-    IpcState state;
-    Process *client;            // NULL once the client is gone
-    Process *server;
-    uint32_t handler;
-    Message *message;           // the request, until received
-    Message *reply;             // the reply, once DONE (NULL on error)
-    int error;                  // once DONE
-    WaitQueue waiter;           // the client
-    char name[NS_NAME_MAX + 1];
-} IpcRequest;
 
 static NsRegistry registry;
 static uint32_t nextRequestId = 1;
@@ -82,161 +64,16 @@ int IpcUnregister(const char *prefix)
     return err;
 }
 
-static void Append(Process *server, IpcRequest *r)
+// --- copying ---------------------------------------------------------------
+
+static int CopyIn(IpcMemory memory, void *to, uintptr_t from, uint32_t length)
 {
-    r->next = NULL;
-    if (server->ipcQueueTail)
-        server->ipcQueueTail->next = r;
-    else
-        server->ipcQueueHead = r;
-    server->ipcQueueTail = r;
-    server->ipcQueueLength++;
+    if (memory == IPC_MEMORY_USER)
+        return CopyFromUser(to, from, length);
+    memcpy(to, (const void *)from, length);
+    return 0;
 }
 
-// Take r off its server's queue.
-static void Dequeue(IpcRequest *r)
-{
-    Process *s = r->server;
-    IpcRequest *prev = NULL;
-
-    for (IpcRequest *it = s->ipcQueueHead; it; prev = it, it = it->next) {
-        if (it != r)
-            continue;
-        if (prev)
-            prev->next = r->next;
-        else
-            s->ipcQueueHead = r->next;
-        if (s->ipcQueueTail == r)
-            s->ipcQueueTail = prev;
-        s->ipcQueueLength--;
-        return;
-    }
-}
-
-static void FreeRequest(IpcRequest *r)
-{
-    kfree(r->message);
-    kfree(r->reply);
-    kfree(r);
-}
-
-// Finish r with a reply or an error and wake its client (or, with no
-// client left, free it).
-static void Finish(IpcRequest *r, Message *reply, int error)
-{
-    r->state = IPC_DONE;
-    r->reply = reply;
-    r->error = error;
-    kfree(r->message);
-    r->message = NULL;
-    if (!r->client) {
-        FreeRequest(r);
-        return;
-    }
-    if (r->client->state == PROCESS_BLOCKED && r->client->waitingOn == &r->waiter)
-        SchedWakeFirst(r->client);
-}
-
-// Resolve aliases, check, find the server. Returns the entry or NULL with
-// *err set; resolved receives the rewritten name.
-static const NsEntry *Route(const char *name, char *resolved, int *err)
-{
-    int length = NsCheckName(name);
-    const NsEntry *entry;
-
-    if (length >= 0)
-        length = NsResolveAlias(&registry, name, resolved, NS_NAME_MAX + 1);
-    if (length >= 0)
-        length = NsCheckName(resolved);
-    if (length < 0) {
-        *err = length;
-        return NULL;
-    }
-    entry = NsLookup(&registry, resolved, (uint32_t)length);
-    *err = entry ? 0 : E_NOENT;
-    return entry;
-}
-
-// A request for entry's server that adopts message.
-static IpcRequest *NewRequest(const NsEntry *entry, const char *name, Message *copy)
-{
-    IpcRequest *r = kmalloc(sizeof(*r));
-
-    if (!r)
-        return NULL;
-    *r = (IpcRequest){ .id = nextRequestId++, .state = IPC_QUEUED,
-                       .client = ProcessCurrent(), .server = entry->owner,
-                       .handler = entry->handler, .message = copy };
-    if (nextRequestId == 0)
-        nextRequestId = 1;
-    copy->senderId = ProcessCurrent()->pid;
-    copy->requestId = r->id;
-    memcpy(r->name, name, strlen(name) + 1);
-    return r;
-}
-
-// The client stopped waiting (timeout): take the request back.
-static void Abandon(IpcRequest *r)
-{
-    if (r->state == IPC_QUEUED) {
-        Dequeue(r);
-        FreeRequest(r);
-    } else {
-        r->client = NULL;       // SERVING: the late reply is dropped
-    }
-}
-
-// Queue r on its server and wait for the outcome.
-static int Wait(IpcRequest *r, uint32_t timeoutMs, Message **reply)
-{
-    Process *server = r->server;
-    int err;
-
-    Append(server, r);
-    ProcessCurrent()->ipcPending = r;
-    if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers)
-        SchedWakeFirst(server);
-    err = SchedBlockTimeout(&r->waiter, timeoutMs);
-    ProcessCurrent()->ipcPending = NULL;
-    if (r->state != IPC_DONE) {
-        Abandon(r);
-        return err ? err : E_TIMEDOUT;
-    }
-    err = r->error;
-    *reply = r->reply;
-    r->reply = NULL;
-    FreeRequest(r);
-    return err;
-}
-
-int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **reply)
-{
-    char resolved[NS_NAME_MAX + 1];
-    uint32_t flags = CpuSave();
-    const NsEntry *entry;
-    IpcRequest *r;
-    int err;
-
-    *reply = NULL;
-    entry = Route(name, resolved, &err);
-    if (entry && !entry->owner)
-        err = KernelNamespaceServe(resolved, request, reply);
-    else if (entry && entry->owner == ProcessCurrent())
-        err = E_BUSY;                   // it would wait for itself
-    else if (entry && ((Process *)entry->owner)->ipcQueueLength >= IPC_QUEUE_MAX)
-        err = E_AGAIN;
-    else if (entry && !(r = NewRequest(entry, resolved, request)))
-        err = E_NOMEM;
-    else if (entry) {
-        request = NULL;                 // the request owns it now
-        err = Wait(r, timeoutMs, reply);
-    }
-    kfree(request);
-    CpuRestore(flags);
-    return err;
-}
-
-// Copy out to the receiver's memory.
 static int CopyOut(IpcMemory memory, uintptr_t to, const void *from, uint32_t length)
 {
     if (memory == IPC_MEMORY_USER)
@@ -252,6 +89,228 @@ static int CheckOut(IpcMemory memory, uintptr_t to, uint32_t length)
     return to ? 0 : E_FAULT;
 }
 
+// A buffer for length bytes: the inline one if it fits, else the heap.
+static Message *Buffer(uint8_t *inlineBuffer, uint32_t length)
+{
+    return length <= IPC_INLINE_MAX ? (Message *)inlineBuffer : kmalloc(length);
+}
+
+static void Drop(IpcRequest *r, Message **m)
+{
+    if (*m && (uint8_t *)*m != r->messageInline && (uint8_t *)*m != r->replyInline)
+        kfree(*m);
+    *m = NULL;
+}
+
+// --- queues ----------------------------------------------------------------
+
+static void Append(Process *server, IpcRequest *r)
+{
+    r->next = NULL;
+    if (server->ipcQueueTail)
+        server->ipcQueueTail->next = r;
+    else
+        server->ipcQueueHead = r;
+    server->ipcQueueTail = r;
+    server->ipcQueueLength++;
+}
+
+// Unlink r from a singly linked list; returns the element before it.
+static IpcRequest *Unlink(IpcRequest **head, IpcRequest *r)
+{
+    IpcRequest *prev = NULL;
+
+    for (IpcRequest **link = head; *link; prev = *link, link = &(*link)->next) {
+        if (*link == r) {
+            *link = r->next;
+            break;
+        }
+    }
+    return prev;
+}
+
+static void Dequeue(IpcRequest *r)
+{
+    Process *s = r->server;
+    IpcRequest *prev = Unlink(&s->ipcQueueHead, r);
+
+    if (s->ipcQueueTail == r)
+        s->ipcQueueTail = prev;
+    s->ipcQueueLength--;
+}
+
+// Finish r with an error, or with its reply already in place; wake the client.
+static void Finish(IpcRequest *r, int error)
+{
+    r->state = IPC_DONE;
+    r->error = error;
+    Drop(r, &r->message);
+    if (r->client->state == PROCESS_BLOCKED && r->client->waitingOn == &r->waiter)
+        SchedWakeFirst(r->client);
+}
+
+// The client stops waiting: take the request back from wherever it is.
+static void Withdraw(IpcRequest *r)
+{
+    if (r->state == IPC_QUEUED)
+        Dequeue(r);
+    else if (r->state == IPC_SERVING)
+        Unlink(&r->server->ipcServing, r);
+    Drop(r, &r->message);
+    Drop(r, &r->reply);
+    r->state = IPC_IDLE;
+}
+
+// --- sending ---------------------------------------------------------------
+
+// Resolve aliases, check, find the server. Returns the entry or NULL with
+// *err set; resolved receives the rewritten name.
+static const NsEntry *Route(const char *name, char *resolved, int *err)
+{
+    int length = NsCheckName(name);
+    const NsEntry *entry;
+
+    if (length >= 0)
+        length = NsResolveAlias(&registry, name, resolved, NS_NAME_MAX + 1);
+    if (length >= 0 && strcmp(name, resolved) != 0)
+        length = NsCheckName(resolved);
+    if (length < 0) {
+        *err = length;
+        return NULL;
+    }
+    entry = NsLookup(&registry, resolved, (uint32_t)length);
+    *err = entry ? 0 : E_NOENT;
+    return entry;
+}
+
+// Fill the current process's request for entry. Returns 0 or an error.
+static int Prepare(IpcRequest *r, const NsEntry *entry, const char *name, IpcMemory memory,
+                   uintptr_t request, uint32_t length)
+{
+    Process *self = ProcessCurrent();
+
+    r->message = Buffer(r->messageInline, length);
+    if (!r->message)
+        return E_NOMEM;
+    if (CopyIn(memory, r->message, request, length)) {
+        Drop(r, &r->message);
+        return E_FAULT;
+    }
+    r->message->length = length;
+    r->message->senderId = self->pid;
+    r->message->requestId = r->id = nextRequestId++;
+    if (nextRequestId == 0)
+        nextRequestId = 1;
+    r->client = self;
+    r->server = entry->owner;
+    r->handler = entry->handler;
+    r->reply = NULL;
+    r->error = 0;
+    memcpy(r->name, name, strlen(name) + 1);
+    return 0;
+}
+
+// Hand the reply over. Returns its length or an error.
+static int Deliver(IpcRequest *r, IpcDelivery *d)
+{
+    uint32_t length = r->reply->length;
+
+    if (d->allocate) {
+        d->allocated = d->allocate(length);
+        if (!d->allocated)
+            return E_NOMEM;
+        memcpy(d->allocated, r->reply, length);
+        return (int)length;
+    }
+    if (length > d->capacity)
+        return E_MSGSIZE;
+    return CopyOut(d->memory, d->buffer, r->reply, length) ? E_FAULT : (int)length;
+}
+
+// Queue r on its server, wait, and deliver the outcome.
+static int Wait(IpcRequest *r, uint32_t timeoutMs, IpcDelivery *d)
+{
+    Process *server = r->server;
+    int result;
+
+    r->state = IPC_QUEUED;
+    Append(server, r);
+    if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers)
+        SchedWakeFirst(server);
+    result = SchedBlockTimeout(&r->waiter, timeoutMs);
+    if (r->state != IPC_DONE) {
+        Withdraw(r);
+        return result ? result : E_TIMEDOUT;
+    }
+    result = r->error ? r->error : Deliver(r, d);
+    Drop(r, &r->reply);
+    r->state = IPC_IDLE;
+    return result;
+}
+
+// The kernel's own "ns:" requests are answered inline.
+static int ServeInKernel(const char *name, IpcMemory memory, uintptr_t request,
+                         uint32_t length, IpcDelivery *d)
+{
+    Message *copy = kmalloc(length), *reply = NULL;
+    IpcRequest holder = { 0 };
+    int result;
+
+    if (!copy)
+        return E_NOMEM;
+    result = CopyIn(memory, copy, request, length) ? E_FAULT : 0;
+    if (!result)
+        result = KernelNamespaceServe(name, copy, &reply);
+    kfree(copy);
+    if (result)
+        return result;
+    holder.reply = reply;
+    result = Deliver(&holder, d);
+    kfree(reply);
+    return result;
+}
+
+int IpcTransact(const char *name, IpcMemory memory, uintptr_t request, uint32_t length,
+                uint32_t timeoutMs, IpcDelivery *delivery)
+{
+    char resolved[NS_NAME_MAX + 1];
+    uint32_t flags = CpuSave();
+    IpcRequest *r = &ProcessCurrent()->ipcRequest;
+    int result;
+    const NsEntry *entry = Route(name, resolved, &result);
+
+    if (!entry)
+        ;                                   // result says why
+    else if (!entry->owner)
+        result = ServeInKernel(resolved, memory, request, length, delivery);
+    else if (entry->owner == ProcessCurrent())
+        result = E_BUSY;                    // it would wait for itself
+    else if (((Process *)entry->owner)->ipcQueueLength >= IPC_QUEUE_MAX)
+        result = E_AGAIN;
+    else if (!(result = Prepare(r, entry, resolved, memory, request, length)))
+        result = Wait(r, timeoutMs, delivery);
+    CpuRestore(flags);
+    return result;
+}
+
+static Message *KernelAllocate(uint32_t length)
+{
+    return kmalloc(length);
+}
+
+int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **reply)
+{
+    IpcDelivery d = { .memory = IPC_MEMORY_KERNEL, .allocate = KernelAllocate };
+    int result = IpcTransact(name, IPC_MEMORY_KERNEL, (uintptr_t)request, request->length,
+                             timeoutMs, &d);
+
+    kfree(request);
+    *reply = result >= 0 ? d.allocated : NULL;
+    return result >= 0 ? 0 : result;
+}
+
+// --- serving ---------------------------------------------------------------
+
 int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope)
 {
     Process *self = ProcessCurrent();
@@ -259,62 +318,73 @@ int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t 
     IpcRequest *r;
     int length;
 
-    if (capacity < MESSAGE_HEADER_SIZE || CheckOut(memory, buffer, capacity) ||
+    if (capacity < MESSAGE_HEADER_SIZE)
+        return E_MSGSIZE;
+    if (CheckOut(memory, buffer, MESSAGE_HEADER_SIZE) ||
         (envelope && CheckOut(memory, envelope, sizeof(IpcEnvelope))))
-        return capacity < MESSAGE_HEADER_SIZE ? E_MSGSIZE : E_FAULT;
+        return E_FAULT;
     flags = CpuSave();
     while (!self->ipcQueueHead)
         SchedBlock(&self->ipcReceivers);
     r = self->ipcQueueHead;
     length = (int)r->message->length;
-    if ((uint32_t)length > capacity) {
-        CpuRestore(flags);
-        return E_MSGSIZE;
+    if ((uint32_t)length > capacity)
+        length = E_MSGSIZE;
+    else if (CopyOut(memory, buffer, r->message, (uint32_t)length) ||
+             (envelope && (CopyOut(memory, envelope, &r->handler, sizeof(uint32_t)) ||
+                           CopyOut(memory, envelope + offsetof(IpcEnvelope, name), r->name,
+                                   (uint32_t)strlen(r->name) + 1))))
+        length = E_FAULT;
+    if (length >= 0) {
+        /* POINT OF NO RETURN */
+        Dequeue(r);
+        Drop(r, &r->message);
+        r->state = IPC_SERVING;
+        r->next = self->ipcServing;
+        self->ipcServing = r;
     }
-    CopyOut(memory, buffer, r->message, (uint32_t)length);
-    if (envelope) {
-        CopyOut(memory, envelope, &r->handler, sizeof(uint32_t));
-        CopyOut(memory, envelope + offsetof(IpcEnvelope, name), r->name, strlen(r->name) + 1);
-    }
-    /* POINT OF NO RETURN */
-    Dequeue(r);
-    kfree(r->message);
-    r->message = NULL;
-    r->state = IPC_SERVING;
-    r->next = self->ipcServing;
-    self->ipcServing = r;
     CpuRestore(flags);
     return length;
 }
 
-int IpcReply(uint32_t requestId, Message *reply)
+int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length)
 {
     uint32_t flags = CpuSave();
     Process *self = ProcessCurrent();
-    IpcRequest **link = &self->ipcServing, *r = NULL;
+    IpcRequest *r = self->ipcServing;
     int err = 0;
 
-    while (*link && (*link)->id != requestId)
-        link = &(*link)->next;
-    if (!*link) {
-        kfree(reply);
-        CpuRestore(flags);
-        return E_NOENT;
+    while (r && r->id != requestId)
+        r = r->next;
+    if (!r)
+        err = E_NOENT;
+    else if (!(r->reply = Buffer(r->replyInline, length)))
+        err = E_NOMEM;
+    else if (CopyIn(memory, r->reply, reply, length)) {
+        Drop(r, &r->reply);
+        err = E_FAULT;
     }
-    /* POINT OF NO RETURN */
-    r = *link;
-    *link = r->next;
-    reply->senderId = self->pid;
-    reply->requestId = requestId;
-    if (!r->client) {
-        err = E_SRCH;               // the client is gone: drop the reply
-        kfree(reply);
-        reply = NULL;
+    if (!err) {
+        /* POINT OF NO RETURN */
+        Unlink(&self->ipcServing, r);
+        r->reply->length = length;
+        r->reply->senderId = self->pid;
+        r->reply->requestId = requestId;
+        Finish(r, 0);
     }
-    Finish(r, reply, 0);
     CpuRestore(flags);
     return err;
 }
+
+int IpcReply(uint32_t requestId, Message *reply)
+{
+    int err = IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
+
+    kfree(reply);
+    return err;
+}
+
+// --- notifications ----------------------------------------------------------
 
 int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
 {
@@ -354,21 +424,21 @@ int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)
     return err;
 }
 
+// --- teardown ----------------------------------------------------------------
+
 void IpcProcessGone(Process *p)
 {
     NsRemoveOwner(&registry, p);
     while (p->ipcQueueHead) {
         IpcRequest *r = p->ipcQueueHead;
         Dequeue(r);
-        Finish(r, NULL, E_PIPE);
+        Finish(r, E_PIPE);
     }
     while (p->ipcServing) {
         IpcRequest *r = p->ipcServing;
         p->ipcServing = r->next;
-        Finish(r, NULL, E_PIPE);
+        Finish(r, E_PIPE);
     }
-    if (p->ipcPending) {
-        Abandon(p->ipcPending);
-        p->ipcPending = NULL;
-    }
+    if (p->ipcRequest.state != IPC_IDLE)
+        Withdraw(&p->ipcRequest);
 }

@@ -318,20 +318,6 @@ static void ApiFreeMessage(Message *m)
     ApiKfree(m);
 }
 
-// A copy of m in the kernel heap (not tracked: it is handed to the IPC
-// layer), or NULL.
-static Message *KernelCopy(const Message *m)
-{
-    Message *copy;
-
-    if (m->length < MESSAGE_HEADER_SIZE || m->length > MESSAGE_MAX_SIZE)
-        return NULL;
-    copy = kmalloc(m->length);
-    if (copy)
-        memcpy(copy, m, m->length);
-    return copy;
-}
-
 static Message *ErrorMessage(int error)
 {
     Message *m = ApiCreateMessage(MSG_ERROR, sizeof(int32_t));
@@ -341,24 +327,26 @@ static Message *ErrorMessage(int error)
     return m;
 }
 
+static Message *AllocateForProgram(uint32_t length)
+{
+    return ApiKmalloc(length);
+}
+
+static int ValidLength(const Message *m)
+{
+    return m && m->length >= MESSAGE_HEADER_SIZE && m->length <= MESSAGE_MAX_SIZE;
+}
+
 static Message *ApiIpcSend(const char *name, const Message *request, uint32_t timeoutMs)
 {
-    Message *copy, *reply = NULL, *mine;
-    int err;
+    IpcDelivery d = { .memory = IPC_MEMORY_KERNEL, .allocate = AllocateForProgram };
+    int result;
 
-    if (!request || request->length < MESSAGE_HEADER_SIZE || request->length > MESSAGE_MAX_SIZE)
+    if (!ValidLength(request))
         return ErrorMessage(E_MSGSIZE);
-    copy = KernelCopy(request);
-    if (!copy)
-        return ErrorMessage(E_NOMEM);
-    err = IpcCall(name, copy, timeoutMs, &reply);
-    if (err)
-        return ErrorMessage(err);
-    mine = ApiCreateMessage(reply->type, MessageDataLength(reply));
-    if (mine)
-        memcpy(mine, reply, reply->length);
-    kfree(reply);
-    return mine;
+    result = IpcTransact(name, IPC_MEMORY_KERNEL, (uintptr_t)request, request->length,
+                         timeoutMs, &d);
+    return result < 0 ? ErrorMessage(result) : d.allocated;
 }
 
 static int ApiIpcReceiveInto(Message *buffer, uint32_t capacity, IpcEnvelope *envelope)
@@ -379,12 +367,9 @@ static Message *ApiIpcReceive(IpcEnvelope *envelope)
 
 static int ApiIpcReply(uint32_t requestId, const Message *reply)
 {
-    Message *copy;
-
-    if (!reply || reply->length < MESSAGE_HEADER_SIZE || reply->length > MESSAGE_MAX_SIZE)
+    if (!ValidLength(reply))
         return E_MSGSIZE;
-    copy = KernelCopy(reply);
-    return copy ? IpcReply(requestId, copy) : E_NOMEM;
+    return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
 }
 
 static void ApiIpcServe(void)

@@ -349,6 +349,22 @@ int ProcessWait(int pid, int *status)
     return result;
 }
 
+uint32_t ProcessKillChildren(void)
+{
+    Process *self = SchedCurrent();
+    uint32_t killed = 0;
+    int status;
+
+    for (int i = 1; i < PROCESS_MAX; i++) {
+        Process *c = table[i];
+        if (c && c->parent == self && c->state != PROCESS_ZOMBIE && ProcessKill(c->pid) == 0)
+            killed++;
+    }
+    while (ProcessWait(-1, &status) > 0)
+        ;
+    return killed;
+}
+
 Process *ProcessCurrent(void)
 {
     return SchedCurrent();

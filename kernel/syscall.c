@@ -171,9 +171,9 @@ static int SysNsUnregister(uint32_t prefix, uint32_t b, uint32_t c, uint32_t d, 
     return len < 0 ? len : IpcUnregister(text);
 }
 
-// Copy a whole message in from user memory, checking its length field.
-// Returns 0 and a kmalloc'd copy, or an error.
-static int CopyMessageIn(uint32_t from, Message **out)
+// Read the length field of the user message at from and check it.
+// Returns the length or an error.
+static int MessageLength(uint32_t from)
 {
     Message header;
 
@@ -181,41 +181,29 @@ static int CopyMessageIn(uint32_t from, Message **out)
         return E_FAULT;
     if (header.length < MESSAGE_HEADER_SIZE || header.length > MESSAGE_MAX_SIZE)
         return E_MSGSIZE;
-    if (UserCheck(from, header.length, 0))
-        return E_FAULT;
-    *out = kmalloc(header.length);
-    if (!*out)
-        return E_NOMEM;
-    CopyFromUser(*out, from, header.length);
-    return 0;
+    return (int)header.length;
 }
 
+// The reply buffer is checked in full as the reply is copied out; its
+// first bytes are checked here so a plainly bad pointer fails before
+// anything is sent.
 static int SysIpcSend(uint32_t name, uint32_t request, uint32_t replyBuffer,
                       uint32_t capacity, uint32_t timeoutMs)
 {
     char target[NS_NAME_MAX + 1];
-    Message *copy, *reply;
-    int len = CopyStringFromUser(target, name, sizeof(target)), err;
+    IpcDelivery delivery = { IPC_MEMORY_USER, replyBuffer, capacity, NULL, NULL };
+    int len = CopyStringFromUser(target, name, sizeof(target));
 
     if (len < 0)
         return len;
-    err = CopyMessageIn(request, &copy);
-    if (err)
-        return err;
-    if (capacity < MESSAGE_HEADER_SIZE || UserCheck(replyBuffer, capacity, 1)) {
-        kfree(copy);
-        return capacity < MESSAGE_HEADER_SIZE ? E_MSGSIZE : E_FAULT;
-    }
-    err = IpcCall(target, copy, timeoutMs, &reply);
-    if (err)
-        return err;
-    len = (int)reply->length;
-    if (reply->length > capacity)
-        len = E_MSGSIZE;
-    else
-        CopyToUser(replyBuffer, reply, reply->length);
-    kfree(reply);
-    return len;
+    len = MessageLength(request);
+    if (len < 0)
+        return len;
+    if (capacity < MESSAGE_HEADER_SIZE)
+        return E_MSGSIZE;
+    if (UserCheck(replyBuffer, MESSAGE_HEADER_SIZE, 1))
+        return E_FAULT;
+    return IpcTransact(target, IPC_MEMORY_USER, request, (uint32_t)len, timeoutMs, &delivery);
 }
 
 static int SysIpcReceive(uint32_t buffer, uint32_t capacity, uint32_t envelope,
@@ -227,11 +215,10 @@ static int SysIpcReceive(uint32_t buffer, uint32_t capacity, uint32_t envelope,
 
 static int SysIpcReply(uint32_t requestId, uint32_t reply, uint32_t c, uint32_t d, uint32_t e)
 {
-    Message *copy;
-    int err = CopyMessageIn(reply, &copy);
+    int len = MessageLength(reply);
 
     (void)c; (void)d; (void)e;
-    return err ? err : IpcReply(requestId, copy);
+    return len < 0 ? len : IpcAnswer(requestId, IPC_MEMORY_USER, reply, (uint32_t)len);
 }
 
 static int SysIpcNotify(uint32_t pid, uint32_t jobId, uint32_t value, uint32_t d, uint32_t e)

@@ -30,9 +30,24 @@ NsRegistry *IpcRegistry(void);
 int IpcRegister(const char *prefix, uint32_t handler);
 int IpcUnregister(const char *prefix);
 
-// Send request (kmalloc'd, its length checked by the caller; always
-// consumed) to name; wait up to timeoutMs (0: forever). On success *reply
-// is a kmalloc'd reply the caller frees. Returns 0 or an E_* code.
+// Where a reply goes: into buffer (capacity bytes, in memory), or, with
+// allocate set, into a new message allocate(length) returns.
+typedef struct IpcDelivery {
+    IpcMemory memory;
+    uintptr_t buffer;
+    uint32_t capacity;
+    Message *(*allocate)(uint32_t length);
+    Message *allocated;         // out: the message allocate made
+} IpcDelivery;
+
+// Send the request at request (length bytes, in memory; length already
+// checked against the limits) to name and wait up to timeoutMs (0:
+// forever); deliver the reply. Returns the reply's length or an E_* code.
+int IpcTransact(const char *name, IpcMemory memory, uintptr_t request, uint32_t length,
+                uint32_t timeoutMs, IpcDelivery *delivery);
+
+// Kernel convenience: request is kmalloc'd and always consumed; on success
+// *reply is a kmalloc'd copy of the reply. Returns 0 or an E_* code.
 int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **reply);
 
 // Wait for a request to the current process and copy it to buffer
@@ -40,7 +55,13 @@ int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **re
 // Returns the request's length or an E_* code.
 int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope);
 
-// Answer request requestId with reply (a kmalloc'd copy; always consumed).
+// Answer request requestId with the reply at reply (length bytes, in
+// memory, checked against the limits). Returns 0, E_NOENT (no such
+// request being served by this process: never received, already
+// answered, or withdrawn by its client), E_FAULT or E_NOMEM.
+int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length);
+
+// Kernel convenience: reply is kmalloc'd and always consumed.
 int IpcReply(uint32_t requestId, Message *reply);
 
 // Post a notification to pid / wait for one (timeoutMs 0: forever).

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <clanker/message.h>
 #include <arch/x86/fpu.h>
+#include <kernel/ipcrequest.h>
+#include <kernel/waitqueue.h>
 #include <kernel/vmm.h>
 
 #define PROCESS_MAX        256
@@ -36,12 +38,6 @@ typedef enum ProcessMode {
 } ProcessMode;
 
 typedef struct Process Process;
-
-// A FIFO of blocked processes.
-typedef struct WaitQueue {
-    Process *head;
-    Process *tail;
-} WaitQueue;
 
 // Something a kernel-mode program took that must be given back.
 typedef struct ProcessResource ProcessResource;
@@ -77,7 +73,7 @@ struct Process {
     struct IpcRequest *ipcQueueTail;
     uint32_t ipcQueueLength;
     struct IpcRequest *ipcServing;      // received, not yet answered
-    struct IpcRequest *ipcPending;      // as a client: the request it waits on
+    IpcRequest ipcRequest;              // as a client: its request (one at a time)
     WaitQueue ipcReceivers;             // where it waits for a request
     WaitQueue ipcNoteWaiters;           // where it waits for a notification
     IpcNotification ipcNotes[IPC_NOTIFY_MAX];
@@ -122,6 +118,10 @@ void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
 // Wait for a child of the current process to end: pid > 0 for that child,
 // -1 for any. Returns the child's pid and fills *status, or E_CHILD.
 int ProcessWait(int pid, int *status);
+
+// Kill every live child of the current process and reap all of them.
+// Returns how many were still running.
+uint32_t ProcessKillChildren(void);
 
 Process *ProcessCurrent(void);
 Process *ProcessFind(uint32_t pid);     // live or zombie, else NULL

@@ -1,6 +1,6 @@
 // malloc and free for user programs (include/lib/user.h).
 //
-// kernel/heap.c's boundary-tag allocator over a static, page-aligned 4 MiB
+// kernel/heap.c's boundary-tag allocator over a static, page-aligned 512 KiB
 // arena in .bss. The heap "grows" by moving its end inside the arena, so
 // the callbacks only check the limit; the memory is already mapped. Any
 // damage the heap detects ends the program with exit code 134 (SIGABRT's
@@ -8,7 +8,7 @@
 #include <kernel/heap.h>
 #include <lib/user.h>
 
-#define ARENA_SIZE  (4u * 1024 * 1024)
+#define ARENA_SIZE  (512u * 1024)     // mapped whole at load: no brk yet
 #define ARENA_PAGE  4096u
 #define ABORT_CODE  134
 

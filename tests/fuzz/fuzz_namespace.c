@@ -12,8 +12,9 @@
 //         a checked name goes to NsLookup
 //   3     remove every prefix of an owner id
 //   4     set an alias;  5  remove an alias
-//   6     resolve a string through the aliases, then check and look up the
-//         result (the kernel's route)
+//   6     resolve a string through the aliases (into a buffer of exactly
+//         NS_NAME_MAX + 1 bytes or a bigger one), then check and look up
+//         the result (the kernel's route)
 //   7     make the next few allocations fail, or stop doing so
 //
 // Invariants checked (abort() on violation):
@@ -403,7 +404,8 @@ static void OpAliasRemove(Reader *r)
 
 static void OpResolve(Reader *r)
 {
-    char name[STRING_MAX], out[NS_NAME_MAX + 1], want[2 * STRING_MAX];
+    char name[STRING_MAX], out[2 * NS_NAME_MAX], want[2 * STRING_MAX];
+    uint32_t outSize = (ReadByte(r) & 1) ? sizeof(out) : NS_NAME_MAX + 1;
     const NsAlias *best = NULL;
     size_t fromLength = 0, wantLength;
     int got, length;
@@ -418,7 +420,7 @@ static void OpResolve(Reader *r)
     }
     snprintf(want, sizeof(want), "%s%s", best ? best->to : "", name + fromLength);
     wantLength = strlen(want);
-    got = NsResolveAlias(&ns, name, out, sizeof(out));
+    got = NsResolveAlias(&ns, name, out, outSize);
     if (wantLength > NS_NAME_MAX) {
         if (got != E_NAMETOOLONG)
             Fail("NsResolveAlias accepted a result over NS_NAME_MAX");

@@ -663,6 +663,11 @@ static void TestAliasResolve(void **state)
     ExpectResolved(&ns, "root:x", "root:x");
     ExpectResolved(&ns, "rootx:/a", "rootx:/a");
     ExpectResolved(&ns, "fs:root:x", "fs:root:x");
+    // The shorter alias set first still loses to the longer one.
+    assert_int_equal(NsAliasSet(&ns, "a:", "short:"), 0);
+    assert_int_equal(NsAliasSet(&ns, "a:b/", "long:"), 0);
+    ExpectResolved(&ns, "a:b/c", "long:c");
+    ExpectResolved(&ns, "a:bc", "short:bc");
     // Once only: the result is not resolved again.
     assert_int_equal(NsAliasSet(&ns, "fs:root:", "disk:0:"), 0);
     ExpectResolved(&ns, "root:/a", "fs:root:a");
@@ -726,13 +731,13 @@ static void TestAliasSetRemove(void **state)
     DestroyRegistry(&ns);
 }
 
-// A rewrite longer than NS_NAME_MAX, or than the output buffer, is
-// E_NAMETOOLONG; exactly NS_NAME_MAX bytes is fine.
+// A rewrite longer than NS_NAME_MAX (whatever the buffer size), or than
+// the output buffer, is E_NAMETOOLONG; exactly NS_NAME_MAX bytes is fine.
 static void TestAliasTooLong(void **state)
 {
     NsRegistry ns;
     char to[NS_NAME_MAX + 2], name[NS_NAME_MAX + 2], want[NS_NAME_MAX + 2];
-    char out[NS_NAME_MAX + 1];
+    char out[NS_NAME_MAX + 1], big[2 * NS_NAME_MAX];
 
     (void)state;
     NewRegistry(&ns);
@@ -741,9 +746,10 @@ static void TestAliasTooLong(void **state)
     // "s:" + 57 bytes -> 200 + 57 = 257 bytes.
     MakeLong(name, 59, "s:", 'n', 'n');
     assert_int_equal(NsResolveAlias(&ns, name, out, sizeof(out)), E_NAMETOOLONG);
-    // "s:" + 56 -> 256.
+    // "s:" + 56 -> 256, even with room for it in the buffer.
     MakeLong(name, 58, "s:", 'n', 'n');
     assert_int_equal(NsResolveAlias(&ns, name, out, sizeof(out)), E_NAMETOOLONG);
+    assert_int_equal(NsResolveAlias(&ns, name, big, sizeof(big)), E_NAMETOOLONG);
     // "s:" + 55 -> 255 exactly.
     MakeLong(name, 57, "s:", 'n', 'n');
     MakeLong(want, 255, to, 'n', 'n');
@@ -756,6 +762,7 @@ static void TestAliasTooLong(void **state)
     // Unaliased names are limited the same way.
     MakeLong(name, 256, "q:", 'n', 'n');
     assert_int_equal(NsResolveAlias(&ns, name, out, sizeof(out)), E_NAMETOOLONG);
+    assert_int_equal(NsResolveAlias(&ns, name, big, sizeof(big)), E_NAMETOOLONG);
     MakeLong(name, 255, "q:", 'n', 'n');
     ExpectResolved(&ns, name, name);
     DestroyRegistry(&ns);

@@ -12,6 +12,7 @@
 #include <arch/x86/pc.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
+#include <kernel/process.h>
 #include "ktest.h"
 
 extern const KtestCase __ktests_start[], __ktests_end[];
@@ -92,6 +93,10 @@ static int RunOne(const KtestCase *tc)
     }
     PanicExpectCancel();
     CpuEnableInterrupts();
+    // Whatever the test left running must not disturb the next one.
+    uint32_t leftovers = ProcessKillChildren();
+    if (leftovers)
+        ConsolePrint("ktest: %s left %u processes running; killed them\n", tc->name, leftovers);
     ConsolePrint("ktest: %s %s\n", tc->name, passed ? "ok" : "FAILED");
     return passed;
 }
