@@ -43,6 +43,21 @@ KERNEL   := $(BUILD)/clankeros.elf
 TESTKERNEL := $(BUILD)/clankeros-test.elf
 ISO      := $(BUILD)/clankeros.iso
 
+# --- programs and the initial RAM disk --------------------------------------
+# Kernel-mode programs: freestanding like the kernel, linked at the user
+# ELF base of their own address space, entered at main(api, argc, argv).
+KPROG_SRCS := $(sort $(wildcard tests/kprograms/*.c))
+KERNEL_PROGRAMS := $(patsubst tests/kprograms/%.c,$(BUILD)/initrd/tests/%,$(KPROG_SRCS))
+KPROG_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-Ttext-segment=0x08048000 \
+                 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-e,main
+
+$(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/string.c.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
+include user/user.mk
+
 .PHONY: all kernel iso run run-iso debug test host-test boot-test bench fuzz clean deps-build deps-run deps-test deps-fuzz
 .DEFAULT_GOAL := all
 
@@ -116,21 +131,6 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 	$(Q)cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir >$(BUILD)/grub-mkrescue.log 2>&1 || \
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
-
-# --- programs and the initial RAM disk --------------------------------------
-# Kernel-mode programs: freestanding like the kernel, linked at the user
-# ELF base of their own address space, entered at main(api, argc, argv).
-KPROG_SRCS := $(sort $(wildcard tests/kprograms/*.c))
-KERNEL_PROGRAMS := $(patsubst tests/kprograms/%.c,$(BUILD)/initrd/tests/%,$(KPROG_SRCS))
-KPROG_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-Ttext-segment=0x08048000 \
-                 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-e,main
-
-$(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/string.c.o
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-include user/user.mk
 
 # --- running --------------------------------------------------------------
 QEMU_RUN = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) \
