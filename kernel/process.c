@@ -132,8 +132,7 @@ static void Free(Process *p)
     kfree(p);
 }
 
-// Free every parentless process that finished, except the one running.
-static void ReapDead(void)
+void ProcessReapDead(void)
 {
     Process **link = &dead;
 
@@ -153,7 +152,7 @@ static void FirstRun(void)
 {
     Process *p = SchedCurrent();
 
-    ReapDead();
+    ProcessReapDead();
     if (p->mode == PROCESS_USER)
         ArchEnterUser(ProcessStackTop(p) - sizeof(TrapFrame));
     CpuEnableInterrupts();

@@ -124,6 +124,7 @@ static void SwitchTo(Process *next)
         VmmActivate(next->space);
     FpuRestore(next->fpuState);
     ArchSwitch(&prev->savedEsp, next->savedEsp);
+    ProcessReapDead();              // back in prev, on its own stack
 }
 
 static Process *PickNext(void)

@@ -23,6 +23,7 @@
 static IrqHandler handlers[IRQ_COUNT];
 static uint16_t mask = 0xffff;
 static uint32_t spurious;
+static uint32_t depth;          // handlers running now
 
 static void WriteMask(void)
 {
@@ -104,8 +105,15 @@ void IrqDispatch(TrapFrame *frame)
         return;
     }
     Acknowledge(irq);
+    depth++;
     if (handlers[irq])
         handlers[irq](irq);
+    depth--;
+}
+
+int IrqActive(void)
+{
+    return depth != 0;
 }
 
 uint32_t IrqSpuriousCount(void)

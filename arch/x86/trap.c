@@ -137,13 +137,17 @@ static int SignalFor(uint32_t vector)
     }
 }
 
-// Was this exception raised by a program rather than by the kernel?
+// Was this exception raised by a program rather than by the kernel? An
+// exception inside an IRQ handler (even a kernel-mode program's) is
+// charged to no process: the interrupted one is not at fault.
 static int ProgramCaused(const TrapFrame *frame)
 {
     const Process *p = ProcessCurrent();
 
     if (frame->cs & 3)
         return 1;
+    if (IrqActive())
+        return 0;
     return p && p->mode == PROCESS_KERNEL && p->codeHigh != 0 && frame->eip < KERNEL_BASE;
 }
 

@@ -119,6 +119,10 @@ void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
 // -1 for any. Returns the child's pid and fills *status, or E_CHILD.
 int ProcessWait(int pid, int *status);
 
+// Free every parentless process that finished, except the one running
+// (a process cannot free the stack it runs on; the next one does).
+void ProcessReapDead(void);
+
 // Kill every live child of the current process and reap all of them.
 // Returns how many were still running.
 uint32_t ProcessKillChildren(void);

@@ -24,6 +24,9 @@ void IrqUnregister(uint8_t irq);
 // Called from TrapDispatch for vectors 32-47.
 void IrqDispatch(TrapFrame *frame);
 
+// Is an IRQ handler running (a trap now interrupted it)?
+int IrqActive(void);
+
 // Number of spurious interrupts seen (IRQ 7/15 with no in-service bit).
 uint32_t IrqSpuriousCount(void);
 
