@@ -49,8 +49,11 @@ NsRegistry *IpcRegistry(void)
 int IpcRegister(const char *prefix, uint32_t handler)
 {
     uint32_t flags = CpuSave();
-    int err = NsRegister(&registry, prefix, ProcessCurrent(), handler);
+    Process *self = ProcessCurrent();
+    int err = self->prefixes >= IPC_PREFIXES_MAX ? E_NOSPC
+                                                 : NsRegister(&registry, prefix, self, handler);
 
+    self->prefixes += err == 0;
     CpuRestore(flags);
     return err;
 }
@@ -60,6 +63,7 @@ int IpcUnregister(const char *prefix)
     uint32_t flags = CpuSave();
     int err = NsUnregister(&registry, prefix, ProcessCurrent());
 
+    ProcessCurrent()->prefixes -= err == 0;
     CpuRestore(flags);
     return err;
 }
@@ -328,9 +332,13 @@ int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t 
         SchedBlock(&self->ipcReceivers);
     r = self->ipcQueueHead;
     length = (int)r->message->length;
-    if ((uint32_t)length > capacity)
-        length = E_MSGSIZE;
-    else if (CopyOut(memory, buffer, r->message, (uint32_t)length) ||
+    if ((uint32_t)length > capacity) {
+        Dequeue(r);                     // too big for this server: the
+        Finish(r, E_MSGSIZE);           // client learns it, the queue moves on
+        CpuRestore(flags);
+        return E_MSGSIZE;
+    }
+    if (CopyOut(memory, buffer, r->message, (uint32_t)length) ||
              (envelope && (CopyOut(memory, envelope, &r->handler, sizeof(uint32_t)) ||
                            CopyOut(memory, envelope + offsetof(IpcEnvelope, name), r->name,
                                    (uint32_t)strlen(r->name) + 1))))
@@ -429,6 +437,7 @@ int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)
 void IpcProcessGone(Process *p)
 {
     NsRemoveOwner(&registry, p);
+    p->prefixes = 0;
     while (p->ipcQueueHead) {
         IpcRequest *r = p->ipcQueueHead;
         Dequeue(r);

@@ -174,9 +174,12 @@ static int ApiMemSwitchPageDirectory(void *directory)
 
 static void *ApiProcessPageDirectory(uint32_t pid)
 {
+    uint32_t flags = CpuSave();
     Process *p = ProcessFind(pid);
+    void *directory = p && p->state != PROCESS_ZOMBIE ? p->space->directory : NULL;
 
-    return p && p->state != PROCESS_ZOMBIE ? p->space->directory : NULL;
+    CpuRestore(flags);
+    return directory;
 }
 
 static void ApiBlock(void)

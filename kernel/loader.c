@@ -226,7 +226,7 @@ int LoaderSpawn(const char *path, int argc, const char *const *argv,
     uint32_t size, esp;
     ElfImage image;
     Process *p;
-    int err;
+    int err, pid;
 
     if (!ValidArguments(argc, argv))
         return E_INVAL;
@@ -248,6 +248,7 @@ int LoaderSpawn(const char *path, int argc, const char *const *argv,
         return err ? err : E_NOMEM;
     }
     /* POINT OF NO RETURN */
+    pid = (int)p->pid;                  // once started, p may end at any time
     if (mode == PROCESS_USER) {
         ProcessStartUser(p, image.entry, esp);
     } else {
@@ -256,5 +257,5 @@ int LoaderSpawn(const char *path, int argc, const char *const *argv,
         p->programArgv = esp + 4;
         ProcessStartKernel(p, ProgramStart, p);
     }
-    return (int)p->pid;
+    return pid;
 }

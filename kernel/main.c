@@ -42,6 +42,25 @@ static void ReadCommandLine(uint32_t infoPhys)
         QemuExitArm();
 }
 
+// The programs of etc/boot.conf are started by a kernel thread of their
+// own, so a busy program cannot starve the lines after it (the idle
+// process runs only when nothing else is ready).
+static void InitMain(void *arg)
+{
+    (void)arg;
+    BootConfStart();
+}
+
+static void StartInit(void)
+{
+    uint32_t flags = CpuSave();         // before it can run and end
+    Process *init = ProcessCreateThread("init", InitMain, NULL);
+
+    if (init)
+        init->parent = NULL;            // nobody waits for it: freed when done
+    CpuRestore(flags);
+}
+
 static void PrintBanner(void)
 {
     const MemPlan *plan = MemBootPlan();
@@ -77,7 +96,7 @@ void KernelMain(uint32_t magic, uint32_t infoPhys)
     else if (KbenchMain && CmdlineHas("bench"))
         ProcessCreateThread("kbench", KbenchMain, NULL);
     else
-        BootConfStart();
+        StartInit();
     // From here on this is the idle process: run whatever is ready,
     // halt until the next interrupt otherwise.
     for (;;) {

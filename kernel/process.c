@@ -95,7 +95,7 @@ static Process *NewProcess(const char *name, ProcessMode mode, Process *parent)
     p->pid = nextPid++;
     p->mode = mode;
     p->parent = parent;
-    p->state = PROCESS_BLOCKED;       // not runnable until started
+    p->state = PROCESS_NEW;           // not runnable, not findable, until started
     SetName(p, name);
     FpuInitState(p->fpuState);
     table[slot] = p;
@@ -319,7 +319,8 @@ static Process *FindChild(int pid, int *any)
     *any = 0;
     for (int i = 1; i < PROCESS_MAX; i++) {
         Process *c = table[i];
-        if (!c || c->parent != self || (pid != -1 && c->pid != (uint32_t)pid))
+        if (!c || c->parent != self || c->state == PROCESS_NEW ||
+            (pid != -1 && c->pid != (uint32_t)pid))
             continue;
         *any = 1;
         if (c->state == PROCESS_ZOMBIE)
@@ -356,7 +357,8 @@ uint32_t ProcessKillChildren(void)
 
     for (int i = 1; i < PROCESS_MAX; i++) {
         Process *c = table[i];
-        if (c && c->parent == self && c->state != PROCESS_ZOMBIE && ProcessKill(c->pid) == 0)
+        if (c && c->parent == self && c->state != PROCESS_ZOMBIE && c->state != PROCESS_NEW &&
+            ProcessKill(c->pid) == 0)
             killed++;
     }
     while (ProcessWait(-1, &status) > 0)
@@ -372,7 +374,7 @@ Process *ProcessCurrent(void)
 Process *ProcessFind(uint32_t pid)
 {
     for (int i = 0; i < PROCESS_MAX; i++) {
-        if (table[i] && table[i]->pid == pid)
+        if (table[i] && table[i]->pid == pid && table[i]->state != PROCESS_NEW)
             return table[i];
     }
     return NULL;
@@ -381,7 +383,7 @@ Process *ProcessFind(uint32_t pid)
 Process *ProcessFindByDirectory(const void *directory)
 {
     for (int i = 0; i < PROCESS_MAX; i++) {
-        if (table[i] && table[i]->state != PROCESS_ZOMBIE &&
+        if (table[i] && table[i]->state != PROCESS_ZOMBIE && table[i]->state != PROCESS_NEW &&
             table[i]->space->directory == directory)
             return table[i];
     }

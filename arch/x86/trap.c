@@ -144,6 +144,8 @@ static int ProgramCaused(const TrapFrame *frame)
 {
     const Process *p = ProcessCurrent();
 
+    if (frame->vector == 2 || frame->vector == 18)
+        return 0;                       // NMI, machine check: the hardware's
     if (frame->cs & 3)
         return 1;
     if (IrqActive())

@@ -19,6 +19,7 @@
 #define E_BUSY   (-16)  // resource in use
 #define E_EXIST  (-17)  // already exists / already mapped
 #define E_INVAL  (-22)  // invalid argument
+#define E_NOSPC  (-28)  // a limit is reached
 #define E_PIPE   (-32)  // the other side went away
 #define E_RANGE  (-34)  // out of range
 #define E_NAMETOOLONG (-36) // name too long

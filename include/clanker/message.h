@@ -68,5 +68,6 @@ typedef struct IpcNotification {
 
 #define IPC_QUEUE_MAX  16   // requests waiting for one server; more: E_AGAIN
 #define IPC_NOTIFY_MAX 32   // notices waiting for one process; more: E_AGAIN
+#define IPC_PREFIXES_MAX 64 // prefixes one process may hold; more: E_NOSPC
 
 #endif

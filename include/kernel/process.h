@@ -26,6 +26,7 @@
 #define STACK_CANARY       0x57ac4ca7u
 
 typedef enum ProcessState {
+    PROCESS_NEW,        // being loaded: invisible to ProcessFind and kill
     PROCESS_READY,
     PROCESS_RUNNING,
     PROCESS_BLOCKED,
@@ -79,6 +80,7 @@ struct Process {
     IpcNotification ipcNotes[IPC_NOTIFY_MAX];
     uint32_t ipcNoteHead;
     uint32_t ipcNoteCount;
+    uint32_t prefixes;          // namespace prefixes it holds
     int inBlock;                // blocked in the KernelApi's Block
     int wakePending;            // a Wake came while not blocked
     ProcessResource *resources;
@@ -128,7 +130,7 @@ void ProcessReapDead(void);
 uint32_t ProcessKillChildren(void);
 
 Process *ProcessCurrent(void);
-Process *ProcessFind(uint32_t pid);     // live or zombie, else NULL
+Process *ProcessFind(uint32_t pid);     // started (live or zombie), else NULL
 uint32_t ProcessCount(void);            // processes in the table
 // A live process whose address space uses this page directory, or NULL.
 Process *ProcessFindByDirectory(const void *directory);

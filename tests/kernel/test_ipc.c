@@ -123,6 +123,19 @@ KTEST(IpcRegistrationRules)
     KTEST_ASSERT_EQ(Call("tmine:x", MSG_QUERY, NULL, 0, NULL), E_BUSY);   // ourselves
     KTEST_ASSERT_EQ(IpcUnregister("tmine:"), 0);
     KTEST_ASSERT_EQ(Call("tmine:x", MSG_QUERY, NULL, 0, NULL), E_NOENT);
+    for (uint32_t i = 0; i < IPC_PREFIXES_MAX; i++) {          // a per-process limit
+        char prefix[24];
+        Format(prefix, sizeof(prefix), "tmany%u:", i);
+        KTEST_ASSERT_EQ(IpcRegister(prefix, 0), 0);
+    }
+    KTEST_ASSERT_EQ(IpcRegister("tonemore:", 0), E_NOSPC);
+    for (uint32_t i = 0; i < IPC_PREFIXES_MAX; i++) {
+        char prefix[24];
+        Format(prefix, sizeof(prefix), "tmany%u:", i);
+        KTEST_ASSERT_EQ(IpcUnregister(prefix), 0);
+    }
+    KTEST_ASSERT_EQ(IpcRegister("tonemore:", 0), 0);
+    KTEST_ASSERT_EQ(IpcUnregister("tonemore:"), 0);
     Stop(a);
     KTEST_ASSERT_EQ(IpcRegister("treg:", 0), 0);            // free again
     KTEST_ASSERT_EQ(IpcUnregister("treg:"), 0);
@@ -391,6 +404,36 @@ KTEST(IpcUserErrorsAndFuzz)
     KTEST_ASSERT_EQ(Call("test:uecho:", MSG_QUERY, NULL, 1000, NULL), 0);
     KTEST_ASSERT_EQ(Call("test:uecho:", MSG_CLOSE, NULL, 0, NULL), 0);
     KTEST_ASSERT_EQ(WaitFor(server), WAIT_STATUS_EXITED(0));
+}
+
+// A server that receives into a small buffer: a request too big for it
+// fails back to its client with E_MSGSIZE, and the next one gets through.
+static volatile int smallServerResult;
+
+static void SmallServer(void *arg)
+{
+    static uint8_t small[64] __attribute__((aligned(16)));
+    Message *m = (Message *)small;
+
+    (void)arg;
+    KTEST_ASSERT_EQ(IpcRegister("tsmall:", 0), 0);
+    smallServerResult = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)small, sizeof(small), 0);
+    if (IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)small, sizeof(small), 0) > 0)
+        IpcReply(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0));
+}
+
+KTEST(IpcOversizedRequestFailsBack)
+{
+    static char big[200];
+    Process *s = ProcessCreateThread("smallserver", SmallServer, NULL);
+
+    KTEST_ASSERT(s != NULL);
+    SchedSleep(20);
+    memset(big, 'x', sizeof(big) - 1);
+    KTEST_ASSERT_EQ(Call("tsmall:", MSG_PING, big, 0, NULL), E_MSGSIZE);
+    KTEST_ASSERT_EQ(smallServerResult, E_MSGSIZE);
+    KTEST_ASSERT_EQ(Call("tsmall:", MSG_PING, "ok", 1000, NULL), 0);
+    KTEST_ASSERT_EQ(WaitFor((int)s->pid), WAIT_STATUS_EXITED(0));
 }
 
 // Messages over the size limit are refused.

@@ -205,6 +205,13 @@ KTEST(ProcessLoaderRejectsBadInput)
 KTEST(ProcessKillAndWaitErrors)
 {
     int status;
+    Process *loading = ProcessCreate("loading", PROCESS_USER, ProcessCurrent());
+
+    KTEST_ASSERT(loading != NULL);                 // not started: invisible
+    KTEST_ASSERT_EQ(ProcessKill(loading->pid), E_SRCH);
+    KTEST_ASSERT(ProcessFind(loading->pid) == NULL);
+    KTEST_ASSERT_EQ(ProcessWait(-1, &status), E_CHILD);
+    ProcessDiscard(loading);
 
     KTEST_ASSERT_EQ(ProcessKill(0), E_INVAL);
     KTEST_ASSERT_EQ(ProcessKill(0x7fffffff), E_SRCH);
