@@ -4,7 +4,6 @@
 // kernel state, and records what the calling program took as a
 // ProcessResource, so the process teardown gives it all back. A program
 // that frees something it does not own is killed, not the kernel.
-#include <stdarg.h>
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
@@ -287,17 +286,6 @@ static void ApiOutWord(uint16_t port, uint16_t v) { OutWord(port, v); }
 static uint32_t ApiInLong(uint16_t port) { return InLong(port); }
 static void ApiOutLong(uint16_t port, uint32_t v) { OutLong(port, v); }
 
-static int ApiPrint(const char *fmt, ...)
-{
-    va_list args;
-    int n;
-
-    va_start(args, fmt);
-    n = ConsolePrintV(fmt, args);
-    va_end(args);
-    return n;
-}
-
 static int ApiNamespaceRegister(const char *prefix,
                                 void (*handler)(Message *, const IpcEnvelope *))
 {
@@ -417,7 +405,7 @@ static const KernelApi table = {
     .OutWord = ApiOutWord,
     .InLong = ApiInLong,
     .OutLong = ApiOutLong,
-    .Print = ApiPrint,
+    .Print = ConsolePrint,
     .NamespaceRegister = ApiNamespaceRegister,
     .NamespaceUnregister = IpcUnregister,
     .CreateMessage = ApiCreateMessage,

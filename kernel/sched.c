@@ -148,17 +148,6 @@ void SchedYield(void)
     CpuRestore(flags);
 }
 
-void SchedBlock(WaitQueue *queue)
-{
-    if (current == idle)
-        Panic("SchedBlock: the idle process cannot block");
-    current->state = PROCESS_BLOCKED;
-    current->waitingOn = queue;
-    if (queue)
-        Enqueue(queue, current);
-    SwitchTo(PickNext());
-}
-
 // Take a blocked process off its wait queue and the sleep list.
 static void Unblock(Process *p)
 {
@@ -200,22 +189,39 @@ void SchedWakeAll(WaitQueue *queue)
 
 static void AddSleeper(Process *p);
 
-int SchedBlockTimeout(WaitQueue *queue, uint32_t ms)
+static uint64_t MsToTicks(uint32_t ms)
 {
-    uint64_t ticks = ((uint64_t)ms * SCHED_HZ + 999) / 1000;
+    return ((uint64_t)ms * SCHED_HZ + 999) / 1000;
+}
 
+// Block the current process on queue (may be NULL) until woken or, with
+// ticks non-zero, until that many ticks have passed. Returns 0 when woken,
+// E_TIMEDOUT when the time ran out.
+static int BlockFor(WaitQueue *queue, uint64_t ticks)
+{
     if (current == idle)
-        Panic("SchedBlockTimeout: the idle process cannot block");
+        Panic("the idle process cannot block");
     current->state = PROCESS_BLOCKED;
     current->waitingOn = queue;
     current->timedOut = 0;
-    Enqueue(queue, current);
+    if (queue)
+        Enqueue(queue, current);
     if (ticks) {
         current->wakeTick = PitTicks() + ticks;
         AddSleeper(current);
     }
     SwitchTo(PickNext());
     return current->timedOut ? E_TIMEDOUT : 0;
+}
+
+void SchedBlock(WaitQueue *queue)
+{
+    BlockFor(queue, 0);
+}
+
+int SchedBlockTimeout(WaitQueue *queue, uint32_t ms)
+{
+    return BlockFor(queue, MsToTicks(ms));
 }
 
 static void AddSleeper(Process *p)
@@ -231,15 +237,10 @@ static void AddSleeper(Process *p)
 void SchedSleep(uint32_t ms)
 {
     uint32_t flags = CpuSave();
-    uint64_t ticks = ((uint64_t)ms * SCHED_HZ + 999) / 1000;
+    uint64_t ticks = MsToTicks(ms);
 
-    if (ticks > 0) {
-        current->wakeTick = PitTicks() + ticks;
-        current->state = PROCESS_BLOCKED;
-        current->waitingOn = NULL;
-        AddSleeper(current);
-        SwitchTo(PickNext());
-    }
+    if (ticks > 0)
+        BlockFor(NULL, ticks);
     CpuRestore(flags);
 }
 
@@ -247,12 +248,7 @@ void SchedRemove(Process *p)
 {
     if (p->state == PROCESS_READY)
         Unlink(&ready, p);
-    if (p->waitingOn)
-        Unlink(p->waitingOn, p);
-    if (p->wakeTick)
-        UnlinkSleeper(p);
-    p->waitingOn = NULL;
-    p->wakeTick = 0;
+    Unblock(p);
 }
 
 void SchedExit(void)
