@@ -12,18 +12,23 @@
 #define E_SRCH   (-3)   // no such process
 #define E_INTR   (-4)   // interrupted
 #define E_NOEXEC (-8)   // not an executable this system can run
+#define E_BADF   (-9)   // not an open handle (of this client, for this use)
 #define E_CHILD  (-10)  // no such child to wait for
 #define E_AGAIN  (-11)  // try again (resource temporarily full)
 #define E_NOMEM  (-12)  // out of memory
 #define E_FAULT  (-14)  // bad address
 #define E_BUSY   (-16)  // resource in use
 #define E_EXIST  (-17)  // already exists / already mapped
+#define E_NOTDIR (-20)  // a directory was needed
+#define E_ISDIR  (-21)  // a directory where a file was needed
 #define E_INVAL  (-22)  // invalid argument
+#define E_FBIG   (-27)  // file too large
 #define E_NOSPC  (-28)  // a limit is reached
 #define E_PIPE   (-32)  // the other side went away
 #define E_RANGE  (-34)  // out of range
 #define E_NAMETOOLONG (-36) // name too long
 #define E_NOSYS  (-38)  // no such call
+#define E_NOTEMPTY (-39) // directory not empty
 #define E_MSGSIZE (-90) // message too long
 #define E_TIMEDOUT (-110)   // timed out
 

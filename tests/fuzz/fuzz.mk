@@ -17,7 +17,8 @@ FUZZ_SECONDS ?= 60
 
 FUZZ_TARGETS := build/fuzz/fuzz_memmap build/fuzz/fuzz_heap \
                 build/fuzz/fuzz_tar build/fuzz/fuzz_elf \
-                build/fuzz/fuzz_namespace
+                build/fuzz/fuzz_namespace build/fuzz/fuzz_cmdline \
+                build/fuzz/fuzz_ramfs
 
 build/fuzz/fuzz_memmap: tests/fuzz/fuzz_memmap.c kernel/memmap.c \
                         kernel/rangeset.c include/kernel/memmap.h \
@@ -48,6 +49,18 @@ build/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c kernel/heap.c \
 build/fuzz/fuzz_namespace: tests/fuzz/fuzz_namespace.c kernel/namespace.c \
                            include/kernel/namespace.h include/clanker/message.h \
                            include/clanker/error.h
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+build/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c lib/cmdline.c \
+                         include/lib/cmdline.h include/lib/string.h
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+build/fuzz/fuzz_ramfs: tests/fuzz/fuzz_ramfs.c lib/ramfs.c include/lib/ramfs.h \
+                       include/lib/string.h include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)

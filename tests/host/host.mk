@@ -17,7 +17,8 @@ HOSTTEST_DIR    := build/host
 HOST_TESTS := build/host/test_format build/host/test_rangeset \
               build/host/test_memmap build/host/test_pmm build/host/test_heap \
               build/host/test_tar build/host/test_elf \
-              build/host/test_namespace
+              build/host/test_namespace build/host/test_cmdline \
+              build/host/test_ramfs
 
 build/host/test_format: tests/host/test_format.c lib/format.c \
                         include/lib/format.h
@@ -69,6 +70,18 @@ build/host/test_elf: tests/host/test_elf.c kernel/elf.c \
 build/host/test_namespace: tests/host/test_namespace.c kernel/namespace.c \
                            include/kernel/namespace.h include/clanker/message.h \
                            include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_cmdline: tests/host/test_cmdline.c lib/cmdline.c \
+                         include/lib/cmdline.h include/lib/string.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_ramfs: tests/host/test_ramfs.c lib/ramfs.c include/lib/ramfs.h \
+                       include/lib/string.h include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
