@@ -34,7 +34,8 @@ KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
             -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 KLIBS    := -lgcc
 
-KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c) lib/string.c lib/format.c)
+KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c servers/proc/*.c) \
+                     lib/string.c lib/format.c)
 KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c tests/bench/*.c))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
 KTEST_OBJS  := $(patsubst %,$(BUILD)/obj/%.o,$(KTEST_SRCS))

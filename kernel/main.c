@@ -24,6 +24,7 @@
 #include <kernel/panic.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <servers/proc.h>
 
 // Provided only by the test kernel (tests/kernel/ktest.c, tests/bench/).
 void KtestMain(void *arg) __attribute__((weak));
@@ -91,6 +92,7 @@ void KernelMain(uint32_t magic, uint32_t infoPhys)
     CpuEnableInterrupts();
     PrintBanner();
     InitrdInit(infoPhys);
+    ProcServerStart();
     if (KtestMain && CmdlineHas("test"))
         ProcessCreateThread("ktest", KtestMain, NULL);
     else if (KbenchMain && CmdlineHas("bench"))

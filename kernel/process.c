@@ -390,6 +390,17 @@ Process *ProcessFindByDirectory(const void *directory)
     return NULL;
 }
 
+void ProcessForEach(void (*visit)(Process *p, void *context), void *context)
+{
+    uint32_t flags = CpuSave();
+
+    for (int i = 0; i < PROCESS_MAX; i++) {
+        if (table[i] && table[i]->state != PROCESS_NEW)
+            visit(table[i], context);
+    }
+    CpuRestore(flags);
+}
+
 uint32_t ProcessCount(void)
 {
     uint32_t n = 0;

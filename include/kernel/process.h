@@ -132,6 +132,9 @@ uint32_t ProcessKillChildren(void);
 Process *ProcessCurrent(void);
 Process *ProcessFind(uint32_t pid);     // started (live or zombie), else NULL
 uint32_t ProcessCount(void);            // processes in the table
+
+// Visit every started process (interrupts off meanwhile).
+void ProcessForEach(void (*visit)(Process *p, void *context), void *context);
 // A live process whose address space uses this page directory, or NULL.
 Process *ProcessFindByDirectory(const void *directory);
 
