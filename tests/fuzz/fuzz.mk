@@ -46,7 +46,7 @@ build/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c kernel/heap.c \
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-build/fuzz/fuzz_namespace: tests/fuzz/fuzz_namespace.c kernel/namespace.c \
+build/fuzz/fuzz_namespace: tests/fuzz/fuzz_namespace.c tests/fuzz/fuzzkit.c tests/fuzz/fuzzkit.h kernel/namespace.c \
                            include/kernel/namespace.h include/clanker/message.h \
                            include/clanker/error.h
 	@echo "  FUZZCC  $@"
@@ -59,7 +59,7 @@ build/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c lib/cmdline.c \
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-build/fuzz/fuzz_ramfs: tests/fuzz/fuzz_ramfs.c lib/ramfs.c include/lib/ramfs.h \
+build/fuzz/fuzz_ramfs: tests/fuzz/fuzz_ramfs.c tests/fuzz/fuzzkit.c tests/fuzz/fuzzkit.h lib/ramfs.c include/lib/ramfs.h \
                        include/lib/string.h include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)

@@ -38,6 +38,8 @@
 #include <clanker/message.h>
 #include <kernel/namespace.h>
 
+#include "fuzzkit.h"
+
 #define MAX_ENTRIES 128
 #define OWNERS      4
 #define STRING_MAX  520
@@ -49,11 +51,6 @@ typedef struct ShadowEntry {
     uint32_t handler;
 } ShadowEntry;
 
-typedef struct Reader {
-    const uint8_t *data;
-    size_t size;
-    size_t pos;
-} Reader;
 
 static char ownerTokens[OWNERS];
 static void *owners[OWNERS] = { NULL, &ownerTokens[1], &ownerTokens[2], &ownerTokens[3] };
@@ -63,9 +60,6 @@ static ShadowEntry entries[MAX_ENTRIES];
 static uint32_t entryCount, peakCount, nextHandler;
 static NsAlias aliases[NS_ALIAS_MAX];
 static uint32_t aliasCount;
-static long liveAllocations;
-static int failing;         // allocations left to fail
-static int failedSinceReset;
 
 static void Fail(const char *what)
 {
@@ -73,34 +67,7 @@ static void Fail(const char *what)
     abort();
 }
 
-static void *FuzzAllocate(size_t size)
-{
-    void *p;
 
-    if (failing > 0) {
-        failing--;
-        failedSinceReset = 1;
-        return NULL;
-    }
-    p = malloc(size);
-    if (!p)
-        abort();
-    liveAllocations++;
-    return p;
-}
-
-static void FuzzRelease(void *ptr)
-{
-    if (!ptr)
-        Fail("release of NULL");
-    liveAllocations--;
-    free(ptr);
-}
-
-static uint8_t ReadByte(Reader *r)
-{
-    return r->pos < r->size ? r->data[r->pos++] : 0;
-}
 
 static int IsSeparator(char c)
 {
@@ -228,7 +195,7 @@ static void OpRegister(Reader *r)
     check = CheckGrammar(prefix, 1);
     if (check >= 0 && FindShadow(prefix) < 0 && entryCount == MAX_ENTRIES)
         return;
-    failedSinceReset = 0;
+    allocationFailed = 0;
     err = NsRegister(&ns, prefix, owners[owner], nextHandler);
     if (check < 0)
         want = check;
@@ -236,7 +203,7 @@ static void OpRegister(Reader *r)
         want = E_EXIST;
     else
         want = 0;
-    if (err == E_NOMEM && want == 0 && failedSinceReset)
+    if (err == E_NOMEM && want == 0 && allocationFailed)
         return;
     if (err != want)
         Fail("NsRegister result disagrees with the shadow");

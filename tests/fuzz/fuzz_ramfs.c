@@ -36,6 +36,8 @@
 #include <clanker/error.h>
 #include <lib/ramfs.h>
 
+#include "fuzzkit.h"
+
 #define MAX_NAMES     2048
 #define MAX_OBJS      2048
 #define OWNERS        4
@@ -65,11 +67,6 @@ typedef struct ShadowHandle {
     uint32_t flags;
 } ShadowHandle;
 
-typedef struct Reader {
-    const uint8_t *data;
-    size_t size;
-    size_t pos;
-} Reader;
 
 static RamFs *fs;
 static Name names[MAX_NAMES];
@@ -80,9 +77,6 @@ static int handleCount;
 static int closedValues[8];
 static uint32_t closedNext;
 static int limited;
-static long liveAllocations;
-static int failing;             // allocations left to fail
-static int failedThisOp;
 static int settledFailure;      // the operation's Settle saw an error
 static uint8_t ioBuffer[IO_BUF], dataBuffer[IO_BUF];
 
@@ -92,34 +86,7 @@ static void Fail(const char *what)
     abort();
 }
 
-static void *FuzzAllocate(size_t size)
-{
-    void *p;
 
-    if (failing > 0) {
-        failing--;
-        failedThisOp = 1;
-        return NULL;
-    }
-    p = malloc(size);
-    if (!p)
-        abort();
-    liveAllocations++;
-    return p;
-}
-
-static void FuzzRelease(void *ptr)
-{
-    if (!ptr)
-        Fail("release of NULL");
-    liveAllocations--;
-    free(ptr);
-}
-
-static uint8_t ReadByte(Reader *r)
-{
-    return r->pos < r->size ? r->data[r->pos++] : 0;
-}
 
 // --- the shadow -------------------------------------------------------------
 
@@ -534,7 +501,7 @@ static uint32_t BuildLength(Reader *r)
 static int Settle(int got, int want, int mayAllocate, int isHandle, const char *what)
 {
     settledFailure = got < 0;
-    if (want >= 0 && mayAllocate && got == E_NOMEM && failedThisOp)
+    if (want >= 0 && mayAllocate && got == E_NOMEM && allocationFailed)
         return 0;
     if (want >= 0 && mayAllocate && got == E_NOSPC && limited)
         return 0;
@@ -1001,7 +968,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint64_t bytes, bytesAfter;
         uint8_t op = ReadByte(&r) % 16;
 
-        failedThisOp = 0;
+        allocationFailed = 0;
         settledFailure = 0;
         RamFsUsage(fs, &bytes, NULL, NULL);
         switch (op) {

@@ -26,13 +26,13 @@ build/host/test_format: tests/host/test_format.c lib/format.c \
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_rangeset: tests/host/test_rangeset.c kernel/rangeset.c \
+build/host/test_rangeset: tests/host/test_rangeset.c tests/host/testkit.c tests/host/testkit.h kernel/rangeset.c \
                           include/kernel/rangeset.h include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_memmap: tests/host/test_memmap.c kernel/memmap.c \
+build/host/test_memmap: tests/host/test_memmap.c tests/host/testkit.c tests/host/testkit.h kernel/memmap.c \
                         kernel/rangeset.c include/kernel/memmap.h \
                         include/kernel/multiboot.h include/kernel/rangeset.h \
                         include/clanker/error.h
@@ -67,7 +67,7 @@ build/host/test_elf: tests/host/test_elf.c kernel/elf.c \
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_namespace: tests/host/test_namespace.c kernel/namespace.c \
+build/host/test_namespace: tests/host/test_namespace.c tests/host/testkit.c tests/host/testkit.h kernel/namespace.c \
                            include/kernel/namespace.h include/clanker/message.h \
                            include/clanker/error.h
 	@echo "  HOSTCC  $@"
@@ -80,7 +80,7 @@ build/host/test_cmdline: tests/host/test_cmdline.c lib/cmdline.c \
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_ramfs: tests/host/test_ramfs.c lib/ramfs.c include/lib/ramfs.h \
+build/host/test_ramfs: tests/host/test_ramfs.c tests/host/testkit.c tests/host/testkit.h lib/ramfs.c include/lib/ramfs.h \
                        include/lib/string.h include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)

@@ -14,6 +14,8 @@
 #include <kernel/memmap.h>
 #include <kernel/multiboot.h>
 
+#include "testkit.h"
+
 #define KIB 1024ull
 #define MIB (1024ull * 1024)
 #define GIB (1024ull * 1024 * 1024)
@@ -106,21 +108,6 @@ static MemMapInput MmapInput(const MapBuilder *map)
                           .mmapLength = map->length };
 }
 
-// Assert the set holds exactly the n ranges given as start, end pairs.
-static void ExpectRanges(const RangeSet *set, uint32_t n, ...)
-{
-    va_list args;
-
-    assert_int_equal(set->count, n);
-    va_start(args, n);
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t start = va_arg(args, unsigned long long);
-        uint64_t end = va_arg(args, unsigned long long);
-        assert_int_equal(set->ranges[i].start, start);
-        assert_int_equal(set->ranges[i].end, end);
-    }
-    va_end(args);
-}
 
 // Is [start, end) wholly covered by the union of the first n RAM entries?
 static int CoveredByRam(const MapBuilder *map, uint32_t n, uint64_t start,

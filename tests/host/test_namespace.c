@@ -16,10 +16,10 @@
 #include <clanker/message.h>
 #include <kernel/namespace.h>
 
+#include "testkit.h"
+
 #define GROWTH_PREFIXES 20000
 
-static long liveAllocations;    // allocations not yet released
-static long failAfter = -1;     // allocations left before NULL; -1: never fail
 
 // Three servers; the kernel is the NULL owner.
 static char ownerTokens[3];
@@ -27,26 +27,6 @@ static char ownerTokens[3];
 #define OWNER_B ((void *)&ownerTokens[1])
 #define OWNER_C ((void *)&ownerTokens[2])
 
-static void *TestAllocate(size_t size)
-{
-    void *p;
-
-    if (failAfter == 0)
-        return NULL;
-    if (failAfter > 0)
-        failAfter--;
-    p = malloc(size);
-    assert_non_null(p);
-    liveAllocations++;
-    return p;
-}
-
-static void TestRelease(void *ptr)
-{
-    assert_non_null(ptr);
-    liveAllocations--;
-    free(ptr);
-}
 
 // A fresh, empty registry over the counting allocator.
 static void NewRegistry(NsRegistry *ns)

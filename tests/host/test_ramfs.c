@@ -20,35 +20,13 @@
 #include <clanker/error.h>
 #include <lib/ramfs.h>
 
+#include "testkit.h"
+
 #define UNLIMITED  UINT64_MAX
 #define DUMP_OWNER 0xD0D0u
 #define BIG_SIZE   (4u << 20)
 
-static long liveAllocations;    // allocations not yet released
-static long failAfter = -1;     // allocations left before NULL; -1: never fail
-static long allocationCalls;
 
-static void *TestAllocate(size_t size)
-{
-    void *p;
-
-    allocationCalls++;
-    if (failAfter == 0)
-        return NULL;
-    if (failAfter > 0)
-        failAfter--;
-    p = malloc(size);
-    assert_non_null(p);
-    liveAllocations++;
-    return p;
-}
-
-static void TestRelease(void *ptr)
-{
-    assert_non_null(ptr);
-    liveAllocations--;
-    free(ptr);
-}
 
 static RamFs *NewFs(uint64_t limit)
 {

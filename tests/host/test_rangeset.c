@@ -10,21 +10,8 @@
 #include <clanker/error.h>
 #include <kernel/rangeset.h>
 
-// Assert the set holds exactly the n ranges given as start, end pairs.
-static void ExpectRanges(const RangeSet *set, uint32_t n, ...)
-{
-    va_list args;
+#include "testkit.h"
 
-    assert_int_equal(set->count, n);
-    va_start(args, n);
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t start = va_arg(args, unsigned long long);
-        uint64_t end = va_arg(args, unsigned long long);
-        assert_int_equal(set->ranges[i].start, start);
-        assert_int_equal(set->ranges[i].end, end);
-    }
-    va_end(args);
-}
 
 // Assert the structural invariant: sorted, non-empty, disjoint and
 // non-adjacent ranges, count within capacity.
