@@ -249,6 +249,17 @@ static int WalkPath(RamFs *fs, const char *path, Walk *w)
     }
 }
 
+// Follow path to a node that must exist. Returns 0, E_NOENT or a
+// WalkPath error.
+static int FindNode(RamFs *fs, const char *path, Walk *w)
+{
+    int error = WalkPath(fs, path, w);
+
+    if (error == 0 && !w->node)
+        error = E_NOENT;
+    return error;
+}
+
 // --- directory arrays -----------------------------------------------------
 
 // If dir is full, allocate the bigger array it will need for one more
@@ -609,15 +620,22 @@ int RamFsCreateFile(RamFs *fs, const char *path)
     return MakeNode(fs, path, RAMFS_FILE);
 }
 
+// Take the node w found out of its directory (freed once nothing holds it).
+static void Detach(RamFs *fs, const Walk *w)
+{
+    RemoveChild(w->parent, w->index);
+    Unlink(fs, w->node);
+    Touch(fs, w->parent);
+    TidyChildren(fs, w->parent);
+}
+
 int RamFsRmdir(RamFs *fs, const char *path)
 {
     Walk w;
-    int error = WalkPath(fs, path, &w);
+    int error = FindNode(fs, path, &w);
 
     if (error != 0)
         return error;
-    if (!w.node)
-        return E_NOENT;
     if (w.node == &fs->root)
         return E_BUSY;
     if (w.node->type != RAMFS_DIR)
@@ -625,29 +643,21 @@ int RamFsRmdir(RamFs *fs, const char *path)
     if (w.node->childCount > 0)
         return E_NOTEMPTY;
     /* POINT OF NO RETURN */
-    RemoveChild(w.parent, w.index);
-    Unlink(fs, w.node);
-    Touch(fs, w.parent);
-    TidyChildren(fs, w.parent);
+    Detach(fs, &w);
     return 0;
 }
 
 int RamFsDelete(RamFs *fs, const char *path)
 {
     Walk w;
-    int error = WalkPath(fs, path, &w);
+    int error = FindNode(fs, path, &w);
 
     if (error != 0)
         return error;
-    if (!w.node)
-        return E_NOENT;
     if (w.node->type == RAMFS_DIR)
         return E_ISDIR;
     /* POINT OF NO RETURN */
-    RemoveChild(w.parent, w.index);
-    Unlink(fs, w.node);
-    Touch(fs, w.parent);
-    TidyChildren(fs, w.parent);
+    Detach(fs, &w);
     return 0;
 }
 
@@ -727,12 +737,10 @@ int RamFsRename(RamFs *fs, const char *from, const char *to)
 int RamFsTruncate(RamFs *fs, const char *path, uint64_t size)
 {
     Walk w;
-    int error = WalkPath(fs, path, &w);
+    int error = FindNode(fs, path, &w);
 
     if (error != 0)
         return error;
-    if (!w.node)
-        return E_NOENT;
     if (w.node->type == RAMFS_DIR)
         return E_ISDIR;
     if (size > RAMFS_FILE_MAX)
@@ -758,12 +766,10 @@ static void Describe(const RamFsNode *node, RamFsInfo *out)
 int RamFsStat(RamFs *fs, const char *path, RamFsInfo *out)
 {
     Walk w;
-    int error = WalkPath(fs, path, &w);
+    int error = FindNode(fs, path, &w);
 
     if (error != 0)
         return error;
-    if (!w.node)
-        return E_NOENT;
     if (!out)
         return E_FAULT;
     Describe(w.node, out);
@@ -774,12 +780,10 @@ int RamFsList(RamFs *fs, const char *path, uint32_t index, RamFsDirEntry *out)
 {
     const RamFsNode *e;
     Walk w;
-    int error = WalkPath(fs, path, &w);
+    int error = FindNode(fs, path, &w);
 
     if (error != 0)
         return error;
-    if (!w.node)
-        return E_NOENT;
     if (w.node->type != RAMFS_DIR)
         return E_NOTDIR;
     if (index >= w.node->childCount)
