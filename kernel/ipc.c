@@ -174,10 +174,11 @@ static const NsEntry *Route(const char *name, char *resolved, int *err)
     int length = NsCheckName(name);
     const NsEntry *entry;
 
+    // An alias's target is a checked prefix and the rest of the name was
+    // checked above, so the rewritten name needs only its length checked,
+    // which NsResolveAlias does.
     if (length >= 0)
         length = NsResolveAlias(&registry, name, resolved, NS_NAME_MAX + 1);
-    if (length >= 0 && strcmp(name, resolved) != 0)
-        length = NsCheckName(resolved);
     if (length < 0) {
         *err = length;
         return NULL;
