@@ -4,7 +4,8 @@
 #   make run        boot in QEMU, serial console on this terminal
 #   make run-iso    boot the ISO through GRUB
 #   make debug      boot stopped, waiting for gdb on :1234
-#   make test       host unit tests, then the boot tests in QEMU
+#   make test       host unit tests, the boot tests in QEMU, then end-to-end
+#                   sessions typed at the shell
 #   make bench      benchmark figures under QEMU's -icount
 #   make fuzz       fuzz the parsers for a bounded time
 #
@@ -34,8 +35,9 @@ KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
             -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 KLIBS    := -lgcc
 
-KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c servers/proc/*.c) \
-                     lib/string.c lib/format.c)
+KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c servers/proc/*.c \
+                                servers/console/*.c) \
+                     lib/string.c lib/format.c lib/errortext.c lib/lineedit.c)
 KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c tests/bench/*.c))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
 KTEST_OBJS  := $(patsubst %,$(BUILD)/obj/%.o,$(KTEST_SRCS))
@@ -57,9 +59,18 @@ $(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/str
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
+# Kernel-mode servers started by etc/boot.conf: servers/fs/fsroot.c is
+# fs:root:, built on the shared filesystem code.
+KERNEL_PROGRAMS += $(BUILD)/initrd/servers/fsroot
+$(BUILD)/initrd/servers/fsroot: $(patsubst %,$(BUILD)/obj/%.o,servers/fs/fsroot.c lib/fsserver.c \
+                                  lib/ramfs.c kernel/tar.c lib/string.c lib/format.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 include user/user.mk
 
-.PHONY: all kernel iso run run-iso debug test host-test boot-test bench fuzz clean deps-build deps-run deps-test deps-fuzz
+.PHONY: all kernel iso run run-iso debug test host-test boot-test e2e-test bench fuzz clean deps-build deps-run deps-test deps-fuzz
 .DEFAULT_GOAL := all
 
 all: deps-build
@@ -134,12 +145,28 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- running --------------------------------------------------------------
-QEMU_RUN = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) \
-           -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
+QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY)
+QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
+
+# make run: on a terminal the serial console is interactive (Ctrl-A X
+# quits); piped input is fed to it followed by a ^D, which the console
+# reads as the end of input. With -s only what the system prints appears:
+# the build's output goes to $(BUILD)/run-build.log, shown if it fails.
+RUN_SILENT = $(findstring s,$(firstword -$(MAKEFLAGS)))
 
 run: deps-run
-	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
-	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -initrd $(INITRD)
+	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
+	    mkdir -p $(BUILD); \
+	    $(MAKE) --no-print-directory $(KERNEL) $(INITRD) >$(BUILD)/run-build.log 2>&1 || \
+	        { cat $(BUILD)/run-build.log >&2; exit 1; }; \
+	else \
+	    $(MAKE) --no-print-directory $(KERNEL) $(INITRD); \
+	fi
+	$(Q)if [ -t 0 ]; then \
+	    $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(INITRD); \
+	else \
+	    { cat; printf '\004'; } | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(INITRD); \
+	fi
 
 run-iso: deps-run
 	$(Q)$(MAKE) --no-print-directory $(ISO)
@@ -163,9 +190,14 @@ fuzz: deps-fuzz
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory boot-test
+	$(Q)$(MAKE) --no-print-directory e2e-test
 
 boot-test: $(KERNEL) $(TESTKERNEL) $(ISO) $(INITRD)
 	$(Q)tests/boot/run.sh
+
+# End-to-end: boot to the shell and type at it (tests/e2e/run.py).
+e2e-test: $(KERNEL) $(INITRD)
+	$(Q)python3 tests/e2e/run.py
 
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04

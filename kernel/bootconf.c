@@ -4,9 +4,13 @@
 #include <kernel/bootconf.h>
 #include <kernel/console.h>
 #include <kernel/initrd.h>
+#include <kernel/ipc.h>
 #include <kernel/loader.h>
+#include <kernel/sched.h>
 
 #define LINE_MAX 512
+#define WAIT_STEP_MS 10
+#define WAIT_LIMIT_MS 10000
 
 static const char *ErrorText(int err)
 {
@@ -39,6 +43,21 @@ static int SplitWords(char *line, const char **words, int max)
     return n;
 }
 
+// Wait until someone serves exactly prefix. Returns 0, or E_TIMEDOUT
+// after WAIT_LIMIT_MS.
+static int WaitFor(const char *prefix)
+{
+    uint32_t length = (uint32_t)strlen(prefix);
+
+    for (uint32_t waited = 0; waited < WAIT_LIMIT_MS; waited += WAIT_STEP_MS) {
+        const NsEntry *e = NsLookup(IpcRegistry(), prefix, length);
+        if (e && e->length == length)
+            return 0;
+        SchedSleep(WAIT_STEP_MS);
+    }
+    return E_TIMEDOUT;
+}
+
 // Start the program one line names. Returns 1 if one started.
 static int RunLine(char *line, int number)
 {
@@ -48,8 +67,14 @@ static int RunLine(char *line, int number)
 
     if (n == 0)
         return 0;
+    if (n == 2 && strcmp(words[0], "wait") == 0) {
+        if (WaitFor(words[1]) != 0)
+            ConsolePrint("boot.conf:%d: nobody serves %s yet; going on\n", number, words[1]);
+        return 0;
+    }
     if (n < 2 || (strcmp(words[0], "user") && strcmp(words[0], "kernel"))) {
-        ConsolePrint("boot.conf:%d: expected 'user PATH [ARGS...]' or 'kernel PATH [ARGS...]'\n", number);
+        ConsolePrint("boot.conf:%d: expected 'user PATH [ARGS...]', 'kernel PATH [ARGS...]' "
+                     "or 'wait PREFIX'\n", number);
         return 0;
     }
     mode = words[0][0] == 'u' ? PROCESS_USER : PROCESS_KERNEL;

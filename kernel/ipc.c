@@ -28,6 +28,13 @@
 static NsRegistry registry;
 static uint32_t nextRequestId = 1;
 
+// Exit notices (IpcWatchExits): the pids of the last IPC_EXIT_LOG
+// processes to end, and the servers that want to hear of them.
+#define IPC_WATCHERS_MAX 16
+static uint32_t exitLog[IPC_EXIT_LOG];
+static uint32_t exitCount;              // ends so far; exitLog[i % IPC_EXIT_LOG]
+static Process *watchers[IPC_WATCHERS_MAX];
+
 int KernelNamespaceServe(const char *name, const Message *request, Message **reply);
 
 static void *Allocate(size_t size) { return kmalloc(size); }
@@ -37,6 +44,7 @@ void IpcInit(void)
 {
     NsInit(&registry, Allocate, Release);
     NsRegister(&registry, "ns:", NULL, 0);
+    NsRegister(&registry, "system:", NULL, 0);
     NsAliasSet(&registry, "root:/", "fs:root:");
     NsAliasSet(&registry, "home:/", "fs:root:home/");
 }
@@ -316,6 +324,66 @@ int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **re
 
 // --- serving ---------------------------------------------------------------
 
+static int ExitPending(const Process *p)
+{
+    return p->ipcWatchExits && p->ipcExitsSeen != exitCount;
+}
+
+// Copy the oldest exit notice p has not had into its buffer and envelope.
+// Returns the notice's length or an error (E_FAULT leaves it pending).
+static int DeliverExit(Process *p, IpcMemory memory, uintptr_t buffer, uint32_t capacity,
+                       uintptr_t envelope)
+{
+    struct { Message header; uint32_t pid; } notice;
+    uint32_t none = 0;
+
+    if (exitCount - p->ipcExitsSeen > IPC_EXIT_LOG)
+        p->ipcExitsSeen = exitCount - IPC_EXIT_LOG;     // too far behind: lose the oldest
+    notice.header = (Message){ .type = MSG_PROCESS_EXIT, .length = sizeof(notice) };
+    notice.pid = exitLog[p->ipcExitsSeen % IPC_EXIT_LOG];
+    p->ipcExitsSeen++;
+    if (capacity < sizeof(notice))
+        return E_MSGSIZE;
+    if (CopyOut(memory, buffer, &notice, sizeof(notice)) ||
+        (envelope && (CopyOut(memory, envelope, &none, sizeof(none)) ||
+                      CopyOut(memory, envelope + offsetof(IpcEnvelope, name), &none, 1)))) {
+        p->ipcExitsSeen--;
+        return E_FAULT;
+    }
+    return (int)sizeof(notice);
+}
+
+int IpcWatchExits(void)
+{
+    uint32_t flags = CpuSave();
+    Process *self = ProcessCurrent();
+    int err = self->ipcWatchExits ? 0 : E_NOSPC;
+
+    for (int i = 0; err && i < IPC_WATCHERS_MAX; i++) {
+        if (!watchers[i]) {
+            watchers[i] = self;
+            self->ipcWatchExits = 1;
+            self->ipcExitsSeen = exitCount;
+            err = 0;
+        }
+    }
+    CpuRestore(flags);
+    return err;
+}
+
+// Log p's end and wake the watchers waiting for requests.
+static void AnnounceExit(Process *p)
+{
+    exitLog[exitCount++ % IPC_EXIT_LOG] = p->pid;
+    for (int i = 0; i < IPC_WATCHERS_MAX; i++) {
+        Process *w = watchers[i];
+        if (w == p)
+            watchers[i] = NULL;
+        else if (w && w->state == PROCESS_BLOCKED && w->waitingOn == &w->ipcReceivers)
+            SchedWake(w);
+    }
+}
+
 int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope)
 {
     Process *self = ProcessCurrent();
@@ -329,8 +397,13 @@ int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t 
         (envelope && CheckOut(memory, envelope, sizeof(IpcEnvelope))))
         return E_FAULT;
     flags = CpuSave();
-    while (!self->ipcQueueHead)
+    while (!self->ipcQueueHead && !ExitPending(self))
         SchedBlock(&self->ipcReceivers);
+    if (ExitPending(self)) {
+        length = DeliverExit(self, memory, buffer, capacity, envelope);
+        CpuRestore(flags);
+        return length;
+    }
     r = self->ipcQueueHead;
     length = (int)r->message->length;
     if ((uint32_t)length > capacity) {
@@ -437,6 +510,7 @@ int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)
 
 void IpcProcessGone(Process *p)
 {
+    AnnounceExit(p);
     NsRemoveOwner(&registry, p);
     p->prefixes = 0;
     while (p->ipcQueueHead) {

@@ -13,6 +13,7 @@
 #include <arch/x86/irq.h>
 #include <arch/x86/layout.h>
 #include <kernel/console.h>
+#include <kernel/initrd.h>
 #include <kernel/ipc.h>
 #include <kernel/kheap.h>
 #include <kernel/memory.h>
@@ -417,6 +418,8 @@ static const KernelApi table = {
     .IpcNotify = IpcNotify,
     .IpcWaitNotification = IpcWaitNotification,
     .IpcServe = ApiIpcServe,
+    .IpcWatchExits = IpcWatchExits,
+    .InitrdImage = InitrdArchive,
 };
 
 const KernelApi *KernelApiTable(void)

@@ -1,4 +1,4 @@
-// The namespace the kernel serves itself: "ns:".
+// The namespaces the kernel serves itself: "ns:" and "system:".
 //
 //   ns:list    MSG_LIST or MSG_READ: one line per registered prefix,
 //              "PREFIX PID NAME\n" (PID 0 and NAME "kernel" for the
@@ -7,6 +7,8 @@
 //   ns:alias   MSG_LIST: one line per alias, "FROM TO\n".
 //              MSG_CREATE "FROM TO": add or change an alias.
 //              MSG_DELETE "FROM": remove one.
+//   system:poweroff  MSG_WRITE (any payload): switch the machine off. If it
+//              is still running afterwards, say so and halt for good.
 //
 // Requests are answered inline, in the sender's context: no process, no
 // queue. Runs with interrupts off (called from IpcCall).
@@ -15,6 +17,9 @@
 #include <clanker/error.h>
 #include <lib/format.h>
 #include <lib/string.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/power.h>
+#include <kernel/console.h>
 #include <kernel/ipc.h>
 #include <kernel/kheap.h>
 #include <kernel/process.h>
@@ -115,10 +120,32 @@ static int ChangeAlias(const Message *request, Message **reply)
     return err;
 }
 
+// Switch the machine off; where that fails, say so and stop for good.
+static void __attribute__((noreturn)) PowerOffOrHalt(void)
+{
+    PowerOff();
+    ConsolePrint("poweroff: not supported by this machine\n");
+    CpuDisableInterrupts();
+    for (;;)
+        CpuHalt();
+}
+
+// "system:" names. Returns an error, or does not return at all.
+static int ServeSystem(const char *name, const Message *request)
+{
+    if (strcmp(name, "system:poweroff") != 0)
+        return E_NOENT;
+    if (request->type != MSG_WRITE)
+        return E_INVAL;
+    PowerOffOrHalt();
+}
+
 int KernelNamespaceServe(const char *name, const Message *request, Message **reply)
 {
     int list = request->type == MSG_LIST || request->type == MSG_READ;
 
+    if (strncmp(name, "system:", 7) == 0)
+        return ServeSystem(name, request);
     if (strcmp(name, "ns:") == 0 || strcmp(name, "ns:list") == 0)
         return list ? List(request, 0, reply) : E_INVAL;
     if (strcmp(name, "ns:alias") == 0) {

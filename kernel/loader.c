@@ -11,11 +11,18 @@
 //          auxv pairs (AT_PHDR.., AT_PAGESZ, AT_ENTRY, AT_RANDOM, AT_NULL),
 //          then the argument strings and 16 random bytes near the top.
 //
+// A path with a ':' is a namespace name (fs:root:bin/hello, root:/bin/x):
+// the file is read through its server with the requests of
+// include/clanker/fs.h (MSG_STAT, then MSG_READ by name) into a heap
+// buffer first. Any other path is a file of the initrd, read in place
+// (boot.conf runs before any filesystem server exists).
+//
 // User programs get ring-3 pages; kernel-mode programs get supervisor
 // pages and run on their kernel stack, called as
 //   int main(const KernelApi *api, int argc, char **argv).
 #include <stddef.h>
 #include <clanker/error.h>
+#include <clanker/fs.h>
 #include <clanker/kernelapi.h>
 #include <clanker/syscall.h>
 #include <lib/string.h>
@@ -23,6 +30,7 @@
 #include <arch/x86/layout.h>
 #include <kernel/elf.h>
 #include <kernel/initrd.h>
+#include <kernel/ipc.h>
 #include <kernel/kheap.h>
 #include <kernel/loader.h>
 #include <kernel/memory.h>
@@ -41,6 +49,9 @@
 #define AT_ENTRY  9
 #define AT_RANDOM 25
 #define AUXV_WORDS 14
+
+#define LOAD_FILE_MAX   (16u << 20)     // largest program read through a namespace
+#define LOAD_TIMEOUT_MS 5000            // per request to its server
 
 // A kernel address for physical page pa, wherever it is.
 static void *PageWindow(uint32_t pa)
@@ -202,10 +213,97 @@ static const char *BaseName(const char *path)
     const char *base = path;
 
     for (const char *p = path; *p; p++) {
-        if (*p == '/' && p[1])
+        if ((*p == '/' || *p == ':') && p[1])
             base = p + 1;
     }
     return base;
+}
+
+// Send one fs request with payload to name; on success *reply is the
+// kmalloc'd answer. Returns 0 or an error (the server's, or the IPC's).
+static int FsRequest(const char *name, uint32_t type, const void *payload, uint32_t length,
+                     Message **reply)
+{
+    Message *m = kmalloc(MESSAGE_HEADER_SIZE + length);
+    int err;
+
+    if (!m)
+        return E_NOMEM;
+    *m = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + length };
+    memcpy(m->data, payload, length);
+    err = IpcCall(name, m, LOAD_TIMEOUT_MS, reply);
+    if (!err && (*reply)->type == MSG_ERROR) {
+        err = MessageDataLength(*reply) == 4 ? *(int32_t *)(*reply)->data : E_INVAL;
+        kfree(*reply);
+    }
+    return err < 0 ? err : 0;
+}
+
+// The size of the file name names. Returns 0 or an error.
+static int FileSize(const char *name, uint32_t *size)
+{
+    Message *reply;
+    FsStat stat;
+    int err = FsRequest(name, MSG_STAT, NULL, 0, &reply);
+
+    if (err)
+        return err;
+    err = MessageDataLength(reply) == sizeof(stat) ? 0 : E_NOEXEC;
+    if (!err)
+        memcpy(&stat, reply->data, sizeof(stat));
+    kfree(reply);
+    if (!err && stat.type != FS_TYPE_FILE)
+        err = stat.type == FS_TYPE_DIR ? E_ISDIR : E_NOEXEC;
+    if (!err && stat.size > LOAD_FILE_MAX)
+        err = E_NOEXEC;
+    *size = err ? 0 : (uint32_t)stat.size;
+    return err;
+}
+
+// Read the whole file name names into a new kmalloc'd buffer.
+// Returns 0 or an error (E_NOEXEC if it changes size while being read).
+static int ReadByName(const char *name, uint8_t **data, uint32_t *size)
+{
+    uint32_t done = 0;
+    int err = FileSize(name, size);
+
+    if (err)
+        return err;
+    if (!(*data = kmalloc(*size ? *size : 1)))
+        return E_NOMEM;
+    while (!err && done < *size) {
+        FsIo io = { .handle = 0, .length = *size - done, .offset = done };
+        Message *reply;
+        if (io.length > FS_IO_MAX)
+            io.length = FS_IO_MAX;
+        err = FsRequest(name, MSG_READ, &io, sizeof(io), &reply);
+        if (err)
+            break;
+        if (MessageDataLength(reply) == 0 || MessageDataLength(reply) > io.length)
+            err = E_NOEXEC;
+        else
+            memcpy(*data + done, reply->data, MessageDataLength(reply));
+        done += MessageDataLength(reply);
+        kfree(reply);
+    }
+    if (err)
+        kfree(*data);
+    return err;
+}
+
+// The bytes of the program at path (see the top of the file). *owned says
+// whether they are a heap copy the caller must free.
+static int ReadProgram(const char *path, const uint8_t **file, uint32_t *size, int *owned)
+{
+    uint8_t *copy;
+    int err;
+
+    *owned = strchr(path, ':') != NULL;
+    if (!*owned)
+        return InitrdFind(path, file, size);
+    err = ReadByName(path, &copy, size);
+    *file = err ? NULL : copy;
+    return err;
 }
 
 // Kernel-mode programs start here, on their kernel stack, in their space.
@@ -226,25 +324,28 @@ int LoaderSpawn(const char *path, int argc, const char *const *argv,
     uint32_t size, esp;
     ElfImage image;
     Process *p;
-    int err, pid;
+    int err, pid, owned;
 
     if (!ValidArguments(argc, argv))
         return E_INVAL;
-    err = InitrdFind(path, &file, &size);
-    if (!err)
-        err = ElfParse(file, size, USER_BASE, IMAGE_LIMIT, ELF_DYN_BIAS, &image);
+    err = ReadProgram(path, &file, &size, &owned);
     if (err)
         return err;
-    p = ProcessCreate(BaseName(path), mode, parent);
-    if (!p)
-        return E_NOMEM;
-    err = LoadSegments(p, file, &image);
+    err = ElfParse(file, size, USER_BASE, IMAGE_LIMIT, ELF_DYN_BIAS, &image);
+    p = err ? NULL : ProcessCreate(BaseName(path), mode, parent);
+    if (!err && !p)
+        err = E_NOMEM;
+    if (!err)
+        err = LoadSegments(p, file, &image);
     if (!err)
         err = MapRange(p->space, STACK_BOTTOM, STACK_TOP,
                        PageFlags(mode, ELF_SEGMENT_WRITE));
     esp = err ? 0 : BuildStack(p, file, &image, argc, argv);
+    if (owned)
+        kfree((void *)file);
     if (!esp) {
-        ProcessDiscard(p);
+        if (p)
+            ProcessDiscard(p);
         return err ? err : E_NOMEM;
     }
     /* POINT OF NO RETURN */

@@ -24,6 +24,7 @@
 #include <kernel/panic.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <servers/console.h>
 #include <servers/proc.h>
 
 // Provided only by the test kernel (tests/kernel/ktest.c, tests/bench/).
@@ -93,6 +94,7 @@ void KernelMain(uint32_t magic, uint32_t infoPhys)
     PrintBanner();
     InitrdInit(infoPhys);
     ProcServerStart();
+    ConsoleServerStart();
     if (KtestMain && CmdlineHas("test"))
         ProcessCreateThread("ktest", KtestMain, NULL);
     else if (KbenchMain && CmdlineHas("bench"))

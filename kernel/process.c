@@ -329,6 +329,22 @@ static Process *FindChild(int pid, int *any)
     return NULL;
 }
 
+// Free the finished child c, if any, and return its pid (its status in
+// *status); without one, 0 if another matching child runs, else E_CHILD.
+// Called with interrupts off.
+static int Reap(Process *c, int any, int *status)
+{
+    int result;
+
+    if (!c)
+        return any ? 0 : E_CHILD;
+    result = (int)c->pid;
+    if (status)
+        *status = c->exitStatus;
+    Free(c);
+    return result;
+}
+
 int ProcessWait(int pid, int *status)
 {
     uint32_t flags = CpuSave();
@@ -337,14 +353,18 @@ int ProcessWait(int pid, int *status)
 
     while (!(c = FindChild(pid, &any)) && any)
         SchedBlock(&SchedCurrent()->children);
-    if (!c) {
-        CpuRestore(flags);
-        return E_CHILD;
-    }
-    result = (int)c->pid;
-    if (status)
-        *status = c->exitStatus;
-    Free(c);
+    result = Reap(c, any, status);
+    CpuRestore(flags);
+    return result;
+}
+
+int ProcessTryWait(int pid, int *status)
+{
+    uint32_t flags = CpuSave();
+    int any, result;
+    Process *c = FindChild(pid, &any);
+
+    result = Reap(c, any, status);
     CpuRestore(flags);
     return result;
 }

@@ -88,8 +88,6 @@ typedef struct SpawnArgs {
     char text[SPAWN_MAX_ARGS][SPAWN_MAX_ARG_LEN];
 } SpawnArgs;
 
-static SpawnArgs spawnArgs;     // syscalls run with interrupts off: one at a time
-
 // Copy path and the NULL-terminated argv array in. NULL argv means
 // { path }. Returns 0 or an error.
 static int CopySpawnArgs(uint32_t path, uint32_t argv, SpawnArgs *out)
@@ -119,27 +117,33 @@ static int CopySpawnArgs(uint32_t path, uint32_t argv, SpawnArgs *out)
     return out->argc > 0 ? 0 : E_INVAL;
 }
 
+// The arguments live on the heap, not in a static: loading a program
+// through its namespace blocks in IPC, and another spawn may run meanwhile.
 static int SysSpawn(uint32_t path, uint32_t argv, uint32_t c, uint32_t d, uint32_t e)
 {
-    int err = CopySpawnArgs(path, argv, &spawnArgs);
+    SpawnArgs *args = kmalloc(sizeof(*args));
+    int err = args ? CopySpawnArgs(path, argv, args) : E_NOMEM;
 
     (void)c; (void)d; (void)e;
-    if (err)
-        return err;
-    return LoaderSpawn(spawnArgs.path, spawnArgs.argc, spawnArgs.argv,
-                       PROCESS_USER, ProcessCurrent());
+    if (!err)
+        err = LoaderSpawn(args->path, args->argc, args->argv, PROCESS_USER, ProcessCurrent());
+    kfree(args);
+    return err;
 }
 
-static int SysWait(uint32_t pid, uint32_t status, uint32_t c, uint32_t d, uint32_t e)
+static int SysWait(uint32_t pid, uint32_t status, uint32_t options, uint32_t d, uint32_t e)
 {
     int result, value;
 
-    (void)c; (void)d; (void)e;
-    if ((int)pid < -1 || pid == 0)
+    (void)d; (void)e;
+    if ((int)pid < -1 || pid == 0 || (options & ~WAIT_OPTIONS))
         return E_INVAL;
     if (status && UserCheck(status, 4, 1))
         return E_FAULT;
-    result = ProcessWait((int)pid, &value);
+    if (options & WAIT_NOHANG)
+        result = ProcessTryWait((int)pid, &value);
+    else
+        result = ProcessWait((int)pid, &value);
     if (result > 0 && status)
         CopyToUser(status, &value, 4);
     return result;
@@ -241,6 +245,12 @@ static int SysIpcWaitNotify(uint32_t out, uint32_t timeoutMs, uint32_t c, uint32
     return err;
 }
 
+static int SysIpcWatchExits(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)a; (void)b; (void)c; (void)d; (void)e;
+    return IpcWatchExits();
+}
+
 static const SyscallHandler handlers[SYS_COUNT] = {
     [SYS_EXIT]        = SysExit,
     [SYS_DEBUG_WRITE] = SysDebugWrite,
@@ -259,6 +269,7 @@ static const SyscallHandler handlers[SYS_COUNT] = {
     [SYS_IPC_REPLY]      = SysIpcReply,
     [SYS_IPC_NOTIFY]     = SysIpcNotify,
     [SYS_IPC_WAIT_NOTIFY] = SysIpcWaitNotify,
+    [SYS_IPC_WATCH_EXITS] = SysIpcWatchExits,
 };
 
 void SyscallDispatch(TrapFrame *frame)

@@ -36,6 +36,7 @@ check_test() {
     check_run
     [ -f /usr/include/cmocka.h ] || want libcmocka-dev
     have timeout || want coreutils
+    have python3 || want python3        # the end-to-end test driver
 }
 
 check_fuzz() {

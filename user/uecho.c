@@ -5,7 +5,9 @@
 // MSG_PING: the payload comes back in a MSG_RESPONSE. MSG_QUERY: the reply
 // holds the full name the client sent to (NUL-terminated). MSG_READ_ASYNC:
 // the reply holds a new job id (1, 2, ...); 20 ms later the client gets
-// a notice for that job with value 1234. MSG_CLOSE: reply, then exit 0.
+// a notice for that job with value 1234. MSG_WRITE: held, never answered
+// (a client stays blocked until it gives up or the server ends).
+// MSG_CLOSE: reply, then exit 0.
 // Anything else: E_INVAL.
 #include <lib/string.h>
 #include <lib/user.h>
@@ -62,6 +64,8 @@ static void Handle(Message *request, const IpcEnvelope *envelope)
     case MSG_READ_ASYNC:
         StartAsync(request);
         break;
+    case MSG_WRITE:
+        break;                          // held: never answered (see the top)
     case MSG_CLOSE:
         ReplyWith(request, NULL, 0);
         SysExit(0);

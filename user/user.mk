@@ -6,7 +6,8 @@
 #   $(USER_PROGRAMS)  every user/*.c and tests/programs/*.c as a static
 #                     ELF32 executable, $(BUILD)/initrd/bin/NAME, linked with
 #                     lib/user/ (crt0, system calls, malloc, IPC) and
-#                     lib/string.c, lib/format.c, kernel/heap.c (shared with
+#                     lib/string.c, lib/format.c, lib/cmdline.c,
+#                     lib/errortext.c, kernel/heap.c (shared with
 #                     the kernel, built again with the user flags under
 #                     $(BUILD)/user-obj/), the runtime as an archive
 #   $(INITRD)         $(BUILD)/initrd.tar, a deterministic USTAR archive of
@@ -45,18 +46,24 @@ USER_OBJ     := $(BUILD)/user-obj
 USER_CRT0    := $(USER_OBJ)/lib/user/crt0.S.o
 USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/user/malloc.c.o \
                  $(USER_OBJ)/lib/user/ipc.c.o $(USER_OBJ)/lib/string.c.o \
-                 $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/kernel/heap.c.o
+                 $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/kernel/heap.c.o \
+                 $(USER_OBJ)/lib/ramfs.c.o $(USER_OBJ)/lib/fsserver.c.o \
+                 $(USER_OBJ)/lib/cmdline.c.o $(USER_OBJ)/lib/errortext.c.o
 # The runtime is linked as an archive, so a program gets only the objects
 # it uses: the 4 MiB malloc arena (.bss, mapped at load) only goes into
 # programs that call malloc.
 USER_LIB     := $(USER_OBJ)/libuser.a
 
+# User-mode servers live with their kind in servers/ (servers/fs/fstemp.c
+# is fs:temp:) and are built like user programs.
+USER_SERVER_SRCS := servers/fs/fstemp.c
 USER_SRCS     := $(sort $(wildcard user/*.c))
 USER_TEST_SRCS := $(sort $(wildcard tests/programs/*.c))
 USER_BIN      := $(BUILD)/initrd/bin
 USER_PROGRAMS_USER  := $(patsubst user/%.c,$(USER_BIN)/%,$(USER_SRCS))
 USER_PROGRAMS_TESTS := $(patsubst tests/programs/%.c,$(USER_BIN)/%,$(USER_TEST_SRCS))
-USER_PROGRAMS := $(USER_PROGRAMS_USER) $(USER_PROGRAMS_TESTS)
+USER_PROGRAMS_SERVERS := $(patsubst %.c,$(USER_BIN)/%,$(notdir $(USER_SERVER_SRCS)))
+USER_PROGRAMS := $(USER_PROGRAMS_USER) $(USER_PROGRAMS_TESTS) $(USER_PROGRAMS_SERVERS)
 
 ifneq ($(words $(USER_PROGRAMS)),$(words $(sort $(USER_PROGRAMS))))
 $(error user/ and tests/programs/ both have a program named \
@@ -99,6 +106,12 @@ $(USER_LIB): $(USER_LIB_OBJS) user/user.mk
 
 $(USER_PROGRAMS_USER): $(USER_BIN)/%: $(USER_CRT0) $(USER_OBJ)/user/%.c.o \
                                       $(USER_LIB) user/user.mk
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)
+
+$(USER_PROGRAMS_SERVERS): $(USER_BIN)/%: $(USER_CRT0) $(USER_OBJ)/servers/fs/%.c.o \
+                                         $(USER_LIB) user/user.mk
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)

@@ -19,6 +19,7 @@
 #define E_FAULT  (-14)  // bad address
 #define E_BUSY   (-16)  // resource in use
 #define E_EXIST  (-17)  // already exists / already mapped
+#define E_XDEV   (-18)  // across servers (a rename to another prefix)
 #define E_NOTDIR (-20)  // a directory was needed
 #define E_ISDIR  (-21)  // a directory where a file was needed
 #define E_INVAL  (-22)  // invalid argument

@@ -77,6 +77,13 @@ typedef struct KernelApi {
     int (*IpcNotify)(uint32_t pid, uint32_t jobId, int32_t value);
     int (*IpcWaitNotification)(IpcNotification *out, uint32_t timeoutMs);
     void (*IpcServe)(void);     // forever: receive, call the prefix's handler, free
+    // From now on IpcReceive/IpcReceiveInto also return MSG_PROCESS_EXIT
+    // notices: process data[0..3] ended (docs/ipc.md). 0 or E_NOSPC.
+    int (*IpcWatchExits)(void);
+
+    // The initial RAM disk: a USTAR archive (read-only, never freed), or
+    // NULL with *size 0 if the machine was booted without one.
+    const uint8_t *(*InitrdImage)(uint32_t *size);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

@@ -29,6 +29,8 @@ typedef enum MessageType {
     MSG_RENAME,
     MSG_TRUNCATE,
     MSG_PING,           // echo the payload back (tests and benchmarks)
+    MSG_PROCESS_EXIT,   // from the kernel, to servers that asked (IpcWatchExits):
+                        // process data[0..3] ended; senderId and requestId 0, no reply
     MSG_TYPE_LIMIT,     // first unused number; servers may use higher ones
 } MessageType;
 

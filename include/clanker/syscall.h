@@ -16,7 +16,7 @@
 #define SYS_YIELD        4   // ()                                -> 0
 #define SYS_SLEEP        5   // (uint32 milliseconds)             -> 0
 #define SYS_SPAWN        6   // (const char *path, const char *const *argv) -> pid
-#define SYS_WAIT         7   // (int pid, int *status)            -> pid
+#define SYS_WAIT         7   // (int pid, int *status, uint32 options) -> pid
 #define SYS_KILL         8   // (int pid)                         -> 0
 #define SYS_UPTIME       9   // ()                                -> milliseconds since boot
 #define SYS_GETPPID     10   // ()                                -> parent pid (0: none)
@@ -31,12 +31,18 @@
 #define SYS_IPC_REPLY      15  // (uint32 requestId, const Message *reply) -> 0
 #define SYS_IPC_NOTIFY     16  // (uint32 pid, uint32 jobId, int32 value)  -> 0
 #define SYS_IPC_WAIT_NOTIFY 17 // (IpcNotification *out, uint32 timeoutMs)  -> 0
-#define SYS_COUNT       18
+#define SYS_IPC_WATCH_EXITS 18 // ()  -> 0; from now on IpcReceive also returns
+                               //  MSG_PROCESS_EXIT notices (docs/ipc.md)
+#define SYS_COUNT       19
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32
 #define SPAWN_MAX_ARG_LEN  256
 #define SPAWN_MAX_PATH     256
+
+// SYS_WAIT options.
+#define WAIT_NOHANG 1u      // return 0 at once when no matching child has ended
+#define WAIT_OPTIONS 1u     // every valid bit; others give E_INVAL
 
 // Exit status as SYS_WAIT reports it (the Linux wait-status encoding):
 // a normal exit keeps its code in bits 8-15; a process killed by a fault

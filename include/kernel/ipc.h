@@ -68,6 +68,15 @@ int IpcReply(uint32_t requestId, Message *reply);
 int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
 int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs);
 
+// From now on, IpcReceive in the current process also returns a
+// MSG_PROCESS_EXIT notice (senderId and requestId 0, data: the uint32 pid)
+// for every process that ends, so a server can drop what a client held.
+// The last IPC_EXIT_LOG ends are kept for a server that is busy; a server
+// that falls further behind misses the oldest (it is told nothing).
+// Returns 0.
+#define IPC_EXIT_LOG 256
+int IpcWatchExits(void);
+
 // The process is ending: drop its prefixes, fail the requests waiting on
 // it, and detach the request it was waiting for.
 void IpcProcessGone(Process *p);

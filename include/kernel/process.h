@@ -81,6 +81,8 @@ struct Process {
     uint32_t ipcNoteHead;
     uint32_t ipcNoteCount;
     uint32_t prefixes;          // namespace prefixes it holds
+    uint8_t ipcWatchExits;      // IpcReceive also delivers MSG_PROCESS_EXIT notices
+    uint32_t ipcExitsSeen;      // how many of the kernel's exit notices it has had
     int inBlock;                // blocked in the KernelApi's Block
     int wakePending;            // a Wake came while not blocked
     ProcessResource *resources;
@@ -120,6 +122,10 @@ void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
 // Wait for a child of the current process to end: pid > 0 for that child,
 // -1 for any. Returns the child's pid and fills *status, or E_CHILD.
 int ProcessWait(int pid, int *status);
+
+// ProcessWait without waiting: 0 at once when the child (or every child,
+// for -1) is still running.
+int ProcessTryWait(int pid, int *status);
 
 // Free every parentless process that finished, except the one running
 // (a process cannot free the stack it runs on; the next one does).

@@ -12,5 +12,7 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
+// The first c in s (c may be 0: the terminator), or NULL.
+char *strchr(const char *s, int c);
 
 #endif

@@ -36,9 +36,13 @@ int SysSleep(uint32_t milliseconds);
 // then chooses argv[0]). Returns the child's pid or E_*.
 int SysSpawn(const char *path, const char *const *argv);
 
-// Wait for child pid to end and store its wait status (WAIT_* macros)
-// in *status unless status is NULL. Returns pid or E_*.
+// Wait for child pid (-1: any child) to end and store its wait status
+// (WAIT_* macros) in *status unless status is NULL. Returns pid or E_*.
 int SysWait(int pid, int *status);
+
+// SysWait with options: WAIT_NOHANG returns 0 at once (status untouched)
+// when the child, or every child for -1, is still running.
+int SysWaitOptions(int pid, int *status, uint32_t options);
 
 // Kill process pid (its status becomes WAIT_STATUS_SIGNALED(SIGNAL_KILL)).
 // Returns 0 or E_*.
@@ -76,6 +80,10 @@ int SysIpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
 // Wait (at most timeoutMs, 0: no limit) for a notice into *out.
 // Returns 0 or E_* (E_TIMEDOUT).
 int SysIpcWaitNotify(IpcNotification *out, uint32_t timeoutMs);
+
+// From now on SysIpcReceive also returns MSG_PROCESS_EXIT notices
+// (docs/ipc.md): process data[0..3] ended. Returns 0 or E_NOSPC.
+int SysIpcWatchExits(void);
 
 // printf-style output (lib/format.c conversions) to the debug console;
 // output beyond 511 characters is cut. Returns characters written or E_*.

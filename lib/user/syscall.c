@@ -67,15 +67,21 @@ int SysSpawn(const char *path, const char *const *argv)
     return result;
 }
 
-// SYS_WAIT: wait for child pid; its wait status goes to *status.
-int SysWait(int pid, int *status)
+// SYS_WAIT: wait for child pid (-1: any); its wait status goes to *status.
+int SysWaitOptions(int pid, int *status, uint32_t options)
 {
     int result;
     __asm__ volatile("int $0x40"
                      : "=a"(result)
-                     : "a"(SYS_WAIT), "b"(pid), "c"(status)
+                     : "a"(SYS_WAIT), "b"(pid), "c"(status), "d"(options)
                      : "memory");
     return result;
+}
+
+// SYS_WAIT with no options: block until the child ends.
+int SysWait(int pid, int *status)
+{
+    return SysWaitOptions(pid, status, 0);
 }
 
 // SYS_KILL: kill process pid.
@@ -219,6 +225,13 @@ int SysIpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
 }
 
 // SYS_IPC_WAIT_NOTIFY: wait for a notice (timeoutMs 0: forever).
+int SysIpcWatchExits(void)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_IPC_WATCH_EXITS) : "memory");
+    return result;
+}
+
 int SysIpcWaitNotify(IpcNotification *out, uint32_t timeoutMs)
 {
     int result;

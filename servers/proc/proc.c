@@ -9,11 +9,23 @@
 //
 // Requests are MSG_READ (or MSG_QUERY); replies are MSG_RESPONSE with the
 // text, or MSG_ERROR: E_NOENT for an unknown name or pid, E_INVAL for
-// another request type. It runs as a kernel thread, since it reads the
-// kernel's own process table.
+// another request type. A MSG_READ may carry an FsIo (include/clanker/fs.h,
+// handle 0): then the reply holds at most its length bytes of the text,
+// from its offset. The text is made afresh for every request, so a reader
+// that pages through it may see a process list change between pages.
+//
+// MSG_LIST lists the directories of the filesystem protocol: proc: holds
+// the file "list", the directory "system" and one directory per process
+// (named by its pid); proc:PID: holds memory, name, namespaces and state;
+// proc:system: holds memory. Entries come in byte-wise name order as
+// FsDirEntry records, with size 0 (the text's length is only known once
+// it is read). An optional FsListRequest pages through them.
+//
+// It runs as a kernel thread, since it reads the kernel's own process table.
 #include <stdarg.h>
 #include <stddef.h>
 #include <clanker/error.h>
+#include <clanker/fs.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
@@ -69,8 +81,52 @@ static void ListPrefix(const NsEntry *e, void *context)
         Append("%s\n", e->prefix);
 }
 
-// Parse the decimal pid at s, up to the next ':'. Returns the character
-// after the ':' or NULL.
+static void WriteState(Process *p)
+{
+    Append("%s\n", StateName(p->state));
+}
+
+static void WriteName(Process *p)
+{
+    Append("%s\n", p->name);
+}
+
+static void WriteMemory(Process *p)
+{
+    Append("%u pages (%u KiB)\n", ProcessMemoryPages(p), ProcessMemoryPages(p) * 4);
+}
+
+static void WriteNamespaces(Process *p)
+{
+    listedOwner = p;
+    NsForEach(IpcRegistry(), ListPrefix, NULL);
+}
+
+// The files of proc:PID:, in byte-wise name order (the order MSG_LIST gives).
+static const struct {
+    const char *name;
+    void (*write)(Process *p);
+} items[] = {
+    { "memory", WriteMemory },
+    { "name", WriteName },
+    { "namespaces", WriteNamespaces },
+    { "state", WriteState },
+};
+
+#define ITEM_COUNT (sizeof(items) / sizeof(items[0]))
+
+// The index of item in items[], or -1.
+static int FindItem(const char *item)
+{
+    for (uint32_t i = 0; i < ITEM_COUNT; i++) {
+        if (strcmp(items[i].name, item) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+// Parse the decimal pid at s, up to the next ':' or the end. Returns the
+// character after the ':' (or the end) or NULL.
 static const char *ParsePid(const char *s, uint32_t *pid)
 {
     uint32_t value = 0;
@@ -78,35 +134,30 @@ static const char *ParsePid(const char *s, uint32_t *pid)
 
     for (; *s >= '0' && *s <= '9' && digits < 10; s++, digits++)
         value = value * 10 + (uint32_t)(*s - '0');
-    if (!digits || *s != ':')
+    if (!digits || (*s != ':' && *s != 0))
         return NULL;
     *pid = value;
-    return s + 1;
+    return *s ? s + 1 : s;
 }
 
-// Fill the reply for one process item. Returns 0 or E_NOENT.
-static int Describe(Process *p, const char *item)
+static int IsSystemDir(const char *name)
 {
-    if (strcmp(item, "state") == 0)
-        Append("%s\n", StateName(p->state));
-    else if (strcmp(item, "name") == 0)
-        Append("%s\n", p->name);
-    else if (strcmp(item, "memory") == 0)
-        Append("%u pages (%u KiB)\n", ProcessMemoryPages(p), ProcessMemoryPages(p) * 4);
-    else if (strcmp(item, "namespaces") == 0) {
-        listedOwner = p;
-        NsForEach(IpcRegistry(), ListPrefix, NULL);
-    } else
-        return E_NOENT;
-    return 0;
+    return strcmp(name, "system:") == 0 || strcmp(name, "system") == 0;
 }
 
-// Answer a request for name (the part after "proc:"). Returns 0 or an error.
+static int IsFile(const char *name)
+{
+    return strcmp(name, "list:") == 0 || strcmp(name, "list") == 0 ||
+           strcmp(name, "system:memory") == 0;
+}
+
+// Answer a read of name (the part after "proc:"). Returns 0 or an error.
 static int Serve(const char *name)
 {
     const char *item;
     uint32_t pid;
     Process *p;
+    int i;
 
     if (strcmp(name, "list:") == 0 || strcmp(name, "list") == 0) {
         ProcessForEach(ListProcess, NULL);
@@ -118,9 +169,151 @@ static int Serve(const char *name)
         return 0;
     }
     item = ParsePid(name, &pid);
-    if (!item || !(p = ProcessFind(pid)))
+    if (!item || !(p = ProcessFind(pid)) || (i = FindItem(item)) < 0)
         return E_NOENT;
-    return Describe(p, item);
+    items[i].write(p);
+    return 0;
+}
+
+// Keep only the part of the reply's text an FsIo asks for: at most
+// io->length bytes from io->offset. Returns 0 or E_BADF (a handle).
+static int Slice(const FsIo *io)
+{
+    uint32_t total = MessageDataLength(&reply.message);
+    uint32_t from = io->offset < total ? (uint32_t)io->offset : total;
+    uint32_t n = total - from < io->length ? total - from : io->length;
+
+    if (io->handle != 0)
+        return E_BADF;
+    memmove(reply.message.data, reply.message.data + from, n);
+    reply.message.length = MESSAGE_HEADER_SIZE + n;
+    return 0;
+}
+
+// MSG_READ and MSG_QUERY: the whole text, or the part an FsIo payload asks for.
+static int ServeRead(const char *name)
+{
+    FsIo io;
+    int err = Serve(name);
+
+    if (err || request.message.type != MSG_READ ||
+        MessageDataLength(&request.message) < sizeof(io))
+        return err;
+    memcpy(&io, request.message.data, sizeof(io));
+    return Slice(&io);
+}
+
+// --- MSG_LIST ---------------------------------------------------------------
+
+// One directory entry; ids are unique in proc: (see EntryId).
+typedef struct ProcEntry {
+    char name[12];
+    uint32_t type;
+    uint32_t id;
+} ProcEntry;
+
+#define ID_LIST          1u
+#define ID_SYSTEM        2u
+#define ID_SYSTEM_MEMORY 3u
+
+static ProcEntry entries[PROCESS_MAX + 2];
+static uint32_t entryCount;
+
+// The id of process pid's directory (item 0) or of its file items[item - 1].
+static uint32_t EntryId(uint32_t pid, uint32_t item)
+{
+    return (pid + 1) * 8 + item;
+}
+
+// Insert an entry, keeping entries[] in byte-wise name order.
+static void AddEntry(const char *name, uint32_t type, uint32_t id)
+{
+    uint32_t i = entryCount;
+
+    if (entryCount == sizeof(entries) / sizeof(entries[0]))
+        return;
+    for (; i > 0 && strcmp(entries[i - 1].name, name) > 0; i--)
+        entries[i] = entries[i - 1];
+    Format(entries[i].name, sizeof(entries[i].name), "%s", name);
+    entries[i].type = type;
+    entries[i].id = id;
+    entryCount++;
+}
+
+static void AddProcess(Process *p, void *context)
+{
+    char name[12];
+
+    (void)context;
+    Format(name, sizeof(name), "%u", p->pid);
+    AddEntry(name, FS_TYPE_DIR, EntryId(p->pid, 0));
+}
+
+// Fill entries[] with the directory name (the part after "proc:").
+// Returns 0, E_NOTDIR for a file or E_NOENT.
+static int FillDirectory(const char *name)
+{
+    const char *item;
+    uint32_t pid;
+
+    entryCount = 0;
+    if (*name == 0) {
+        ProcessForEach(AddProcess, NULL);
+        AddEntry("list", FS_TYPE_FILE, ID_LIST);
+        AddEntry("system", FS_TYPE_DIR, ID_SYSTEM);
+        return 0;
+    }
+    if (IsSystemDir(name)) {
+        AddEntry("memory", FS_TYPE_FILE, ID_SYSTEM_MEMORY);
+        return 0;
+    }
+    if (IsFile(name))
+        return E_NOTDIR;
+    item = ParsePid(name, &pid);
+    if (!item || !ProcessFind(pid))
+        return E_NOENT;
+    if (*item)
+        return FindItem(item) < 0 ? E_NOENT : E_NOTDIR;
+    for (uint32_t i = 0; i < ITEM_COUNT; i++)
+        AddEntry(items[i].name, FS_TYPE_FILE, EntryId(pid, i + 1));
+    return 0;
+}
+
+// Reply with entries [index, index + count) of directory name.
+static int ServeList(const char *name)
+{
+    FsListRequest want = { 0, 0 };
+    uint32_t n = MessageDataLength(&request.message);
+    int err;
+
+    if (n != 0 && n != sizeof(want))
+        return E_INVAL;
+    memcpy(&want, request.message.data, n);
+    if (want.count == 0 || want.count > FS_LIST_MAX)
+        want.count = FS_LIST_MAX;
+    if ((err = FillDirectory(name)) != 0)
+        return err;
+    for (uint32_t i = want.index; i < entryCount && i - want.index < want.count; i++) {
+        FsDirEntry e = { .size = 0, .type = entries[i].type, .id = entries[i].id };
+        memcpy(e.name, entries[i].name, sizeof(entries[i].name));
+        memcpy(reply.bytes + reply.message.length, &e, sizeof(e));
+        reply.message.length += sizeof(e);
+    }
+    return 0;
+}
+
+// Answer the request in request.message for name (the part after "proc:").
+static int Dispatch(const char *name)
+{
+    switch (request.message.type) {
+    case MSG_READ:
+    case MSG_QUERY:
+        return ServeRead(name);
+    case MSG_LIST:
+        return ServeList(name);
+    default:
+        return E_INVAL;
+    }
 }
 
 static void ProcServerMain(void *arg)
@@ -133,12 +326,11 @@ static void ProcServerMain(void *arg)
     for (;;) {
         int n = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)&request, sizeof(request),
                            (uintptr_t)&envelope);
-        int err = E_INVAL;
+        int err;
         if (n < 0)
             continue;
         reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
-        if (request.message.type == MSG_READ || request.message.type == MSG_QUERY)
-            err = Serve(envelope.name + sizeof(PROC_PREFIX) - 1);
+        err = Dispatch(envelope.name + sizeof(PROC_PREFIX) - 1);
         if (err) {
             reply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
             memcpy(reply.message.data, &err, 4);
@@ -158,3 +350,4 @@ int ProcServerStart(void)
     CpuRestore(flags);
     return p ? 0 : E_NOMEM;
 }
+

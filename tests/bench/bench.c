@@ -13,6 +13,7 @@
 #include <kernel/memory.h>
 #include <kernel/panic.h>
 #include <kernel/vmm.h>
+#include <kernel/ipc.h>
 #include <kernel/loader.h>
 #include <kernel/namespace.h>
 #include <kernel/process.h>
@@ -162,6 +163,22 @@ static void IpcRoundTrips(void)
         RunProgram(PROCESS_USER, 4, runs[i]);
 }
 
+// Reading a 4 MiB file from the kernel-mode fs:root: in 4 KiB requests.
+static void FsRead(void)
+{
+    static const char *const run[] = { "bin/fsbench", "fs:root:bench.dat", "fs_read_4m_kserver" };
+    const char *const server[] = { "servers/fsroot" };
+
+    if (LoaderSpawn(server[0], 1, server, PROCESS_KERNEL, NULL) < 0)
+        Panic("bench: cannot start %s", server[0]);
+    for (int waited = 0; !NsLookup(IpcRegistry(), "fs:root:", 8); waited += 10) {
+        if (waited > 5000)
+            Panic("bench: fs:root: did not start");
+        SchedSleep(10);
+    }
+    RunProgram(PROCESS_USER, 3, run);
+}
+
 void KbenchMain(void *arg)
 {
     (void)arg;
@@ -177,6 +194,7 @@ void KbenchMain(void *arg)
     ConsolePrint("bench: ns_lookup_10000 %u instructions\n", Measure(&lookup));
     EmptyRegistry();
     IpcRoundTrips();
+    FsRead();
     (void)freeBefore;
     QemuExit(1);
     PanicHalt();

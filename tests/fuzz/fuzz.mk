@@ -18,7 +18,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := build/fuzz/fuzz_memmap build/fuzz/fuzz_heap \
                 build/fuzz/fuzz_tar build/fuzz/fuzz_elf \
                 build/fuzz/fuzz_namespace build/fuzz/fuzz_cmdline \
-                build/fuzz/fuzz_ramfs
+                build/fuzz/fuzz_ramfs build/fuzz/fuzz_fsserver \
+                build/fuzz/fuzz_lineedit
 
 build/fuzz/fuzz_memmap: tests/fuzz/fuzz_memmap.c kernel/memmap.c \
                         kernel/rangeset.c include/kernel/memmap.h \
@@ -61,6 +62,19 @@ build/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c lib/cmdline.c \
 
 build/fuzz/fuzz_ramfs: tests/fuzz/fuzz_ramfs.c tests/fuzz/fuzzkit.c tests/fuzz/fuzzkit.h lib/ramfs.c include/lib/ramfs.h \
                        include/lib/string.h include/clanker/error.h
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+build/fuzz/fuzz_fsserver: tests/fuzz/fuzz_fsserver.c tests/fuzz/fuzzkit.c tests/fuzz/fuzzkit.h \
+                          lib/fsserver.c lib/ramfs.c include/lib/fsserver.h include/lib/ramfs.h \
+                          include/clanker/fs.h include/clanker/message.h include/lib/string.h \
+                          include/clanker/error.h
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+build/fuzz/fuzz_lineedit: tests/fuzz/fuzz_lineedit.c lib/lineedit.c include/lib/lineedit.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)

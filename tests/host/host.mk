@@ -18,7 +18,9 @@ HOST_TESTS := build/host/test_format build/host/test_rangeset \
               build/host/test_memmap build/host/test_pmm build/host/test_heap \
               build/host/test_tar build/host/test_elf \
               build/host/test_namespace build/host/test_cmdline \
-              build/host/test_ramfs
+              build/host/test_ramfs build/host/test_errortext \
+              build/host/test_fsserver build/host/test_lineedit \
+              build/host/test_keyboard
 
 build/host/test_format: tests/host/test_format.c lib/format.c \
                         include/lib/format.h
@@ -82,6 +84,31 @@ build/host/test_cmdline: tests/host/test_cmdline.c lib/cmdline.c \
 
 build/host/test_ramfs: tests/host/test_ramfs.c tests/host/testkit.c tests/host/testkit.h lib/ramfs.c include/lib/ramfs.h \
                        include/lib/string.h include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_fsserver: tests/host/test_fsserver.c tests/host/testkit.c tests/host/testkit.h \
+                          lib/fsserver.c lib/ramfs.c include/lib/fsserver.h include/lib/ramfs.h \
+                          include/clanker/fs.h include/clanker/message.h include/lib/string.h \
+                          include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_errortext: tests/host/test_errortext.c lib/errortext.c lib/format.c \
+                           include/lib/errortext.h include/lib/format.h include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_lineedit: tests/host/test_lineedit.c lib/lineedit.c include/lib/lineedit.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_keyboard: tests/host/test_keyboard.c servers/console/keyboard.c \
+                          include/servers/console.h include/clanker/message.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)

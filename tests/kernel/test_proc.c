@@ -1,6 +1,7 @@
 // The proc: server, read through IPC like any client would.
 #include <stddef.h>
 #include <clanker/error.h>
+#include <clanker/fs.h>
 #include <clanker/syscall.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -13,24 +14,34 @@
 #include "ktest.h"
 
 static char text[MESSAGE_MAX_DATA + 1];
+static uint32_t textLength;
 
-// Read name from proc:; returns the error, text holds the reply's text.
-static int Read(const char *name, uint32_t type)
+// Send a type request with length bytes of payload to name; returns the
+// error, text holds the reply's payload (NUL-terminated), textLength its size.
+static int Send(const char *name, uint32_t type, const void *payload, uint32_t length)
 {
-    Message *request = kmalloc(MESSAGE_HEADER_SIZE), *reply;
+    Message *request = kmalloc(MESSAGE_HEADER_SIZE + length), *reply;
     int err;
 
     KTEST_ASSERT(request != NULL);
-    *request = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE };
+    *request = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + length };
+    memcpy(request->data, payload, length);
     err = IpcCall(name, request, 1000, &reply);
     if (err)
         return err;
     if (reply->type == MSG_ERROR)
         memcpy(&err, reply->data, 4);
-    memcpy(text, reply->data, MessageDataLength(reply));
-    text[MessageDataLength(reply)] = 0;
+    textLength = MessageDataLength(reply);
+    memcpy(text, reply->data, textLength);
+    text[textLength] = 0;
     kfree(reply);
     return err;
+}
+
+// Read name from proc: with no payload.
+static int Read(const char *name, uint32_t type)
+{
+    return Send(name, type, NULL, 0);
 }
 
 KTEST(ProcListsProcesses)
@@ -105,4 +116,100 @@ KTEST(ProcFreeMemoryAfterSpawnKillLoop)
         SpawnAndKill();
     KTEST_ASSERT_EQ(Read("proc:system:memory", MSG_READ), 0);
     KTEST_ASSERT(strcmp(before, text) == 0);
+}
+
+// MSG_LIST with an FsListRequest; returns the error, the entries in text.
+static int List(const char *name, uint32_t index, uint32_t count)
+{
+    FsListRequest want = { index, count };
+
+    return Send(name, MSG_LIST, &want, sizeof(want));
+}
+
+// Entry i of the last listing.
+static FsDirEntry *Entry(uint32_t i)
+{
+    return (FsDirEntry *)text + i;
+}
+
+KTEST(ProcListsItsRoot)
+{
+    char pid[12];
+    uint32_t n, found = 0;
+
+    Format(pid, sizeof(pid), "%u", ProcessCurrent()->pid);
+    KTEST_ASSERT_EQ(Read("proc:", MSG_LIST), 0);       // no payload: everything
+    n = textLength / sizeof(FsDirEntry);
+    KTEST_ASSERT_EQ(textLength % sizeof(FsDirEntry), 0);
+    KTEST_ASSERT(n >= 4);                               // idle, proc, ktest, list, system
+    for (uint32_t i = 0; i < n; i++) {
+        if (i > 0)
+            KTEST_ASSERT(strcmp(Entry(i - 1)->name, Entry(i)->name) < 0);
+        if (strcmp(Entry(i)->name, pid) == 0 && Entry(i)->type == FS_TYPE_DIR)
+            found++;
+    }
+    KTEST_ASSERT_EQ(found, 1);
+    KTEST_ASSERT(strcmp(Entry(n - 2)->name, "list") == 0);
+    KTEST_ASSERT_EQ(Entry(n - 2)->type, FS_TYPE_FILE);
+    KTEST_ASSERT(strcmp(Entry(n - 1)->name, "system") == 0);
+    KTEST_ASSERT_EQ(Entry(n - 1)->type, FS_TYPE_DIR);
+    KTEST_ASSERT(Entry(n - 2)->id != Entry(n - 1)->id);
+}
+
+KTEST(ProcListsPages)
+{
+    uint32_t n;
+
+    KTEST_ASSERT_EQ(List("proc:", 0, 0), 0);
+    n = textLength / sizeof(FsDirEntry);
+    KTEST_ASSERT_EQ(List("proc:", n - 1, 1), 0);
+    KTEST_ASSERT_EQ(textLength, sizeof(FsDirEntry));
+    KTEST_ASSERT(strcmp(Entry(0)->name, "system") == 0);
+    KTEST_ASSERT_EQ(List("proc:", n - 2, 5), 0);
+    KTEST_ASSERT_EQ(textLength, 2 * sizeof(FsDirEntry));
+    KTEST_ASSERT_EQ(List("proc:", n, 0), 0);            // past the end: empty
+    KTEST_ASSERT_EQ(textLength, 0);
+    KTEST_ASSERT_EQ(Send("proc:", MSG_LIST, "abc", 3), E_INVAL);
+}
+
+KTEST(ProcListsDirectories)
+{
+    char name[32];
+    static const char *const files[] = { "memory", "name", "namespaces", "state" };
+
+    Format(name, sizeof(name), "proc:%u:", ProcessCurrent()->pid);
+    KTEST_ASSERT_EQ(List(name, 0, 0), 0);
+    KTEST_ASSERT_EQ(textLength, 4 * sizeof(FsDirEntry));
+    for (uint32_t i = 0; i < 4; i++) {
+        KTEST_ASSERT(strcmp(Entry(i)->name, files[i]) == 0);
+        KTEST_ASSERT_EQ(Entry(i)->type, FS_TYPE_FILE);
+    }
+    KTEST_ASSERT_EQ(List("proc:system:", 0, 0), 0);
+    KTEST_ASSERT_EQ(textLength, sizeof(FsDirEntry));
+    KTEST_ASSERT(strcmp(Entry(0)->name, "memory") == 0);
+    KTEST_ASSERT_EQ(List("proc:list:", 0, 0), E_NOTDIR);
+    KTEST_ASSERT_EQ(List("proc:system:memory", 0, 0), E_NOTDIR);
+    Format(name, sizeof(name), "proc:%u:state", ProcessCurrent()->pid);
+    KTEST_ASSERT_EQ(List(name, 0, 0), E_NOTDIR);
+    KTEST_ASSERT_EQ(List("proc:99999:", 0, 0), E_NOENT);
+    KTEST_ASSERT_EQ(List("proc:0:colour", 0, 0), E_NOENT);
+}
+
+KTEST(ProcReadHonoursOffsetAndLength)
+{
+    char name[32];
+    FsIo io = { .handle = 0, .length = 3, .offset = 1 };
+
+    Format(name, sizeof(name), "proc:%u:name", ProcessCurrent()->pid);
+    KTEST_ASSERT_EQ(Send(name, MSG_READ, &io, sizeof(io)), 0);
+    KTEST_ASSERT(strcmp(text, "tes") == 0);             // "ktest\n" from byte 1
+    io = (FsIo){ .handle = 0, .length = 100, .offset = 4 };
+    KTEST_ASSERT_EQ(Send(name, MSG_READ, &io, sizeof(io)), 0);
+    KTEST_ASSERT(strcmp(text, "t\n") == 0);
+    io.offset = 6;
+    KTEST_ASSERT_EQ(Send(name, MSG_READ, &io, sizeof(io)), 0);
+    KTEST_ASSERT_EQ(textLength, 0);                     // at the end: empty
+    io = (FsIo){ .handle = 3, .length = 10, .offset = 0 };
+    KTEST_ASSERT_EQ(Send(name, MSG_READ, &io, sizeof(io)), E_BADF);
+    KTEST_ASSERT_EQ(Read("proc:", MSG_READ), E_NOENT);  // a directory reads as before
 }

@@ -1,0 +1,265 @@
+// The console: server: the screen and the keyboard or serial line as one
+// stream, served with the filesystem protocol (include/clanker/fs.h).
+//
+//   MSG_WRITE  FsIo + bytes  -> FsCount   the bytes go to COM1 and the screen
+//   MSG_READ   FsIo          -> one line  at most FsIo.length bytes of the next
+//                                         line, its '\n' included (the rest
+//                                         of a longer line comes next); empty
+//                                         at the end of input (^D)
+//   MSG_STAT   (empty)       -> FsStat    type FS_TYPE_DEVICE
+//
+// FsIo.handle must be 0 (the console hands out no handles: E_BADF) and its
+// offset is ignored; anything else is E_INVAL.
+//
+// A read waits until a line is ready: the server keeps it as a pending
+// reader and answers it later, readers in the order they came. Input is
+// cooked on demand: raw bytes go through the line editor (lib/lineedit.c,
+// which echoes them) only while a reader waits and no finished line is at
+// hand. So a line is echoed when a program reads it, the same way for
+// typed and for piped input, and input nobody reads stays in the ring,
+// where flow control holds the rest back (input.c).
+#include <stddef.h>
+#include <clanker/error.h>
+#include <clanker/fs.h>
+#include <lib/lineedit.h>
+#include <lib/string.h>
+#include <arch/x86/cpu.h>
+#include <kernel/console.h>
+#include <kernel/ipc.h>
+#include <kernel/process.h>
+#include <servers/console.h>
+
+#define READERS_MAX 32              // pending reads; more are E_AGAIN
+#define SHOW_CHUNK  128             // bytes written with interrupts held off
+
+typedef struct Reader {
+    uint32_t requestId;
+    uint32_t length;                // the most it takes
+} Reader;
+
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_MAX_SIZE];
+} request;
+
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_HEADER_SIZE + LINE_EDIT_MAX + 1];
+} reply;
+
+static Reader readers[READERS_MAX]; // a FIFO
+static uint32_t readerHead, readerCount;
+static LineEditor editor;
+static char line[LINE_EDIT_MAX + 1];        // the line being handed out
+static uint32_t lineLength, lineTaken;
+static int endOfInput;                      // a ^D waits for a reader
+static uint32_t inputPid;
+
+// Write text to the console, a chunk at a time, so a long write neither
+// interleaves with a kernel line nor holds interrupts off for long.
+static void Show(const char *text, uint32_t length)
+{
+    while (length > 0) {
+        uint32_t n = length < SHOW_CHUNK ? length : SHOW_CHUNK;
+        uint32_t flags = CpuSave();
+
+        ConsoleWrite(text, n);
+        CpuRestore(flags);
+        text += n;
+        length -= n;
+    }
+}
+
+// The line editor's echo goes straight to the screen.
+static void Echo(const char *text, uint32_t length, void *context)
+{
+    (void)context;
+    Show(text, length);
+}
+
+// Answer requestId with type and length bytes of data. Returns IpcAnswer's result.
+static int Answer(uint32_t requestId, uint32_t type, const void *data, uint32_t length)
+{
+    reply.message = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + length };
+    memcpy(reply.message.data, data, length);
+    return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)&reply, reply.message.length);
+}
+
+// Answer requestId with MSG_ERROR carrying err.
+static void AnswerError(uint32_t requestId, int err)
+{
+    Answer(requestId, MSG_ERROR, &err, sizeof(err));
+}
+
+// Check m's FsIo (followed by exactly its length in bytes withData, else
+// by nothing) and copy it to io. Returns 0 or an error.
+static int DecodeIo(const Message *m, FsIo *io, int withData)
+{
+    uint32_t n = MessageDataLength(m);
+
+    if (n < sizeof(FsIo))
+        return E_INVAL;
+    memcpy(io, m->data, sizeof(FsIo));
+    if (io->length > FS_IO_MAX)
+        return E_INVAL;
+    if (n != sizeof(FsIo) + (withData ? io->length : 0))
+        return E_INVAL;
+    return io->handle != 0 ? E_BADF : 0;
+}
+
+// MSG_READ: queue the reader; Pump answers it when a line is ready.
+static int Read(const Message *m)
+{
+    FsIo io;
+    int err = DecodeIo(m, &io, 0);
+
+    if (!err && io.length == 0)
+        err = E_INVAL;              // an empty reply would read as the end of input
+    if (!err && readerCount == READERS_MAX)
+        err = E_AGAIN;
+    if (err)
+        return err;
+    readers[(readerHead + readerCount++) % READERS_MAX] = (Reader){ m->requestId, io.length };
+    return 0;
+}
+
+// MSG_WRITE: show the bytes, answer how many.
+static int Write(const Message *m)
+{
+    FsIo io;
+    FsCount count;
+    int err = DecodeIo(m, &io, 1);
+
+    if (err)
+        return err;
+    Show((const char *)m->data + sizeof(FsIo), io.length);
+    count.count = io.length;
+    Answer(m->requestId, MSG_RESPONSE, &count, sizeof(count));
+    return 0;
+}
+
+// MSG_STAT: a device, always.
+static int Stat(const Message *m)
+{
+    FsStat stat = { .type = FS_TYPE_DEVICE, .id = 1 };
+    uint32_t n = MessageDataLength(m);
+
+    if (n == sizeof(FsHandle))
+        return E_BADF;
+    if (n != 0)
+        return E_INVAL;
+    Answer(m->requestId, MSG_RESPONSE, &stat, sizeof(stat));
+    return 0;
+}
+
+// Each returns 0 once it has answered (or queued) the request, else the
+// error to answer with.
+static int (*const handlers[])(const Message *m) = {
+    [MSG_READ]  = Read,
+    [MSG_WRITE] = Write,
+    [MSG_STAT]  = Stat,
+};
+
+// Answer (or queue) one request: the input thread's knock or a client's.
+static void Serve(const Message *m)
+{
+    int err = E_INVAL;
+
+    if (m->type == CONSOLE_MSG_INPUT && m->senderId == inputPid) {
+        Answer(m->requestId, MSG_RESPONSE, NULL, 0);    // Pump does the rest
+        err = 0;
+    } else if (m->type < sizeof(handlers) / sizeof(handlers[0]) && handlers[m->type])
+        err = handlers[m->type](m);
+    if (err)
+        AnswerError(m->requestId, err);
+}
+
+// Feed the editor from the ring until a line or the end of input is at
+// hand. Returns 1 if one is, 0 if the ring ran dry first.
+static int Cook(void)
+{
+    uint8_t byte;
+
+    while (lineTaken == lineLength && !endOfInput) {
+        if (!ConsoleInputTake(&byte))
+            return 0;
+        switch (LineEditFeed(&editor, byte)) {
+        case LINE_EDIT_LINE:
+            memcpy(line, editor.line, editor.length);
+            lineLength = editor.length;
+            lineTaken = 0;
+            break;
+        case LINE_EDIT_END:
+            endOfInput = 1;
+            break;
+        case LINE_EDIT_MORE:
+            break;
+        }
+    }
+    return 1;
+}
+
+// Give the oldest reader as much of the line as it asked for, or the end
+// of input. A reader whose client gave up (E_NOENT) is dropped and the
+// input stays for the next one.
+static void AnswerReader(void)
+{
+    Reader r = readers[readerHead];
+    uint32_t rest = lineLength - lineTaken;
+    uint32_t n = endOfInput ? 0 : r.length < rest ? r.length : rest;
+    int err;
+
+    readerHead = (readerHead + 1) % READERS_MAX;
+    readerCount--;
+    err = Answer(r.requestId, MSG_RESPONSE, line + lineTaken, n);
+    if (err == E_NOENT)
+        return;
+    if (err) {
+        AnswerError(r.requestId, err);
+        return;
+    }
+    if (endOfInput)
+        endOfInput = 0;
+    else
+        lineTaken += n;
+}
+
+// Answer waiting readers for as long as there is input for them.
+static void Pump(void)
+{
+    while (readerCount > 0 && Cook())
+        AnswerReader();
+}
+
+// The server thread: register, start the input side, then serve forever,
+// answering waiting readers after every request.
+static void ConsoleServerMain(void *arg)
+{
+    int pid;
+
+    (void)arg;
+    if (IpcRegister(CONSOLE_PREFIX, 0) != 0)
+        return;
+    LineEditInit(&editor, Echo, NULL);
+    pid = ConsoleInputStart();
+    inputPid = pid > 0 ? (uint32_t)pid : 0;
+    for (;;) {
+        int n = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)&request, sizeof(request), 0);
+
+        if (n < 0)
+            continue;
+        Serve(&request.message);
+        Pump();
+    }
+}
+
+int ConsoleServerStart(void)
+{
+    uint32_t flags = CpuSave();             // orphan it before it can run
+    Process *p = ProcessCreateThread("console", ConsoleServerMain, NULL);
+
+    if (p)
+        p->parent = NULL;
+    CpuRestore(flags);
+    return p ? 0 : E_NOMEM;
+}

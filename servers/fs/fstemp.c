@@ -1,0 +1,42 @@
+// fs:temp: — an empty scratch filesystem served by a user-mode program.
+//
+// The same protocol and the same code (lib/fsserver.c over lib/ramfs.c)
+// as the kernel-mode fs:root:, run in ring 3 on the user runtime: memory
+// comes from the program's malloc arena, so files stop growing with
+// E_NOMEM when it is full. Handles of a client that ends are closed
+// (exit notices, SysIpcWatchExits).
+//
+// Run from etc/boot.conf:  user bin/fstemp [PREFIX]   (default fs:temp:)
+#include <lib/fsserver.h>
+#include <lib/user.h>
+
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_MAX_SIZE];
+} request, reply;
+
+int main(int argc, char **argv)
+{
+    const char *prefix = argc > 1 ? argv[1] : "fs:temp:";
+    RamFs *fs = RamFsCreate(malloc, free, UINT64_MAX);
+    FsServer server;
+    IpcEnvelope envelope;
+    int err;
+
+    if (!fs)
+        return 1;
+    FsServerInit(&server, fs, prefix);
+    err = SysIpcWatchExits();
+    if (!err)
+        err = SysNsRegister(prefix, 0);
+    if (err) {
+        Print("fstemp: cannot serve %s (error %d)\n", prefix, err);
+        return 1;
+    }
+    for (;;) {
+        if (SysIpcReceive(&request.message, sizeof(request), &envelope) < 0)
+            continue;
+        if (FsServerHandle(&server, &request.message, envelope.name, &reply.message))
+            SysIpcReply(request.message.requestId, &reply.message);
+    }
+}

@@ -1,0 +1,55 @@
+// Host unit tests for lib/errortext.c (the texts the shell prints for
+// E_* codes).
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <clanker/error.h>
+#include <lib/errortext.h>
+
+// Every code the shell names, with the text a user sees.
+static void TestKnownCodes(void **state)
+{
+    static const struct { int err; const char *text; } cases[] = {
+        { E_NOENT, "no such file" },         { E_NOTDIR, "not a directory" },
+        { E_ISDIR, "is a directory" },       { E_EXIST, "already exists" },
+        { E_NOTEMPTY, "directory not empty" }, { E_PERM, "permission denied" },
+        { E_BADF, "bad handle" },            { E_NOSPC, "no space left" },
+        { E_NOMEM, "out of memory" },        { E_PIPE, "server went away" },
+        { E_TIMEDOUT, "timed out" },         { E_INVAL, "invalid argument" },
+        { E_NOSYS, "not supported" },        { E_AGAIN, "server busy" },
+        { E_SRCH, "no such process" },       { E_NAMETOOLONG, "name too long" },
+        { E_FBIG, "file too large" },        { E_MSGSIZE, "message too long" },
+        { E_NOEXEC, "not an executable" },   { E_FAULT, "bad address" },
+        { E_BUSY, "busy" },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_string_equal(ErrorText(cases[i].err), cases[i].text);
+}
+
+// Codes without a text, in the table's gaps and past either end.
+static void TestUnknownCodes(void **state)
+{
+    (void)state;
+    assert_string_equal(ErrorText(E_CHILD), "error -10");
+    assert_string_equal(ErrorText(-5), "error -5");
+    assert_string_equal(ErrorText(-111), "error -111");
+    assert_string_equal(ErrorText(-2147483647 - 1), "error -2147483648");
+    assert_string_equal(ErrorText(0), "error 0");
+    assert_string_equal(ErrorText(7), "error 7");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(TestKnownCodes),
+        cmocka_unit_test(TestUnknownCodes),
+    };
+
+    return cmocka_run_group_tests_name("errortext", tests, NULL, NULL);
+}

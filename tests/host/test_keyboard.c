@@ -1,0 +1,126 @@
+// Host unit tests for servers/console/keyboard.c (PS/2 scancode set 1 to
+// ASCII): letters, Shift, Caps Lock, Ctrl, the 0xe0 prefix, releases.
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <servers/console.h>
+
+#define RELEASE(code) ((uint8_t)((code) | 0x80))
+#define LSHIFT 0x2a
+#define RSHIFT 0x36
+#define CTRL   0x1d
+#define CAPS   0x3a
+#define KEY_A  0x1e
+#define KEY_D  0x20
+#define KEY_U  0x16
+#define KEY_1  0x02
+#define ENTER  0x1c
+
+static KeyboardState k;
+
+// Translate each scancode; the characters typed, NUL-terminated.
+static const char *Type(const uint8_t *codes, size_t n)
+{
+    static char out[64];
+    size_t used = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = KeyboardTranslate(&k, codes[i]);
+        if (c)
+            out[used++] = (char)c;
+    }
+    out[used] = '\0';
+    return out;
+}
+
+#define TYPE(...) Type((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }))
+
+static int Reset(void **state)
+{
+    (void)state;
+    memset(&k, 0, sizeof(k));
+    return 0;
+}
+
+static void TestPlainKeys(void **state)
+{
+    (void)state;
+    assert_string_equal(TYPE(0x23, RELEASE(0x23), 0x17, RELEASE(0x17)), "hi");
+    assert_string_equal(TYPE(KEY_1, 0x0b, 0x39, 0x0c, 0x0d, 0x1a, 0x1b, 0x27, 0x28, 0x29, 0x2b,
+                             0x33, 0x34, 0x35), "10 -=[];'`\\,./");
+    assert_string_equal(TYPE(ENTER), "\n");
+    assert_string_equal(TYPE(0x0e), "\b");
+    assert_string_equal(TYPE(0x01), "\033");
+}
+
+static void TestShift(void **state)
+{
+    (void)state;
+    assert_string_equal(TYPE(LSHIFT, KEY_A, KEY_1, 0x0d, 0x27, 0x2b, 0x35, RELEASE(LSHIFT), KEY_A),
+                        "A!+:|?a");
+    assert_string_equal(TYPE(RSHIFT, 0x29, RELEASE(RSHIFT), 0x29), "~`");
+    // One Shift released while the other is held: still shifted.
+    assert_string_equal(TYPE(LSHIFT, RSHIFT, RELEASE(LSHIFT), KEY_A, RELEASE(RSHIFT), KEY_A), "Aa");
+}
+
+static void TestCapsLock(void **state)
+{
+    (void)state;
+    assert_string_equal(TYPE(CAPS, RELEASE(CAPS), KEY_A, KEY_1), "A1");     // letters only
+    assert_string_equal(TYPE(LSHIFT, KEY_A, KEY_1, RELEASE(LSHIFT)), "a!");  // Shift inverts
+    assert_string_equal(TYPE(CAPS, RELEASE(CAPS), KEY_A), "a");              // off again
+}
+
+static void TestCtrl(void **state)
+{
+    (void)state;
+    assert_string_equal(TYPE(CTRL, KEY_D, KEY_U, RELEASE(CTRL), KEY_D), "\x04\x15" "d");
+    assert_string_equal(TYPE(CTRL, LSHIFT, KEY_D, RELEASE(LSHIFT), RELEASE(CTRL)), "\x04");
+    assert_string_equal(TYPE(CTRL, KEY_1, RELEASE(CTRL)), "1");     // not a letter: as is
+    // Right Ctrl is 0xe0 0x1d; releasing it keeps a held left Ctrl.
+    assert_string_equal(TYPE(0xe0, CTRL, 0x2e, CTRL, 0xe0, RELEASE(CTRL), 0x2e,
+                             RELEASE(CTRL), 0x2e), "\x03\x03" "c");
+}
+
+static void TestExtendedKeys(void **state)
+{
+    (void)state;
+    assert_string_equal(TYPE(0xe0, ENTER, 0xe0, RELEASE(ENTER)), "\n");     // keypad Enter
+    assert_string_equal(TYPE(0xe0, 0x35), "/");                             // keypad '/'
+    assert_string_equal(TYPE(0xe0, 0x48, 0xe0, 0x50, 0xe0, 0x4b, 0xe0, 0x4d), "");  // arrows
+    assert_string_equal(TYPE(0xe0, LSHIFT, KEY_A), "a");        // a fake Shift is no Shift
+    assert_string_equal(TYPE(0x48, 0x4f, 0x37), "81*");         // the keypad itself
+}
+
+static void TestNothingElse(void **state)
+{
+    (void)state;
+    for (unsigned code = 0; code < 0x100; code++) {
+        memset(&k, 0, sizeof(k));
+        uint8_t c = KeyboardTranslate(&k, (uint8_t)code);
+        if (code & 0x80 || code >= 0x54)
+            assert_int_equal(c, 0);
+        else
+            assert_true(c < 0x80);
+    }
+    memset(&k, 0, sizeof(k));
+    assert_string_equal(TYPE(0x3b, 0x44, 0x57, 0x58, 0x38, 0x45, 0x46), "");   // F keys, Alt, locks
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(TestPlainKeys, Reset),
+        cmocka_unit_test_setup(TestShift, Reset),
+        cmocka_unit_test_setup(TestCapsLock, Reset),
+        cmocka_unit_test_setup(TestCtrl, Reset),
+        cmocka_unit_test_setup(TestExtendedKeys, Reset),
+        cmocka_unit_test_setup(TestNothingElse, Reset),
+    };
+
+    return cmocka_run_group_tests_name("keyboard", tests, NULL, NULL);
+}
