@@ -1,12 +1,13 @@
 // uecho: a user-mode echo server for the IPC tests.
 //
-//   uecho [PREFIX]     (default "test:uecho:")
+//   uecho [PREFIX [hold]]     (default "test:uecho:")
 //
 // MSG_PING: the payload comes back in a MSG_RESPONSE. MSG_QUERY: the reply
 // holds the full name the client sent to (NUL-terminated). MSG_READ_ASYNC:
 // the reply holds a new job id (1, 2, ...); 20 ms later the client gets
-// a notice for that job with value 1234. MSG_WRITE: held, never answered
-// (a client stays blocked until it gives up or the server ends).
+// a notice for that job with value 1234. MSG_WRITE, with "hold" given:
+// held, never answered (a client stays blocked until it gives up or the
+// server ends); without it, E_INVAL.
 // MSG_CLOSE: reply, then exit 0.
 // Anything else: E_INVAL.
 #include <lib/string.h>
@@ -17,6 +18,7 @@
 #define ASYNC_VALUE    1234
 
 static uint32_t nextJobId = 1;
+static int holdWrites;
 
 // Reply to request with a MSG_RESPONSE holding data[0..length) and then
 // zeros bytes (CreateMessage zeroes the payload).
@@ -65,6 +67,8 @@ static void Handle(Message *request, const IpcEnvelope *envelope)
         StartAsync(request);
         break;
     case MSG_WRITE:
+        if (!holdWrites)
+            IpcReplyError(request->requestId, E_INVAL);
         break;                          // held: never answered (see the top)
     case MSG_CLOSE:
         ReplyWith(request, NULL, 0);
@@ -81,6 +85,7 @@ int main(int argc, char **argv, char **envp)
     int result;
 
     (void)envp;
+    holdWrites = argc > 2 && strcmp(argv[2], "hold") == 0;
     result = NamespaceRegister(prefix, Handle);
     if (result != 0) {
         Print("uecho: cannot register %s: %d\n", prefix, result);

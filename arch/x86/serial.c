@@ -21,7 +21,8 @@ void SerialInit(void)
     OutByte(COM1 + REG_DATA, 1);            // divisor 1: 115200 baud
     OutByte(COM1 + REG_IRQ_ENABLE, 0);
     OutByte(COM1 + REG_LINE_CTRL, LINE_8N1);
-    OutByte(COM1 + REG_FIFO, 0xc7);         // enable and clear FIFOs
+    // The FIFOs stay off: switching them on clears the receive side, and
+    // piped input may already be waiting there before the kernel starts.
     OutByte(COM1 + REG_MODEM_CTRL, 0x03);   // DTR, RTS
 }
 
