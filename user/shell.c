@@ -506,6 +506,14 @@ static const char *ListDirectory(const char *name)
     return NULL;
 }
 
+// ls with several names: a blank line, then the name (ending in ':') above each listing.
+static void ListHeading(const char *name, int first)
+{
+    uint32_t n = strlen(name);
+
+    Out("%s%s%s\n", first ? "" : "\n", name, n > 0 && name[n - 1] == ':' ? "" : ":");
+}
+
 static void CmdLs(const CmdlineResult *c)
 {
     const char *reason;
@@ -514,7 +522,7 @@ static void CmdLs(const CmdlineResult *c)
         FailText("ls", DEFAULT_LIST, reason);
     for (int i = 1; i < c->argc; i++) {
         if (c->argc > 2)
-            Out("%s%s:\n", i > 1 ? "\n" : "", c->argv[i]);
+            ListHeading(c->argv[i], i == 1);
         if ((reason = ListDirectory(c->argv[i])) != NULL)
             FailText("ls", c->argv[i], reason);
     }
