@@ -18,6 +18,7 @@ static const char *const texts[] = {
     [-E_AGAIN]       = "server busy",
     [-E_NOMEM]       = "out of memory",
     [-E_FAULT]       = "bad address",
+    [-E_XDEV]        = "not on the same server",
     [-E_BUSY]        = "busy",
     [-E_EXIST]       = "already exists",
     [-E_NOTDIR]      = "not a directory",

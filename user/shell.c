@@ -544,10 +544,42 @@ static void CmdMkdir(const CmdlineResult *c) { EachName(c, MSG_MKDIR, 0); }
 static void CmdRmdir(const CmdlineResult *c) { EachName(c, MSG_RMDIR, 0); }
 static void CmdTouch(const CmdlineResult *c) { EachName(c, MSG_CREATE, E_EXIST); }
 
+// Rewrite name through the longest alias of ns:alias that starts it, as
+// the kernel does for every request (the new name of a rename is data,
+// which the kernel does not rewrite). out has NS_NAME_MAX + 1 bytes.
+static void ResolveAlias(const char *name, char *out)
+{
+    static char aliases[4096];
+    Text text = { aliases, 0, sizeof(aliases) };
+    uint32_t best = 0, nameLength = strlen(name);
+    const char *to = NULL;
+
+    aliases[0] = 0;
+    ReadAll("ns:alias", TextSink, &text);
+    for (char *line = aliases; *line;) {
+        char *space = strchr(line, ' '), *end = strchr(line, '\n');
+        if (!space || !end || space > end)
+            break;
+        *space = *end = 0;
+        if ((uint32_t)(space - line) > best && strncmp(name, line, space - line) == 0) {
+            best = (uint32_t)(space - line);
+            to = space + 1;
+        }
+        line = end + 1;
+    }
+    if (!to || strlen(to) + nameLength - best > NS_NAME_MAX)
+        best = 0, to = "";
+    memcpy(out, to, strlen(to));
+    memcpy(out + strlen(to), name + best, nameLength - best + 1);
+}
+
 static void CmdMv(const CmdlineResult *c)
 {
-    int err = Call(c->argv[1], MSG_RENAME, c->argv[2], strlen(c->argv[2]) + 1);
+    char to[NS_NAME_MAX + 1];
+    int err;
 
+    ResolveAlias(c->argv[2], to);
+    err = Call(c->argv[1], MSG_RENAME, to, strlen(to) + 1);
     if (err)
         Fail("mv", c->argv[1], err);
 }

@@ -67,6 +67,12 @@ def ShellBasics(s, c):
     c.equal(s.run("rm fs:temp:a.txt"), "", "rm")
     c.equal(s.run("cat fs:temp:a.txt"), "cat: fs:temp:a.txt: no such file\n",
             "cat after rm")
+    s.run("echo m > home:/m.txt")
+    c.equal(s.run("mv home:/m.txt root:/home/n.txt") + s.run("cat fs:root:home/n.txt"), "m\n",
+            "mv with aliases on both sides")
+    c.equal(s.run("mv fs:root:home/n.txt fs:temp:n.txt"),
+            "mv: fs:root:home/n.txt: not on the same server\n", "mv across servers")
+    s.run("rm fs:root:home/n.txt")
     c.equal(s.run("rmdir fs:temp:d"), "", "rmdir")
     c.equal(s.run("echo hi"), "hi\n", "echo to the console")
     c.equal(s.run("echo \"a > b & c # d\""), "a > b & c # d\n", "quoted operators are text")

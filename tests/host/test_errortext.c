@@ -24,7 +24,7 @@ static void TestKnownCodes(void **state)
         { E_SRCH, "no such process" },       { E_NAMETOOLONG, "name too long" },
         { E_FBIG, "file too large" },        { E_MSGSIZE, "message too long" },
         { E_NOEXEC, "not an executable" },   { E_FAULT, "bad address" },
-        { E_BUSY, "busy" },
+        { E_BUSY, "busy" },                  { E_XDEV, "not on the same server" },
     };
 
     (void)state;
