@@ -149,7 +149,8 @@ QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 # make run: on a terminal the serial console is interactive (Ctrl-A X
-# quits); piped input is fed to it followed by a ^D, which the console
+# quits); piped input is fed to it (with its last newline added if it
+# lacks one) followed by a ^D, which the console
 # reads as the end of input. With -s only what the system prints appears:
 # the build's output goes to $(BUILD)/run-build.log, shown if it fails.
 RUN_SILENT = $(findstring s,$(firstword -$(MAKEFLAGS)))
@@ -165,7 +166,7 @@ run: deps-run
 	$(Q)if [ -t 0 ]; then \
 	    $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(INITRD); \
 	else \
-	    { cat; printf '\004'; } | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(INITRD); \
+	    { sed -u -e '$$a\'; printf '\004'; } | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(INITRD); \
 	fi
 
 run-iso: deps-run

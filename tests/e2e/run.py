@@ -208,7 +208,7 @@ def PipedSuite():
     c.contains(out, "hello.txt\n", "the piped ls ran")
     c.check(not re.search(r"^(make|  CC|  LD|qemu)", out, re.M),
             "only what ClankerOS prints", out)
-    status, out = MakeRun("echo no poweroff here\n")
+    status, out = MakeRun("echo no poweroff here")        # no newline either
     open(os.path.join(BUILD, "test-logs", "e2e-piped-eof.log"), "w").write(out)
     c.equal(status, 0, "the end of input powers off with status 0")
     c.contains(out, "no poweroff here\n", "the command before the end ran")
