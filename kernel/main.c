@@ -55,12 +55,7 @@ static void InitMain(void *arg)
 
 static void StartInit(void)
 {
-    uint32_t flags = CpuSave();         // before it can run and end
-    Process *init = ProcessCreateThread("init", InitMain, NULL);
-
-    if (init)
-        init->parent = NULL;            // nobody waits for it: freed when done
-    CpuRestore(flags);
+    ProcessCreateDaemon("init", InitMain, NULL);
 }
 
 static void PrintBanner(void)

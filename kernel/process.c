@@ -209,6 +209,17 @@ Process *ProcessCreateThread(const char *name, KernelEntry entry, void *arg)
     return p;
 }
 
+Process *ProcessCreateDaemon(const char *name, KernelEntry entry, void *arg)
+{
+    uint32_t flags = CpuSave();             // orphan it before it can run and end
+    Process *p = ProcessCreateThread(name, entry, arg);
+
+    if (p)
+        p->parent = NULL;
+    CpuRestore(flags);
+    return p;
+}
+
 void ProcessDiscard(Process *p)
 {
     uint32_t flags = CpuSave();

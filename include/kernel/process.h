@@ -95,6 +95,10 @@ void ProcessInit(void);
 // Returns the new process (READY), or NULL when out of memory or slots.
 Process *ProcessCreateThread(const char *name, KernelEntry entry, void *arg);
 
+// The same, with no parent: nobody waits for it and it is freed when it
+// ends (the kernel's own servers, init). Returns it, or NULL.
+Process *ProcessCreateDaemon(const char *name, KernelEntry entry, void *arg);
+
 // An empty process with its own address space, not yet runnable; the
 // loader fills it and calls ProcessStartUser or ProcessStartKernel.
 // Returns NULL when out of memory or slots.

@@ -255,11 +255,5 @@ static void ConsoleServerMain(void *arg)
 
 int ConsoleServerStart(void)
 {
-    uint32_t flags = CpuSave();             // orphan it before it can run
-    Process *p = ProcessCreateThread("console", ConsoleServerMain, NULL);
-
-    if (p)
-        p->parent = NULL;
-    CpuRestore(flags);
-    return p ? 0 : E_NOMEM;
+    return ProcessCreateDaemon("console", ConsoleServerMain, NULL) ? 0 : E_NOMEM;
 }

@@ -201,14 +201,12 @@ static void EnableDevices(void)
 
 int ConsoleInputStart(void)
 {
-    uint32_t flags = CpuSave();             // orphan it before it can run
-    Process *p = ProcessCreateThread("console-input", InputMain, NULL);
+    uint32_t flags = CpuSave();
+    Process *p = ProcessCreateDaemon("console-input", InputMain, NULL);
     int result = p ? (int)p->pid : E_NOMEM;
 
-    if (p) {
-        p->parent = NULL;
+    if (p)
         EnableDevices();
-    }
     CpuRestore(flags);
     return result;
 }

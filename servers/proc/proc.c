@@ -342,12 +342,6 @@ static void ProcServerMain(void *arg)
 
 int ProcServerStart(void)
 {
-    uint32_t flags = CpuSave();             // orphan it before it can run
-    Process *p = ProcessCreateThread("proc", ProcServerMain, NULL);
-
-    if (p)
-        p->parent = NULL;
-    CpuRestore(flags);
-    return p ? 0 : E_NOMEM;
+    return ProcessCreateDaemon("proc", ProcServerMain, NULL) ? 0 : E_NOMEM;
 }
 
