@@ -149,9 +149,8 @@ QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 # make run: on a terminal the serial console is interactive (Ctrl-A X
-# quits); piped input is fed to it (with its last newline added if it
-# lacks one) followed by a ^D, which the console
-# reads as the end of input. With -s only what the system prints appears:
+# quits); piped input is fed to it by tools/console-feed, line by line,
+# then a ^D, which the console reads as the end of input. With -s only what the system prints appears:
 # the build's output goes to $(BUILD)/run-build.log, shown if it fails.
 RUN_SILENT = $(findstring s,$(firstword -$(MAKEFLAGS)))
 
@@ -166,7 +165,7 @@ run: deps-run
 	$(Q)if [ -t 0 ]; then \
 	    $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(INITRD); \
 	else \
-	    { sed -u -e '$$a\'; printf '\004'; } | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(INITRD); \
+	    tools/console-feed | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(INITRD); \
 	fi
 
 run-iso: deps-run
@@ -198,7 +197,7 @@ boot-test: $(KERNEL) $(TESTKERNEL) $(ISO) $(INITRD)
 
 # End-to-end: boot to the shell and type at it (tests/e2e/run.py).
 e2e-test: $(KERNEL) $(INITRD)
-	$(Q)python3 tests/e2e/run.py
+	$(Q)BUILD=$(BUILD) python3 tests/e2e/run.py
 
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04

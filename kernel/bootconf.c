@@ -47,11 +47,8 @@ static int SplitWords(char *line, const char **words, int max)
 // after WAIT_LIMIT_MS.
 static int WaitFor(const char *prefix)
 {
-    uint32_t length = (uint32_t)strlen(prefix);
-
     for (uint32_t waited = 0; waited < WAIT_LIMIT_MS; waited += WAIT_STEP_MS) {
-        const NsEntry *e = NsLookup(IpcRegistry(), prefix, length);
-        if (e && e->length == length)
+        if (IpcServes(prefix))
             return 0;
         SchedSleep(WAIT_STEP_MS);
     }

@@ -330,7 +330,8 @@ static int ExitPending(const Process *p)
 }
 
 // Copy the oldest exit notice p has not had into its buffer and envelope.
-// Returns the notice's length or an error (E_FAULT leaves it pending).
+// Returns the notice's length or an error (E_MSGSIZE, E_FAULT: it stays
+// pending).
 static int DeliverExit(Process *p, IpcMemory memory, uintptr_t buffer, uint32_t capacity,
                        uintptr_t envelope)
 {
@@ -341,9 +342,9 @@ static int DeliverExit(Process *p, IpcMemory memory, uintptr_t buffer, uint32_t 
         p->ipcExitsSeen = exitCount - IPC_EXIT_LOG;     // too far behind: lose the oldest
     notice.header = (Message){ .type = MSG_PROCESS_EXIT, .length = sizeof(notice) };
     notice.pid = exitLog[p->ipcExitsSeen % IPC_EXIT_LOG];
-    p->ipcExitsSeen++;
     if (capacity < sizeof(notice))
-        return E_MSGSIZE;
+        return E_MSGSIZE;               // left pending for a bigger buffer
+    p->ipcExitsSeen++;
     if (CopyOut(memory, buffer, &notice, sizeof(notice)) ||
         (envelope && (CopyOut(memory, envelope, &none, sizeof(none)) ||
                       CopyOut(memory, envelope + offsetof(IpcEnvelope, name), &none, 1)))) {
@@ -351,6 +352,34 @@ static int DeliverExit(Process *p, IpcMemory memory, uintptr_t buffer, uint32_t 
         return E_FAULT;
     }
     return (int)sizeof(notice);
+}
+
+// Copy the first queued request to the server's buffer and envelope and
+// move it to the serving list. Returns its length or an error (a request
+// too big for the buffer fails back to its client with E_MSGSIZE).
+static int DeliverRequest(Process *self, IpcMemory memory, uintptr_t buffer, uint32_t capacity,
+                          uintptr_t envelope)
+{
+    IpcRequest *r = self->ipcQueueHead;
+    int length = (int)r->message->length;
+
+    if ((uint32_t)length > capacity) {
+        Dequeue(r);                     // too big for this server: the
+        Finish(r, E_MSGSIZE);           // client learns it, the queue moves on
+        return E_MSGSIZE;
+    }
+    if (CopyOut(memory, buffer, r->message, (uint32_t)length) ||
+        (envelope && (CopyOut(memory, envelope, &r->handler, sizeof(uint32_t)) ||
+                      CopyOut(memory, envelope + offsetof(IpcEnvelope, name), r->name,
+                              (uint32_t)strlen(r->name) + 1))))
+        return E_FAULT;
+    /* POINT OF NO RETURN */
+    Dequeue(r);
+    Drop(r, &r->message);
+    r->state = IPC_SERVING;
+    r->next = self->ipcServing;
+    self->ipcServing = r;
+    return length;
 }
 
 int IpcWatchExits(void)
@@ -388,7 +417,6 @@ int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t 
 {
     Process *self = ProcessCurrent();
     uint32_t flags;
-    IpcRequest *r;
     int length;
 
     if (capacity < MESSAGE_HEADER_SIZE)
@@ -399,34 +427,33 @@ int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t 
     flags = CpuSave();
     while (!self->ipcQueueHead && !ExitPending(self))
         SchedBlock(&self->ipcReceivers);
-    if (ExitPending(self)) {
+    if (ExitPending(self))
         length = DeliverExit(self, memory, buffer, capacity, envelope);
-        CpuRestore(flags);
-        return length;
-    }
-    r = self->ipcQueueHead;
-    length = (int)r->message->length;
-    if ((uint32_t)length > capacity) {
-        Dequeue(r);                     // too big for this server: the
-        Finish(r, E_MSGSIZE);           // client learns it, the queue moves on
-        CpuRestore(flags);
-        return E_MSGSIZE;
-    }
-    if (CopyOut(memory, buffer, r->message, (uint32_t)length) ||
-             (envelope && (CopyOut(memory, envelope, &r->handler, sizeof(uint32_t)) ||
-                           CopyOut(memory, envelope + offsetof(IpcEnvelope, name), r->name,
-                                   (uint32_t)strlen(r->name) + 1))))
-        length = E_FAULT;
-    if (length >= 0) {
-        /* POINT OF NO RETURN */
-        Dequeue(r);
-        Drop(r, &r->message);
-        r->state = IPC_SERVING;
-        r->next = self->ipcServing;
-        self->ipcServing = r;
-    }
+    else
+        length = DeliverRequest(self, memory, buffer, capacity, envelope);
     CpuRestore(flags);
     return length;
+}
+
+int IpcIsServing(uint32_t requestId)
+{
+    uint32_t flags = CpuSave();
+    IpcRequest *r = ProcessCurrent()->ipcServing;
+
+    while (r && r->id != requestId)
+        r = r->next;
+    CpuRestore(flags);
+    return r != NULL;
+}
+
+int IpcServes(const char *prefix)
+{
+    uint32_t flags = CpuSave(), length = (uint32_t)strlen(prefix);
+    const NsEntry *e = NsLookup(&registry, prefix, length);
+    int served = e && e->length == length && e->owner;
+
+    CpuRestore(flags);
+    return served;
 }
 
 int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length)

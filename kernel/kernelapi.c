@@ -86,40 +86,21 @@ static void ApiMemFreePage(void *page)
     CpuRestore(flags);
 }
 
-// Heap blocks carry their ProcessResource in front of the payload.
-static void ReleaseBlock(ProcessResource *r)
-{
-    kfree(r);
-}
-
 static void *ApiKmalloc(size_t size)
 {
     uint32_t flags = CpuSave();
-    ProcessResource *r = size <= 0x40000000u ? kmalloc(sizeof(*r) + size) : NULL;
+    void *block = ProcessKmalloc(size);
 
-    if (r) {
-        *r = (ProcessResource){ .release = ReleaseBlock, .value = (uintptr_t)r,
-                                .extent = (uint32_t)(size / PAGE_SIZE) };
-        ProcessAddResource(ProcessCurrent(), r);
-    }
     CpuRestore(flags);
-    return r ? r + 1 : NULL;
+    return block;
 }
 
 static void ApiKfree(void *ptr)
 {
     uint32_t flags = CpuSave();
-    ProcessResource *r;
 
-    if (!ptr) {
-        CpuRestore(flags);
-        return;
-    }
-    r = ProcessTakeResource(ProcessCurrent(), ReleaseBlock,
-                            (uintptr_t)ptr - sizeof(ProcessResource));
-    if (!r)
+    if (ProcessKfree(ptr) != 0)
         Misuse("kfree of a block it does not own:", (uintptr_t)ptr);
-    kfree(r);
     CpuRestore(flags);
 }
 

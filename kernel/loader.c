@@ -14,8 +14,9 @@
 // A path with a ':' is a namespace name (fs:root:bin/hello, root:/bin/x):
 // the file is read through its server with the requests of
 // include/clanker/fs.h (MSG_STAT, then MSG_READ by name) into a heap
-// buffer first. Any other path is a file of the initrd, read in place
-// (boot.conf runs before any filesystem server exists).
+// buffer first, in at most LOAD_TIME_MS. A bare path (bin/hello) means
+// the same file under fs:root: once that is served; before (boot.conf's
+// first lines), the file of the initrd, read in place.
 //
 // User programs get ring-3 pages; kernel-mode programs get supervisor
 // pages and run on their kernel stack, called as
@@ -51,7 +52,8 @@
 #define AUXV_WORDS 14
 
 #define LOAD_FILE_MAX   (16u << 20)     // largest program read through a namespace
-#define LOAD_TIMEOUT_MS 5000            // per request to its server
+#define LOAD_TIME_MS    30000           // the longest a load may take its server
+#define ROOT_PREFIX     "fs:root:"      // where bare paths are, once it is served
 
 // A kernel address for physical page pa, wherever it is.
 static void *PageWindow(uint32_t pa)
@@ -219,39 +221,51 @@ static const char *BaseName(const char *path)
     return base;
 }
 
-// Send one fs request with payload to name; on success *reply is the
-// kmalloc'd answer. Returns 0 or an error (the server's, or the IPC's).
-static int FsRequest(const char *name, uint32_t type, const void *payload, uint32_t length,
-                     Message **reply)
+// One load through a namespace: the name, a buffer for each reply, and
+// when the whole load must be done. Both buffers belong to the process
+// (ProcessKmalloc), so a kill while it waits for its server frees them.
+typedef struct NsLoad {
+    const char *name;
+    Message *reply;             // MESSAGE_MAX_SIZE bytes
+    uint64_t deadline;          // in ticks
+} NsLoad;
+
+// Send one fs request with payload (at most 16 bytes) and wait for the
+// answer in load->reply. Returns 0 or an error (the server's, the IPC's,
+// or E_TIMEDOUT once the whole load has taken LOAD_TIME_MS).
+static int FsRequest(NsLoad *load, uint32_t type, const void *payload, uint32_t length)
 {
-    Message *m = kmalloc(MESSAGE_HEADER_SIZE + length);
+    struct { Message header; uint8_t data[16]; } request;
+    IpcDelivery d = { .memory = IPC_MEMORY_KERNEL, .buffer = (uintptr_t)load->reply,
+                      .capacity = MESSAGE_MAX_SIZE };
+    uint64_t now = SchedTicks();
     int err;
 
-    if (!m)
-        return E_NOMEM;
-    *m = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + length };
-    memcpy(m->data, payload, length);
-    err = IpcCall(name, m, LOAD_TIMEOUT_MS, reply);
-    if (!err && (*reply)->type == MSG_ERROR) {
-        err = MessageDataLength(*reply) == 4 ? *(int32_t *)(*reply)->data : E_INVAL;
-        kfree(*reply);
-    }
-    return err < 0 ? err : 0;
+    if (now >= load->deadline)
+        return E_TIMEDOUT;
+    request.header = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + length };
+    memcpy(request.data, payload, length);
+    err = IpcTransact(load->name, IPC_MEMORY_KERNEL, (uintptr_t)&request, request.header.length,
+                      (uint32_t)(load->deadline - now) * (1000 / SCHED_HZ), &d);
+    if (err < 0)
+        return err;
+    if (load->reply->type != MSG_ERROR)
+        return 0;
+    if (MessageDataLength(load->reply) == 4 && *(int32_t *)load->reply->data < 0)
+        return *(int32_t *)load->reply->data;
+    return E_INVAL;                         // a malformed error reply
 }
 
-// The size of the file name names. Returns 0 or an error.
-static int FileSize(const char *name, uint32_t *size)
+// The size of the file to load. Returns 0 or an error.
+static int FileSize(NsLoad *load, uint32_t *size)
 {
-    Message *reply;
     FsStat stat;
-    int err = FsRequest(name, MSG_STAT, NULL, 0, &reply);
+    int err = FsRequest(load, MSG_STAT, NULL, 0);
 
-    if (err)
-        return err;
-    err = MessageDataLength(reply) == sizeof(stat) ? 0 : E_NOEXEC;
+    if (!err && MessageDataLength(load->reply) != sizeof(stat))
+        err = E_NOEXEC;
     if (!err)
-        memcpy(&stat, reply->data, sizeof(stat));
-    kfree(reply);
+        memcpy(&stat, load->reply->data, sizeof(stat));
     if (!err && stat.type != FS_TYPE_FILE)
         err = stat.type == FS_TYPE_DIR ? E_ISDIR : E_NOEXEC;
     if (!err && stat.size > LOAD_FILE_MAX)
@@ -260,47 +274,70 @@ static int FileSize(const char *name, uint32_t *size)
     return err;
 }
 
-// Read the whole file name names into a new kmalloc'd buffer.
-// Returns 0 or an error (E_NOEXEC if it changes size while being read).
-static int ReadByName(const char *name, uint8_t **data, uint32_t *size)
+// Read size bytes of the file into data. Returns 0 or an error (E_NOEXEC
+// if it changes size while being read).
+static int ReadInto(NsLoad *load, uint8_t *data, uint32_t size)
 {
-    uint32_t done = 0;
-    int err = FileSize(name, size);
-
-    if (err)
-        return err;
-    if (!(*data = kmalloc(*size ? *size : 1)))
-        return E_NOMEM;
-    while (!err && done < *size) {
-        FsIo io = { .handle = 0, .length = *size - done, .offset = done };
-        Message *reply;
+    for (uint32_t done = 0; done < size;) {
+        FsIo io = { .handle = 0, .length = size - done, .offset = done };
+        uint32_t n;
+        int err;
         if (io.length > FS_IO_MAX)
             io.length = FS_IO_MAX;
-        err = FsRequest(name, MSG_READ, &io, sizeof(io), &reply);
-        if (err)
-            break;
-        if (MessageDataLength(reply) == 0 || MessageDataLength(reply) > io.length)
-            err = E_NOEXEC;
-        else
-            memcpy(*data + done, reply->data, MessageDataLength(reply));
-        done += MessageDataLength(reply);
-        kfree(reply);
+        if ((err = FsRequest(load, MSG_READ, &io, sizeof(io))) != 0)
+            return err;
+        n = MessageDataLength(load->reply);
+        if (n == 0 || n > io.length)
+            return E_NOEXEC;
+        memcpy(data + done, load->reply->data, n);
+        done += n;
     }
-    if (err)
-        kfree(*data);
+    return 0;
+}
+
+// Read the whole file name names into a new ProcessKmalloc'd buffer.
+// Returns 0 or an error.
+static int ReadByName(const char *name, uint8_t **data, uint32_t *size)
+{
+    NsLoad load = { name, ProcessKmalloc(MESSAGE_MAX_SIZE),
+                    SchedTicks() + LOAD_TIME_MS * SCHED_HZ / 1000 };
+    int err = load.reply ? FileSize(&load, size) : E_NOMEM;
+
+    *data = NULL;
+    if (!err && !(*data = ProcessKmalloc(*size ? *size : 1)))
+        err = E_NOMEM;
+    if (!err)
+        err = ReadInto(&load, *data, *size);
+    ProcessKfree(load.reply);
+    if (err) {
+        ProcessKfree(*data);
+        *data = NULL;
+    }
     return err;
 }
 
-// The bytes of the program at path (see the top of the file). *owned says
-// whether they are a heap copy the caller must free.
+// The bytes of the program at path (see the top of the file): a name
+// with a ':' through its server, a bare path through fs:root: once it is
+// served, from the initrd before. *owned says whether they are a
+// ProcessKmalloc'd copy the caller must give back.
 static int ReadProgram(const char *path, const uint8_t **file, uint32_t *size, int *owned)
 {
+    char name[NS_NAME_MAX + 1];
     uint8_t *copy;
     int err;
 
-    *owned = strchr(path, ':') != NULL;
+    *owned = strchr(path, ':') || IpcServes(ROOT_PREFIX);
     if (!*owned)
         return InitrdFind(path, file, size);
+    if (!strchr(path, ':')) {
+        while (*path == '/')
+            path++;
+        if (strlen(ROOT_PREFIX) + strlen(path) > NS_NAME_MAX)
+            return E_NAMETOOLONG;
+        memcpy(name, ROOT_PREFIX, sizeof(ROOT_PREFIX) - 1);
+        memcpy(name + sizeof(ROOT_PREFIX) - 1, path, strlen(path) + 1);
+        path = name;
+    }
     err = ReadByName(path, &copy, size);
     *file = err ? NULL : copy;
     return err;
@@ -342,7 +379,7 @@ int LoaderSpawn(const char *path, int argc, const char *const *argv,
                        PageFlags(mode, ELF_SEGMENT_WRITE));
     esp = err ? 0 : BuildStack(p, file, &image, argc, argv);
     if (owned)
-        kfree((void *)file);
+        ProcessKfree((void *)file);
     if (!esp) {
         if (p)
             ProcessDiscard(p);

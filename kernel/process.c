@@ -461,6 +461,38 @@ void ProcessAddResource(Process *p, ProcessResource *r)
     CpuRestore(flags);
 }
 
+// Heap blocks carry their ProcessResource in front of the payload.
+static void ReleaseBlock(ProcessResource *r)
+{
+    kfree(r);
+}
+
+void *ProcessKmalloc(size_t size)
+{
+    ProcessResource *r = size <= 0x40000000u ? kmalloc(sizeof(*r) + size) : NULL;
+
+    if (r) {
+        *r = (ProcessResource){ .release = ReleaseBlock, .value = (uintptr_t)r,
+                                .extent = (uint32_t)(size / PAGE_SIZE) };
+        ProcessAddResource(ProcessCurrent(), r);
+    }
+    return r ? r + 1 : NULL;
+}
+
+int ProcessKfree(void *block)
+{
+    ProcessResource *r;
+
+    if (!block)
+        return 0;
+    r = ProcessTakeResource(ProcessCurrent(), ReleaseBlock,
+                            (uintptr_t)block - sizeof(ProcessResource));
+    if (!r)
+        return E_INVAL;
+    kfree(r);
+    return 0;
+}
+
 ProcessResource *ProcessTakeResource(Process *p, void (*release)(ProcessResource *),
                                      uintptr_t value)
 {

@@ -121,13 +121,13 @@ static int CopySpawnArgs(uint32_t path, uint32_t argv, SpawnArgs *out)
 // through its namespace blocks in IPC, and another spawn may run meanwhile.
 static int SysSpawn(uint32_t path, uint32_t argv, uint32_t c, uint32_t d, uint32_t e)
 {
-    SpawnArgs *args = kmalloc(sizeof(*args));
+    SpawnArgs *args = ProcessKmalloc(sizeof(*args));     // freed even if killed meanwhile
     int err = args ? CopySpawnArgs(path, argv, args) : E_NOMEM;
 
     (void)c; (void)d; (void)e;
     if (!err)
         err = LoaderSpawn(args->path, args->argc, args->argv, PROCESS_USER, ProcessCurrent());
-    kfree(args);
+    ProcessKfree(args);
     return err;
 }
 

@@ -66,5 +66,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "Installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# A mirror in the middle of a sync can fail one index; what the install
+# needs usually still resolves, and the install itself reports what does not.
+apt-get update -qq || echo "apt-get update reported errors; trying the install anyway" >&2
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -42,6 +42,7 @@
 #define BIN_PREFIX    "fs:root:bin/"
 #define PROMPT        "clanker> "
 #define LINE_READ_MAX 4096      // bytes asked of the console for one line
+#define BUSY_RETRY_MS 50        // wait before asking a busy console again
 #define TABLE_COLUMNS 5         // the most columns ps and ns print
 #define HELP_WIDTH    24        // the usage column of `help`
 
@@ -547,7 +548,8 @@ static void CmdTouch(const CmdlineResult *c) { EachName(c, MSG_CREATE, E_EXIST);
 // Rewrite name through the longest alias of ns:alias that starts it, as
 // the kernel does for every request (the new name of a rename is data,
 // which the kernel does not rewrite). out has NS_NAME_MAX + 1 bytes.
-static void ResolveAlias(const char *name, char *out)
+// Returns 0 or E_NAMETOOLONG (name, or what it becomes, is too long).
+static int ResolveAlias(const char *name, char *out)
 {
     static char aliases[4096];
     Text text = { aliases, 0, sizeof(aliases) };
@@ -567,10 +569,13 @@ static void ResolveAlias(const char *name, char *out)
         }
         line = end + 1;
     }
-    if (!to || strlen(to) + nameLength - best > NS_NAME_MAX)
+    if (!to)
         best = 0, to = "";
+    if (nameLength > NS_NAME_MAX || strlen(to) + nameLength - best > NS_NAME_MAX)
+        return E_NAMETOOLONG;
     memcpy(out, to, strlen(to));
     memcpy(out + strlen(to), name + best, nameLength - best + 1);
+    return 0;
 }
 
 static void CmdMv(const CmdlineResult *c)
@@ -578,7 +583,10 @@ static void CmdMv(const CmdlineResult *c)
     char to[NS_NAME_MAX + 1];
     int err;
 
-    ResolveAlias(c->argv[2], to);
+    if ((err = ResolveAlias(c->argv[2], to)) != 0) {
+        Fail("mv", c->argv[2], err);
+        return;
+    }
     err = Call(c->argv[1], MSG_RENAME, to, strlen(to) + 1);
     if (err)
         Fail("mv", c->argv[1], err);
@@ -810,29 +818,18 @@ static int ConsoleRead(char *buffer, uint32_t capacity)
     return err ? err : (int)n;
 }
 
-// Read and drop input up to the end of the current line.
-static void SkipRestOfLine(void)
-{
-    char rest[256];
-    int n;
-
-    do
-        n = ConsoleRead(rest, sizeof(rest));
-    while (n == (int)sizeof(rest) && rest[n - 1] != '\n');
-}
-
-// Read one line into line (LINE_READ_MAX + 1 bytes), NUL-terminated and
-// without its line end. A longer line is cut there (the parser then
-// refuses it) and the rest of it is dropped. Returns 1, 0 at the end of
-// input, or E_*.
+// Read one line into line (LINE_READ_MAX + 1 bytes; the console's lines
+// are shorter), NUL-terminated and without its line end. A busy console
+// (E_AGAIN: too many readers waiting) is asked again. Returns 1, 0 at the
+// end of input, or E_*.
 static int ReadLine(char *line)
 {
-    int n = ConsoleRead(line, LINE_READ_MAX);
+    int n;
 
+    while ((n = ConsoleRead(line, LINE_READ_MAX)) == E_AGAIN)
+        SysSleep(BUSY_RETRY_MS);
     if (n <= 0)
         return n;
-    if (n == LINE_READ_MAX && line[n - 1] != '\n')
-        SkipRestOfLine();
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         n--;
     line[n] = 0;

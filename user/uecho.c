@@ -5,9 +5,10 @@
 // MSG_PING: the payload comes back in a MSG_RESPONSE. MSG_QUERY: the reply
 // holds the full name the client sent to (NUL-terminated). MSG_READ_ASYNC:
 // the reply holds a new job id (1, 2, ...); 20 ms later the client gets
-// a notice for that job with value 1234. MSG_WRITE, with "hold" given:
-// held, never answered (a client stays blocked until it gives up or the
-// server ends); without it, E_INVAL.
+// a notice for that job with value 1234. MSG_WRITE and MSG_STAT, with
+// "hold" given: held, never answered (a client, or the kernel loading a
+// program for one, stays blocked until it gives up or the server ends);
+// without it, E_INVAL.
 // MSG_CLOSE: reply, then exit 0.
 // Anything else: E_INVAL.
 #include <lib/string.h>
@@ -67,6 +68,7 @@ static void Handle(Message *request, const IpcEnvelope *envelope)
         StartAsync(request);
         break;
     case MSG_WRITE:
+    case MSG_STAT:
         if (!holdWrites)
             IpcReplyError(request->requestId, E_INVAL);
         break;                          // held: never answered (see the top)

@@ -26,6 +26,13 @@ void IpcInit(void);
 
 NsRegistry *IpcRegistry(void);
 
+// Whether someone (a process, not the kernel) serves exactly prefix now.
+int IpcServes(const char *prefix);
+
+// Whether the current process has received request requestId and not
+// answered it yet (its client may have given up meanwhile).
+int IpcIsServing(uint32_t requestId);
+
 // Register or drop a prefix for the current process.
 int IpcRegister(const char *prefix, uint32_t handler);
 int IpcUnregister(const char *prefix);

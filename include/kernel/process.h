@@ -163,6 +163,14 @@ struct ProcessResource {
     uint32_t extent;
 };
 void ProcessAddResource(Process *p, ProcessResource *r);
+
+// A heap block owned by the current process: freed when the process ends
+// unless ProcessKfree gave it back first. For buffers a system call holds
+// while it blocks, so a kill meanwhile cannot leak them. NULL if none.
+void *ProcessKmalloc(size_t size);
+// Give back a block ProcessKmalloc returned to the current process (NULL:
+// nothing). Returns 0, or E_INVAL if the process does not own it.
+int ProcessKfree(void *block);
 // Find the resource of kind release with this value; unlink and return it.
 ProcessResource *ProcessTakeResource(Process *p, void (*release)(ProcessResource *),
                                      uintptr_t value);

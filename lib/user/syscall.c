@@ -224,7 +224,7 @@ int SysIpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
     return result;
 }
 
-// SYS_IPC_WAIT_NOTIFY: wait for a notice (timeoutMs 0: forever).
+// SYS_IPC_WATCH_EXITS: exit notices from now on.
 int SysIpcWatchExits(void)
 {
     int result;
@@ -232,6 +232,7 @@ int SysIpcWatchExits(void)
     return result;
 }
 
+// SYS_IPC_WAIT_NOTIFY: wait for a notice (timeoutMs 0: forever).
 int SysIpcWaitNotify(IpcNotification *out, uint32_t timeoutMs)
 {
     int result;

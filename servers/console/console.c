@@ -30,7 +30,7 @@
 #include <servers/console.h>
 
 #define READERS_MAX 32              // pending reads; more are E_AGAIN
-#define SHOW_CHUNK  128             // bytes written with interrupts held off
+#define SHOW_CHUNK  64              // bytes written with interrupts held off (under a tick at 115200 baud)
 
 typedef struct Reader {
     uint32_t requestId;
@@ -107,6 +107,20 @@ static int DecodeIo(const Message *m, FsIo *io, int withData)
     return io->handle != 0 ? E_BADF : 0;
 }
 
+// Forget the readers whose clients gave up waiting (timed out or ended),
+// keeping the others in order.
+static void DropAbandoned(void)
+{
+    uint32_t kept = 0;
+
+    for (uint32_t i = 0; i < readerCount; i++) {
+        Reader r = readers[(readerHead + i) % READERS_MAX];
+        if (IpcIsServing(r.requestId))
+            readers[(readerHead + kept++) % READERS_MAX] = r;
+    }
+    readerCount = kept;
+}
+
 // MSG_READ: queue the reader; Pump answers it when a line is ready.
 static int Read(const Message *m)
 {
@@ -115,6 +129,8 @@ static int Read(const Message *m)
 
     if (!err && io.length == 0)
         err = E_INVAL;              // an empty reply would read as the end of input
+    if (!err && readerCount == READERS_MAX)
+        DropAbandoned();
     if (!err && readerCount == READERS_MAX)
         err = E_AGAIN;
     if (err)

@@ -171,7 +171,7 @@ static void FsRead(void)
 
     if (LoaderSpawn(server[0], 1, server, PROCESS_KERNEL, NULL) < 0)
         Panic("bench: cannot start %s", server[0]);
-    for (int waited = 0; !NsLookup(IpcRegistry(), "fs:root:", 8); waited += 10) {
+    for (int waited = 0; !IpcServes("fs:root:"); waited += 10) {
         if (waited > 5000)
             Panic("bench: fs:root: did not start");
         SchedSleep(10);

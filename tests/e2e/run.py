@@ -44,6 +44,15 @@ def Background(s, command):
     return int(m.group(1))
 
 
+def StartServer(s, prefix):
+    """Start uecho holding writes on prefix; return its pid once it serves."""
+    pid = Background(s, "run fs:root:bin/uecho %s hold" % prefix)
+    for _ in range(50):
+        if re.search(r"^%s\s+%d\s" % (re.escape(prefix), pid), s.run("ns"), re.M):
+            return pid
+    raise SessionError("uecho never served " + prefix)
+
+
 def ShellBasics(s, c):
     hello = open(os.path.join(ROOT, "initrd", "hello.txt")).read()
     out = s.run("ls fs:root:")
@@ -98,7 +107,6 @@ def ShellBasics(s, c):
     c.check("argc 3" in out and "argv[2] = b c" in out, "run with quoted arguments", out)
     c.contains(s.run("hello"), "Hello from user mode", "a bare program name runs fs:root:bin/NAME")
     c.contains(s.run("run root:/bin/hello"), "Hello from user mode", "run through an alias")
-    s.run("echo \"ps\" > fs:temp:ps.txt")
     s.run("ps > fs:temp:ps.txt")
     c.matches(s.run("cat fs:temp:ps.txt"), r"PID\s+NAME", "a builtin's output redirected")
     out = s.run("ls proc:")
@@ -140,8 +148,7 @@ def FsRequests(s, c):
 
 
 def ServerKilled(s, c):
-    server = Background(s, "run fs:root:bin/uecho slow: hold")
-    s.run("ns")
+    server = StartServer(s, "slow:")
     Background(s, "run fs:root:bin/nsreq slow:x 2")     # MSG_WRITE: held forever
     out = s.run("ps")
     c.matches(out, r"^\s*\d+\s+nsreq\s+blocked", "the client waits on the server")
@@ -156,6 +163,27 @@ def ServerKilled(s, c):
         except SessionError as e:
             c.check(False, what, e)
     c.equal(s.run("echo carry on"), "carry on\n", "the shell carries on")
+
+
+def KillDuringLoad(s, c):
+    """Kill a process while the kernel loads a program for it through IPC."""
+    server = StartServer(s, "hold:")
+
+    def Round():
+        pid = Background(s, "run fs:root:bin/nsreq hold:prog spawn")
+        s.run("echo wait")
+        s.run("kill %d" % pid)
+        s.run("echo settle")
+
+    Round()                                         # warm the caches once
+    before = FreePages(s)
+    for _ in range(4):
+        Round()
+    after = FreePages(s)
+    c.check(before is not None and before == after,
+            "killed during a load through IPC: free pages before %s, after %s" % (before, after))
+    s.run("kill %d" % server)
+    c.equal(s.run("echo alive"), "alive\n", "the shell carries on")
 
 
 def SpawnKillLoop(s, c):
@@ -183,6 +211,7 @@ def ShellSuite():
         ShellErrors(s, c)
         FsRequests(s, c)
         ServerKilled(s, c)
+        KillDuringLoad(s, c)
         SpawnKillLoop(s, c)
         s.type("poweroff\n")
         c.equal(s.finish(60), 0, "poweroff ends QEMU with status 0")
@@ -193,7 +222,7 @@ def ShellSuite():
 
 
 def MakeRun(stdin, extra=None):
-    args = ["make", "-s", "run"] + (["EXTRA=" + extra] if extra else [])
+    args = ["make", "-s", "run", "BUILD=" + BUILD] + (["EXTRA=" + extra] if extra else [])
     p = subprocess.run(args, input=stdin.encode(), stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, cwd=ROOT, timeout=600)
     return p.returncode, p.stdout.decode("utf-8", "replace").replace("\r", "")
@@ -237,7 +266,7 @@ def ExtraSuite():
         c.contains(out, "Hello from user mode", "EXTRA/bin/greet runs as a program")
     finally:
         shutil.rmtree(extra)
-        subprocess.run(["make", "-s", os.path.join("build", "initrd.tar")], cwd=ROOT,
+        subprocess.run(["make", "-s", "BUILD=" + BUILD, os.path.join(BUILD, "initrd.tar")], cwd=ROOT,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return c
 

@@ -18,7 +18,7 @@ import time
 
 PROMPT = "clanker> "
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.path.join(ROOT, "build")
+BUILD = os.path.abspath(os.path.join(ROOT, os.environ.get("BUILD", "build")))
 
 
 class SessionError(Exception):
