@@ -448,3 +448,54 @@ KTEST(IpcMessageSizeLimit)
     kfree(reply);
     Stop(s);
 }
+
+// --- exit notices -------------------------------------------------------------
+
+static volatile int watchSmall, watchLength, watchType, watchPid;
+
+// Watch exits; read the first notice into a buffer too small for it
+// (it must stay pending), then into one big enough.
+static void ExitWatcher(void *arg)
+{
+    struct { Message header; uint32_t pid; } notice;
+    IpcEnvelope env;
+
+    (void)arg;
+    if (IpcWatchExits() != 0)
+        return;
+    watchSmall = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)&notice, MESSAGE_HEADER_SIZE,
+                            (uintptr_t)&env);
+    watchLength = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)&notice, sizeof(notice),
+                             (uintptr_t)&env);
+    watchType = (int)notice.header.type;
+    watchPid = (int)notice.pid;
+}
+
+static void Idle(void *arg)
+{
+    (void)arg;
+    for (;;)
+        SchedSleep(1000);
+}
+
+// A watcher hears of an end once, even when its first buffer is too small;
+// the notice says which pid ended and comes from the kernel (sender 0).
+KTEST(IpcExitNotices)
+{
+    Process *watcher = ProcessCreateThread("watcher", ExitWatcher, NULL);
+    Process *victim;
+    int status;
+
+    KTEST_ASSERT(watcher != NULL);
+    SchedSleep(20);                             // it watches from here on
+    victim = ProcessCreateThread("victim", Idle, NULL);
+    KTEST_ASSERT(victim != NULL);
+    uint32_t victimPid = victim->pid;
+    KTEST_ASSERT_EQ(ProcessKill(victimPid), 0);
+    KTEST_ASSERT(ProcessWait((int)victimPid, &status) > 0);
+    KTEST_ASSERT(ProcessWait((int)watcher->pid, &status) > 0);
+    KTEST_ASSERT_EQ(watchSmall, E_MSGSIZE);
+    KTEST_ASSERT_EQ(watchLength, (int)(MESSAGE_HEADER_SIZE + 4));
+    KTEST_ASSERT_EQ(watchType, MSG_PROCESS_EXIT);
+    KTEST_ASSERT_EQ(watchPid, (int)victimPid);
+}
