@@ -12,7 +12,7 @@
 static union {
     Message message;
     uint8_t bytes[MESSAGE_MAX_SIZE];
-} request, reply;
+} reply;
 
 static uint32_t table[256];
 
@@ -32,15 +32,9 @@ static int Sum(const char *name, uint32_t *crc, uint64_t *size)
     *crc = 0xFFFFFFFFu;
     for (*size = 0;;) {
         FsIo io = { 0, FS_IO_MAX, *size };
-        int n;
-        request.message = (Message){ .type = MSG_READ, .length = MESSAGE_HEADER_SIZE + sizeof(io) };
-        __builtin_memcpy(request.message.data, &io, sizeof(io));
-        n = SysIpcSend(name, &request.message, &reply.message, sizeof(reply), 0);
+        int n = IpcCallInto(name, MSG_READ, &io, sizeof(io), &reply.message, sizeof(reply));
         if (n < 0)
             return n;
-        if (reply.message.type == MSG_ERROR)
-            return *(int32_t *)reply.message.data;
-        n = (int)MessageDataLength(&reply.message);
         for (int i = 0; i < n; i++)
             *crc = table[(*crc ^ reply.message.data[i]) & 0xff] ^ (*crc >> 8);
         *size += (uint32_t)n;

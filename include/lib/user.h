@@ -116,6 +116,14 @@ void FreeMessage(Message *m);
 Message *IpcSendTimeout(const char *name, Message *request, uint32_t timeoutMs);
 Message *IpcSend(const char *name, Message *request);
 
+// Send a type request carrying payload (size bytes) to name and wait; the
+// reply lands in reply (capacity bytes, room for the request too; payload
+// may already sit at reply->data). Returns the reply's payload length, or
+// an E_* code: the IPC's, or the one a MSG_ERROR reply carries.
+// Allocates nothing.
+int IpcCallInto(const char *name, uint32_t type, const void *payload, uint32_t size,
+                Message *reply, uint32_t capacity);
+
 // The E_* code of a MSG_ERROR reply (E_INVAL if it carries none), 0 for
 // any other message, E_NOMEM for NULL.
 int MessageError(const Message *reply);

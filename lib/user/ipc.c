@@ -72,6 +72,26 @@ Message *IpcSendTimeout(const char *name, Message *request, uint32_t timeoutMs)
     return reply ? reply : ErrorMessage(E_NOMEM);
 }
 
+int IpcCallInto(const char *name, uint32_t type, const void *payload, uint32_t size,
+                Message *reply, uint32_t capacity)
+{
+    int length;
+
+    // The request is built in the reply's buffer: the kernel has copied
+    // it in before any reply is written there.
+    if (size > MESSAGE_MAX_DATA || capacity < MESSAGE_HEADER_SIZE + size)
+        return E_MSGSIZE;
+    if (size)
+        memmove(reply->data, payload, size);
+    *reply = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + size };
+    length = SysIpcSend(name, reply, reply, capacity, 0);
+    if (length < 0)
+        return length;
+    if (reply->type == MSG_ERROR)
+        return MessageError(reply);
+    return (int)MessageDataLength(reply);
+}
+
 // IpcSendTimeout without a time limit.
 Message *IpcSend(const char *name, Message *request)
 {

@@ -18,7 +18,7 @@
 static union {
     Message message;
     uint8_t bytes[MESSAGE_MAX_SIZE];
-} request, reply;
+} reply;
 
 static uint64_t ReadTsc(void)
 {
@@ -30,16 +30,7 @@ static uint64_t ReadTsc(void)
 // One request; returns the reply's payload length or an E_* code.
 static int Call(const char *name, uint32_t type, const void *payload, uint32_t size)
 {
-    int n;
-
-    request.message = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + size };
-    memcpy(request.message.data, payload, size);
-    n = SysIpcSend(name, &request.message, &reply.message, sizeof(reply), 0);
-    if (n < 0)
-        return n;
-    if (reply.message.type == MSG_ERROR)
-        return *(int32_t *)reply.message.data;
-    return (int)MessageDataLength(&reply.message);
+    return IpcCallInto(name, type, payload, size, &reply.message, sizeof(reply));
 }
 
 static int Fill(const char *name, int handle)

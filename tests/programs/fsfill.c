@@ -16,22 +16,13 @@
 static union {
     Message message;
     uint8_t bytes[MESSAGE_MAX_SIZE];
-} request, reply;
+} reply;
+static uint8_t chunk[sizeof(FsIo) + CHUNK];
 
 // One request; returns the reply's payload length or an E_* code.
 static int Call(const char *name, uint32_t type, const void *payload, uint32_t size)
 {
-    int n;
-
-    request.message = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + size };
-    if (payload != request.message.data)
-        memcpy(request.message.data, payload, size);
-    n = SysIpcSend(name, &request.message, &reply.message, sizeof(reply), 0);
-    if (n < 0)
-        return n;
-    if (reply.message.type == MSG_ERROR)
-        return *(int32_t *)reply.message.data;
-    return (int)MessageDataLength(&reply.message);
+    return IpcCallInto(name, type, payload, size, &reply.message, sizeof(reply));
 }
 
 int main(int argc, char **argv)
@@ -51,9 +42,9 @@ int main(int argc, char **argv)
     memcpy(&handle, reply.message.data, sizeof(handle));
     while (written < LIMIT) {
         FsIo io = { handle, CHUNK, written };
-        memcpy(request.message.data, &io, sizeof(io));
-        memset(request.message.data + sizeof(io), (int)(written / CHUNK) & 0xff, CHUNK);
-        err = Call(argv[1], MSG_WRITE, request.message.data, sizeof(io) + CHUNK);
+        memcpy(chunk, &io, sizeof(io));
+        memset(chunk + sizeof(io), (int)(written / CHUNK) & 0xff, CHUNK);
+        err = Call(argv[1], MSG_WRITE, chunk, sizeof(io) + CHUNK);
         if (err < 0)
             break;
         written += CHUNK;
