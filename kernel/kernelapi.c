@@ -4,6 +4,11 @@
 // kernel state, and records what the calling program took as a
 // ProcessResource, so the process teardown gives it all back. A program
 // that frees something it does not own is killed, not the kernel.
+//
+// The process calls at the end of the table (ProcessRead ... ProcessSetTls)
+// let a server act for a user process, as the POSIX server does for a
+// caller stopped in int 0x80; they are kernel/procmem.c and
+// kernel/process.c's own, and touch only user processes.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
@@ -18,6 +23,7 @@
 #include <kernel/kheap.h>
 #include <kernel/memory.h>
 #include <kernel/process.h>
+#include <kernel/procmem.h>
 #include <kernel/sched.h>
 #include <kernel/vmm.h>
 
@@ -401,6 +407,15 @@ static const KernelApi table = {
     .IpcServe = ApiIpcServe,
     .IpcWatchExits = IpcWatchExits,
     .InitrdImage = InitrdArchive,
+    .ProcessRead = ProcMemRead,
+    .ProcessWrite = ProcMemWrite,
+    .ProcessReadString = ProcMemReadString,
+    .ProcessMap = ProcMemMap,
+    .ProcessUnmap = ProcMemUnmap,
+    .ProcessProtect = ProcMemProtect,
+    .ProcessQuery = ProcessQuery,
+    .ProcessEnd = ProcessEnd,
+    .ProcessSetTls = ProcessSetTls,
 };
 
 const KernelApi *KernelApiTable(void)

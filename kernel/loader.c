@@ -35,6 +35,7 @@
 #include <kernel/kheap.h>
 #include <kernel/loader.h>
 #include <kernel/memory.h>
+#include <kernel/procmem.h>
 #include <kernel/sched.h>
 
 #define STACK_TOP     USER_LIMIT
@@ -55,18 +56,6 @@
 #define LOAD_TIME_MS    30000           // the longest a load may take its server
 #define ROOT_PREFIX     "fs:root:"      // where bare paths are, once it is served
 
-// A kernel address for physical page pa, wherever it is.
-static void *PageWindow(uint32_t pa)
-{
-    return pa < DIRECT_MAP_SIZE ? PhysToVirt(pa) : VmmMapTemporary(pa);
-}
-
-static void PageWindowDone(uint32_t pa, void *va)
-{
-    if (pa >= DIRECT_MAP_SIZE)
-        VmmUnmapTemporary(va);
-}
-
 // Copy length bytes to virtual address va of space (already mapped).
 static void CopyIntoSpace(AddressSpace *space, uint32_t va, const void *src, uint32_t length)
 {
@@ -76,9 +65,9 @@ static void CopyIntoSpace(AddressSpace *space, uint32_t va, const void *src, uin
         uint32_t pa, offset = va & (PAGE_SIZE - 1);
         uint32_t chunk = PAGE_SIZE - offset < length ? PAGE_SIZE - offset : length;
         VmmQuery(space, va & ~(PAGE_SIZE - 1), &pa, NULL);
-        uint8_t *window = PageWindow(pa);
+        uint8_t *window = ProcMemWindow(pa);
         memcpy(window + offset, from, chunk);
-        PageWindowDone(pa, window);
+        ProcMemWindowDone(pa, window);
         va += chunk;
         from += chunk;
         length -= chunk;
@@ -109,9 +98,9 @@ static int MapRange(AddressSpace *space, uint32_t start, uint32_t end, uint32_t 
         pa = MemPageAllocate(MEM_ZONE_ANY);
         if (!pa)
             return E_NOMEM;
-        void *window = PageWindow(pa);
+        void *window = ProcMemWindow(pa);
         memset(window, 0, PAGE_SIZE);
-        PageWindowDone(pa, window);
+        ProcMemWindowDone(pa, window);
         if (VmmMap(space, va, pa, flags) != 0) {
             MemPageFree(pa);
             return E_NOMEM;
@@ -132,6 +121,7 @@ static int LoadSegments(Process *p, const uint8_t *file, const ElfImage *image)
     }
     p->codeLow = image->lowest;
     p->codeHigh = image->highest;
+    p->imageEnd = image->highest;
     return 0;
 }
 

@@ -6,11 +6,16 @@
 // process that died on the way here and then enters the program: ring 3
 // through TrapReturn for user programs, a plain call for kernel-mode ones.
 //
-// Teardown (Terminate) is one path for exit, kill and faults: give back
-// the KernelApi resources, the address space (after switching away from
-// it), orphan the children, become a zombie for the parent or, with no
-// parent, be freed. A dying process cannot free the stack it is running
+// Teardown (Terminate) is one path for exit, kill, faults and ProcessEnd
+// (the POSIX layer's exit, with the status the program asked for): give
+// back the KernelApi resources, the address space (after switching away
+// from it), orphan the children, become a zombie for the parent or, with
+// no parent, be freed. A dying process cannot free the stack it is running
 // on, so that last step waits for the next switch (ReapDead).
+//
+// For the POSIX layer, a user process also carries its TLS segment
+// (ProcessSetTls), which the scheduler puts in the GDT while it runs, and
+// tells where its image ends (ProcessQuery).
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/syscall.h>
@@ -22,6 +27,7 @@
 #include <kernel/console.h>
 #include <kernel/ipc.h>
 #include <kernel/kheap.h>
+#include <kernel/loader.h>
 #include <kernel/panic.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -287,25 +293,53 @@ void ProcessExit(int status)
     SchedExit();
 }
 
+// The live process pid (started, not a zombie), or NULL.
+static Process *FindLive(uint32_t pid)
+{
+    Process *p = ProcessFind(pid);
+
+    return p && p->state != PROCESS_ZOMBIE ? p : NULL;
+}
+
+// End p, live and not the idle process, with status, whatever it is
+// doing; does not return if p is the caller. Interrupts off.
+static void End(Process *p, int status)
+{
+    if (p == SchedCurrent())
+        ProcessExit(status);
+    SchedRemove(p);
+    Terminate(p, status);
+}
+
 int ProcessKill(uint32_t pid)
 {
     uint32_t flags = CpuSave();
-    Process *p = ProcessFind(pid);
+    Process *p = FindLive(pid);
+    int err = !p ? E_SRCH : (p == &idleProcess ? E_INVAL : 0);
 
-    if (!p || p->state == PROCESS_ZOMBIE) {
-        CpuRestore(flags);
-        return E_SRCH;
-    }
-    if (p == &idleProcess) {
-        CpuRestore(flags);
-        return E_INVAL;
-    }
-    if (p == SchedCurrent())
-        ProcessExit(WAIT_STATUS_SIGNALED(SIGNAL_KILL));
-    SchedRemove(p);
-    Terminate(p, WAIT_STATUS_SIGNALED(SIGNAL_KILL));
+    if (!err)
+        End(p, WAIT_STATUS_SIGNALED(SIGNAL_KILL));
     CpuRestore(flags);
-    return 0;
+    return err;
+}
+
+// A status a process may end with: a normal exit's, or a signal's (not
+// 0x7f, which a parent would read as "stopped").
+static int IsEndStatus(int status)
+{
+    return (status & ~0xff00) == 0 || (status >= 1 && status <= 0x7e);
+}
+
+int ProcessEnd(uint32_t pid, int waitStatus)
+{
+    uint32_t flags = CpuSave();
+    Process *p = ProcessFindUser(pid);
+    int err = !p ? E_SRCH : (IsEndStatus(waitStatus) ? 0 : E_INVAL);
+
+    if (!err)
+        End(p, waitStatus);
+    CpuRestore(flags);
+    return err;
 }
 
 void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
@@ -411,6 +445,13 @@ Process *ProcessFind(uint32_t pid)
     return NULL;
 }
 
+Process *ProcessFindUser(uint32_t pid)
+{
+    Process *p = FindLive(pid);
+
+    return p && p->mode == PROCESS_USER ? p : NULL;
+}
+
 Process *ProcessFindByDirectory(const void *directory)
 {
     for (int i = 0; i < PROCESS_MAX; i++) {
@@ -439,6 +480,49 @@ uint32_t ProcessCount(void)
     for (int i = 0; i < PROCESS_MAX; i++)
         n += table[i] != NULL;
     return n;
+}
+
+int ProcessQuery(uint32_t pid, ProcessFacts *out)
+{
+    uint32_t flags = CpuSave();
+    Process *p = ProcessFindUser(pid);
+    int err = !p ? E_SRCH : (out ? 0 : E_INVAL);
+
+    if (!err) {
+        *out = (ProcessFacts){
+            .pid = p->pid,
+            .parent = p->parent ? p->parent->pid : 0,
+            .imageEnd = p->imageEnd,
+            .stackBottom = USER_LIMIT - USER_STACK_SIZE,
+            .userLimit = USER_LIMIT,
+        };
+        memcpy(out->name, p->name, strnlen(p->name, sizeof(out->name) - 1));
+    }
+    CpuRestore(flags);
+    return err;
+}
+
+int ProcessSetTls(uint32_t pid, PosixUserDesc *desc)
+{
+    uint32_t flags = CpuSave();
+    Process *p = ProcessFindUser(pid);
+    uint64_t descriptor = 0;
+    int err = !p ? E_SRCH : 0;
+
+    if (!err && (!desc || (desc->entryNumber != 0xffffffffu &&
+                           desc->entryNumber != GDT_TLS_INDEX)))
+        err = E_INVAL;
+    if (!err)
+        err = GdtMakeTls(desc->baseAddr, desc->limit, desc->flags, &descriptor);
+    if (!err) {
+        /* POINT OF NO RETURN */
+        p->tls = descriptor;
+        desc->entryNumber = GDT_TLS_INDEX;
+        if (p == SchedCurrent())
+            GdtSetTls(p->tls);
+    }
+    CpuRestore(flags);
+    return err;
 }
 
 uint32_t ProcessMemoryPages(const Process *p)

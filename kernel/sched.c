@@ -6,7 +6,9 @@
 //
 // Everything here runs with interrupts off: on one CPU that is the lock.
 // A switch saves the outgoing process's FPU state and stack pointer and
-// loads the incoming one's address space, TSS stack, FPU state and stack.
+// loads the incoming one's address space, TSS stack, TLS segment (into
+// its GDT slot; the program's own %gs picks it up when its trap frame is
+// popped), FPU state and stack.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <arch/x86/cpu.h>
@@ -120,6 +122,7 @@ static void SwitchTo(Process *next)
     FpuSave(prev->fpuState);
     current = next;
     GdtSetKernelStack(ProcessStackTop(next));
+    GdtSetTls(next->tls);
     if (next->space != VmmCurrent())
         VmmActivate(next->space);
     FpuRestore(next->fpuState);

@@ -1,11 +1,13 @@
 // The interrupt descriptor table.
 //
 // All 256 vectors point at the stubs of trap.S. Every gate is an
-// interrupt gate (interrupts off on entry); only the system-call vector
-// (0x40) may be raised from ring 3 with an int instruction.
+// interrupt gate (interrupts off on entry); only the native system-call
+// vector (0x40) and the POSIX layer's (0x80) may be raised from ring 3
+// with an int instruction.
 #include <stdint.h>
 #include <arch/x86/descriptor.h>
 #include <arch/x86/trap.h>
+#include <clanker/posix.h>
 #include <clanker/syscall.h>
 
 typedef struct __attribute__((packed)) IdtGate {
@@ -26,6 +28,13 @@ typedef struct __attribute__((packed)) IdtPointer {
 
 static IdtGate idt[TRAP_VECTORS];
 
+static uint8_t GateType(int vector)
+{
+    if (vector == SYSCALL_VECTOR || vector == POSIX_VECTOR)
+        return GATE_INTERRUPT_RING3;
+    return GATE_INTERRUPT_RING0;
+}
+
 void IdtInit(void)
 {
     IdtPointer ptr = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
@@ -34,7 +43,7 @@ void IdtInit(void)
         idt[v] = (IdtGate){
             .offsetLow = TrapVectors[v] & 0xffff,
             .selector = GDT_KERNEL_CODE,
-            .typeAttr = v == SYSCALL_VECTOR ? GATE_INTERRUPT_RING3 : GATE_INTERRUPT_RING0,
+            .typeAttr = GateType(v),
             .offsetHigh = TrapVectors[v] >> 16,
         };
     }

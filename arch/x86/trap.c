@@ -1,13 +1,15 @@
 // Trap dispatch and the CPU exception report.
 //
 // Every vector arrives in TrapDispatch. IRQs go to the IRQ table, int 0x40
-// to the system-call table. A CPU exception raised by a user program, or
-// by a kernel-mode program's own code (an eip below the kernel half),
-// kills that program with one line; any other exception is the kernel's
-// own fault: reported in full, and the kernel stops. Vectors nothing uses
-// are counted and ignored. On the way out, the scheduler may switch if
-// the interrupted code could be preempted.
+// to the system-call table, int 0x80 to the POSIX layer (kernel/posix.c,
+// which forwards it to the POSIX server). A CPU exception raised by a
+// user program, or by a kernel-mode program's own code (an eip below the
+// kernel half), kills that program with one line; any other exception is
+// the kernel's own fault: reported in full, and the kernel stops. Vectors
+// nothing uses are counted and ignored. On the way out, the scheduler may
+// switch if the interrupted code could be preempted.
 #include <stddef.h>
+#include <clanker/posix.h>
 #include <clanker/syscall.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/irq.h>
@@ -15,6 +17,7 @@
 #include <arch/x86/trap.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
+#include <kernel/posix.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
@@ -170,6 +173,8 @@ void TrapDispatch(TrapFrame *frame)
         IrqDispatch(frame);
     else if (v == SYSCALL_VECTOR)
         SyscallDispatch(frame);
+    else if (v == POSIX_VECTOR)
+        PosixTrap(frame);
     else if (v < 32)
         Exception(frame);
     else

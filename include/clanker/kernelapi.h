@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <clanker/message.h>
+#include <clanker/posix.h>
 
 #define KERNEL_API_VERSION 1
 
@@ -84,6 +85,47 @@ typedef struct KernelApi {
     // The initial RAM disk: a USTAR archive (read-only, never freed), or
     // NULL with *size 0 if the machine was booted without one.
     const uint8_t *(*InitrdImage)(uint32_t *size);
+
+    // Acting for a client (the POSIX layer, docs/posix.md). pid must name a
+    // live user process; it is normally stopped in its int 0x80 waiting
+    // for this server's reply. Addresses are that process's user
+    // addresses, checked page by page (present, user, writable for
+    // writes): a bad one is E_FAULT and nothing is copied past it.
+    // Unknown or dead pid, or a kernel-mode one: E_SRCH.
+    // ProcessRead and ProcessWrite return 0 when all length bytes were
+    // copied (E_NOMEM only if every temporary page window is in use).
+    int (*ProcessRead)(uint32_t pid, void *to, uint32_t from, uint32_t length);
+    int (*ProcessWrite)(uint32_t pid, uint32_t to, const void *from, uint32_t length);
+    // A NUL-terminated string of at most capacity bytes with its NUL.
+    // Returns its length, E_FAULT or E_NAMETOOLONG.
+    int (*ProcessReadString)(uint32_t pid, char *to, uint32_t from, uint32_t capacity);
+    // Map zeroed pages over [addr, addr + length) (addr page-aligned,
+    // length rounded up to whole pages, inside user space, below the
+    // stack) with POSIX_PROT_* protection (0: pages ring 3 cannot touch);
+    // pages already mapped there keep their contents and get the new
+    // protection. 0, E_INVAL (alignment, range, length 0, unknown prot
+    // bits) or E_NOMEM (nothing changed then).
+    int (*ProcessMap)(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot);
+    // Unmap and free the pages of [addr, addr + length) (holes are fine;
+    // the same range rules as ProcessMap). 0 or E_INVAL.
+    int (*ProcessUnmap)(uint32_t pid, uint32_t addr, uint32_t length);
+    // Change the protection of the mapped pages of the range (E_NOMEM if
+    // any page in it is not mapped, as mprotect; then nothing changed).
+    // The range may include the stack; length 0 does nothing.
+    int (*ProcessProtect)(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot);
+    // Facts about a user process (include/clanker/posix.h).
+    int (*ProcessQuery)(uint32_t pid, ProcessFacts *out);
+    // End the process with a wait status (WAIT_STATUS_EXITED(code), or
+    // WAIT_STATUS_SIGNALED(sig) with sig 1..126): as if it had exited; its
+    // parent can wait. 0, E_SRCH, or E_INVAL for any other status.
+    int (*ProcessEnd)(uint32_t pid, int waitStatus);
+    // The TLS segment of set_thread_area: install desc (entryNumber -1 or
+    // 6: the process's own GDT slot, 6 written back) for pid; the kernel
+    // loads it whenever pid runs, and the program loads %gs with
+    // 6 * 8 + 3 itself. 0, E_INVAL (another entry number, a descriptor
+    // that is not a present 32-bit data segment, base outside user space)
+    // or E_SRCH.
+    int (*ProcessSetTls)(uint32_t pid, PosixUserDesc *desc);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

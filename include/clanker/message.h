@@ -31,6 +31,7 @@ typedef enum MessageType {
     MSG_PING,           // echo the payload back (tests and benchmarks)
     MSG_PROCESS_EXIT,   // from the kernel, to servers that asked (IpcWatchExits):
                         // process data[0..3] ended; senderId and requestId 0, no reply
+    MSG_POSIX_CALL,     // from the kernel for a process's int 0x80 (include/clanker/posix.h)
     MSG_TYPE_LIMIT,     // first unused number; servers may use higher ones
 } MessageType;
 

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 #include <clanker/message.h>
+#include <clanker/posix.h>
 #include <arch/x86/fpu.h>
 #include <kernel/ipcrequest.h>
 #include <kernel/waitqueue.h>
@@ -63,6 +64,8 @@ struct Process {
     WaitQueue children;         // where this process waits for a child
     uint64_t cpuTicks;          // timer ticks spent running
     uint32_t codeLow, codeHigh; // kernel-mode programs: their image range
+    uint32_t imageEnd;          // end of the highest loaded segment, page-aligned (brk starts here)
+    uint64_t tls;               // its TLS segment's GDT descriptor (set_thread_area), 0: none
     KernelEntry entry;          // kernel-mode start routine and its argument
     void *entryArg;
     uint32_t programEntry;      // kernel-mode programs: main, argc, argv
@@ -119,6 +122,23 @@ void ProcessExit(int status) __attribute__((noreturn));
 // process) or E_INVAL (the idle process cannot be killed).
 int ProcessKill(uint32_t pid);
 
+// End user process pid as if it had exited with waitStatus, which must be
+// WAIT_STATUS_EXITED(code) or WAIT_STATUS_SIGNALED(1..126): the same
+// teardown as ProcessKill. Returns 0, E_SRCH (no such live user process)
+// or E_INVAL (any other status).
+int ProcessEnd(uint32_t pid, int waitStatus);
+
+// Fill *out with what the POSIX layer needs to know of user process pid.
+// Returns 0, E_SRCH or E_INVAL (out NULL).
+int ProcessQuery(uint32_t pid, ProcessFacts *out);
+
+// Give user process pid the TLS segment desc describes (a Linux
+// set_thread_area request; see GdtMakeTls for what is accepted). Entry
+// number -1 or GDT_TLS_INDEX is accepted and GDT_TLS_INDEX written back;
+// the segment is in the GDT whenever pid runs. Returns 0, E_SRCH or
+// E_INVAL (another entry number, a descriptor refused, desc NULL).
+int ProcessSetTls(uint32_t pid, PosixUserDesc *desc);
+
 // Kill the current process for a fault, with one line on the console.
 void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
     __attribute__((noreturn));
@@ -141,6 +161,7 @@ uint32_t ProcessKillChildren(void);
 
 Process *ProcessCurrent(void);
 Process *ProcessFind(uint32_t pid);     // started (live or zombie), else NULL
+Process *ProcessFindUser(uint32_t pid); // a live (started, not zombie) user process, else NULL
 uint32_t ProcessCount(void);            // processes in the table
 
 // Visit every started process (interrupts off meanwhile).

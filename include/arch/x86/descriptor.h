@@ -9,11 +9,26 @@
 #define GDT_USER_CODE   0x1b    // index 3, RPL 3
 #define GDT_USER_DATA   0x23    // index 4, RPL 3
 #define GDT_TSS         0x28    // index 5
+#define GDT_TLS         0x33    // index 6, RPL 3: the running process's TLS segment
+#define GDT_TLS_INDEX   6
 
 void GdtInit(void);
 
 // The ring-0 stack the CPU switches to on a trap from ring 3.
 void GdtSetKernelStack(uint32_t esp0);
+
+// Build the descriptor of a TLS segment from the fields of a Linux
+// struct user_desc (set_thread_area): base in user space, a limit of 20
+// bits, flags asking for a present 32-bit data segment (contents 0;
+// read_exec_only, limit_in_pages and useable as given; no other bits).
+// Returns 0, or E_INVAL without touching *descriptor.
+int GdtMakeTls(uint32_t base, uint32_t limit, uint32_t flags, uint64_t *descriptor);
+
+// Write descriptor (from GdtMakeTls) into the TLS slot; 0 writes the
+// default, a ring-3 data segment of base 0 and one byte, so loading
+// GDT_TLS never faults. Segment registers are not reloaded: a selector
+// of the slot takes the new descriptor when it is next loaded.
+void GdtSetTls(uint64_t descriptor);
 
 void IdtInit(void);
 

@@ -1,0 +1,55 @@
+// The POSIX layer's wire protocol (servers/posix/, docs/posix.md).
+//
+// A process that raises int 0x80 (the Linux i386 system-call ABI: number
+// in eax, arguments in ebx, ecx, edx, esi, edi, ebp) is stopped in the
+// kernel, which sends the call as a MSG_POSIX_CALL request to the name
+// POSIX_CALL_NAME on the caller's behalf (senderId is the caller's pid)
+// and waits for the reply. The POSIX server, a kernel-mode program, does
+// the work through namespace IPC and the KernelApi's process calls (it
+// never touches the caller's memory directly), and answers MSG_RESPONSE
+// with a PosixResult; the kernel puts its value in the caller's eax and
+// lets it run on. Any failure on the way (no POSIX server, a malformed
+// reply) gives the caller -ENOSYS or the IPC error, negated errno style.
+#ifndef CLANKER_POSIX_H
+#define CLANKER_POSIX_H
+
+#include <stdint.h>
+
+#define POSIX_VECTOR    0x80
+#define POSIX_PREFIX    "posix:"
+#define POSIX_CALL_NAME "posix:call"
+#define POSIX_VFS       "posix:vfs:"    // posix:vfs:/path is the POSIX view of the namespaces
+
+typedef struct PosixCall {
+    uint32_t number;        // eax
+    uint32_t args[6];       // ebx, ecx, edx, esi, edi, ebp
+} PosixCall;
+
+typedef struct PosixResult {
+    int32_t value;          // what the caller's eax becomes (-errno on failure)
+} PosixResult;
+
+// KernelApi ProcessMap / ProcessProtect protection bits (the mmap PROT_* values).
+#define POSIX_PROT_READ  0x1u
+#define POSIX_PROT_WRITE 0x2u
+#define POSIX_PROT_EXEC  0x4u
+
+// What the KernelApi's ProcessQuery tells about a user process.
+typedef struct ProcessFacts {
+    uint32_t pid;
+    uint32_t parent;        // 0: none
+    uint32_t imageEnd;      // first byte past the loaded ELF segments (page-rounded): brk starts here
+    uint32_t stackBottom;   // lowest address of the stack mapping
+    uint32_t userLimit;     // first address user code may not use
+    char name[32];
+} ProcessFacts;
+
+// A Linux struct user_desc (set_thread_area), as far as the TLS needs.
+typedef struct PosixUserDesc {
+    uint32_t entryNumber;   // -1 (0xffffffff): pick one; the chosen one is written back
+    uint32_t baseAddr;
+    uint32_t limit;
+    uint32_t flags;         // seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1 seg_not_present:1 useable:1
+} PosixUserDesc;
+
+#endif

@@ -1,0 +1,598 @@
+// The kernel side of the POSIX layer: int 0x80 forwarded to a stub POSIX
+// server (a kernel thread here) and its answer, or failure, in the
+// caller's eax; and the KernelApi's process calls (read, write, strings,
+// map, unmap, protect, query, end, TLS) on a live user process, with
+// every bad argument refused by an error, never a fault.
+//
+// The user side is bin/int80 (tests/programs/int80.c). The stub answers
+// MSG_POSIX_CALL with number + args[0], except for the STUB_* numbers.
+#include <stddef.h>
+#include <clanker/error.h>
+#include <clanker/kernelapi.h>
+#include <clanker/posix.h>
+#include <clanker/syscall.h>
+#include <lib/string.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/layout.h>
+#include <kernel/ipc.h>
+#include <kernel/kheap.h>
+#include <kernel/loader.h>
+#include <kernel/memory.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include "ktest.h"
+
+// Keep in step with tests/programs/int80.c.
+#define STUB_ERROR      0x10000001u     // MSG_ERROR with E_PERM
+#define STUB_EMPTY      0x10000002u     // MSG_RESPONSE without a payload
+#define STUB_LONG       0x10000003u     // MSG_RESPONSE with 8 bytes
+#define STUB_POSITIVE   0x10000004u     // MSG_ERROR carrying +5
+#define STUB_WRONG_TYPE 0x10000005u     // MSG_PING carrying 4 bytes
+#define STUB_HERE       0x10000010u     // (buffer, length): where the pattern is
+#define STUB_HOLD       0x10000020u     // never answered
+#define STUB_EXIT       1u              // exit(ebx): the stub ends the caller
+#define STUB_SET_THREAD_AREA 243u       // (struct user_desc *)
+
+#define PATTERN     "int80: a pattern for ProcessRead"
+#define ELF_BASE    0x08048000u         // bin/int80's first page: its ELF header, read-only
+#define SCRATCH     0x20000000u         // nothing of bin/int80 is mapped here
+#define STACK_BOTTOM (USER_LIMIT - USER_STACK_SIZE)
+#define PROT_RW     (POSIX_PROT_READ | POSIX_PROT_WRITE)
+
+// What the stub saw. Written by the stub thread, read by the tests.
+typedef struct Stub {
+    volatile int state;                 // 0 starting, 1 serving, -1 could not register
+    volatile uint32_t herePid, hereAddress;
+    volatile uint32_t heldRequest;      // a STUB_HOLD request left unanswered
+    volatile int heldReply;             // IpcAnswer's result for it, when told to answer
+    volatile int endResult, endReply;   // STUB_EXIT: ProcessEnd's and IpcAnswer's results
+} Stub;
+
+static Stub stub;
+
+// Answer requestId with type and length bytes (0 to 8) of value.
+static int Answer(uint32_t requestId, uint32_t type, int32_t value, uint32_t length)
+{
+    struct { Message header; int32_t words[2]; } reply = {
+        { .type = type, .length = MESSAGE_HEADER_SIZE + length }, { value, value },
+    };
+
+    return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)&reply, reply.header.length);
+}
+
+// set_thread_area as a POSIX server does it: read the descriptor, install
+// it, write it back.
+static int32_t StubSetThreadArea(uint32_t pid, uint32_t address)
+{
+    const KernelApi *api = KernelApiTable();
+    PosixUserDesc desc;
+    int err = api->ProcessRead(pid, &desc, address, sizeof(desc));
+
+    if (!err)
+        err = api->ProcessSetTls(pid, &desc);
+    if (!err)
+        err = api->ProcessWrite(pid, address, &desc, sizeof(desc));
+    return err;
+}
+
+static void StubCall(const Message *m, const PosixCall *call)
+{
+    uint32_t id = m->requestId, pid = m->senderId;
+
+    switch (call->number) {
+    case STUB_ERROR:      Answer(id, MSG_ERROR, E_PERM, 4); break;
+    case STUB_EMPTY:      Answer(id, MSG_RESPONSE, 0, 0); break;
+    case STUB_LONG:       Answer(id, MSG_RESPONSE, 0, 8); break;
+    case STUB_POSITIVE:   Answer(id, MSG_ERROR, 5, 4); break;
+    case STUB_WRONG_TYPE: Answer(id, MSG_PING, 0, 4); break;
+    case STUB_HOLD:       stub.heldRequest = id; break;
+    case STUB_SET_THREAD_AREA:
+        Answer(id, MSG_RESPONSE, StubSetThreadArea(pid, call->args[0]), 4);
+        break;
+    case STUB_HERE:
+        stub.hereAddress = call->args[0];
+        stub.herePid = pid;
+        Answer(id, MSG_RESPONSE, 0, 4);
+        break;
+    case STUB_EXIT:
+        stub.endResult = KernelApiTable()->ProcessEnd(pid, WAIT_STATUS_EXITED(call->args[0]));
+        stub.endReply = Answer(id, MSG_RESPONSE, 0, 4);
+        break;
+    default:
+        Answer(id, MSG_RESPONSE, (int32_t)(call->number + call->args[0]), 4);
+    }
+}
+
+// A kernel thread serving "posix:". Any request that is not a call
+// (the tests send a MSG_PING) first answers the held call, if any.
+static void StubServer(void *arg)
+{
+    static uint8_t buffer[512] __attribute__((aligned(16)));
+    Message *m = (Message *)buffer;
+
+    (void)arg;
+    if (IpcRegister(POSIX_PREFIX, 0) != 0) {
+        stub.state = -1;
+        return;
+    }
+    stub.state = 1;
+    for (;;) {
+        int n = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)m, sizeof(buffer), 0);
+        if (n == (int)(MESSAGE_HEADER_SIZE + sizeof(PosixCall)) && m->type == MSG_POSIX_CALL) {
+            StubCall(m, (const PosixCall *)m->data);
+        } else if (n >= 0) {
+            if (stub.heldRequest)
+                stub.heldReply = Answer(stub.heldRequest, MSG_RESPONSE, 0, 4);
+            stub.heldRequest = 0;
+            Answer(m->requestId, MSG_RESPONSE, 0, 0);
+        }
+    }
+}
+
+// Wait (at most 2 s) until *value is non-zero.
+static void WaitFor(volatile uint32_t *value)
+{
+    for (int i = 0; i < 200 && !*value; i++)
+        SchedSleep(10);
+    KTEST_ASSERT(*value != 0);
+}
+
+static Process *StartStub(void)
+{
+    Process *p;
+
+    memset((void *)&stub, 0, sizeof(stub));
+    p = ProcessCreateThread("posixstub", StubServer, NULL);
+    KTEST_ASSERT(p != NULL);
+    for (int i = 0; i < 100 && stub.state == 0; i++)
+        SchedSleep(10);
+    KTEST_ASSERT_EQ(stub.state, 1);
+    return p;
+}
+
+static void Stop(uint32_t pid)
+{
+    int status;
+
+    KTEST_ASSERT_EQ(ProcessKill(pid), 0);
+    KTEST_ASSERT_EQ(ProcessWait((int)pid, &status), (int)pid);
+}
+
+// Tell the stub to answer its held call now.
+static void Release(void)
+{
+    Message *reply = NULL;
+    Message *ping = kmalloc(MESSAGE_HEADER_SIZE);
+
+    KTEST_ASSERT(ping != NULL);
+    *ping = (Message){ .type = MSG_PING, .length = MESSAGE_HEADER_SIZE };
+    KTEST_ASSERT_EQ(IpcCall("posix:control", ping, 2000, &reply), 0);
+    kfree(reply);
+}
+
+static int Spawn(const char *mode, const char *arg)
+{
+    const char *argv[3] = { "bin/int80", mode, arg };
+    int pid = LoaderSpawn("bin/int80", arg ? 3 : 2, argv, PROCESS_USER, ProcessCurrent());
+
+    KTEST_ASSERT(pid > 0);
+    return pid;
+}
+
+// Run bin/int80 in mode and return its wait status.
+static int Run(const char *mode, const char *arg)
+{
+    int pid = Spawn(mode, arg), status = -1;
+
+    KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
+    return status;
+}
+
+// Start bin/int80 idle and wait until the stub knows its pattern's address.
+static uint32_t StartTarget(void)
+{
+    uint32_t pid = (uint32_t)Spawn("idle", NULL);
+
+    WaitFor(&stub.hereAddress);
+    KTEST_ASSERT_EQ(stub.herePid, pid);
+    return pid;
+}
+
+// A raw int 0x80 from this kernel thread.
+static int32_t KernelInt80(uint32_t number, uint32_t arg)
+{
+    int32_t result = (int32_t)number;
+
+    __asm__ volatile("int $0x80" : "+a"(result) : "b"(arg) : "memory");
+    return result;
+}
+
+// --- int 0x80 -----------------------------------------------------------------
+
+KTEST(PosixTrapReachesTheServer)
+{
+    Process *s = StartStub();
+
+    KTEST_ASSERT_EQ(Run("call", NULL), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(KernelInt80(5, 10), 15);             // from ring 0: the same path
+    Stop(s->pid);
+}
+
+KTEST(PosixTrapWithoutServerIsNosys)
+{
+    KTEST_ASSERT(!IpcServes(POSIX_PREFIX));
+    KTEST_ASSERT_EQ(Run("nosys", NULL), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(KernelInt80(5, 10), E_NOSYS);
+}
+
+// A server that dies with the call in hand fails it with E_PIPE.
+KTEST(PosixTrapServerDeathGivesPipe)
+{
+    Process *s = StartStub();
+    int pid = Spawn("hold", NULL), status;
+
+    WaitFor(&stub.heldRequest);
+    Stop(s->pid);
+    KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
+    KTEST_ASSERT_EQ(status, WAIT_STATUS_EXITED(0));
+}
+
+// A caller killed while its call is being served leaves no memory behind;
+// the late answer finds nobody.
+KTEST(PosixTrapKilledCallerLeaksNothing)
+{
+    Process *s = StartStub();
+    uint32_t baseline = 0;
+
+    for (int round = 0; round < 3; round++) {
+        uint32_t pid;
+        if (round == 1)
+            baseline = MemFreePages();
+        pid = (uint32_t)Spawn("hold", NULL);
+        WaitFor(&stub.heldRequest);
+        Stop(pid);
+        Release();
+        KTEST_ASSERT_EQ(stub.heldReply, E_NOENT);
+    }
+    KTEST_ASSERT_EQ(MemFreePages(), baseline);
+    Stop(s->pid);
+}
+
+// exit: the server ends its caller with the status it asked for, while
+// the caller waits for the answer.
+KTEST(PosixEndWhileInTheCall)
+{
+    Process *s = StartStub();
+
+    KTEST_ASSERT_EQ(Run("exit", NULL), WAIT_STATUS_EXITED(7));
+    KTEST_ASSERT_EQ(stub.endResult, 0);
+    KTEST_ASSERT_EQ(stub.endReply, E_NOENT);
+    Stop(s->pid);
+}
+
+// --- the process calls ----------------------------------------------------------
+
+KTEST(PosixProcessReadWrite)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), at = stub.hereAddress;
+    char text[64], elf[4];
+
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, at, sizeof(PATTERN)), 0);
+    KTEST_ASSERT(strcmp(text, PATTERN) == 0);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, elf, ELF_BASE, 4), 0);
+    KTEST_ASSERT(memcmp(elf, "\x7f" "ELF", 4) == 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, at, "rewritten", 10), 0);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, at, 10), 0);
+    KTEST_ASSERT(strcmp(text, "rewritten") == 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, ELF_BASE, "XXXX", 4), E_FAULT);   // read-only
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, elf, ELF_BASE, 4), 0);
+    KTEST_ASSERT(memcmp(elf, "\x7f" "ELF", 4) == 0);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, 0, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, KERNEL_BASE + 0x100000, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, KERNEL_BASE + 0x100000, text, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, SCRATCH, 4), E_FAULT);      // unmapped
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, USER_LIMIT - 4, 8), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, at, 0xffffffffu), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, 0xfffffffcu, 8), E_FAULT);  // wraps
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, SCRATCH, 0), 0);
+    KTEST_ASSERT_EQ(api->ProcessRead(0x7fffffff, text, at, 4), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessRead(s->pid, text, at, 4), E_SRCH);         // kernel mode
+    KTEST_ASSERT_EQ(api->ProcessWrite(0, at, text, 4), E_SRCH);
+    Stop(pid);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, at, 4), E_SRCH);            // gone
+    Stop(s->pid);
+}
+
+// A copy that runs into an unmapped page copies up to it, and nothing from it on.
+KTEST(PosixProcessCopyStopsAtABadPage)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget();
+    static uint8_t page[PAGE_SIZE + 16];
+
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, PAGE_SIZE, PROT_RW), 0);
+    for (uint32_t i = 0; i < PAGE_SIZE; i++)
+        page[i] = (uint8_t)(i * 7);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH, page, PAGE_SIZE), 0);
+    memset(page, 0xcc, sizeof(page));
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, page, SCRATCH + 8, PAGE_SIZE), E_FAULT);
+    for (uint32_t i = 0; i < PAGE_SIZE - 8; i++)
+        KTEST_ASSERT_EQ(page[i], (uint8_t)((i + 8) * 7));
+    for (uint32_t i = PAGE_SIZE - 8; i < sizeof(page); i++)
+        KTEST_ASSERT_EQ(page[i], 0xcc);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH + PAGE_SIZE - 4, "12345678", 8), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, page, SCRATCH + PAGE_SIZE - 4, 4), 0);
+    KTEST_ASSERT(memcmp(page, "1234", 4) == 0);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+KTEST(PosixProcessReadString)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), end = SCRATCH + PAGE_SIZE;
+    char text[64];
+
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, stub.hereAddress, sizeof(text)),
+                    (int)strlen(PATTERN));
+    KTEST_ASSERT(strcmp(text, PATTERN) == 0);
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, stub.hereAddress, strlen(PATTERN)),
+                    E_NAMETOOLONG);
+    KTEST_ASSERT_EQ(text[0], 0);
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, stub.hereAddress, strlen(PATTERN) + 1),
+                    (int)strlen(PATTERN));
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, stub.hereAddress, 0), E_NAMETOOLONG);
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, PAGE_SIZE, PROT_RW), 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, end - 4, "abc", 4), 0);         // NUL in the last byte
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, end - 4, sizeof(text)), 3);
+    KTEST_ASSERT(strcmp(text, "abc") == 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, end - 4, "abcd", 4), 0);        // runs off the page
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, end - 4, sizeof(text)), E_FAULT);
+    KTEST_ASSERT_EQ(text[0], 0);
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, end - 4, 4), E_NAMETOOLONG);
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, KERNEL_BASE, sizeof(text)), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, USER_LIMIT - 2, sizeof(text)), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, 0, sizeof(text)), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessReadString(s->pid, text, end - 4, sizeof(text)), E_SRCH);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+KTEST(PosixProcessQuery)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), word;
+    ProcessFacts facts;
+
+    KTEST_ASSERT_EQ(api->ProcessQuery(pid, &facts), 0);
+    KTEST_ASSERT_EQ(facts.pid, pid);
+    KTEST_ASSERT_EQ(facts.parent, ProcessCurrent()->pid);
+    KTEST_ASSERT(facts.imageEnd > stub.hereAddress && facts.imageEnd < SCRATCH);
+    KTEST_ASSERT_EQ(facts.imageEnd & (PAGE_SIZE - 1), 0);
+    KTEST_ASSERT_EQ(facts.stackBottom, STACK_BOTTOM);
+    KTEST_ASSERT_EQ(facts.userLimit, USER_LIMIT);
+    KTEST_ASSERT(strcmp(facts.name, "int80") == 0);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &word, facts.imageEnd - 4, 4), 0);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &word, facts.imageEnd, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessQuery(pid, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessQuery(s->pid, &facts), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessQuery(0x7fffffff, &facts), E_SRCH);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+// Map, then protect and unmap, with every page's state checked by copies.
+KTEST(PosixProcessMapProtectUnmap)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), rw = PROT_RW, baseline;
+    uint32_t word = 0x12345678, zero = 1;
+
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, PAGE_SIZE, rw), 0);    // the page table
+    KTEST_ASSERT_EQ(api->ProcessUnmap(pid, SCRATCH, PAGE_SIZE), 0);
+    baseline = MemFreePages();
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, 3 * PAGE_SIZE - 100, rw), 0);  // rounded up
+    KTEST_ASSERT_EQ(MemFreePages(), baseline - 3);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &zero, SCRATCH + 2 * PAGE_SIZE + 8, 4), 0);
+    KTEST_ASSERT_EQ(zero, 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH + 8, &word, 4), 0);
+    // Mapping over mapped pages keeps them and changes their protection.
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, 4 * PAGE_SIZE, POSIX_PROT_READ), 0);
+    KTEST_ASSERT_EQ(MemFreePages(), baseline - 4);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &zero, SCRATCH + 8, 4), 0);
+    KTEST_ASSERT_EQ(zero, word);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH + 8, &word, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, SCRATCH, PAGE_SIZE, rw), 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH + 8, &word, 4), 0);
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, SCRATCH, PAGE_SIZE, 0), 0);  // PROT_NONE
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &zero, SCRATCH, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, SCRATCH, 0, rw), 0);         // empty: nothing
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &zero, SCRATCH, 4), E_FAULT);
+    // A hole in the range: E_NOMEM, and nothing changed.
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, SCRATCH, 5 * PAGE_SIZE, rw), E_NOMEM);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &zero, SCRATCH, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH + PAGE_SIZE, &word, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, STACK_BOTTOM, PAGE_SIZE, rw), 0);  // the stack too
+    // Unmap the middle page, then the rest with the hole in it.
+    KTEST_ASSERT_EQ(api->ProcessUnmap(pid, SCRATCH + PAGE_SIZE, PAGE_SIZE), 0);
+    KTEST_ASSERT_EQ(MemFreePages(), baseline - 3);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &zero, SCRATCH + PAGE_SIZE, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &zero, SCRATCH + 2 * PAGE_SIZE, 4), 0);
+    KTEST_ASSERT_EQ(api->ProcessUnmap(pid, SCRATCH, 8 * PAGE_SIZE), 0);
+    KTEST_ASSERT_EQ(MemFreePages(), baseline);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &zero, SCRATCH + 2 * PAGE_SIZE, 4), E_FAULT);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+// Ranges and protections that are refused, changing nothing.
+KTEST(PosixProcessMapRefusals)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), rw = PROT_RW;
+    uint32_t baseline = MemFreePages();
+    ProcessFacts facts;
+
+    KTEST_ASSERT_EQ(api->ProcessQuery(pid, &facts), 0);
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH + 8, PAGE_SIZE, rw), E_INVAL);     // unaligned
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, 0, PAGE_SIZE, rw), E_INVAL);               // page 0
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, KERNEL_BASE, PAGE_SIZE, rw), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, facts.stackBottom, PAGE_SIZE, rw), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, facts.stackBottom - PAGE_SIZE, 2 * PAGE_SIZE, rw),
+                    E_INVAL);                                                      // into the stack
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, 0, rw), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, 0xfffff000u, rw), E_INVAL);      // huge
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, 0xffffffffu, rw), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, PAGE_SIZE, 0x8), E_INVAL);       // unknown bit
+    KTEST_ASSERT_EQ(api->ProcessMap(s->pid, SCRATCH, PAGE_SIZE, rw), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessUnmap(pid, SCRATCH + 8, PAGE_SIZE), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessUnmap(pid, facts.stackBottom, PAGE_SIZE), E_INVAL);  // the stack
+    KTEST_ASSERT_EQ(api->ProcessUnmap(pid, KERNEL_BASE, PAGE_SIZE), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessUnmap(pid, SCRATCH, 0), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessUnmap(0x7fffffff, SCRATCH, PAGE_SIZE), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, SCRATCH + 8, PAGE_SIZE, rw), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, USER_LIMIT - PAGE_SIZE, 2 * PAGE_SIZE, rw), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, ELF_BASE, PAGE_SIZE, 0x10), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessProtect(s->pid, ELF_BASE, PAGE_SIZE, rw), E_SRCH);
+    KTEST_ASSERT_EQ(MemFreePages(), baseline);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &facts, SCRATCH, 4), E_FAULT);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+// A map larger than free memory fails with E_NOMEM and leaves every
+// mapping as it was: the pages it did map are freed, a page that was
+// there keeps its contents and protection.
+KTEST(PosixProcessMapIsAllOrNothing)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), word = 0xfeedf00d, read = 0, tablesBefore, baseline;
+    uint32_t length = (MemFreePages() + 64) * PAGE_SIZE, start = SCRATCH - PAGE_SIZE;
+    Process *target = ProcessFind(pid);
+
+    KTEST_ASSERT(start + length > start && start + length <= STACK_BOTTOM);
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, PAGE_SIZE, PROT_RW), 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH, &word, 4), 0);
+    KTEST_ASSERT_EQ(api->ProcessProtect(pid, SCRATCH, PAGE_SIZE, POSIX_PROT_READ), 0);
+    tablesBefore = target->ownSpace.tablePages;
+    baseline = MemFreePages();
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, start, length, PROT_RW), E_NOMEM);
+    // Page tables made on the way stay (empty); every page is back.
+    KTEST_ASSERT_EQ(MemFreePages() + (target->ownSpace.tablePages - tablesBefore), baseline);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &read, start, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &read, SCRATCH + PAGE_SIZE, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, &read, SCRATCH, 4), 0);
+    KTEST_ASSERT_EQ(read, word);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH, &word, 4), E_FAULT);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+// With the target's address space current, a remap is seen at once (its
+// TLB entry flushed), not the old frame.
+KTEST(PosixProcessMapFlushesTheCurrentSpace)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), word = 0xabcdef01, seenBefore, seenAfter, flags;
+    Process *target = ProcessFind(pid);
+
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, PAGE_SIZE, PROT_RW), 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, SCRATCH, &word, 4), 0);
+    flags = CpuSave();
+    VmmActivate(target->space);
+    seenBefore = *(volatile uint32_t *)SCRATCH;
+    api->ProcessUnmap(pid, SCRATCH, PAGE_SIZE);
+    api->ProcessMap(pid, SCRATCH, PAGE_SIZE, POSIX_PROT_READ);
+    seenAfter = *(volatile uint32_t *)SCRATCH;
+    VmmActivate(ProcessCurrent()->space);
+    CpuRestore(flags);
+    KTEST_ASSERT_EQ(seenBefore, word);
+    KTEST_ASSERT_EQ(seenAfter, 0);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+KTEST(PosixProcessEnd)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget();
+    int status;
+
+    KTEST_ASSERT_EQ(api->ProcessEnd(pid, 0x7f), E_INVAL);                 // "stopped"
+    KTEST_ASSERT_EQ(api->ProcessEnd(pid, 0x10000), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessEnd(pid, -1), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessEnd(s->pid, WAIT_STATUS_EXITED(1)), E_SRCH);  // kernel mode
+    KTEST_ASSERT_EQ(api->ProcessEnd(ProcessCurrent()->pid, WAIT_STATUS_EXITED(1)), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessEnd(0x7fffffff, WAIT_STATUS_EXITED(1)), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessEnd(pid, WAIT_STATUS_SIGNALED(SIGNAL_SEGV)), 0);
+    KTEST_ASSERT_EQ(api->ProcessEnd(pid, WAIT_STATUS_EXITED(1)), E_SRCH);     // a zombie now
+    KTEST_ASSERT_EQ(ProcessWait((int)pid, &status), (int)pid);
+    KTEST_ASSERT_EQ(status, WAIT_STATUS_SIGNALED(SIGNAL_SEGV));
+    stub.hereAddress = 0;
+    pid = StartTarget();
+    KTEST_ASSERT_EQ(api->ProcessEnd(pid, WAIT_STATUS_EXITED(200)), 0);
+    KTEST_ASSERT_EQ(ProcessWait((int)pid, &status), (int)pid);
+    KTEST_ASSERT_EQ(status, WAIT_STATUS_EXITED(200));
+    Stop(s->pid);
+}
+
+// Two programs with TLS segments at different bases each see their own
+// through %gs across switches (bin/int80 checks); refusals below.
+KTEST(PosixTlsIsPerProcess)
+{
+    Process *s = StartStub();
+    int a = Spawn("tls", "1"), b = Spawn("tls", "2"), sa, sb;
+
+    KTEST_ASSERT_EQ(ProcessWait(a, &sa), a);
+    KTEST_ASSERT_EQ(ProcessWait(b, &sb), b);
+    KTEST_ASSERT_EQ(sa, WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(sb, WAIT_STATUS_EXITED(0));
+    Stop(s->pid);
+}
+
+KTEST(PosixTlsRefusals)
+{
+    static const struct { uint32_t entry, base, limit, flags; int err; } cases[] = {
+        { 0xffffffffu, SCRATCH, 0xfffff, 0x51, 0 },
+        { 6, SCRATCH, 0xfffff, 0x51, 0 },
+        { 6, 0, 0, 0x01, 0 },                           // byte-granular, base 0
+        { 6, SCRATCH, 0xfff, 0x59, 0 },                 // read-only
+        { 5, SCRATCH, 0xfffff, 0x51, E_INVAL },         // another entry
+        { 7, SCRATCH, 0xfffff, 0x51, E_INVAL },
+        { 6, SCRATCH, 0xfffff, 0x50, E_INVAL },         // 16-bit
+        { 6, SCRATCH, 0xfffff, 0x53, E_INVAL },         // expand-down data
+        { 6, SCRATCH, 0xfffff, 0x55, E_INVAL },         // code
+        { 6, SCRATCH, 0xfffff, 0x71, E_INVAL },         // not present
+        { 6, SCRATCH, 0xfffff, 0xd1, E_INVAL },         // an unknown bit
+        { 6, SCRATCH, 0x100000, 0x51, E_INVAL },        // limit over 20 bits
+        { 6, KERNEL_BASE, 0xfffff, 0x51, E_INVAL },     // base in the kernel
+    };
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget();
+    Process *target = ProcessFind(pid);
+    PosixUserDesc good = { 6, SCRATCH, 0xfffff, 0x51 };
+
+    for (uint32_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        PosixUserDesc desc = { cases[i].entry, cases[i].base, cases[i].limit, cases[i].flags };
+        uint64_t before = target->tls;
+        KTEST_ASSERT_EQ(api->ProcessSetTls(pid, &desc), cases[i].err);
+        KTEST_ASSERT_EQ(desc.entryNumber, cases[i].err ? cases[i].entry : 6);
+        KTEST_ASSERT(cases[i].err ? target->tls == before : target->tls != 0);
+    }
+    KTEST_ASSERT_EQ(api->ProcessSetTls(pid, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessSetTls(s->pid, &good), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessSetTls(0x7fffffff, &good), E_SRCH);
+    Stop(pid);
+    Stop(s->pid);
+}
