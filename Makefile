@@ -68,7 +68,17 @@ $(BUILD)/initrd/servers/fsroot: $(patsubst %,$(BUILD)/obj/%.o,servers/fs/fsroot.
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
+# The POSIX layer (docs/posix.md): a kernel-mode server of posix:call
+# (int 0x80) and posix:vfs:, one file per group of calls.
+POSIX_SERVER_SRCS := $(sort $(wildcard servers/posix/*.c)) lib/string.c lib/format.c
+KERNEL_PROGRAMS += $(BUILD)/initrd/servers/posix
+$(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 include user/user.mk
+include tests/posix/posix.mk
 
 .PHONY: all kernel iso run run-iso debug test host-test boot-test e2e-test bench fuzz clean deps-build deps-run deps-test deps-fuzz
 .DEFAULT_GOAL := all

@@ -37,6 +37,10 @@ check_test() {
     [ -f /usr/include/cmocka.h ] || want libcmocka-dev
     have timeout || want coreutils
     have python3 || want python3        # the end-to-end test driver
+    # The Linux test programs of the POSIX layer (tests/posix/): static
+    # musl executables for i386.
+    have musl-gcc || want musl-tools
+    have i386-linux-musl-gcc || want musl-dev:i386
 }
 
 check_fuzz() {
@@ -59,6 +63,14 @@ esac
 # De-duplicate while keeping order.
 missing=$(printf '%s\n' $missing | awk '!seen[$0]++' | tr '\n' ' ')
 cmd="apt-get update && apt-get install -y --no-install-recommends $missing"
+# An :i386 package needs dpkg to know the i386 architecture first.
+add_i386=""
+case "$missing" in
+    *:i386*) dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386 || add_i386=yes ;;
+esac
+if [ -n "$add_i386" ]; then
+    cmd="dpkg --add-architecture i386 && $cmd"
+fi
 if [ "$(id -u)" -ne 0 ]; then
     echo "ClankerOS needs these packages:$missing" >&2
     echo "Run as root:  sudo sh -c '$cmd'" >&2
@@ -66,6 +78,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "Installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+if [ -n "$add_i386" ]; then
+    dpkg --add-architecture i386
+fi
 # A mirror in the middle of a sync can fail one index; what the install
 # needs usually still resolves, and the install itself reports what does not.
 apt-get update -qq || echo "apt-get update reported errors; trying the install anyway" >&2

@@ -1,0 +1,205 @@
+// The fd table: close, dup, dup2, dup3, fcntl.
+//
+// Each process has POSIX_FD_MAX slots. A slot points at a PosixFile, an
+// open file description that dup shares (offset and status flags
+// included, as POSIX wants), counted by refs; the close-on-exec flag
+// belongs to the slot. When the last fd of a regular file goes, the fs
+// handle behind it is closed on its server. Handles belong to the POSIX
+// server's pid, not the client's: that is why the server closes them all
+// itself when the client ends (FdCloseAll).
+//
+// fds 0, 1 and 2 start as one console description, open for reading and
+// writing.
+#include <lib/string.h>
+#include "posix.h"
+
+// The file of fd, or NULL if fd is not open.
+PosixFile *FdGet(PosixProcess *p, int32_t fd)
+{
+    if (fd < 0 || fd >= POSIX_FD_MAX)
+        return NULL;
+    return p->fds[fd];
+}
+
+// A new open file description of kind for path (may be NULL), with
+// status flags, one reference. NULL if out of memory.
+PosixFile *FdNewFile(PosixFileKind kind, const PosixPath *path, uint32_t flags)
+{
+    PosixFile *f = api->kmalloc(sizeof(*f));
+
+    if (!f)
+        return NULL;
+    memset(f, 0, sizeof(*f));
+    f->kind = kind;
+    f->refs = 1;
+    f->flags = flags;
+    if (path) {
+        memcpy(f->path, path->path, sizeof(f->path));
+        memcpy(f->name, path->name, sizeof(f->name));
+        f->mount = path->mount;
+    }
+    return f;
+}
+
+// The lowest free fd at or above minFd, or E_MFILE.
+int FdFree(PosixProcess *p, int32_t minFd)
+{
+    for (int32_t fd = minFd < 0 ? 0 : minFd; fd < POSIX_FD_MAX; fd++)
+        if (!p->fds[fd])
+            return fd;
+    return E_MFILE;
+}
+
+// Put f (whose reference the table takes) at the lowest free fd at or
+// above minFd. Returns the fd, or E_MFILE (f untouched then).
+int FdInstall(PosixProcess *p, PosixFile *f, int32_t minFd, int cloexec)
+{
+    int fd = FdFree(p, minFd);
+
+    if (fd < 0)
+        return fd;
+    p->fds[fd] = f;
+    p->fdFlags[fd] = cloexec ? LINUX_FD_CLOEXEC : 0;
+    return fd;
+}
+
+// Drop one reference to f; the last closes its fs handle and frees it.
+void FdRelease(PosixFile *f)
+{
+    if (--f->refs > 0)
+        return;
+    if (f->kind == POSIX_FILE_REGULAR)
+        NsClose(f->name, f->handle);
+    api->kfree(f);
+}
+
+// Close every fd of p (its end).
+void FdCloseAll(PosixProcess *p)
+{
+    for (int fd = 0; fd < POSIX_FD_MAX; fd++) {
+        if (p->fds[fd])
+            FdRelease(p->fds[fd]);
+        p->fds[fd] = NULL;
+    }
+}
+
+// Open fds 0, 1 and 2 on the console. Returns 0 or E_NOMEM.
+int FdOpenConsole(PosixProcess *p)
+{
+    PosixPath console = { .path = "/dev/console" };
+    PosixFile *f;
+
+    if (PathMap(&console, p->pid) != 0 || !(f = FdNewFile(POSIX_FILE_CONSOLE, &console,
+                                                           LINUX_O_RDWR)))
+        return E_NOMEM;
+    f->refs = 3;
+    for (int fd = 0; fd < 3; fd++)
+        p->fds[fd] = f;
+    return 0;
+}
+
+// close(fd)
+int32_t SysClose(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+
+    if (!f)
+        return E_BADF;
+    p->fds[arg[0]] = NULL;
+    FdRelease(f);
+    return 0;
+}
+
+// Make newFd (already checked to be in range) another fd of oldFd's
+// file, closing what newFd held.
+static int32_t DupTo(PosixProcess *p, PosixFile *f, int32_t newFd, int cloexec)
+{
+    PosixFile *old = p->fds[newFd];
+
+    f->refs++;
+    p->fds[newFd] = f;
+    p->fdFlags[newFd] = cloexec ? LINUX_FD_CLOEXEC : 0;
+    if (old)
+        FdRelease(old);
+    return newFd;
+}
+
+// dup(fd)
+int32_t SysDup(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    int fd;
+
+    if (!f)
+        return E_BADF;
+    if ((fd = FdInstall(p, f, 0, 0)) >= 0)
+        f->refs++;
+    return fd;
+}
+
+// dup2(oldfd, newfd)
+int32_t SysDup2(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    int32_t newFd = (int32_t)arg[1];
+
+    if (!f || newFd < 0 || newFd >= POSIX_FD_MAX)
+        return E_BADF;
+    if (newFd == (int32_t)arg[0])
+        return newFd;
+    return DupTo(p, f, newFd, 0);
+}
+
+// dup3(oldfd, newfd, flags): dup2 with O_CLOEXEC; equal fds are E_INVAL.
+int32_t SysDup3(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    int32_t newFd = (int32_t)arg[1];
+
+    if (arg[2] & ~(uint32_t)LINUX_O_CLOEXEC)
+        return E_INVAL;
+    if (!f || newFd < 0 || newFd >= POSIX_FD_MAX)
+        return E_BADF;
+    if (newFd == (int32_t)arg[0])
+        return E_INVAL;
+    return DupTo(p, f, newFd, (arg[2] & LINUX_O_CLOEXEC) != 0);
+}
+
+// F_DUPFD / F_DUPFD_CLOEXEC: the lowest free fd at or above minFd.
+static int32_t FcntlDup(PosixProcess *p, PosixFile *f, uint32_t minFd, int cloexec)
+{
+    int fd;
+
+    if (minFd >= POSIX_FD_MAX)
+        return E_INVAL;
+    if ((fd = FdInstall(p, f, (int32_t)minFd, cloexec)) >= 0)
+        f->refs++;
+    return fd;
+}
+
+// The status flags F_SETFL may change.
+#define SETFL_MASK (LINUX_O_APPEND | LINUX_O_NONBLOCK)
+
+// fcntl64(fd, cmd, arg) and fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD,
+// F_SETFD, F_GETFL, F_SETFL; other commands are E_INVAL.
+int32_t SysFcntl(PosixProcess *p, const uint32_t *arg)
+{
+    int32_t fd = (int32_t)arg[0];
+    PosixFile *f = FdGet(p, fd);
+
+    if (!f)
+        return E_BADF;
+    switch (arg[1]) {
+    case LINUX_F_DUPFD:         return FcntlDup(p, f, arg[2], 0);
+    case LINUX_F_DUPFD_CLOEXEC: return FcntlDup(p, f, arg[2], 1);
+    case LINUX_F_GETFD:         return p->fdFlags[fd];
+    case LINUX_F_SETFD:
+        p->fdFlags[fd] = arg[2] & LINUX_FD_CLOEXEC;
+        return 0;
+    case LINUX_F_GETFL:         return (int32_t)f->flags;
+    case LINUX_F_SETFL:
+        f->flags = (f->flags & ~(uint32_t)SETFL_MASK) | (arg[2] & SETFL_MASK);
+        return 0;
+    default:                    return E_INVAL;
+    }
+}

@@ -1,0 +1,454 @@
+// Reading and writing: read, write, readv, writev, pread64, pwrite64,
+// lseek, _llseek, ftruncate64, ioctl, poll.
+//
+// A transfer moves at most FS_IO_MAX bytes (one message); a longer
+// request is a short read or write, which POSIX allows and C libraries
+// loop over. Regular files go by their fs handle at the description's
+// offset; proc: texts by name at the offset; the console by MSG_READ and
+// MSG_WRITE on console: (a console read waits for a whole line, and the
+// whole server waits with it in this phase).
+//
+// A read first checks that the caller's buffer is writable, so a bad
+// pointer is E_FAULT before any data is consumed; a write copies the
+// caller's bytes first, so a bad pointer is E_FAULT before anything is
+// written.
+//
+// O_APPEND: a file opened with it has an FS_APPEND handle, whose server
+// puts every write at the end; a description that gets O_APPEND later
+// (F_SETFL) seeks to the end before each write. Either way the offset is
+// the file's size afterwards.
+//
+// ioctl knows the terminal requests of the console (TCGETS, TCSETS*,
+// TIOCGWINSZ: 80x25, TIOCGPGRP, TIOCSPGRP); the termios is kept per
+// process and changes nothing in the console's line editing yet. poll
+// never waits in this phase: it reports what is ready at once (files
+// and the console are always ready, closed fds POLLNVAL).
+#include <lib/string.h>
+#include "posix.h"
+
+#define CONSOLE_ROWS 25
+#define CONSOLE_COLS 80
+
+// Read at most count bytes of f at offset (ignored by the console) into
+// the caller's buf. Returns the bytes read (0 at the end) or an error.
+static int32_t IoRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count,
+                      uint64_t offset)
+{
+    FsIo io = { 0, count < FS_IO_MAX ? count : FS_IO_MAX, offset };
+    Message *request, *reply;
+    int err = 0;
+    uint32_t got;
+
+    if (f->kind == POSIX_FILE_DIR)
+        return E_ISDIR;
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
+        return E_BADF;
+    if (count == 0)
+        return 0;
+    if ((err = UserCheckWritable(p, buf, io.length)) != 0)
+        return err;
+    if (f->kind == POSIX_FILE_REGULAR)
+        io.handle = f->handle;
+    if (!(request = api->CreateMessage(MSG_READ, sizeof(io))))
+        return E_NOMEM;
+    memcpy(request->data, &io, sizeof(io));
+    reply = NsTransact(f->name, request, &err);
+    api->FreeMessage(request);
+    if (!reply)
+        return err;
+    got = MessageDataLength(reply);
+    if (got > io.length)
+        got = io.length;
+    err = UserWrite(p, buf, reply->data, got);
+    api->FreeMessage(reply);
+    return err ? err : (int32_t)got;
+}
+
+// Before an O_APPEND write through a handle that does not append by
+// itself: the file's end. Returns 0 or an error.
+static int AppendOffset(PosixFile *f, uint64_t *offset)
+{
+    FsStat stat;
+    int err = NsStatFile(f, &stat);
+
+    if (!err)
+        *offset = stat.size;
+    return err;
+}
+
+// Write at most count bytes of the caller's buf to f at *offset, which
+// then moves past them (NULL: pwrite, at no offset of the description).
+// Returns the bytes written or an error.
+static int32_t IoWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count,
+                       uint64_t *offset)
+{
+    FsIo io = { 0, count < FS_IO_MAX ? count : FS_IO_MAX, offset ? *offset : 0 };
+    int append = offset && (f->flags & LINUX_O_APPEND) && f->kind == POSIX_FILE_REGULAR;
+    Message *request, *reply;
+    FsCount written;
+    int err = 0;
+
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY || f->kind == POSIX_FILE_DIR)
+        return E_BADF;
+    if (count == 0)
+        return 0;
+    if (!(request = api->CreateMessage(MSG_WRITE, sizeof(io) + io.length)))
+        return E_NOMEM;
+    err = UserRead(p, request->data + sizeof(io), buf, io.length);
+    if (!err && append && !(f->fsFlags & FS_APPEND))
+        err = AppendOffset(f, &io.offset);
+    if (err) {
+        api->FreeMessage(request);
+        return err;
+    }
+    io.handle = f->kind == POSIX_FILE_REGULAR ? f->handle : 0;
+    memcpy(request->data, &io, sizeof(io));
+    reply = NsTransact(f->name, request, &err);
+    api->FreeMessage(request);
+    if (!reply)
+        return err;
+    written.count = 0;
+    memcpy(&written, reply->data, MessageDataLength(reply) < sizeof(written) ?
+                                  MessageDataLength(reply) : sizeof(written));
+    api->FreeMessage(reply);
+    if (written.count > io.length)
+        written.count = io.length;
+    if (offset && append)
+        AppendOffset(f, offset);
+    else if (offset)
+        *offset = io.offset + written.count;
+    return (int32_t)written.count;
+}
+
+// read(fd, buf, count)
+int32_t SysRead(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    int32_t got;
+
+    if (!f)
+        return E_BADF;
+    got = IoRead(p, f, arg[1], arg[2], f->offset);
+    if (got > 0 && f->kind != POSIX_FILE_CONSOLE)
+        f->offset += (uint32_t)got;
+    return got;
+}
+
+// write(fd, buf, count)
+int32_t SysWrite(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+
+    if (!f)
+        return E_BADF;
+    return IoWrite(p, f, arg[1], arg[2], &f->offset);
+}
+
+// A 64-bit file offset from two argument words; E_INVAL if negative.
+static int Offset64(uint32_t low, uint32_t high, uint64_t *out)
+{
+    if (high & 0x80000000u)
+        return E_INVAL;
+    *out = ((uint64_t)high << 32) | low;
+    return 0;
+}
+
+// pread64(fd, buf, count, offset_lo, offset_hi)
+int32_t SysPread64(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    uint64_t offset;
+
+    if (!f)
+        return E_BADF;
+    if (f->kind == POSIX_FILE_CONSOLE)
+        return E_SPIPE;
+    if (Offset64(arg[3], arg[4], &offset) != 0)
+        return E_INVAL;
+    return IoRead(p, f, arg[1], arg[2], offset);
+}
+
+// pwrite64(fd, buf, count, offset_lo, offset_hi)
+int32_t SysPwrite64(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    uint64_t offset;
+
+    if (!f)
+        return E_BADF;
+    if (f->kind == POSIX_FILE_CONSOLE)
+        return E_SPIPE;
+    if (Offset64(arg[3], arg[4], &offset) != 0)
+        return E_INVAL;
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY || f->kind == POSIX_FILE_DIR)
+        return E_BADF;
+    if (arg[2] == 0)
+        return 0;
+    return IoWrite(p, f, arg[1], arg[2], &offset);
+}
+
+#define IOV_CHUNK 16
+
+// Check the caller's iovec array (count entries at iov): readable, and
+// lengths adding up to at most 2 GiB - 1. Returns 0 or an error.
+static int IovCheck(PosixProcess *p, uint32_t iov, uint32_t count)
+{
+    LinuxIovec vec[IOV_CHUNK];
+    uint64_t total = 0;
+
+    if (count > LINUX_IOV_MAX)
+        return E_INVAL;
+    for (uint32_t i = 0; i < count; i += IOV_CHUNK) {
+        uint32_t n = count - i < IOV_CHUNK ? count - i : IOV_CHUNK;
+        int err = UserRead(p, vec, iov + i * sizeof(LinuxIovec), n * sizeof(LinuxIovec));
+        if (err)
+            return err;
+        for (uint32_t j = 0; j < n; j++)
+            total += vec[j].length;
+    }
+    return total > 0x7fffffffu ? E_INVAL : 0;
+}
+
+// readv/writev: one transfer per iovec until one comes up short (a
+// console read stops after the first, so it never waits for a second
+// line). Returns the total, or the first transfer's error.
+static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    int32_t total = 0;
+    int err;
+
+    if (!f)
+        return E_BADF;
+    if ((err = IovCheck(p, arg[1], arg[2])) != 0)
+        return err;
+    for (uint32_t i = 0; i < arg[2]; i++) {
+        LinuxIovec vec;
+        int32_t done;
+        if ((err = UserRead(p, &vec, arg[1] + i * sizeof(vec), sizeof(vec))) != 0)
+            return total ? total : err;
+        if (vec.length == 0)
+            continue;
+        done = writing ? IoWrite(p, f, vec.base, vec.length, &f->offset)
+                       : IoRead(p, f, vec.base, vec.length, f->offset);
+        if (done < 0)
+            return total ? total : done;
+        if (!writing && f->kind != POSIX_FILE_CONSOLE)
+            f->offset += (uint32_t)done;
+        total += done;
+        if ((uint32_t)done < vec.length || (!writing && f->kind == POSIX_FILE_CONSOLE))
+            break;              // a stream gives what it has: one line, not two
+    }
+    return total;
+}
+
+// readv(fd, iov, iovcnt)
+int32_t SysReadv(PosixProcess *p, const uint32_t *arg)
+{
+    return Vector(p, arg, 0);
+}
+
+// writev(fd, iov, iovcnt)
+int32_t SysWritev(PosixProcess *p, const uint32_t *arg)
+{
+    return Vector(p, arg, 1);
+}
+
+// The new offset of f for a seek to offset from whence. Returns 0 or an
+// error (E_SPIPE on the console, E_INVAL for a bad whence or a negative
+// result).
+static int Seek(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out)
+{
+    int64_t base;
+    FsStat stat;
+    int err;
+
+    if (f->kind == POSIX_FILE_CONSOLE)
+        return E_SPIPE;
+    if (whence == LINUX_SEEK_SET)
+        base = 0;
+    else if (whence == LINUX_SEEK_CUR)
+        base = (int64_t)f->offset;
+    else if (whence == LINUX_SEEK_END && f->kind != POSIX_FILE_DIR) {
+        if ((err = NsStatFile(f, &stat)) != 0)
+            return err;
+        base = (int64_t)stat.size;
+    } else
+        return E_INVAL;
+    if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+        return E_INVAL;
+    *out = (uint64_t)(base + offset);
+    return 0;
+}
+
+// lseek(fd, offset, whence): 32-bit offsets; a result past 2 GiB - 1 is
+// E_OVERFLOW.
+int32_t SysLseek(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    uint64_t to;
+    int err;
+
+    if (!f)
+        return E_BADF;
+    if ((err = Seek(f, (int32_t)arg[1], arg[2], &to)) != 0)
+        return err;
+    if (to > 0x7fffffffu)
+        return E_OVERFLOW;
+    f->offset = to;
+    return (int32_t)to;
+}
+
+// _llseek(fd, offset_hi, offset_lo, loff_t *result, whence)
+int32_t SysLlseek(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    int64_t offset = (int64_t)(((uint64_t)arg[1] << 32) | arg[2]);
+    uint64_t to;
+    int err;
+
+    if (!f)
+        return E_BADF;
+    if ((err = Seek(f, offset, arg[4], &to)) != 0)
+        return err;
+    if ((err = UserWrite(p, arg[3], &to, sizeof(to))) != 0)
+        return err;
+    f->offset = to;
+    return 0;
+}
+
+// ftruncate64(fd, length_lo, length_hi)
+int32_t SysFtruncate64(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    FsTruncate truncate = { 0, 0, 0 };
+    int err;
+
+    if (!f)
+        return E_BADF;
+    if (Offset64(arg[1], arg[2], &truncate.size) != 0 || f->kind != POSIX_FILE_REGULAR ||
+        (f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
+        return E_INVAL;
+    truncate.handle = f->handle;
+    err = NsRequest(f->name, MSG_TRUNCATE, &truncate, sizeof(truncate), NULL, 0);
+    return err < 0 ? err : 0;
+}
+
+// --- ioctl -------------------------------------------------------------------
+
+typedef int32_t (*IoctlHandler)(PosixProcess *p, uint32_t arg);
+
+// TCGETS: the process's termios.
+static int32_t TermiosGet(PosixProcess *p, uint32_t arg)
+{
+    return UserWrite(p, arg, &p->termios, sizeof(p->termios));
+}
+
+// TCSETS, TCSETSW, TCSETSF: keep the new termios (nothing to drain or flush).
+static int32_t TermiosSet(PosixProcess *p, uint32_t arg)
+{
+    LinuxTermios t;
+    int err = UserRead(p, &t, arg, sizeof(t));
+
+    if (!err)
+        p->termios = t;
+    return err;
+}
+
+// TIOCGWINSZ: the screen's size.
+static int32_t WindowSize(PosixProcess *p, uint32_t arg)
+{
+    LinuxWinsize size = { CONSOLE_ROWS, CONSOLE_COLS, 0, 0 };
+
+    return UserWrite(p, arg, &size, sizeof(size));
+}
+
+// TIOCGPGRP: the foreground process group (the process's own at first).
+static int32_t GroupGet(PosixProcess *p, uint32_t arg)
+{
+    return UserWrite(p, arg, &p->pgrp, sizeof(p->pgrp));
+}
+
+// TIOCSPGRP: keep a new foreground group (a positive number).
+static int32_t GroupSet(PosixProcess *p, uint32_t arg)
+{
+    int32_t group;
+    int err = UserRead(p, &group, arg, sizeof(group));
+
+    if (err)
+        return err;
+    if (group <= 0)
+        return E_INVAL;
+    p->pgrp = (uint32_t)group;
+    return 0;
+}
+
+static const struct {
+    uint32_t request;
+    IoctlHandler handler;
+} consoleIoctls[] = {
+    { LINUX_TCGETS,     TermiosGet },
+    { LINUX_TCSETS,     TermiosSet },
+    { LINUX_TCSETSW,    TermiosSet },
+    { LINUX_TCSETSF,    TermiosSet },
+    { LINUX_TIOCGWINSZ, WindowSize },
+    { LINUX_TIOCGPGRP,  GroupGet },
+    { LINUX_TIOCSPGRP,  GroupSet },
+};
+
+// ioctl(fd, request, arg): terminal requests on the console; anything on
+// a file is E_NOTTY.
+int32_t SysIoctl(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+
+    if (!f)
+        return E_BADF;
+    if (f->kind != POSIX_FILE_CONSOLE)
+        return E_NOTTY;
+    for (uint32_t i = 0; i < sizeof(consoleIoctls) / sizeof(consoleIoctls[0]); i++)
+        if (consoleIoctls[i].request == arg[1])
+            return consoleIoctls[i].handler(p, arg[2]);
+    return E_NOTTY;
+}
+
+// --- poll --------------------------------------------------------------------
+
+#define POLL_MAX POSIX_FD_MAX
+#define POLL_READY (LINUX_POLLIN | LINUX_POLLOUT | LINUX_POLLRDNORM | LINUX_POLLWRNORM)
+
+// The revents of one pollfd.
+static int16_t PollOne(PosixProcess *p, const LinuxPollFd *pfd)
+{
+    PosixFile *f;
+
+    if (pfd->fd < 0)
+        return 0;
+    if (!(f = FdGet(p, pfd->fd)))
+        return LINUX_POLLNVAL;
+    return (int16_t)(pfd->events & POLL_READY);
+}
+
+// poll(fds, nfds, timeout): every fd's readiness at once, without
+// waiting (see the top of the file). Returns how many have revents.
+int32_t SysPoll(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxPollFd pfd;
+    int32_t ready = 0;
+
+    if (arg[1] > POLL_MAX)
+        return E_INVAL;
+    if (UserCheckWritable(p, arg[0], arg[1] * sizeof(pfd)) != 0)
+        return E_FAULT;
+    for (uint32_t i = 0; i < arg[1]; i++) {
+        uint32_t at = arg[0] + i * sizeof(pfd);
+        int err = UserRead(p, &pfd, at, sizeof(pfd));
+        if (err)
+            return err;
+        pfd.revents = PollOne(p, &pfd);
+        ready += pfd.revents != 0;
+        if ((err = UserWrite(p, at, &pfd, sizeof(pfd))) != 0)
+            return err;
+    }
+    return ready;
+}

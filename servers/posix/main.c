@@ -1,0 +1,126 @@
+// posix: — the POSIX layer (kernel-mode), its main loop.
+//
+// A process that raises int 0x80 is stopped by the kernel, which sends
+// the Linux system call as a MSG_POSIX_CALL request to posix:call on the
+// process's behalf (include/clanker/posix.h). This server runs the call
+// with namespace IPC (files live on fs:root:, fs:temp:, proc: and
+// console:, seen through the mount table of path.c) and the KernelApi's
+// process calls (the caller's memory, its mappings, its end), then
+// answers with a PosixResult that becomes the caller's eax.
+//
+// The same server answers posix:vfs:/path names: the filesystem protocol
+// of include/clanker/fs.h on the POSIX view of the namespaces, so the
+// kernel's loader can start posix:vfs:/bin/hello (vfs.c).
+//
+// One thread does everything, one request at a time: a call that waits
+// (a console read, nanosleep) holds up every other POSIX caller until it
+// is done. docs/posix.md has the whole design and the call table.
+//
+// State per client process (fd table, cwd, memory layout, signal
+// dispositions) is made on its first call and dropped when the kernel's
+// exit notice for it arrives, closing the fs handles the server held for
+// it.
+//
+// Run from etc/boot.conf:  kernel servers/posix
+#include <stddef.h>
+#include <clanker/error.h>
+#include <clanker/posix.h>
+#include <lib/string.h>
+#include "posix.h"
+
+const KernelApi *api;
+
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_MAX_SIZE];
+} request;
+
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_HEADER_SIZE + 16];
+} reply;
+
+// Answer requestId with an E_* error.
+static void ReplyError(uint32_t requestId, int err)
+{
+    reply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
+    memcpy(reply.message.data, &err, 4);
+    api->IpcReply(requestId, &reply.message);
+}
+
+// Answer requestId with a PosixResult.
+static void ReplyValue(uint32_t requestId, int32_t value)
+{
+    PosixResult result = { value };
+
+    reply.message = (Message){ .type = MSG_RESPONSE,
+                               .length = MESSAGE_HEADER_SIZE + sizeof(result) };
+    memcpy(reply.message.data, &result, sizeof(result));
+    api->IpcReply(requestId, &reply.message);
+}
+
+// One system call from process m->senderId: run it and answer, unless it
+// ended the process.
+static void ServeCall(Message *m)
+{
+    PosixCall call;
+    PosixProcess *p;
+    int32_t value;
+    int err;
+
+    if (m->type != MSG_POSIX_CALL || MessageDataLength(m) != sizeof(call)) {
+        ReplyError(m->requestId, E_INVAL);
+        return;
+    }
+    memcpy(&call, m->data, sizeof(call));
+    p = PosixProcessGet(m->senderId, &err);
+    if (!p) {
+        ReplyValue(m->requestId, err);
+        return;
+    }
+    value = PosixDispatch(p, &call);
+    if (!p->ended)
+        ReplyValue(m->requestId, value);
+}
+
+// Route one received message by the name it was sent to.
+static void Route(Message *m, const IpcEnvelope *envelope)
+{
+    if (m->type == MSG_PROCESS_EXIT && m->senderId == 0) {
+        uint32_t pid;
+        if (MessageDataLength(m) < sizeof(pid))
+            return;
+        memcpy(&pid, m->data, sizeof(pid));
+        PosixProcessEnded(pid);
+        VfsClientEnded(pid);
+        return;
+    }
+    if (strcmp(envelope->name, POSIX_CALL_NAME) == 0)
+        ServeCall(m);
+    else if (strncmp(envelope->name, POSIX_VFS, strlen(POSIX_VFS)) == 0)
+        VfsServe(m, envelope);
+    else
+        ReplyError(m->requestId, E_NOENT);
+}
+
+// Register posix:, then serve forever. Returns 1 if it cannot serve.
+int main(const KernelApi *kernel, int argc, char **argv)
+{
+    IpcEnvelope envelope;
+
+    (void)argc; (void)argv;
+    api = kernel;
+    if (api->size < sizeof(KernelApi)) {
+        api->Print("posix: this kernel has no process calls for a POSIX server\n");
+        return 1;
+    }
+    if (api->IpcWatchExits() != 0 || api->NamespaceRegister(POSIX_PREFIX, NULL) != 0) {
+        api->Print("posix: cannot serve %s\n", POSIX_PREFIX);
+        return 1;
+    }
+    for (;;) {
+        if (api->IpcReceiveInto(&request.message, sizeof(request), &envelope) < 0)
+            continue;
+        Route(&request.message, &envelope);
+    }
+}

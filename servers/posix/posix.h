@@ -1,0 +1,261 @@
+// The POSIX server's internal interfaces (servers/posix/, docs/posix.md).
+//
+// The server is a kernel-mode program with one thread: main.c receives a
+// request, table.c picks the handler of a system call by its Linux i386
+// number, and each handler file serves one group of calls:
+//
+//   process.c  per-process state, exit, ids, TLS, prctl
+//   fd.c       the fd table: open files, close, dup, fcntl
+//   io.c       read, write and their vector/positional forms, seeks,
+//              truncation, ioctl, poll
+//   open.c     open and openat
+//   dir.c      calls on names: mkdir, rmdir, unlink, rename, access,
+//              chdir, getcwd, getdents64
+//   stat.c     the stat family and readlink
+//   memory.c   brk, mmap2, munmap, mprotect, mremap, madvise
+//   signal.c   rt_sigaction, rt_sigprocmask, kill, tkill, tgkill
+//   clock.c    time, clocks, nanosleep, sched_yield
+//   system.c   uname, rlimits, user ids, umask, getrandom
+//   path.c     POSIX paths: normalising, the mount table, namespace names
+//   nsclient.c requests to the namespace servers behind the mounts
+//   user.c     copies to and from the caller's memory
+//   vfs.c      posix:vfs:/path, forwarded to the mapped names
+//
+// A handler gets the caller's state and its six argument words and
+// returns what the caller's eax becomes: a value, or a negative E_* code
+// (which is the Linux errno negated). It touches the caller's memory only
+// through user.c, so no argument can make the server fault.
+#ifndef SERVERS_POSIX_POSIX_H
+#define SERVERS_POSIX_POSIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <clanker/fs.h>
+#include <clanker/kernelapi.h>
+#include <clanker/message.h>
+#include "linux.h"
+
+#define POSIX_FD_MAX       64       // fds per process (RLIMIT_NOFILE)
+#define POSIX_PATH_MAX     256      // an absolute, normalised POSIX path with its NUL
+#define POSIX_RAW_PATH_MAX 1024     // a path as the caller passes it, with its NUL
+#define POSIX_PAGE_SIZE    4096u
+#define POSIX_NAME_MAX     32       // a process name (ProcessFacts.name)
+
+extern const KernelApi *api;
+
+// Round up to a page; 0 if that overflows.
+static inline uint32_t PosixPageUp(uint32_t value)
+{
+    return (value + POSIX_PAGE_SIZE - 1) & ~(POSIX_PAGE_SIZE - 1);
+}
+
+// --- path.c: the mount table and POSIX paths --------------------------------
+
+typedef enum PosixMountKind {
+    POSIX_MOUNT_FS,         // a server of the filesystem protocol ('/' separators)
+    POSIX_MOUNT_PROC,       // proc: (':' separators, no handles, no MSG_STAT)
+    POSIX_MOUNT_DEVICE,     // a stream: the console
+} PosixMountKind;
+
+typedef struct PosixMount {
+    const char *path;       // where it appears in the POSIX tree
+    const char *prefix;     // the namespace prefix it maps to
+    PosixMountKind kind;
+    char separator;         // what '/' becomes below the mount point
+} PosixMount;
+
+// A resolved path: the absolute POSIX path, the namespace name it maps
+// to, and the mount that holds it.
+typedef struct PosixPath {
+    char path[POSIX_PATH_MAX];
+    char name[NS_NAME_MAX + 1];
+    const PosixMount *mount;
+} PosixPath;
+
+int PathNormalize(const char *base, const char *raw, char *out);
+int PathMap(PosixPath *path, uint32_t pid);
+uint32_t PathMountIndex(const PosixMount *mount);
+
+// --- process.c: per-process state ----------------------------------------
+
+typedef enum PosixFileKind {
+    POSIX_FILE_REGULAR,     // an fs handle
+    POSIX_FILE_NAMED,       // a proc: text, read by name at an offset
+    POSIX_FILE_DIR,         // a directory: listed by name, offset = entry index
+    POSIX_FILE_CONSOLE,     // console:
+} PosixFileKind;
+
+// An open file description, shared by the fds that dup made of it.
+typedef struct PosixFile {
+    PosixFileKind kind;
+    uint32_t refs;              // fds pointing at it
+    uint32_t flags;             // O_ACCMODE, O_APPEND, O_NONBLOCK, O_LARGEFILE
+    int32_t handle;             // REGULAR: the fs handle (the server's own)
+    uint32_t fsFlags;           // REGULAR: the FS_* flags it was opened with
+    uint32_t id;                // the object's id (st_ino)
+    uint64_t offset;            // bytes (files) or entries (directories)
+    const PosixMount *mount;
+    char name[NS_NAME_MAX + 1]; // the namespace name
+    char path[POSIX_PATH_MAX];  // the POSIX path (fchdir, *at bases)
+} PosixFile;
+
+// One range of the mmap area in use: [start, end).
+typedef struct PosixRegion {
+    uint32_t start, end;
+} PosixRegion;
+
+typedef struct PosixProcess {
+    struct PosixProcess *next;      // hash chain
+    uint32_t pid, parent;
+    int ended;                      // ended by a call: no reply
+    PosixFile *fds[POSIX_FD_MAX];
+    uint8_t fdFlags[POSIX_FD_MAX];  // FD_CLOEXEC
+    char cwd[POSIX_PATH_MAX];
+    uint32_t umask;
+    // Memory: brk grows up from brkStart; mmap takes space top-down
+    // below mmapTop, never under the break.
+    uint32_t brkStart, brkEnd;
+    uint32_t mmapTop, mapLimit;
+    PosixRegion *regions;           // sorted, disjoint, not adjacent
+    uint32_t regionCount, regionCapacity;
+    // Terminal, signals, threads.
+    LinuxTermios termios;
+    uint32_t pgrp;
+    LinuxSigaction actions[LINUX_NSIG];
+    uint64_t sigMask;
+    uint32_t tidAddress;
+    char name[POSIX_NAME_MAX];
+    char exe[POSIX_PATH_MAX];       // "" if unknown
+} PosixProcess;
+
+PosixProcess *PosixProcessGet(uint32_t pid, int *err);
+void PosixProcessEnded(uint32_t pid);
+void PosixProcessEnd(PosixProcess *p, int waitStatus);
+
+// --- user.c: the caller's memory -----------------------------------------
+
+int UserRead(PosixProcess *p, void *to, uint32_t from, uint32_t length);
+int UserWrite(PosixProcess *p, uint32_t to, const void *from, uint32_t length);
+int UserReadString(PosixProcess *p, char *to, uint32_t from, uint32_t capacity);
+int UserCheckWritable(PosixProcess *p, uint32_t addr, uint32_t length);
+int UserResolve(PosixProcess *p, int32_t dirfd, uint32_t userPath, int allowEmpty,
+                PosixPath *out);
+
+// --- nsclient.c: requests to the servers behind the mounts ----------------
+
+Message *NsTransact(const char *name, const Message *request, int *err);
+int NsRequest(const char *name, uint32_t type, const void *payload, uint32_t length,
+              void *out, uint32_t capacity);
+int NsStat(const PosixMount *mount, const char *name, FsStat *out);
+int NsStatFile(const PosixFile *f, FsStat *out);
+void NsClose(const char *name, int32_t handle);
+
+// --- fd.c: the fd table ----------------------------------------------------
+
+PosixFile *FdGet(PosixProcess *p, int32_t fd);
+PosixFile *FdNewFile(PosixFileKind kind, const PosixPath *path, uint32_t flags);
+int FdInstall(PosixProcess *p, PosixFile *f, int32_t minFd, int cloexec);
+int FdFree(PosixProcess *p, int32_t minFd);
+void FdRelease(PosixFile *f);
+void FdCloseAll(PosixProcess *p);
+int FdOpenConsole(PosixProcess *p);
+
+// --- clock.c ---------------------------------------------------------------
+
+extern const uint32_t clockBootEpoch;   // CLOCK_REALTIME at uptime 0, in seconds
+
+// --- vfs.c -----------------------------------------------------------------
+
+void VfsServe(Message *request, const IpcEnvelope *envelope);
+void VfsClientEnded(uint32_t pid);
+void VfsTakeExe(const char *processName, char *out);
+
+// --- memory.c --------------------------------------------------------------
+
+void MemoryInit(PosixProcess *p, const ProcessFacts *facts);
+void MemoryFree(PosixProcess *p);
+
+// --- table.c ---------------------------------------------------------------
+
+typedef int32_t (*PosixHandler)(PosixProcess *p, const uint32_t *arg);
+int32_t PosixDispatch(PosixProcess *p, const PosixCall *call);
+
+// Every handler, by file (table.c maps the numbers to them).
+int32_t SysExit(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetpid(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetppid(PosixProcess *p, const uint32_t *arg);
+int32_t SysSetThreadArea(PosixProcess *p, const uint32_t *arg);
+int32_t SysSetTidAddress(PosixProcess *p, const uint32_t *arg);
+int32_t SysSetRobustList(PosixProcess *p, const uint32_t *arg);
+int32_t SysPrctl(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysClose(PosixProcess *p, const uint32_t *arg);
+int32_t SysDup(PosixProcess *p, const uint32_t *arg);
+int32_t SysDup2(PosixProcess *p, const uint32_t *arg);
+int32_t SysDup3(PosixProcess *p, const uint32_t *arg);
+int32_t SysFcntl(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysRead(PosixProcess *p, const uint32_t *arg);
+int32_t SysWrite(PosixProcess *p, const uint32_t *arg);
+int32_t SysReadv(PosixProcess *p, const uint32_t *arg);
+int32_t SysWritev(PosixProcess *p, const uint32_t *arg);
+int32_t SysPread64(PosixProcess *p, const uint32_t *arg);
+int32_t SysPwrite64(PosixProcess *p, const uint32_t *arg);
+int32_t SysLseek(PosixProcess *p, const uint32_t *arg);
+int32_t SysLlseek(PosixProcess *p, const uint32_t *arg);
+int32_t SysFtruncate64(PosixProcess *p, const uint32_t *arg);
+int32_t SysIoctl(PosixProcess *p, const uint32_t *arg);
+int32_t SysPoll(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysOpen(PosixProcess *p, const uint32_t *arg);
+int32_t SysOpenat(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysMkdir(PosixProcess *p, const uint32_t *arg);
+int32_t SysMkdirat(PosixProcess *p, const uint32_t *arg);
+int32_t SysRmdir(PosixProcess *p, const uint32_t *arg);
+int32_t SysUnlink(PosixProcess *p, const uint32_t *arg);
+int32_t SysUnlinkat(PosixProcess *p, const uint32_t *arg);
+int32_t SysRename(PosixProcess *p, const uint32_t *arg);
+int32_t SysRenameat(PosixProcess *p, const uint32_t *arg);
+int32_t SysAccess(PosixProcess *p, const uint32_t *arg);
+int32_t SysFaccessat(PosixProcess *p, const uint32_t *arg);
+int32_t SysChdir(PosixProcess *p, const uint32_t *arg);
+int32_t SysFchdir(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetcwd(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetdents64(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysStat64(PosixProcess *p, const uint32_t *arg);
+int32_t SysFstat64(PosixProcess *p, const uint32_t *arg);
+int32_t SysFstatat64(PosixProcess *p, const uint32_t *arg);
+int32_t SysStatx(PosixProcess *p, const uint32_t *arg);
+int32_t SysReadlink(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysBrk(PosixProcess *p, const uint32_t *arg);
+int32_t SysMmap2(PosixProcess *p, const uint32_t *arg);
+int32_t SysMunmap(PosixProcess *p, const uint32_t *arg);
+int32_t SysMprotect(PosixProcess *p, const uint32_t *arg);
+int32_t SysMremap(PosixProcess *p, const uint32_t *arg);
+int32_t SysMadvise(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysRtSigaction(PosixProcess *p, const uint32_t *arg);
+int32_t SysRtSigprocmask(PosixProcess *p, const uint32_t *arg);
+int32_t SysKill(PosixProcess *p, const uint32_t *arg);
+int32_t SysTkill(PosixProcess *p, const uint32_t *arg);
+int32_t SysTgkill(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysTime(PosixProcess *p, const uint32_t *arg);
+int32_t SysGettimeofday(PosixProcess *p, const uint32_t *arg);
+int32_t SysClockGettime(PosixProcess *p, const uint32_t *arg);
+int32_t SysClockGettime64(PosixProcess *p, const uint32_t *arg);
+int32_t SysClockGetres(PosixProcess *p, const uint32_t *arg);
+int32_t SysClockGetres64(PosixProcess *p, const uint32_t *arg);
+int32_t SysNanosleep(PosixProcess *p, const uint32_t *arg);
+int32_t SysSchedYield(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysUname(PosixProcess *p, const uint32_t *arg);
+int32_t SysUgetrlimit(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetuid(PosixProcess *p, const uint32_t *arg);
+int32_t SysUmask(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetrandom(PosixProcess *p, const uint32_t *arg);
+
+#endif

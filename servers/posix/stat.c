@@ -1,0 +1,190 @@
+// The stat family (stat64, lstat64, fstat64, fstatat64, statx) and
+// readlink.
+//
+// Every answer is made from the FsStat of the object (MSG_STAT, or the
+// listing probe that stands in for it on proc:): a file is S_IFREG|0644,
+// a directory S_IFDIR|0755, the console S_IFCHR|0620 (rdev 5:1, as
+// /dev/console on Linux). st_ino is the server's id (a proc: object,
+// which has none, gets a hash of its name), st_dev the mount's index,
+// st_nlink 1, st_blksize 4096, st_blocks the 512-byte blocks of the
+// size; uid and gid 0. Nothing records times yet: all three are the boot
+// epoch of clock.c.
+//
+// There are no symbolic links, so lstat is stat and readlink knows only
+// /proc/self/exe (and /proc/PID/exe for the caller's own pid): the path
+// the program was loaded from, when it came through posix:vfs:.
+#include <lib/format.h>
+#include <lib/string.h>
+#include "posix.h"
+
+#define BLOCK_SIZE 4096
+#define CONSOLE_MAJOR 5
+#define CONSOLE_MINOR 1
+
+// A stable inode number for an object its server gives no id (FNV-1a).
+static uint32_t NameHash(const char *name)
+{
+    uint32_t hash = 2166136261u;
+
+    while (*name)
+        hash = (hash ^ (uint8_t)*name++) * 16777619u;
+    return hash | 0x80000000u;
+}
+
+// Fill out (a struct stat64) from fs, the FsStat of name under mount.
+static void StatFromFs(const FsStat *fs, const PosixMount *mount, const char *name,
+                       LinuxStat64 *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->dev = PathMountIndex(mount) + 1;
+    out->ino = fs->id ? fs->id : NameHash(name);
+    out->shortIno = (uint32_t)out->ino;
+    out->nlink = 1;
+    out->blksize = BLOCK_SIZE;
+    if (fs->type == FS_TYPE_DIR)
+        out->mode = LINUX_S_IFDIR | 0755;
+    else if (fs->type == FS_TYPE_DEVICE) {
+        out->mode = LINUX_S_IFCHR | 0620;
+        out->rdev = (CONSOLE_MAJOR << 8) | CONSOLE_MINOR;
+    } else {
+        out->mode = LINUX_S_IFREG | 0644;
+        out->size = (int64_t)fs->size;
+        out->blocks = (fs->size + 511) / 512;
+    }
+    out->atime = out->mtime = out->ctime = clockBootEpoch;
+}
+
+// The stat64 of an open file.
+static int StatFd(PosixProcess *p, int32_t fd, LinuxStat64 *out)
+{
+    PosixFile *f = FdGet(p, fd);
+    FsStat fs;
+    int err;
+
+    if (!f)
+        return E_BADF;
+    if ((err = NsStatFile(f, &fs)) != 0)
+        return err;
+    StatFromFs(&fs, f->mount, f->name, out);
+    return 0;
+}
+
+// The stat64 of the path at userPath, relative to dirfd; an empty path
+// with AT_EMPTY_PATH is dirfd itself (or the cwd for AT_FDCWD).
+static int StatAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t flags,
+                  LinuxStat64 *out)
+{
+    int allowEmpty = (flags & LINUX_AT_EMPTY_PATH) != 0;
+    PosixPath path;
+    FsStat fs;
+    int err = UserResolve(p, dirfd, userPath, allowEmpty, &path);
+
+    if (err)
+        return err;
+    if (path.path[0] == 0 && dirfd != LINUX_AT_FDCWD)
+        return StatFd(p, dirfd, out);
+    if (path.path[0] == 0) {
+        memcpy(path.path, p->cwd, sizeof(path.path));
+        if ((err = PathMap(&path, p->pid)) != 0)
+            return err;
+    }
+    if ((err = NsStat(path.mount, path.name, &fs)) != 0)
+        return err;
+    StatFromFs(&fs, path.mount, path.name, out);
+    return 0;
+}
+
+// stat64(path, buf) and lstat64(path, buf)
+int32_t SysStat64(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxStat64 st;
+    int err = StatAt(p, LINUX_AT_FDCWD, arg[0], 0, &st);
+
+    return err ? err : UserWrite(p, arg[1], &st, sizeof(st));
+}
+
+// fstat64(fd, buf)
+int32_t SysFstat64(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxStat64 st;
+    int err = StatFd(p, (int32_t)arg[0], &st);
+
+    return err ? err : UserWrite(p, arg[1], &st, sizeof(st));
+}
+
+#define STATAT_FLAGS (LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | LINUX_AT_NO_AUTOMOUNT)
+
+// fstatat64(dirfd, path, buf, flags)
+int32_t SysFstatat64(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxStat64 st;
+    int err;
+
+    if (arg[3] & ~(uint32_t)STATAT_FLAGS)
+        return E_INVAL;
+    if ((err = StatAt(p, (int32_t)arg[0], arg[1], arg[3], &st)) != 0)
+        return err;
+    return UserWrite(p, arg[2], &st, sizeof(st));
+}
+
+// statx(dirfd, path, flags, mask, buf): every basic field, whatever the
+// mask asks.
+int32_t SysStatx(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxStat64 st;
+    LinuxStatx x;
+    int err;
+
+    if ((arg[2] & ~(uint32_t)(STATAT_FLAGS | LINUX_AT_STATX_SYNC_TYPE)) ||
+        (arg[2] & LINUX_AT_STATX_SYNC_TYPE) == LINUX_AT_STATX_SYNC_TYPE ||
+        (arg[3] & LINUX_STATX_RESERVED))
+        return E_INVAL;
+    if ((err = StatAt(p, (int32_t)arg[0], arg[1], arg[2], &st)) != 0)
+        return err;
+    memset(&x, 0, sizeof(x));
+    x.mask = LINUX_STATX_BASIC_STATS;
+    x.blksize = st.blksize;
+    x.nlink = st.nlink;
+    x.mode = (uint16_t)st.mode;
+    x.ino = st.ino;
+    x.size = (uint64_t)st.size;
+    x.blocks = st.blocks;
+    x.atime.sec = x.btime.sec = x.ctime.sec = x.mtime.sec = st.mtime;
+    x.rdevMajor = (uint32_t)(st.rdev >> 8);
+    x.rdevMinor = (uint32_t)(st.rdev & 0xff);
+    x.devMinor = (uint32_t)st.dev;
+    return UserWrite(p, arg[4], &x, sizeof(x));
+}
+
+// Whether path is the caller's own /proc/PID/exe.
+static int IsOwnExe(PosixProcess *p, const char *path)
+{
+    char own[32];
+
+    Format(own, sizeof(own), "/proc/%u/exe", p->pid);
+    return strcmp(path, "/proc/self/exe") == 0 || strcmp(path, own) == 0;
+}
+
+// readlink(path, buf, size): /proc/self/exe only; any other existing
+// object is not a link (E_INVAL).
+int32_t SysReadlink(PosixProcess *p, const uint32_t *arg)
+{
+    PosixPath path;
+    FsStat fs;
+    uint32_t length;
+    int err;
+
+    if ((int32_t)arg[2] <= 0)
+        return E_INVAL;
+    if ((err = UserResolve(p, LINUX_AT_FDCWD, arg[0], 0, &path)) != 0)
+        return err;
+    if (!IsOwnExe(p, path.path))
+        return NsStat(path.mount, path.name, &fs) == 0 ? E_INVAL : E_NOENT;
+    if (p->exe[0] == 0)
+        return E_NOENT;
+    length = (uint32_t)strlen(p->exe);
+    if (length > arg[2])
+        length = arg[2];
+    err = UserWrite(p, arg[1], p->exe, length);
+    return err ? err : (int32_t)length;
+}

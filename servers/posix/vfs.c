@@ -1,0 +1,254 @@
+// posix:vfs:/path — the POSIX tree as a namespace.
+//
+// A request of the filesystem protocol sent to posix:vfs:/some/path is
+// forwarded to the name the mount table gives the path (path.c), and the
+// reply goes back as it came. That is how the kernel's loader starts
+// posix:vfs:/bin/hello: MSG_STAT, then MSG_READ by name, each answered by
+// fs:root:bin/hello. The path is absolute and normalised like any POSIX
+// path (a relative one is taken from "/"); MSG_RENAME's new name may be
+// posix:vfs:/other/path too and is mapped the same way.
+//
+// Handles: a MSG_OPEN forwarded for a client is opened by this server,
+// so the handle is the server's on the fs server. The server remembers
+// which client each such handle was opened for; only that client may use
+// it (FsIo, FsTruncate, MSG_STAT or MSG_CLOSE with the handle), anyone
+// else gets E_BADF, and the server closes the ones a client leaves open
+// when it ends, as the fs servers do for their own clients.
+//
+// The loads seen here also tell readlink("/proc/self/exe") where a
+// program came from: the last few MSG_STATs by name that found a file are
+// remembered, and a new POSIX process whose name is the base name of one
+// of them, within a minute, takes that path (VfsTakeExe).
+#include <clanker/error.h>
+#include <clanker/posix.h>
+#include <lib/string.h>
+#include "posix.h"
+
+#define HANDLES_MAX 256
+#define RECENT_MAX  8
+#define RECENT_MS   60000
+
+typedef struct VfsHandle {
+    uint32_t client;            // 0: a free slot
+    uint32_t mount;             // PathMountIndex of its server
+    int32_t handle;
+    char name[NS_NAME_MAX + 1]; // a name on its server, for the close
+} VfsHandle;
+
+typedef struct VfsLoad {
+    int used;                   // 0: a free slot
+    uint32_t when;              // uptime in ms
+    char path[POSIX_PATH_MAX];
+} VfsLoad;
+
+static VfsHandle handles[HANDLES_MAX];
+static VfsLoad recent[RECENT_MAX];
+static uint32_t recentNext;
+
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_HEADER_SIZE + 4];
+} errorReply;
+
+// Answer requestId with an E_* error.
+static void ReplyError(uint32_t requestId, int err)
+{
+    errorReply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
+    memcpy(errorReply.message.data, &err, 4);
+    api->IpcReply(requestId, &errorReply.message);
+}
+
+// The record of client's handle on mount, or NULL.
+static VfsHandle *FindHandle(uint32_t client, uint32_t mount, int32_t handle)
+{
+    for (uint32_t i = 0; i < HANDLES_MAX; i++)
+        if (handles[i].client == client && handles[i].mount == mount &&
+            handles[i].handle == handle)
+            return &handles[i];
+    return NULL;
+}
+
+// The handle a request carries: 0 for none (by name), and for a payload
+// of the wrong size, which the fs server itself will refuse.
+static int32_t HandleOf(const Message *m)
+{
+    uint32_t length = MessageDataLength(m), size;
+    int32_t handle = 0;
+
+    switch (m->type) {
+    case MSG_READ:      size = sizeof(FsIo); break;
+    case MSG_WRITE:     size = length >= sizeof(FsIo) ? length : sizeof(FsIo); break;
+    case MSG_TRUNCATE:  size = sizeof(FsTruncate); break;
+    case MSG_STAT:
+    case MSG_CLOSE:     size = sizeof(FsHandle); break;
+    default:            return 0;
+    }
+    if (length == size)
+        memcpy(&handle, m->data, sizeof(handle));
+    return handle;
+}
+
+// Resolve a posix:vfs: name into path. Returns 0 or an error.
+static int ResolveVfs(const char *name, uint32_t client, PosixPath *path)
+{
+    int err = PathNormalize("/", name + strlen(POSIX_VFS), path->path);
+
+    return err ? err : PathMap(path, client);
+}
+
+// The MSG_RENAME request for path with its new name mapped too. Returns
+// a new message (the caller frees it) or NULL with *err.
+static Message *MapRename(const Message *m, const PosixPath *path, uint32_t client, int *err)
+{
+    uint32_t length = MessageDataLength(m);
+    PosixPath to;
+    Message *mapped;
+
+    if (length == 0 || length > NS_NAME_MAX + 1 || m->data[length - 1] != 0) {
+        *err = E_INVAL;
+        return NULL;
+    }
+    if (strncmp((const char *)m->data, POSIX_VFS, strlen(POSIX_VFS)) != 0) {
+        *err = E_XDEV;
+        return NULL;
+    }
+    if ((*err = ResolveVfs((const char *)m->data, client, &to)) != 0)
+        return NULL;
+    if (to.mount != path->mount) {
+        *err = E_XDEV;
+        return NULL;
+    }
+    if (!(mapped = api->CreateMessage(MSG_RENAME, (uint32_t)strlen(to.name) + 1))) {
+        *err = E_NOMEM;
+        return NULL;
+    }
+    memcpy(mapped->data, to.name, strlen(to.name) + 1);
+    return mapped;
+}
+
+// Remember a handle a MSG_OPEN reply gave client; if there is no room,
+// close it and say so. Returns 0 or E_NOSPC.
+static int Record(uint32_t client, const PosixPath *path, const Message *reply)
+{
+    FsHandle h;
+
+    if (MessageDataLength(reply) != sizeof(h))
+        return 0;
+    memcpy(&h, reply->data, sizeof(h));
+    for (uint32_t i = 0; i < HANDLES_MAX; i++) {
+        if (handles[i].client)
+            continue;
+        handles[i] = (VfsHandle){ client, PathMountIndex(path->mount), h.handle, "" };
+        memcpy(handles[i].name, path->name, sizeof(handles[i].name));
+        return 0;
+    }
+    NsClose(path->name, h.handle);
+    return E_NOSPC;
+}
+
+// Remember that path, a file, was just looked up by name (a likely load).
+static void RememberLoad(const PosixPath *path)
+{
+    recent[recentNext].used = 1;
+    recent[recentNext].when = api->UptimeMs();
+    memcpy(recent[recentNext].path, path->path, sizeof(recent[0].path));
+    recentNext = (recentNext + 1) % RECENT_MAX;
+}
+
+// After a forwarded request succeeded: keep the books on handles and
+// loads. Returns 0 or an error to send instead of the reply.
+static int AfterForward(const Message *m, const PosixPath *path, uint32_t client,
+                        const Message *reply)
+{
+    VfsHandle *h;
+    FsStat stat;
+
+    if (reply->type != MSG_RESPONSE)
+        return 0;
+    if (m->type == MSG_OPEN)
+        return Record(client, path, reply);
+    if (m->type == MSG_CLOSE &&
+        (h = FindHandle(client, PathMountIndex(path->mount), HandleOf(m))) != NULL)
+        h->client = 0;
+    if (m->type == MSG_STAT && MessageDataLength(m) == 0 &&
+        MessageDataLength(reply) == sizeof(stat)) {
+        memcpy(&stat, reply->data, sizeof(stat));
+        if (stat.type == FS_TYPE_FILE)
+            RememberLoad(path);
+    }
+    return 0;
+}
+
+// Serve one request to a posix:vfs: name: forward it and pass the reply on.
+void VfsServe(Message *m, const IpcEnvelope *envelope)
+{
+    uint32_t client = m->senderId, requestId = m->requestId;
+    int32_t handle = HandleOf(m);
+    Message *mapped = NULL, *reply;
+    PosixPath path;
+    int err = ResolveVfs(envelope->name, client, &path);
+
+    if (!err && m->type == MSG_POSIX_CALL)
+        err = E_INVAL;
+    if (!err && handle && !FindHandle(client, PathMountIndex(path.mount), handle))
+        err = E_BADF;
+    if (!err && m->type == MSG_RENAME)
+        mapped = MapRename(m, &path, client, &err);
+    if (err) {
+        ReplyError(requestId, err);
+        return;
+    }
+    reply = api->IpcSend(path.name, mapped ? mapped : m, 0);
+    if (mapped)
+        api->FreeMessage(mapped);
+    if (!reply) {
+        ReplyError(requestId, E_NOMEM);
+        return;
+    }
+    if ((err = AfterForward(m, &path, client, reply)) != 0)
+        ReplyError(requestId, err);
+    else
+        api->IpcReply(requestId, reply);
+    api->FreeMessage(reply);
+}
+
+// client has ended: close the handles it left open.
+void VfsClientEnded(uint32_t pid)
+{
+    for (uint32_t i = 0; i < HANDLES_MAX; i++) {
+        if (handles[i].client != pid)
+            continue;
+        NsClose(handles[i].name, handles[i].handle);
+        handles[i].client = 0;
+    }
+}
+
+// The base name of path.
+static const char *BaseName(const char *path)
+{
+    const char *base = path;
+
+    for (const char *c = path; *c; c++)
+        if (*c == '/')
+            base = c + 1;
+    return base;
+}
+
+// Into out (POSIX_PATH_MAX bytes): the path a new process called
+// processName was most likely loaded from (see the top), or "".
+void VfsTakeExe(const char *processName, char *out)
+{
+    uint32_t now = api->UptimeMs();
+
+    out[0] = 0;
+    for (uint32_t k = 1; k <= RECENT_MAX; k++) {
+        VfsLoad *load = &recent[(recentNext + RECENT_MAX - k) % RECENT_MAX];
+        if (!load->used || now - load->when > RECENT_MS)
+            continue;
+        if (strncmp(BaseName(load->path), processName, POSIX_NAME_MAX - 1) != 0)
+            continue;
+        memcpy(out, load->path, POSIX_PATH_MAX);
+        load->used = 0;
+        return;
+    }
+}

@@ -1,0 +1,53 @@
+// pxhello: the smallest Linux program through the POSIX layer.
+//
+// A static musl binary: its start-up alone exercises set_thread_area,
+// set_tid_address, poll and the stdio set-up (ioctl TIOCGWINSZ, writev).
+// It prints its arguments and, if there is one, the first environment
+// variable. A first argument can ask for one more thing, for the
+// end-to-end tests:
+//
+//   read        read a line from standard input (the console) and echo it
+//   exit N      exit with status N
+//   abort       abort() (SIGABRT through tkill)
+//   term        kill(getpid(), SIGTERM)
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern char **environ;
+
+// Read one line from standard input (stdio: readv of fd 0) and print it.
+static void ReadLine(void)
+{
+    char line[256];
+
+    printf("pxhello: type a line\n");
+    fflush(stdout);
+    if (!fgets(line, sizeof(line), stdin)) {
+        printf("pxhello: end of input\n");
+        return;
+    }
+    printf("pxhello: read %d bytes: %s", (int)strlen(line), line);
+}
+
+int main(int argc, char **argv)
+{
+    printf("hello from musl: argc %d\n", argc);
+    for (int i = 0; i < argc; i++)
+        printf("argv[%d] = %s\n", i, argv[i]);
+    if (environ && environ[0])
+        printf("env: %s\n", environ[0]);
+    else
+        printf("env: (none)\n");
+    if (argc > 1 && strcmp(argv[1], "read") == 0)
+        ReadLine();
+    if (argc > 2 && strcmp(argv[1], "exit") == 0)
+        exit(atoi(argv[2]));
+    if (argc > 1 && strcmp(argv[1], "abort") == 0)
+        abort();
+    if (argc > 1 && strcmp(argv[1], "term") == 0)
+        kill(getpid(), SIGTERM);
+    return 0;
+}

@@ -1,0 +1,160 @@
+// pxmem: memory through the POSIX layer.
+//
+// A static musl program that checks brk (raw: musl's sbrk refuses to
+// move the break), malloc growing to 8 MiB in pieces of many sizes (musl's
+// allocator takes its metadata from brk and its groups from mmap), every
+// byte written and read back, free, realloc (mremap fails, so the C
+// library copies), and anonymous mmap/munmap/mprotect with their errors:
+// MAP_FIXED, an unaligned address, a file mapping (ENODEV), munmap then
+// mmap again reusing the space. Prints "pxmem: N passed, M failed".
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "check.h"
+
+#define PAGE 4096u
+#define TOTAL (8u << 20)
+#define PIECES 512
+
+static void Break(void)
+{
+    uintptr_t start = (uintptr_t)syscall(SYS_brk, 0), grown, shrunk;
+    volatile uint8_t *bytes = (uint8_t *)start;
+
+    CHECK(start != 0 && start % PAGE == 0);
+    grown = (uintptr_t)syscall(SYS_brk, start + 5 * PAGE + 10);
+    CHECK(grown == start + 5 * PAGE + 10);
+    for (uintptr_t i = 0; i < 5 * PAGE + 10; i += 512)
+        bytes[i] = (uint8_t)i;
+    CHECK(bytes[512] == (uint8_t)512 && bytes[5 * PAGE] == (uint8_t)(5 * PAGE));
+    shrunk = (uintptr_t)syscall(SYS_brk, start + PAGE);
+    CHECK(shrunk == start + PAGE);
+    CHECK((uintptr_t)syscall(SYS_brk, 0) == start + PAGE);
+    CHECK((uintptr_t)syscall(SYS_brk, 0xbfff0000u) == start + PAGE);   // over the stack: refused
+    CHECK((uintptr_t)syscall(SYS_brk, 0x1000) == start + PAGE);        // under the image: refused
+    CHECK((uintptr_t)syscall(SYS_brk, start) == start);
+}
+
+static void Malloc(void)
+{
+    static uint8_t *pieces[PIECES];
+    static size_t sizes[PIECES];
+    size_t total = 0;
+    int count = 0, good = 1;
+
+    for (unsigned i = 0; total < TOTAL && i < PIECES; i++) {
+        size_t size = 1 + (i * 7919u) % (96u << 10);
+        if (!(pieces[i] = malloc(size)))
+            break;
+        sizes[i] = size;
+        memset(pieces[i], (int)(i & 0xff), size);
+        total += size;
+        count++;
+    }
+    CHECK(total >= TOTAL);
+    for (int i = 0; i < count && good; i++)
+        for (size_t j = 0; j < sizes[i]; j += 97)
+            good &= pieces[i][j] == (uint8_t)(i & 0xff);
+    CHECK(good);
+    for (int i = 0; i < count; i += 2)
+        free(pieces[i]);
+    for (int i = 0; i < count; i += 2) {
+        pieces[i] = malloc(sizes[i]);
+        good &= pieces[i] != NULL;
+        if (pieces[i])
+            memset(pieces[i], 0x5a, sizes[i]);
+    }
+    CHECK(good);
+    for (int i = 1; i < count && good; i += 2)
+        good &= pieces[i][sizes[i] - 1] == (uint8_t)(i & 0xff);
+    CHECK(good);
+    for (int i = 0; i < count; i++)
+        free(pieces[i]);
+    uint8_t *big = malloc(1 << 20);
+    CHECK(big != NULL);
+    memset(big, 7, 1 << 20);
+    big = realloc(big, 3 << 20);
+    CHECK(big && big[(1 << 20) - 1] == 7);
+    memset(big, 8, 3 << 20);
+    free(big);
+}
+
+static void Mappings(void)
+{
+    uint8_t *a = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *b, *c;
+    int fd;
+
+    CHECK(a != MAP_FAILED && (uintptr_t)a % PAGE == 0);
+    if (a == MAP_FAILED)
+        return;
+    CHECK(a[0] == 0 && a[64 * PAGE - 1] == 0);
+    memset(a, 0xab, 64 * PAGE);
+    CHECK(a[12345] == 0xab);
+    CHECK(mprotect(a, PAGE, PROT_READ) == 0);
+    CHECK(a[10] == 0xab);
+    CHECK(mprotect(a, PAGE, PROT_READ | PROT_WRITE) == 0);
+    a[10] = 1;
+    CHECK(munmap(a + 16 * PAGE, 16 * PAGE) == 0);           // a hole in the middle
+    b = mmap(a + 16 * PAGE, 16 * PAGE, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    CHECK(b == a + 16 * PAGE && b[0] == 0 && a[15 * PAGE] == 0xab);
+    c = mmap(a + 4 * PAGE, PAGE, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    CHECK(c == a + 4 * PAGE && c[0] == 0);                  // MAP_FIXED replaces
+    CHECK(munmap(a, 64 * PAGE) == 0);
+    CHECK_ERR(mprotect(a, PAGE, PROT_READ), ENOMEM);        // nothing mapped there now
+    CHECK_ERR(munmap(a + 1, PAGE), EINVAL);
+    CHECK_ERR(munmap(a, 0), EINVAL);
+    CHECK(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED &&
+          errno == EINVAL);
+    CHECK(mmap((void *)(uintptr_t)0x40000123, PAGE, PROT_READ,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED && errno == EINVAL);
+    CHECK(mmap(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0) == MAP_FAILED && errno == EINVAL);
+    CHECK(mmap(NULL, 0xf0000000u, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED &&
+          errno == ENOMEM);
+    fd = open("/etc/boot.conf", O_RDONLY);
+    CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED && errno == ENODEV);
+    close(fd);
+    CHECK(mremap(a, PAGE, 2 * PAGE, 0) == MAP_FAILED && errno == ENOMEM);
+}
+
+// Space given back is reused: a mapping of the same size lands where
+// the last one was, and mapping and unmapping many times never runs out.
+static void Churn(void)
+{
+    uint8_t *first = mmap(NULL, 256 * PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *again;
+    int good = 1;
+
+    CHECK(first != MAP_FAILED && munmap(first, 256 * PAGE) == 0);
+    again = mmap(NULL, 256 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(again == first);
+    munmap(again, 256 * PAGE);
+    for (int i = 0; i < 500 && good; i++) {
+        uint8_t *p = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        good = p != MAP_FAILED;
+        if (good) {
+            p[8 * PAGE - 1] = 1;
+            good = munmap(p, 8 * PAGE) == 0;
+        }
+    }
+    CHECK(good);
+}
+
+int main(void)
+{
+    Break();
+    Malloc();
+    Mappings();
+    Churn();
+    return CheckSummary("pxmem");
+}
