@@ -12,6 +12,7 @@
 #include <kernel/kheap.h>
 #include <kernel/loader.h>
 #include <kernel/process.h>
+#include <kernel/procmem.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/usercopy.h>
@@ -251,6 +252,20 @@ static int SysIpcWatchExits(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint
     return IpcWatchExits();
 }
 
+// Map zeroed pages into the caller's own space (kernel/procmem.c checks
+// the range: page-aligned, inside user space, below the stack).
+static int SysMemMap(uint32_t addr, uint32_t length, uint32_t prot, uint32_t d, uint32_t e)
+{
+    (void)d; (void)e;
+    return ProcMemMap(ProcessCurrent()->pid, addr, length, prot);
+}
+
+static int SysMemUnmap(uint32_t addr, uint32_t length, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)c; (void)d; (void)e;
+    return ProcMemUnmap(ProcessCurrent()->pid, addr, length);
+}
+
 static const SyscallHandler handlers[SYS_COUNT] = {
     [SYS_EXIT]        = SysExit,
     [SYS_DEBUG_WRITE] = SysDebugWrite,
@@ -270,6 +285,8 @@ static const SyscallHandler handlers[SYS_COUNT] = {
     [SYS_IPC_NOTIFY]     = SysIpcNotify,
     [SYS_IPC_WAIT_NOTIFY] = SysIpcWaitNotify,
     [SYS_IPC_WATCH_EXITS] = SysIpcWatchExits,
+    [SYS_MEM_MAP]        = SysMemMap,
+    [SYS_MEM_UNMAP]      = SysMemUnmap,
 };
 
 void SyscallDispatch(TrapFrame *frame)

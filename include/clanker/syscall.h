@@ -33,7 +33,11 @@
 #define SYS_IPC_WAIT_NOTIFY 17 // (IpcNotification *out, uint32 timeoutMs)  -> 0
 #define SYS_IPC_WATCH_EXITS 18 // ()  -> 0; from now on IpcReceive also returns
                                //  MSG_PROCESS_EXIT notices (docs/ipc.md)
-#define SYS_COUNT       19
+// Memory (docs/syscalls.md).
+#define SYS_MEM_MAP     19  // (uint32 addr, uint32 length, uint32 prot) -> 0: zeroed pages
+                            //  (page-aligned; prot: the mmap PROT_* bits)
+#define SYS_MEM_UNMAP   20  // (uint32 addr, uint32 length) -> 0
+#define SYS_COUNT       21
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32

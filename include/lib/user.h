@@ -81,6 +81,14 @@ int SysIpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
 // Returns 0 or E_* (E_TIMEDOUT).
 int SysIpcWaitNotify(IpcNotification *out, uint32_t timeoutMs);
 
+// Map zeroed pages over [addr, addr + length) (page-aligned, user space,
+// below the stack) with prot (1 read, 2 write, 4 exec); pages already
+// there stay. Returns 0, E_INVAL or E_NOMEM.
+int SysMemMap(uint32_t addr, uint32_t length, uint32_t prot);
+
+// Unmap and free the pages of the range. Returns 0 or E_INVAL.
+int SysMemUnmap(uint32_t addr, uint32_t length);
+
 // From now on SysIpcReceive also returns MSG_PROCESS_EXIT notices
 // (docs/ipc.md): process data[0..3] ended. Returns 0 or E_NOSPC.
 int SysIpcWatchExits(void);
@@ -95,8 +103,10 @@ int Print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ParseInt(const char *s, int *out);
 
 // --- memory (lib/user/malloc.c) -------------------------------------------
-// A heap of at most 4 MiB (kernel/heap.c over a static arena); blocks are
-// 16-byte aligned. malloc returns NULL when the arena is exhausted. free
+// A heap of at most 64 MiB (kernel/heap.c over a reserved address range
+// whose pages are mapped as it grows, SYS_MEM_MAP, and given back as it
+// shrinks); blocks are 16-byte aligned. malloc returns NULL when the
+// range is used up or the machine is out of memory. free
 // of a pointer malloc did not return (or a double free) prints the
 // problem and ends the program with exit code 134.
 void *malloc(size_t size);

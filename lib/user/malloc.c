@@ -1,35 +1,38 @@
 // malloc and free for user programs (include/lib/user.h).
 //
-// kernel/heap.c's boundary-tag allocator over a static, page-aligned 512 KiB
-// arena in .bss. The heap "grows" by moving its end inside the arena, so
-// the callbacks only check the limit; the memory is already mapped. Any
-// damage the heap detects ends the program with exit code 134 (SIGABRT's
-// 128 + 6, as a C runtime's abort would).
+// kernel/heap.c's boundary-tag allocator over a reserved range of the
+// address space, ARENA_BASE to ARENA_BASE + ARENA_SIZE. Nothing is mapped
+// there at first: when the heap grows, the new pages are mapped with
+// SYS_MEM_MAP, and when it shrinks they are given back, so a program uses
+// the memory its heap holds, not its limit. Any damage the heap detects
+// ends the program with exit code 134 (SIGABRT's 128 + 6, as a C
+// runtime's abort would).
 #include <kernel/heap.h>
 #include <lib/user.h>
 
-#define ARENA_SIZE  (512u * 1024)     // mapped whole at load: no brk yet
+#define ARENA_BASE  0x20000000u     // below 0x40000000 (ET_DYN images), above normal images
+#define ARENA_SIZE  (64u << 20)
 #define ARENA_PAGE  4096u
+#define ARENA_PROT  3u              // read and write
 #define ABORT_CODE  134
 
-static uint8_t arena[ARENA_SIZE] __attribute__((aligned(ARENA_PAGE)));
 static Heap heap;
 static int heapReady;
 
-// Growth is allowed anywhere inside the arena.
+// Map the pages of [oldEnd, newEnd) (the heap passes page-aligned ends).
 static int ArenaGrow(Heap *h, uintptr_t oldEnd, uintptr_t newEnd)
 {
     (void)h;
-    (void)oldEnd;
-    return newEnd <= (uintptr_t)arena + ARENA_SIZE;
+    if (newEnd > ARENA_BASE + ARENA_SIZE)
+        return 0;
+    return SysMemMap((uint32_t)oldEnd, (uint32_t)(newEnd - oldEnd), ARENA_PROT) == 0;
 }
 
-// Nothing to give back: the arena stays mapped.
+// Give the pages of [newEnd, oldEnd) back.
 static void ArenaShrink(Heap *h, uintptr_t newEnd, uintptr_t oldEnd)
 {
     (void)h;
-    (void)newEnd;
-    (void)oldEnd;
+    SysMemUnmap((uint32_t)newEnd, (uint32_t)(oldEnd - newEnd));
 }
 
 // A damaged header met while allocating: stop the program.
@@ -44,7 +47,7 @@ static void ArenaCorrupt(Heap *h, uintptr_t where)
 static int HeapReady(void)
 {
     if (!heapReady &&
-        HeapInit(&heap, (uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE, ARENA_PAGE,
+        HeapInit(&heap, ARENA_BASE, ARENA_BASE + ARENA_SIZE, ARENA_PAGE,
                  ArenaGrow, ArenaShrink, ArenaCorrupt) == 0)
         heapReady = 1;
     return heapReady;

@@ -224,6 +224,24 @@ int SysIpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
     return result;
 }
 
+// SYS_MEM_MAP: zeroed pages at addr.
+int SysMemMap(uint32_t addr, uint32_t length, uint32_t prot)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result)
+                     : "a"(SYS_MEM_MAP), "b"(addr), "c"(length), "d"(prot) : "memory");
+    return result;
+}
+
+// SYS_MEM_UNMAP: give pages back.
+int SysMemUnmap(uint32_t addr, uint32_t length)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result)
+                     : "a"(SYS_MEM_UNMAP), "b"(addr), "c"(length) : "memory");
+    return result;
+}
+
 // SYS_IPC_WATCH_EXITS: exit notices from now on.
 int SysIpcWatchExits(void)
 {

@@ -2,8 +2,9 @@
 //
 // The same protocol and the same code (lib/fsserver.c over lib/ramfs.c)
 // as the kernel-mode fs:root:, run in ring 3 on the user runtime: memory
-// comes from the program's malloc arena, so files stop growing with
-// E_NOMEM when it is full. Handles of a client that ends are closed
+// comes from the program's malloc heap (64 MiB at most, mapped as it
+// grows), so files stop growing with E_NOMEM when it or the machine's
+// memory is full. Handles of a client that ends are closed
 // (exit notices, SysIpcWatchExits).
 //
 // Run from etc/boot.conf:  user bin/fstemp [PREFIX]   (default fs:temp:)

@@ -163,20 +163,39 @@ static void IpcRoundTrips(void)
         RunProgram(PROCESS_USER, 4, runs[i]);
 }
 
+// Start the program at path in mode with no arguments and wait until it
+// serves prefix.
+static void StartAndWait(ProcessMode mode, const char *path, const char *prefix)
+{
+    const char *const argv[] = { path };
+
+    if (LoaderSpawn(path, 1, argv, mode, NULL) < 0)
+        Panic("bench: cannot start %s", path);
+    for (int waited = 0; !IpcServes(prefix); waited += 10) {
+        if (waited > 5000)
+            Panic("bench: %s did not start", prefix);
+        SchedSleep(10);
+    }
+}
+
 // Reading a 4 MiB file from the kernel-mode fs:root: in 4 KiB requests.
 static void FsRead(void)
 {
     static const char *const run[] = { "bin/fsbench", "fs:root:bench.dat", "fs_read_4m_kserver" };
-    const char *const server[] = { "servers/fsroot" };
 
-    if (LoaderSpawn(server[0], 1, server, PROCESS_KERNEL, NULL) < 0)
-        Panic("bench: cannot start %s", server[0]);
-    for (int waited = 0; !IpcServes("fs:root:"); waited += 10) {
-        if (waited > 5000)
-            Panic("bench: fs:root: did not start");
-        SchedSleep(10);
-    }
+    StartAndWait(PROCESS_KERNEL, "servers/fsroot", "fs:root:");
     RunProgram(PROCESS_USER, 3, run);
+}
+
+// The POSIX layer: getpid and 4 KiB writes to /tmp (fs:temp:), from a
+// Linux program (tests/posix/pxbench.c). Needs fs:root: running.
+static void PosixCalls(void)
+{
+    static const char *const run[] = { "bin/pxbench" };
+
+    StartAndWait(PROCESS_USER, "bin/fstemp", "fs:temp:");
+    StartAndWait(PROCESS_KERNEL, "servers/posix", "posix:");
+    RunProgram(PROCESS_USER, 1, run);
 }
 
 void KbenchMain(void *arg)
@@ -195,6 +214,7 @@ void KbenchMain(void *arg)
     EmptyRegistry();
     IpcRoundTrips();
     FsRead();
+    PosixCalls();
     (void)freeBefore;
     QemuExit(1);
     PanicHalt();
