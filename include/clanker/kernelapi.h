@@ -126,6 +126,31 @@ typedef struct KernelApi {
     // that is not a present 32-bit data segment, base outside user space)
     // or E_SRCH.
     int (*ProcessSetTls)(uint32_t pid, PosixUserDesc *desc);
+
+    // Processes that make processes (the POSIX layer's second phase).
+    // Copy pid, a user process stopped in its int 0x80, into a new child
+    // of pid: the same memory (copied), TLS and registers, except that the
+    // child's int 0x80 returns 0. It is ready to run at once. Returns the
+    // child's pid, E_SRCH or E_NOMEM (nothing made).
+    int (*ProcessFork)(uint32_t pid);
+    // Replace pid's program (stopped in its int 0x80) with the ELF image
+    // [image, image + size) and the NULL-terminated argv and envp (copied;
+    // the caller keeps them): its memory is emptied, the image loaded, a
+    // new stack built (argc, argv, envp, auxv), TLS cleared, and its int
+    // 0x80 returns into the new program's entry point. Everything is
+    // checked first: on an error (E_NOEXEC, E_INVAL, E_NOMEM, E_SRCH) pid
+    // is untouched.
+    int (*ProcessExec)(uint32_t pid, const void *image, uint32_t size,
+                       const char *const *argv, const char *const *envp);
+    // Collect an ended child of parent (child -1: any): its pid, with its
+    // wait status in *waitStatus; 0 if parent has such children but none
+    // has ended yet; E_CHILD if it has none. Never blocks.
+    int (*ProcessReap)(uint32_t parent, int32_t child, int *waitStatus);
+
+    // IpcReceiveInto with a time limit (timeoutMs 0: none): E_TIMEDOUT
+    // when no request or notice came in time.
+    int (*IpcReceiveTimeout)(Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
+                             uint32_t timeoutMs);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

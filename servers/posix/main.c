@@ -49,7 +49,7 @@ static void ReplyError(uint32_t requestId, int err)
 }
 
 // Answer requestId with a PosixResult.
-static void ReplyValue(uint32_t requestId, int32_t value)
+void PosixAnswer(uint32_t requestId, int32_t value)
 {
     PosixResult result = { value };
 
@@ -75,12 +75,13 @@ static void ServeCall(Message *m)
     memcpy(&call, m->data, sizeof(call));
     p = PosixProcessGet(m->senderId, &err);
     if (!p) {
-        ReplyValue(m->requestId, err);
+        PosixAnswer(m->requestId, err);
         return;
     }
+    p->requestId = m->requestId;
     value = PosixDispatch(p, &call);
-    if (!p->ended)
-        ReplyValue(m->requestId, value);
+    if (!p->ended && value != POSIX_DEFERRED)
+        PosixAnswer(m->requestId, value);
 }
 
 // Route one received message by the name it was sent to.

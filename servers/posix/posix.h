@@ -108,6 +108,7 @@ typedef struct PosixProcess {
     struct PosixProcess *next;      // hash chain
     uint32_t pid, parent;
     int ended;                      // ended by a call: no reply
+    uint32_t requestId;             // the call being served (for PosixAnswer)
     PosixFile *fds[POSIX_FD_MAX];
     uint8_t fdFlags[POSIX_FD_MAX];  // FD_CLOEXEC
     char cwd[POSIX_PATH_MAX];
@@ -127,6 +128,13 @@ typedef struct PosixProcess {
     char name[POSIX_NAME_MAX];
     char exe[POSIX_PATH_MAX];       // "" if unknown
 } PosixProcess;
+
+// A handler that cannot answer yet (a read of an empty pipe, a wait for
+// a child) saves p->requestId, returns POSIX_DEFERRED, and later calls
+// PosixAnswer(requestId, value). If the caller has ended or been killed
+// meanwhile, the late answer is dropped by the kernel (E_NOENT), harmlessly.
+#define POSIX_DEFERRED ((int32_t)0x80000000)
+void PosixAnswer(uint32_t requestId, int32_t value);
 
 PosixProcess *PosixProcessGet(uint32_t pid, int *err);
 void PosixProcessEnded(uint32_t pid);
