@@ -206,8 +206,14 @@ boot-test: $(KERNEL) $(TESTKERNEL) $(ISO) $(INITRD)
 	$(Q)tests/boot/run.sh
 
 # End-to-end: boot to the shell and type at it (tests/e2e/run.py).
-e2e-test: $(KERNEL) $(INITRD)
+e2e-test: $(KERNEL) $(INITRD) $(BUILD)/foreign/bin/busybox
 	$(Q)BUILD=$(BUILD) python3 tests/e2e/run.py
+
+# Linux programs built elsewhere (Debian's static busybox for i386), for
+# the e2e suite "foreign": added with EXTRA=, never part of the initrd.
+$(BUILD)/foreign/bin/busybox: tools/foreign-binaries.sh
+	@echo "  FETCH   $@"
+	$(Q)tools/foreign-binaries.sh $(BUILD)/foreign
 
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04

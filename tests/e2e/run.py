@@ -366,8 +366,38 @@ def ExtraSuite():
     return c
 
 
+def ForeignSuite():
+    """Debian's static busybox for i386, a Linux program built elsewhere."""
+    c = Checks("e2e-foreign")
+    extra = os.path.join(BUILD, "foreign")
+    hello = open(os.path.join(ROOT, "initrd", "hello.txt")).read()
+    if not c.check(os.path.exists(os.path.join(extra, "bin", "busybox")),
+                   "busybox fetched (tools/foreign-binaries.sh)"):
+        return c
+    status, out = MakeRun("run posix:vfs:/bin/busybox echo hello from busybox\n"
+                          "run posix:vfs:/bin/busybox uname -s -m\n"
+                          "run posix:vfs:/bin/busybox cat /hello.txt\n"
+                          "run posix:vfs:/bin/busybox ls /etc\n"
+                          "run posix:vfs:/bin/busybox wc -l /etc/boot.conf\n"
+                          "run fs:root:bin/busybox sh -c \"echo $((6 * 7))\"\n"
+                          "run posix:vfs:/bin/busybox false\n"
+                          "echo after busybox\npoweroff\n", extra)
+    open(os.path.join(BUILD, "test-logs", "e2e-foreign.log"), "w").write(out)
+    lines = sum(1 for _ in open(os.path.join(ROOT, "initrd", "etc", "boot.conf")))
+    c.equal(status, 0, "the session ends with status 0")
+    c.contains(out, "\nhello from busybox\n", "busybox echo")
+    c.contains(out, "\nClankerOS i686\n", "busybox uname -s -m")
+    c.contains(out, hello, "busybox cat of a file of fs:root:")
+    c.contains(out, "\nboot.conf\n", "busybox ls /etc")
+    c.matches(out, r"^\s*%d /etc/boot.conf$" % lines, "busybox wc -l")
+    c.contains(out, "\n42\n", "busybox sh -c with arithmetic")
+    c.contains(out, "run: posix:vfs:/bin/busybox: exit code 1", "busybox false: exit code 1")
+    c.contains(out, "\nafter busybox\n", "the shell carries on")
+    return c
+
+
 def main():
-    suites = [ShellSuite, PipedSuite, ExtraSuite, PosixSuite]
+    suites = [ShellSuite, PipedSuite, ExtraSuite, PosixSuite, ForeignSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:
