@@ -413,9 +413,29 @@ static void AnnounceExit(Process *p)
     }
 }
 
-int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope)
+// Block the current process until a request or an exit notice is there
+// for it, or until tick deadline (0: none). Returns 0, or E_TIMEDOUT when
+// the deadline passed with nothing there. Interrupts off.
+static int AwaitRequest(Process *self, uint64_t deadline)
+{
+    while (!self->ipcQueueHead && !ExitPending(self)) {
+        uint64_t now = SchedTicks();
+        if (!deadline)
+            SchedBlock(&self->ipcReceivers);
+        else if (now >= deadline)
+            return E_TIMEDOUT;
+        else
+            SchedBlockTimeout(&self->ipcReceivers,
+                              (uint32_t)((deadline - now) * 1000 / SCHED_HZ));
+    }
+    return 0;
+}
+
+int IpcReceiveTimed(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope,
+                    uint32_t timeoutMs)
 {
     Process *self = ProcessCurrent();
+    uint64_t deadline = 0;
     uint32_t flags;
     int length;
 
@@ -425,14 +445,28 @@ int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t 
         (envelope && CheckOut(memory, envelope, sizeof(IpcEnvelope))))
         return E_FAULT;
     flags = CpuSave();
-    while (!self->ipcQueueHead && !ExitPending(self))
-        SchedBlock(&self->ipcReceivers);
-    if (ExitPending(self))
-        length = DeliverExit(self, memory, buffer, capacity, envelope);
-    else
-        length = DeliverRequest(self, memory, buffer, capacity, envelope);
+    if (timeoutMs)
+        deadline = SchedTicks() + ((uint64_t)timeoutMs * SCHED_HZ + 999) / 1000;
+    if ((length = AwaitRequest(self, deadline)) == 0) {
+        if (ExitPending(self))
+            length = DeliverExit(self, memory, buffer, capacity, envelope);
+        else
+            length = DeliverRequest(self, memory, buffer, capacity, envelope);
+    }
     CpuRestore(flags);
     return length;
+}
+
+int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope)
+{
+    return IpcReceiveTimed(memory, buffer, capacity, envelope, 0);
+}
+
+int IpcReceiveTimeout(Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
+                      uint32_t timeoutMs)
+{
+    return IpcReceiveTimed(IPC_MEMORY_KERNEL, (uintptr_t)buffer, capacity,
+                           (uintptr_t)envelope, timeoutMs);
 }
 
 int IpcIsServing(uint32_t requestId)

@@ -407,6 +407,7 @@ static const KernelApi table = {
     .IpcServe = ApiIpcServe,
     .IpcWatchExits = IpcWatchExits,
     .InitrdImage = InitrdArchive,
+    .IpcReceiveTimeout = IpcReceiveTimeout,
     .ProcessRead = ProcMemRead,
     .ProcessWrite = ProcMemWrite,
     .ProcessReadString = ProcMemReadString,
@@ -416,6 +417,9 @@ static const KernelApi table = {
     .ProcessQuery = ProcessQuery,
     .ProcessEnd = ProcessEnd,
     .ProcessSetTls = ProcessSetTls,
+    .ProcessFork = ProcessFork,
+    .ProcessExec = ProcessExec,
+    .ProcessReap = ProcessReap,
 };
 
 const KernelApi *KernelApiTable(void)

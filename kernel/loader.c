@@ -1,15 +1,20 @@
-// Loading an ELF executable into a new process.
+// Loading an ELF executable into a new process, or into a fresh address
+// space that replaces a process's own (exec, LoaderLoad).
 //
 // The file is parsed completely (kernel/elf.c) before anything is
-// allocated. Then each loadable segment's pages are mapped (pages shared
+// mapped. Then each loadable segment's pages are mapped (pages shared
 // by two segments get the union of their permissions), file bytes copied
 // and the rest zeroed; then a stack is mapped at the top of user space and
 // filled with the Linux i386 start-up layout, so native programs and
 // static Linux binaries start the same way:
 //
-//   esp -> argc, argv[0..argc-1], NULL, envp (empty), NULL,
+//   esp -> argc, argv[0..argc-1], NULL, envp[0..envc-1], NULL,
 //          auxv pairs (AT_PHDR.., AT_PAGESZ, AT_ENTRY, AT_RANDOM, AT_NULL),
-//          then the argument strings and 16 random bytes near the top.
+//          then the argument and environment strings and 16 random bytes
+//          near the top.
+//
+// A spawn has no environment; an exec passes one. The start-up area (the
+// strings, the vectors, the random bytes) is at most LOADER_START_MAX.
 //
 // A path with a ':' is a namespace name (fs:root:bin/hello, root:/bin/x):
 // the file is read through its server with the requests of
@@ -109,19 +114,16 @@ static int MapRange(AddressSpace *space, uint32_t start, uint32_t end, uint32_t 
     return 0;
 }
 
-static int LoadSegments(Process *p, const uint8_t *file, const ElfImage *image)
+static int LoadSegments(AddressSpace *space, ProcessMode mode, const uint8_t *file,
+                        const ElfImage *image)
 {
     for (uint32_t i = 0; i < image->segmentCount; i++) {
         const ElfSegment *s = &image->segments[i];
-        int err = MapRange(p->space, s->vaddr, s->vaddr + s->memSize,
-                           PageFlags(p->mode, s->flags));
+        int err = MapRange(space, s->vaddr, s->vaddr + s->memSize, PageFlags(mode, s->flags));
         if (err)
             return err;
-        CopyIntoSpace(p->space, s->vaddr, file + s->fileOffset, s->fileSize);
+        CopyIntoSpace(space, s->vaddr, file + s->fileOffset, s->fileSize);
     }
-    p->codeLow = image->lowest;
-    p->codeHigh = image->highest;
-    p->imageEnd = image->highest;
     return 0;
 }
 
@@ -143,35 +145,67 @@ static uint32_t ProgramHeaderAddress(const uint8_t *file, const ElfImage *image,
     return 0;
 }
 
-// Build the start-up stack in a kernel buffer mirroring its top, then copy
-// it in. Returns the initial stack pointer, or 0 if it does not fit.
-static uint32_t BuildStack(Process *p, const uint8_t *file, const ElfImage *image,
-                           int argc, const char *const *argv)
+// The bytes of the start-up area for these strings (rounded up to 16),
+// or 0 if it would be larger than LOADER_START_MAX.
+static uint32_t StartAreaSize(const LoaderStrings *strings)
 {
-    uint32_t size = 16 * 1024, phnum;
-    uint8_t *buf = kmalloc(size);
-    uint32_t top = size, words, *w, argvAddr[LOADER_MAX_ARGS];
-    uint64_t seed = CpuReadTsc() ^ ((uint64_t)p->pid << 32);
+    uint32_t total = 16 + (1 + strings->argc + 1 + strings->envc + 1 + AUXV_WORDS) * 4 + 16;
 
-    if (!buf)
+    if (strings->argc > LOADER_EXEC_MAX_STRINGS || strings->envc > LOADER_EXEC_MAX_STRINGS)
         return 0;
+    for (uint32_t i = 0; i < strings->argc + strings->envc; i++) {
+        const char *text = i < strings->argc ? strings->argv[i] : strings->envp[i - strings->argc];
+        uint32_t length = (uint32_t)strnlen(text, LOADER_START_MAX);
+        if (length >= LOADER_START_MAX || (total += length + 1) > LOADER_START_MAX)
+            return 0;
+    }
+    return (total + 15) & ~15u;
+}
+
+// Copy count strings below *top in buf (the mirror of the stack's top
+// size bytes), their stack addresses into addresses.
+static void PlaceStrings(uint8_t *buf, uint32_t size, uint32_t *top, uint32_t count,
+                         const char *const *text, uint32_t *addresses)
+{
+    for (int i = (int)count - 1; i >= 0; i--) {
+        uint32_t length = (uint32_t)strlen(text[i]) + 1;
+        *top -= length;
+        memcpy(buf + *top, text[i], length);
+        addresses[i] = STACK_TOP - (size - *top);
+    }
+}
+
+// Build the start-up stack in a kernel buffer mirroring its top, then copy
+// it in. Returns the initial stack pointer, or 0 if it does not fit or
+// there is no memory for the buffer.
+static uint32_t BuildStack(AddressSpace *space, uint64_t seed, const uint8_t *file,
+                           const ElfImage *image, const LoaderStrings *strings)
+{
+    uint32_t size = StartAreaSize(strings), count = strings->argc + strings->envc;
+    uint8_t *buf = size ? kmalloc(size) : NULL;
+    uint32_t *addresses = kmalloc((count + 1) * sizeof(uint32_t));
+    uint32_t top = size, words, phnum, *w;
+
+    if (!buf || !addresses) {
+        kfree(buf);
+        kfree(addresses);
+        return 0;
+    }
     top -= 16;                                      // AT_RANDOM bytes
     for (int i = 0; i < 16; i++)
         buf[top + i] = (uint8_t)(seed >> ((i % 8) * 8)) ^ (uint8_t)(i * 37);
-    for (int i = argc - 1; i >= 0; i--) {
-        uint32_t len = (uint32_t)strlen(argv[i]) + 1;
-        top -= len;
-        memcpy(buf + top, argv[i], len);
-        argvAddr[i] = STACK_TOP - (size - top);
-    }
-    words = 1 + (uint32_t)argc + 1 + 1 + AUXV_WORDS;
+    PlaceStrings(buf, size, &top, strings->envc, strings->envp, addresses + strings->argc);
+    PlaceStrings(buf, size, &top, strings->argc, strings->argv, addresses);
+    words = 1 + count + 2 + AUXV_WORDS;
     top = (top - words * 4) & ~15u;                 // esp 16-byte aligned
     w = (uint32_t *)(buf + top);
-    *w++ = (uint32_t)argc;
-    for (int i = 0; i < argc; i++)
-        *w++ = argvAddr[i];
+    *w++ = strings->argc;
+    for (uint32_t i = 0; i < strings->argc; i++)
+        *w++ = addresses[i];
     *w++ = 0;                                       // end of argv
-    *w++ = 0;                                       // empty environment
+    for (uint32_t i = 0; i < strings->envc; i++)
+        *w++ = addresses[strings->argc + i];
+    *w++ = 0;                                       // end of envp
     *w++ = AT_PHDR;   *w++ = ProgramHeaderAddress(file, image, &phnum);
     *w++ = AT_PHENT;  *w++ = 32;
     *w++ = AT_PHNUM;  *w++ = phnum;
@@ -179,28 +213,47 @@ static uint32_t BuildStack(Process *p, const uint8_t *file, const ElfImage *imag
     *w++ = AT_ENTRY;  *w++ = image->entry;
     *w++ = AT_RANDOM; *w++ = STACK_TOP - 16;
     *w++ = AT_NULL;   *w++ = 0;
-    CopyIntoSpace(p->space, STACK_TOP - (size - top), buf + top, size - top);
+    CopyIntoSpace(space, STACK_TOP - (size - top), buf + top, size - top);
     kfree(buf);
+    kfree(addresses);
     return STACK_TOP - (size - top);
 }
 
-// Check the arguments fit the limits (and the 16 KiB start-up area).
+int LoaderLoad(AddressSpace *space, ProcessMode mode, uint64_t seed, const uint8_t *file,
+               uint32_t size, const LoaderStrings *strings, LoaderImage *out)
+{
+    ElfImage image;
+    int err = ElfParse(file, size, USER_BASE, IMAGE_LIMIT, ELF_DYN_BIAS, &image);
+
+    if (!err && !StartAreaSize(strings))
+        err = E_INVAL;
+    if (!err)
+        err = LoadSegments(space, mode, file, &image);
+    if (!err)
+        err = MapRange(space, STACK_BOTTOM, STACK_TOP, PageFlags(mode, ELF_SEGMENT_WRITE));
+    if (!err && !(out->stack = BuildStack(space, seed, file, &image, strings)))
+        err = E_NOMEM;
+    if (err)
+        return err;
+    out->entry = image.entry;
+    out->lowest = image.lowest;
+    out->highest = image.highest;
+    return 0;
+}
+
+// Check the arguments of a spawn fit its limits.
 static int ValidArguments(int argc, const char *const *argv)
 {
-    uint32_t total = 0;
-
     if (argc < 1 || argc > LOADER_MAX_ARGS)
         return 0;
     for (int i = 0; i < argc; i++) {
-        uint32_t len = (uint32_t)strnlen(argv[i], LOADER_MAX_ARG_LEN);
-        if (len >= LOADER_MAX_ARG_LEN)
+        if (strnlen(argv[i], LOADER_MAX_ARG_LEN) >= LOADER_MAX_ARG_LEN)
             return 0;
-        total += len + 1;
     }
-    return total + 16 + (argc + 3 + AUXV_WORDS) * 4 + 16 <= 16 * 1024;
+    return 1;
 }
 
-static const char *BaseName(const char *path)
+const char *LoaderBaseName(const char *path)
 {
     const char *base = path;
 
@@ -347,9 +400,10 @@ static void ProgramStart(void *arg)
 int LoaderSpawn(const char *path, int argc, const char *const *argv,
                 ProcessMode mode, Process *parent)
 {
+    LoaderStrings strings = { (uint32_t)argc, argv, 0, NULL };
     const uint8_t *file;
-    uint32_t size, esp;
-    ElfImage image;
+    LoaderImage loaded;
+    uint32_t size;
     Process *p;
     int err, pid, owned;
 
@@ -358,31 +412,27 @@ int LoaderSpawn(const char *path, int argc, const char *const *argv,
     err = ReadProgram(path, &file, &size, &owned);
     if (err)
         return err;
-    err = ElfParse(file, size, USER_BASE, IMAGE_LIMIT, ELF_DYN_BIAS, &image);
-    p = err ? NULL : ProcessCreate(BaseName(path), mode, parent);
-    if (!err && !p)
-        err = E_NOMEM;
-    if (!err)
-        err = LoadSegments(p, file, &image);
-    if (!err)
-        err = MapRange(p->space, STACK_BOTTOM, STACK_TOP,
-                       PageFlags(mode, ELF_SEGMENT_WRITE));
-    esp = err ? 0 : BuildStack(p, file, &image, argc, argv);
+    p = ProcessCreate(LoaderBaseName(path), mode, parent);
+    err = p ? LoaderLoad(p->space, mode, CpuReadTsc() ^ ((uint64_t)p->pid << 32), file, size,
+                         &strings, &loaded)
+            : E_NOMEM;
     if (owned)
         ProcessKfree((void *)file);
-    if (!esp) {
+    if (err) {
         if (p)
             ProcessDiscard(p);
-        return err ? err : E_NOMEM;
+        return err;
     }
     /* POINT OF NO RETURN */
+    p->codeLow = loaded.lowest;
+    p->codeHigh = p->imageEnd = loaded.highest;
     pid = (int)p->pid;                  // once started, p may end at any time
     if (mode == PROCESS_USER) {
-        ProcessStartUser(p, image.entry, esp);
+        ProcessStartUser(p, loaded.entry, loaded.stack);
     } else {
-        p->programEntry = image.entry;
+        p->programEntry = loaded.entry;
         p->programArgc = argc;
-        p->programArgv = esp + 4;
+        p->programArgv = loaded.stack + 4;
         ProcessStartKernel(p, ProgramStart, p);
     }
     return pid;

@@ -16,6 +16,17 @@
 // For the POSIX layer, a user process also carries its TLS segment
 // (ProcessSetTls), which the scheduler puts in the GDT while it runs, and
 // tells where its image ends (ProcessQuery).
+//
+// The POSIX layer's fork and exec act on a user process stopped in the
+// kernel, whose registers are the trap frame at the top of its kernel
+// stack. ProcessFork copies every user page eagerly (no copy-on-write),
+// one page at a time with the parent found again by pid, and gives the
+// child a copy of that frame, so the child "returns" from the same trap
+// through FirstRun and TrapReturn. ProcessExec loads the new image into a
+// new address space (kernel/loader.c) beside the old one and swaps them
+// only once everything is in place, so a failed exec changes nothing;
+// then the frame is reset to the new entry point and stack. ProcessReap
+// is ProcessTryWait for another process's children.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/syscall.h>
@@ -28,12 +39,15 @@
 #include <kernel/ipc.h>
 #include <kernel/kheap.h>
 #include <kernel/loader.h>
+#include <kernel/memory.h>
 #include <kernel/panic.h>
 #include <kernel/process.h>
+#include <kernel/procmem.h>
 #include <kernel/sched.h>
 
 #define EFLAGS_IF       0x200u
 #define EFLAGS_RESERVED 0x002u
+#define PDE_PRESENT     0x001u
 
 extern uint8_t BootStack[];
 extern void TrapReturn(void);
@@ -174,11 +188,18 @@ static void PushSwitchFrame(Process *p, uint32_t below)
     p->savedEsp = (uint32_t)(uintptr_t)f;
 }
 
-void ProcessStartUser(Process *p, uint32_t eip, uint32_t esp)
+// The frame at the top of a user process's kernel stack: what its last
+// entry from ring 3 saved (or what ProcessStartUser made), popped by
+// TrapReturn when it goes back.
+static TrapFrame *UserFrame(const Process *p)
 {
-    uint32_t flags = CpuSave();
-    TrapFrame *t = (TrapFrame *)(uintptr_t)(ProcessStackTop(p) - sizeof(TrapFrame));
+    return (TrapFrame *)(uintptr_t)(ProcessStackTop(p) - sizeof(TrapFrame));
+}
 
+// A fresh ring-3 frame entering at eip with stack esp, every other
+// register zero.
+static void ResetUserFrame(TrapFrame *t, uint32_t eip, uint32_t esp)
+{
     *t = (TrapFrame){
         .gs = GDT_USER_DATA, .fs = GDT_USER_DATA,
         .es = GDT_USER_DATA, .ds = GDT_USER_DATA,
@@ -186,6 +207,14 @@ void ProcessStartUser(Process *p, uint32_t eip, uint32_t esp)
         .eflags = EFLAGS_IF | EFLAGS_RESERVED,
         .userEsp = esp, .userSs = GDT_USER_DATA,
     };
+}
+
+void ProcessStartUser(Process *p, uint32_t eip, uint32_t esp)
+{
+    uint32_t flags = CpuSave();
+    TrapFrame *t = UserFrame(p);
+
+    ResetUserFrame(t, eip, esp);
     PushSwitchFrame(p, (uint32_t)(uintptr_t)t);
     SchedMakeReady(p);
     CpuRestore(flags);
@@ -355,12 +384,10 @@ void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
     ProcessExit(WAIT_STATUS_SIGNALED(signal));
 }
 
-// A finished child of the current process matching pid, or NULL; *any
-// tells whether any child matches at all.
-static Process *FindChild(int pid, int *any)
+// A finished child of self matching pid, or NULL; *any tells whether any
+// child matches at all.
+static Process *FindChild(Process *self, int pid, int *any)
 {
-    Process *self = SchedCurrent();
-
     *any = 0;
     for (int i = 1; i < PROCESS_MAX; i++) {
         Process *c = table[i];
@@ -396,7 +423,7 @@ int ProcessWait(int pid, int *status)
     int any, result;
     Process *c;
 
-    while (!(c = FindChild(pid, &any)) && any)
+    while (!(c = FindChild(SchedCurrent(), pid, &any)) && any)
         SchedBlock(&SchedCurrent()->children);
     result = Reap(c, any, status);
     CpuRestore(flags);
@@ -407,9 +434,25 @@ int ProcessTryWait(int pid, int *status)
 {
     uint32_t flags = CpuSave();
     int any, result;
-    Process *c = FindChild(pid, &any);
+    Process *c = FindChild(SchedCurrent(), pid, &any);
 
     result = Reap(c, any, status);
+    CpuRestore(flags);
+    return result;
+}
+
+int ProcessReap(uint32_t parent, int32_t child, int *waitStatus)
+{
+    uint32_t flags = CpuSave();
+    Process *p = FindLive(parent), *c = NULL;
+    int any = 0, result;
+
+    if (child == 0 || child < -1) {
+        result = E_INVAL;
+    } else {
+        c = p ? FindChild(p, child, &any) : NULL;
+        result = Reap(c, any, waitStatus);
+    }
     CpuRestore(flags);
     return result;
 }
@@ -523,6 +566,164 @@ int ProcessSetTls(uint32_t pid, PosixUserDesc *desc)
     }
     CpuRestore(flags);
     return err;
+}
+
+// --- processes that make processes (the POSIX layer) ------------------------
+
+// The user process pid, live and not the one running (so stopped in the
+// kernel, its registers in UserFrame), or NULL. Interrupts off.
+static Process *FindStopped(uint32_t pid)
+{
+    Process *p = ProcessFindUser(pid);
+
+    return p && p != SchedCurrent() ? p : NULL;
+}
+
+// Whether space has a page table for the 4 MiB stretch holding va: a
+// quick way over the empty parts of user space.
+static int HasTable(const AddressSpace *space, uint32_t va)
+{
+    return (space->directory[va >> 22] & PDE_PRESENT) != 0;
+}
+
+// Copy the page at va of pid's space, if one is mapped there, into a new
+// page of to with the same protection. Returns 0, E_SRCH or E_NOMEM.
+static int CopyPage(uint32_t pid, uint32_t va, AddressSpace *to)
+{
+    uint32_t flags = CpuSave(), pa, have, copy = 0;
+    Process *p = FindStopped(pid);
+    uint8_t *from = NULL, *into = NULL;
+    int err = p ? 0 : E_SRCH;
+
+    if (err || VmmQuery(p->space, va, &pa, &have) != 0) {
+        CpuRestore(flags);
+        return err;
+    }
+    if (!(copy = MemPageAllocate(MEM_ZONE_ANY)) || !(from = ProcMemWindow(pa & ~(PAGE_SIZE - 1))) ||
+        !(into = ProcMemWindow(copy)))
+        err = E_NOMEM;
+    if (!err)
+        memcpy(into, from, PAGE_SIZE);
+    if (into)
+        ProcMemWindowDone(copy, into);
+    if (from)
+        ProcMemWindowDone(pa, from);
+    if (!err && VmmMap(to, va, copy, (have & (VMM_WRITE | VMM_USER)) | VMM_OWNED) != 0)
+        err = E_NOMEM;
+    if (err && copy)
+        MemPageFree(copy);
+    CpuRestore(flags);
+    return err;
+}
+
+// Copy every user page of pid into to, page by page with pid found again
+// each time (it may be killed meanwhile). Returns 0, E_SRCH or E_NOMEM.
+static int CopyUserSpace(uint32_t pid, AddressSpace *to)
+{
+    for (uint32_t va = USER_BASE & ~(LARGE_PAGE_SIZE - 1); va < USER_LIMIT;
+         va += LARGE_PAGE_SIZE) {
+        uint32_t flags = CpuSave();
+        Process *p = FindStopped(pid);
+        int present = p && HasTable(p->space, va);
+        CpuRestore(flags);
+        if (!p)
+            return E_SRCH;
+        for (uint32_t page = va; present && page < va + LARGE_PAGE_SIZE; page += PAGE_SIZE) {
+            int err = page >= USER_BASE ? CopyPage(pid, page, to) : 0;
+            if (err)
+                return err;
+        }
+    }
+    return 0;
+}
+
+int ProcessFork(uint32_t pid)
+{
+    uint32_t flags = CpuSave();
+    Process *parent = FindStopped(pid), *child = NULL;
+    int err = parent ? 0 : E_SRCH;
+
+    if (!err && !(child = ProcessCreate(parent->name, PROCESS_USER, parent)))
+        err = E_NOMEM;
+    CpuRestore(flags);
+    if (!err)
+        err = CopyUserSpace(pid, &child->ownSpace);
+    flags = CpuSave();
+    parent = FindStopped(pid);
+    if (!err && !parent)
+        err = E_SRCH;
+    if (err) {
+        if (child)
+            ProcessDiscard(child);
+        CpuRestore(flags);
+        return err;
+    }
+    /* POINT OF NO RETURN */
+    *UserFrame(child) = *UserFrame(parent);
+    UserFrame(child)->eax = 0;                  // fork returns 0 in the child
+    memcpy(child->fpuState, parent->fpuState, sizeof(child->fpuState));
+    child->tls = parent->tls;
+    child->imageEnd = parent->imageEnd;
+    child->codeLow = parent->codeLow;
+    child->codeHigh = parent->codeHigh;
+    child->parent = parent;
+    PushSwitchFrame(child, (uint32_t)(uintptr_t)UserFrame(child));
+    SchedMakeReady(child);
+    CpuRestore(flags);
+    return (int)child->pid;
+}
+
+// Count the entries of a NULL-terminated vector (NULL: none), at most
+// LOADER_EXEC_MAX_STRINGS + 1.
+static uint32_t CountStrings(const char *const *vector)
+{
+    uint32_t n = 0;
+
+    while (vector && vector[n] && n <= LOADER_EXEC_MAX_STRINGS)
+        n++;
+    return n;
+}
+
+int ProcessExec(uint32_t pid, const void *image, uint32_t size,
+                const char *const *argv, const char *const *envp)
+{
+    LoaderStrings strings = { CountStrings(argv), argv, CountStrings(envp), envp };
+    uint32_t flags = CpuSave();
+    int err = FindStopped(pid) ? 0 : E_SRCH;
+    AddressSpace space, old;
+    LoaderImage loaded;
+    Process *p;
+
+    CpuRestore(flags);
+    if (!err && !image)
+        err = E_INVAL;
+    if (!err)
+        err = VmmCreate(&space);                // the new program is loaded beside the old
+    if (!err && (err = LoaderLoad(&space, PROCESS_USER, CpuReadTsc() ^ ((uint64_t)pid << 32),
+                                  image, size, &strings, &loaded)) != 0)
+        VmmDestroy(&space);
+    if (err)
+        return err;
+    flags = CpuSave();
+    if (!(p = FindStopped(pid))) {
+        VmmDestroy(&space);
+        CpuRestore(flags);
+        return E_SRCH;
+    }
+    /* POINT OF NO RETURN */
+    old = p->ownSpace;
+    p->ownSpace = space;
+    p->space = &p->ownSpace;
+    VmmDestroy(&old);                           // not current: p is not running
+    ResetUserFrame(UserFrame(p), loaded.entry, loaded.stack);
+    FpuInitState(p->fpuState);
+    p->tls = 0;
+    p->codeLow = loaded.lowest;
+    p->codeHigh = p->imageEnd = loaded.highest;
+    if (strings.argc > 0)
+        SetName(p, LoaderBaseName(argv[0]));
+    CpuRestore(flags);
+    return 0;
 }
 
 uint32_t ProcessMemoryPages(const Process *p)

@@ -62,6 +62,15 @@ int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **re
 // Returns the request's length or an E_* code.
 int IpcReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope);
 
+// The same, waiting at most timeoutMs milliseconds (0: no limit, as
+// IpcReceive): E_TIMEDOUT when no request or notice came in time.
+int IpcReceiveTimed(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope,
+                    uint32_t timeoutMs);
+
+// The KernelApi's IpcReceiveTimeout: IpcReceiveTimed in kernel memory.
+int IpcReceiveTimeout(Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
+                      uint32_t timeoutMs);
+
 // Answer request requestId with the reply at reply (length bytes, in
 // memory, checked against the limits). Returns 0, E_NOENT (no such
 // request being served by this process: never received, already

@@ -139,6 +139,32 @@ int ProcessQuery(uint32_t pid, ProcessFacts *out);
 // E_INVAL (another entry number, a descriptor refused, desc NULL).
 int ProcessSetTls(uint32_t pid, PosixUserDesc *desc);
 
+// Copy user process pid (live, not the caller: stopped in the kernel)
+// into a new child of it: every user page copied, the same protection,
+// TLS, FPU state, name and registers, except that the child's eax is 0
+// when it returns to ring 3. The child is ready at once. Returns its pid,
+// E_SRCH (no such stopped user process, or it ended meanwhile) or
+// E_NOMEM (nothing made).
+int ProcessFork(uint32_t pid);
+
+// Replace user process pid's program (stopped in the kernel) with the ELF
+// image [image, image + size), started with the NULL-terminated argv and
+// envp (NULL: empty): loaded into a new address space (kernel/loader.c)
+// that replaces the old one only when all of it is in place; the
+// registers are reset to the entry point and the new stack, TLS and FPU
+// state cleared, the name becomes argv[0]'s base name. Returns 0, or
+// E_SRCH, E_NOEXEC, E_INVAL (malformed image, too many or too long
+// strings) or E_NOMEM, with pid untouched.
+int ProcessExec(uint32_t pid, const void *image, uint32_t size,
+                const char *const *argv, const char *const *envp);
+
+// Collect an ended child of process parent (child > 0: that one; -1:
+// any): returns its pid and frees it, with its wait status in
+// *waitStatus (may be NULL); 0 if parent has such children but none has
+// ended; E_CHILD if it has none (or parent is not a live process);
+// E_INVAL for child 0 or below -1. Never blocks.
+int ProcessReap(uint32_t parent, int32_t child, int *waitStatus);
+
 // Kill the current process for a fault, with one line on the console.
 void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)
     __attribute__((noreturn));

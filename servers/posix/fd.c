@@ -4,7 +4,9 @@
 // open file description that dup shares (offset and status flags
 // included, as POSIX wants), counted by refs; the close-on-exec flag
 // belongs to the slot. When the last fd of a regular file goes, the fs
-// handle behind it is closed on its server. Handles belong to the POSIX
+// handle behind it is closed on its server; when the last of a pipe end
+// goes, the pipe learns it (PipeClose: its readers see the end of file,
+// its writers E_PIPE). FdRelease is the one place where that happens. Handles belong to the POSIX
 // server's pid, not the client's: that is why the server closes them all
 // itself when the client ends (FdCloseAll).
 //
@@ -63,13 +65,16 @@ int FdInstall(PosixProcess *p, PosixFile *f, int32_t minFd, int cloexec)
     return fd;
 }
 
-// Drop one reference to f; the last closes its fs handle and frees it.
+// Drop one reference to f; the last closes its fs handle or pipe end
+// and frees it.
 void FdRelease(PosixFile *f)
 {
     if (--f->refs > 0)
         return;
     if (f->kind == POSIX_FILE_REGULAR)
         NsClose(f->name, f->handle);
+    else if (PipeIsEnd(f))
+        PipeClose(f);
     api->kfree(f);
 }
 

@@ -1,12 +1,13 @@
 // Reading and writing: read, write, readv, writev, pread64, pwrite64,
-// lseek, _llseek, ftruncate64, ioctl, poll.
+// lseek, _llseek, ftruncate64, ioctl.
 //
 // A transfer moves at most FS_IO_MAX bytes (one message); a longer
 // request is a short read or write, which POSIX allows and C libraries
 // loop over. Regular files go by their fs handle at the description's
 // offset; proc: texts by name at the offset; the console by MSG_READ and
 // MSG_WRITE on console: (a console read waits for a whole line, and the
-// whole server waits with it in this phase).
+// whole server waits with it in this phase). Pipe ends go to pipe.c,
+// which may answer later; they cannot seek (E_SPIPE).
 //
 // A read first checks that the caller's buffer is writable, so a bad
 // pointer is E_FAULT before any data is consumed; a write copies the
@@ -20,9 +21,7 @@
 //
 // ioctl knows the terminal requests of the console (TCGETS, TCSETS*,
 // TIOCGWINSZ: 80x25, TIOCGPGRP, TIOCSPGRP); the termios is kept per
-// process and changes nothing in the console's line editing yet. poll
-// never waits in this phase: it reports what is ready at once (files
-// and the console are always ready, closed fds POLLNVAL).
+// process and changes nothing in the console's line editing yet.
 #include <lib/string.h>
 #include "posix.h"
 
@@ -128,6 +127,10 @@ int32_t SysRead(PosixProcess *p, const uint32_t *arg)
 
     if (!f)
         return E_BADF;
+    if (f->kind == POSIX_FILE_PIPE_WRITE)
+        return E_BADF;
+    if (f->kind == POSIX_FILE_PIPE_READ)
+        return PipeTransfer(p, f, arg[1], 0, arg[2]);
     got = IoRead(p, f, arg[1], arg[2], f->offset);
     if (got > 0 && f->kind != POSIX_FILE_CONSOLE)
         f->offset += (uint32_t)got;
@@ -141,6 +144,10 @@ int32_t SysWrite(PosixProcess *p, const uint32_t *arg)
 
     if (!f)
         return E_BADF;
+    if (f->kind == POSIX_FILE_PIPE_READ)
+        return E_BADF;
+    if (f->kind == POSIX_FILE_PIPE_WRITE)
+        return PipeTransfer(p, f, arg[1], 0, arg[2]);
     return IoWrite(p, f, arg[1], arg[2], &f->offset);
 }
 
@@ -161,7 +168,7 @@ int32_t SysPread64(PosixProcess *p, const uint32_t *arg)
 
     if (!f)
         return E_BADF;
-    if (f->kind == POSIX_FILE_CONSOLE)
+    if (f->kind == POSIX_FILE_CONSOLE || PipeIsEnd(f))
         return E_SPIPE;
     if (Offset64(arg[3], arg[4], &offset) != 0)
         return E_INVAL;
@@ -176,7 +183,7 @@ int32_t SysPwrite64(PosixProcess *p, const uint32_t *arg)
 
     if (!f)
         return E_BADF;
-    if (f->kind == POSIX_FILE_CONSOLE)
+    if (f->kind == POSIX_FILE_CONSOLE || PipeIsEnd(f))
         return E_SPIPE;
     if (Offset64(arg[3], arg[4], &offset) != 0)
         return E_INVAL;
@@ -190,8 +197,8 @@ int32_t SysPwrite64(PosixProcess *p, const uint32_t *arg)
 #define IOV_CHUNK 16
 
 // Check the caller's iovec array (count entries at iov): readable, and
-// lengths adding up to at most 2 GiB - 1. Returns 0 or an error.
-static int IovCheck(PosixProcess *p, uint32_t iov, uint32_t count)
+// lengths adding up to at most 2 GiB - 1 (*sum). Returns 0 or an error.
+static int IovCheck(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *sum)
 {
     LinuxIovec vec[IOV_CHUNK];
     uint64_t total = 0;
@@ -206,22 +213,29 @@ static int IovCheck(PosixProcess *p, uint32_t iov, uint32_t count)
         for (uint32_t j = 0; j < n; j++)
             total += vec[j].length;
     }
+    *sum = (uint32_t)total;
     return total > 0x7fffffffu ? E_INVAL : 0;
 }
 
 // readv/writev: one transfer per iovec until one comes up short (a
 // console read stops after the first, so it never waits for a second
-// line). Returns the total, or the first transfer's error.
+// line). Returns the total, or the first transfer's error. A pipe end
+// moves the whole vector as one transfer.
 static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int32_t total = 0;
+    uint32_t sum;
     int err;
 
     if (!f)
         return E_BADF;
-    if ((err = IovCheck(p, arg[1], arg[2])) != 0)
+    if ((err = IovCheck(p, arg[1], arg[2], &sum)) != 0)
         return err;
+    if (PipeIsEnd(f) && (f->kind == POSIX_FILE_PIPE_WRITE) != writing)
+        return E_BADF;
+    if (PipeIsEnd(f))
+        return PipeTransfer(p, f, arg[1], arg[2], sum);
     for (uint32_t i = 0; i < arg[2]; i++) {
         LinuxIovec vec;
         int32_t done;
@@ -263,7 +277,7 @@ static int Seek(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out)
     FsStat stat;
     int err;
 
-    if (f->kind == POSIX_FILE_CONSOLE)
+    if (f->kind == POSIX_FILE_CONSOLE || PipeIsEnd(f))
         return E_SPIPE;
     if (whence == LINUX_SEEK_SET)
         base = 0;
@@ -410,45 +424,4 @@ int32_t SysIoctl(PosixProcess *p, const uint32_t *arg)
         if (consoleIoctls[i].request == arg[1])
             return consoleIoctls[i].handler(p, arg[2]);
     return E_NOTTY;
-}
-
-// --- poll --------------------------------------------------------------------
-
-#define POLL_MAX POSIX_FD_MAX
-#define POLL_READY (LINUX_POLLIN | LINUX_POLLOUT | LINUX_POLLRDNORM | LINUX_POLLWRNORM)
-
-// The revents of one pollfd.
-static int16_t PollOne(PosixProcess *p, const LinuxPollFd *pfd)
-{
-    PosixFile *f;
-
-    if (pfd->fd < 0)
-        return 0;
-    if (!(f = FdGet(p, pfd->fd)))
-        return LINUX_POLLNVAL;
-    return (int16_t)(pfd->events & POLL_READY);
-}
-
-// poll(fds, nfds, timeout): every fd's readiness at once, without
-// waiting (see the top of the file). Returns how many have revents.
-int32_t SysPoll(PosixProcess *p, const uint32_t *arg)
-{
-    LinuxPollFd pfd;
-    int32_t ready = 0;
-
-    if (arg[1] > POLL_MAX)
-        return E_INVAL;
-    if (UserCheckWritable(p, arg[0], arg[1] * sizeof(pfd)) != 0)
-        return E_FAULT;
-    for (uint32_t i = 0; i < arg[1]; i++) {
-        uint32_t at = arg[0] + i * sizeof(pfd);
-        int err = UserRead(p, &pfd, at, sizeof(pfd));
-        if (err)
-            return err;
-        pfd.revents = PollOne(p, &pfd);
-        ready += pfd.revents != 0;
-        if ((err = UserWrite(p, at, &pfd, sizeof(pfd))) != 0)
-            return err;
-    }
-    return ready;
 }

@@ -12,14 +12,20 @@
 // of include/clanker/fs.h on the POSIX view of the namespaces, so the
 // kernel's loader can start posix:vfs:/bin/hello (vfs.c).
 //
-// One thread does everything, one request at a time: a call that waits
-// (a console read, nanosleep) holds up every other POSIX caller until it
-// is done. docs/posix.md has the whole design and the call table.
+// One thread does everything, one request at a time. A call that has to
+// wait for another process (a read of an empty pipe, a poll or select
+// with nothing ready) is not waited for: its handler keeps what it needs
+// and returns POSIX_DEFERRED, and the answer goes out later, when a pipe
+// changes or a deadline passes. The loop therefore receives with a time
+// limit, the nearest deadline of the waiting calls (PollExpire). A
+// console read and nanosleep still wait in the server and hold up every
+// other POSIX caller until they are done. docs/posix.md has the whole
+// design and the call table.
 //
 // State per client process (fd table, cwd, memory layout, signal
 // dispositions) is made on its first call and dropped when the kernel's
-// exit notice for it arrives, closing the fs handles the server held for
-// it.
+// exit notice for it arrives, dropping its waiting calls and closing the
+// fs handles and pipe ends the server held for it.
 //
 // Run from etc/boot.conf:  kernel servers/posix
 #include <stddef.h>
@@ -92,6 +98,8 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         if (MessageDataLength(m) < sizeof(pid))
             return;
         memcpy(&pid, m->data, sizeof(pid));
+        PipeProcessEnded(pid);
+        PollProcessEnded(pid);
         PosixProcessEnded(pid);
         VfsClientEnded(pid);
         return;
@@ -104,7 +112,8 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         ReplyError(m->requestId, E_NOENT);
 }
 
-// Register posix:, then serve forever. Returns 1 if it cannot serve.
+// Register posix:, then serve forever, answering the waiting calls whose
+// time is up between requests. Returns 1 if it cannot serve.
 int main(const KernelApi *kernel, int argc, char **argv)
 {
     IpcEnvelope envelope;
@@ -120,7 +129,8 @@ int main(const KernelApi *kernel, int argc, char **argv)
         return 1;
     }
     for (;;) {
-        if (api->IpcReceiveInto(&request.message, sizeof(request), &envelope) < 0)
+        if (api->IpcReceiveTimeout(&request.message, sizeof(request), &envelope,
+                                   PollExpire()) < 0)
             continue;
         Route(&request.message, &envelope);
     }

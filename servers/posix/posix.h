@@ -7,7 +7,9 @@
 //   process.c  per-process state, exit, ids, TLS, prctl
 //   fd.c       the fd table: open files, close, dup, fcntl
 //   io.c       read, write and their vector/positional forms, seeks,
-//              truncation, ioctl, poll
+//              truncation, ioctl
+//   pipe.c     pipe, pipe2, and reading and writing pipe ends
+//   poll.c     poll, ppoll, select, pselect6; the deadlines of waiting calls
 //   open.c     open and openat
 //   dir.c      calls on names: mkdir, rmdir, unlink, rename, access,
 //              chdir, getcwd, getdents64
@@ -83,7 +85,11 @@ typedef enum PosixFileKind {
     POSIX_FILE_NAMED,       // a proc: text, read by name at an offset
     POSIX_FILE_DIR,         // a directory: listed by name, offset = entry index
     POSIX_FILE_CONSOLE,     // console:
+    POSIX_FILE_PIPE_READ,   // the read end of a pipe (pipe.c)
+    POSIX_FILE_PIPE_WRITE,  // the write end of a pipe
 } PosixFileKind;
+
+typedef struct PosixPipe PosixPipe;
 
 // An open file description, shared by the fds that dup made of it.
 typedef struct PosixFile {
@@ -97,6 +103,7 @@ typedef struct PosixFile {
     const PosixMount *mount;
     char name[NS_NAME_MAX + 1]; // the namespace name
     char path[POSIX_PATH_MAX];  // the POSIX path (fchdir, *at bases)
+    PosixPipe *pipe;            // PIPE_READ, PIPE_WRITE: the pipe
 } PosixFile;
 
 // One range of the mmap area in use: [start, end).
@@ -127,6 +134,12 @@ typedef struct PosixProcess {
     uint32_t tidAddress;
     char name[POSIX_NAME_MAX];
     char exe[POSIX_PATH_MAX];       // "" if unknown
+    // A wait4 or waitpid answered later (process.c): for which child
+    // (-1: any), where the status and rusage go (0: nowhere), its request.
+    int waiting;
+    int32_t waitFor;
+    uint32_t waitStatusAt, waitRusageAt;
+    uint32_t waitRequest;
 } PosixProcess;
 
 // A handler that cannot answer yet (a read of an empty pipe, a wait for
@@ -168,6 +181,68 @@ void FdRelease(PosixFile *f);
 void FdCloseAll(PosixProcess *p);
 int FdOpenConsole(PosixProcess *p);
 
+// --- pipe.c and poll.c: pipes and waiting for fds --------------------------
+
+// The Linux ABI of these calls (the rest is in linux.h).
+#define LINUX_SYS_PIPE      42
+#define LINUX_SYS_NEWSELECT 142
+#define LINUX_SYS_PSELECT6  308
+#define LINUX_SYS_PPOLL     309
+#define LINUX_SYS_PIPE2     331
+#define LINUX_POLLPRI       0x002
+#define LINUX_POLLERR       0x008
+#define LINUX_POLLHUP       0x010
+#define LINUX_SIGPIPE       13
+#define LINUX_PIPE_BUF      4096    // writes up to this size are atomic
+#define LINUX_FD_SETSIZE    1024    // select's highest nfds
+
+static inline int PipeIsEnd(const PosixFile *f)
+{
+    return f->kind == POSIX_FILE_PIPE_READ || f->kind == POSIX_FILE_PIPE_WRITE;
+}
+
+int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                     uint32_t total);
+void PipeClose(PosixFile *f);
+uint32_t PipePollEvents(const PosixFile *f);
+void PipeProcessEnded(uint32_t pid);
+
+void PollRecheck(void);
+uint32_t PollExpire(void);
+void PollProcessEnded(uint32_t pid);
+
+// --- process.c and exec.c: processes that make processes --------------------
+
+// The Linux ABI of these calls (the rest is in linux.h).
+#define LINUX_SYS_FORK      2
+#define LINUX_SYS_WAITPID   7
+#define LINUX_SYS_EXECVE    11
+#define LINUX_SYS_WAIT4     114
+#define LINUX_SYS_CLONE     120
+#define LINUX_SYS_VFORK     190
+#define LINUX_WNOHANG       0x00000001
+#define LINUX_WUNTRACED     0x00000002
+#define LINUX_WCONTINUED    0x00000008
+#define LINUX_WNOTHREAD     0x20000000
+#define LINUX_WALL          0x40000000
+#define LINUX_WCLONE        0x80000000u
+#define LINUX_CSIGNAL              0x000000ff
+#define LINUX_CLONE_VM             0x00000100
+#define LINUX_CLONE_SIGHAND        0x00000800
+#define LINUX_CLONE_VFORK          0x00004000
+#define LINUX_CLONE_THREAD         0x00010000
+#define LINUX_CLONE_PARENT_SETTID  0x00100000
+#define LINUX_CLONE_CHILD_CLEARTID 0x00200000
+#define LINUX_CLONE_CHILD_SETTID   0x01000000
+#define LINUX_SIGCHLD       17
+#define LINUX_RUSAGE_SIZE   72      // struct rusage on i386: two timevals, 14 longs
+#define E_2BIG              (-7)    // argument list too long
+
+#define POSIX_EXEC_FILE_MAX (16u << 20) // the largest program execve reads
+#define POSIX_EXEC_STRINGS  32          // execve: argv entries, and envp entries, at most
+#define POSIX_EXEC_STRING   4096        // execve: one string with its NUL, at most
+#define POSIX_EXEC_TOTAL    (60u << 10) // execve: every string of argv and envp together
+
 // --- clock.c ---------------------------------------------------------------
 
 extern const uint32_t clockBootEpoch;   // CLOCK_REALTIME at uptime 0, in seconds
@@ -196,6 +271,12 @@ int32_t SysSetThreadArea(PosixProcess *p, const uint32_t *arg);
 int32_t SysSetTidAddress(PosixProcess *p, const uint32_t *arg);
 int32_t SysSetRobustList(PosixProcess *p, const uint32_t *arg);
 int32_t SysPrctl(PosixProcess *p, const uint32_t *arg);
+int32_t SysFork(PosixProcess *p, const uint32_t *arg);
+int32_t SysClone(PosixProcess *p, const uint32_t *arg);
+int32_t SysWaitpid(PosixProcess *p, const uint32_t *arg);
+int32_t SysWait4(PosixProcess *p, const uint32_t *arg);
+int32_t SysKillProcess(PosixProcess *p, const uint32_t *arg);
+int32_t SysExecve(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysClose(PosixProcess *p, const uint32_t *arg);
 int32_t SysDup(PosixProcess *p, const uint32_t *arg);
@@ -213,7 +294,14 @@ int32_t SysLseek(PosixProcess *p, const uint32_t *arg);
 int32_t SysLlseek(PosixProcess *p, const uint32_t *arg);
 int32_t SysFtruncate64(PosixProcess *p, const uint32_t *arg);
 int32_t SysIoctl(PosixProcess *p, const uint32_t *arg);
+
+int32_t SysPipe(PosixProcess *p, const uint32_t *arg);
+int32_t SysPipe2(PosixProcess *p, const uint32_t *arg);
+
 int32_t SysPoll(PosixProcess *p, const uint32_t *arg);
+int32_t SysPpoll(PosixProcess *p, const uint32_t *arg);
+int32_t SysSelect(PosixProcess *p, const uint32_t *arg);
+int32_t SysPselect6(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysOpen(PosixProcess *p, const uint32_t *arg);
 int32_t SysOpenat(PosixProcess *p, const uint32_t *arg);

@@ -1,6 +1,7 @@
-// Per-process state, and the calls about the process itself: exit,
+// Per-process state, the calls about the process itself (exit,
 // exit_group, getpid, gettid, getppid, set_thread_area, set_tid_address,
-// set_robust_list, prctl.
+// set_robust_list, prctl), and the ones about other processes: fork,
+// vfork, clone, wait4, waitpid, kill. execve is exec.c.
 //
 // A process's state is made on its first call: the kernel's facts about
 // it (ProcessQuery: parent, image end, stack), fds 0-2 on the console,
@@ -15,6 +16,25 @@
 // wait status; the call gets no reply, since there is no one left to
 // take it. Threads are processes here: gettid is the pid, and the TLS
 // that set_thread_area installs is the process's own.
+//
+// fork copies the caller in the kernel (ProcessFork: memory, registers,
+// TLS) and its state here: the child shares every open file description
+// with the parent (one more reference each, so offsets are shared as
+// POSIX wants) and gets copies of the rest. vfork and fork-like clones
+// are fork; threads (CLONE_THREAD) and a child on its own stack are not
+// served yet (E_NOSYS).
+//
+// wait4 and waitpid reap an ended child through ProcessReap. When none
+// has ended yet (and WNOHANG is not given) the call is answered later:
+// the caller stays stopped in its int 0x80, and every exit notice (main.c
+// calls PosixProcessEnded) tries the deferred waits again.
+//
+// kill of another process takes the signal's default action at once,
+// as kill of oneself does in signal.c: the terminating ones end the
+// target with ProcessEnd; a target with a handler (or SIG_IGN) for the
+// signal, and the signals ignored by default, are left alone, since
+// handlers are not run before signal delivery comes.
+#include <stdint.h>
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include "posix.h"
@@ -84,19 +104,23 @@ PosixProcess *PosixProcessGet(uint32_t pid, int *err)
     return p;
 }
 
-// Drop pid's state (it has ended): close its fds, free its memory.
+static void WaitRecheck(void);
+
+// Drop pid's state (it has ended): close its fds, free its memory. Then
+// a deferred wait may be answered.
 void PosixProcessEnded(uint32_t pid)
 {
     PosixProcess **link = &buckets[pid % BUCKETS], *p;
 
     while (*link && (*link)->pid != pid)
         link = &(*link)->next;
-    if (!(p = *link))
-        return;
-    *link = p->next;
-    FdCloseAll(p);
-    MemoryFree(p);
-    api->kfree(p);
+    if ((p = *link) != NULL) {
+        *link = p->next;
+        FdCloseAll(p);
+        MemoryFree(p);
+        api->kfree(p);
+    }
+    WaitRecheck();
 }
 
 // End the caller with waitStatus; its call gets no reply.
@@ -120,10 +144,15 @@ int32_t SysGetpid(PosixProcess *p, const uint32_t *arg)
     return (int32_t)p->pid;
 }
 
-// getppid(): 0 for a process started by the kernel.
+// getppid(): 0 for a process started by the kernel, or whose parent has
+// ended.
 int32_t SysGetppid(PosixProcess *p, const uint32_t *arg)
 {
+    ProcessFacts facts;
+
     (void)arg;
+    if (api->ProcessQuery(p->pid, &facts) == 0)
+        p->parent = facts.parent;
     return (int32_t)p->parent;
 }
 
@@ -187,4 +216,218 @@ int32_t SysPrctl(PosixProcess *p, const uint32_t *arg)
     if (arg[0] == LINUX_PR_GET_NAME)
         return GetName(p, arg[1]);
     return E_INVAL;
+}
+
+// --- fork, vfork, clone ------------------------------------------------------
+
+// Make child's state, for the kernel's new pid, a copy of parent's: the
+// same open file descriptions (shared, one more reference each), cwd,
+// umask, memory layout (its own copy of the region list), termios,
+// signal dispositions and mask. Returns 0 or E_NOMEM (nothing changed).
+static int CopyState(PosixProcess *child, const PosixProcess *parent)
+{
+    PosixRegion *regions = NULL;
+
+    if (parent->regionCapacity &&
+        !(regions = api->kmalloc(parent->regionCapacity * sizeof(PosixRegion))))
+        return E_NOMEM;
+    *child = *parent;
+    child->regions = regions;
+    if (regions)
+        memcpy(regions, parent->regions, parent->regionCount * sizeof(PosixRegion));
+    memset(child->fds, 0, sizeof(child->fds));
+    for (int fd = 0; fd < POSIX_FD_MAX; fd++) {
+        if (parent->fds[fd] && FdInstall(child, parent->fds[fd], fd,
+                                         parent->fdFlags[fd] & LINUX_FD_CLOEXEC) == fd)
+            parent->fds[fd]->refs++;            // as dup: the table holds one more
+    }
+    child->ended = child->waiting = 0;
+    child->requestId = 0;
+    child->tidAddress = 0;
+    return 0;
+}
+
+// Fork p: the kernel copies the process, this server its state. Returns
+// the child's pid (the child's own call returns 0), or an error with
+// nothing made.
+static int32_t Fork(PosixProcess *p)
+{
+    PosixProcess *child = api->kmalloc(sizeof(*child));
+    int pid;
+
+    if (!child)
+        return E_NOMEM;
+    if (CopyState(child, p) != 0) {
+        api->kfree(child);
+        return E_NOMEM;
+    }
+    if ((pid = api->ProcessFork(p->pid)) < 0) {
+        FdCloseAll(child);
+        MemoryFree(child);
+        api->kfree(child);
+        return pid;
+    }
+    /* POINT OF NO RETURN */
+    child->pid = (uint32_t)pid;
+    child->parent = p->pid;
+    child->next = buckets[child->pid % BUCKETS];
+    buckets[child->pid % BUCKETS] = child;
+    return pid;
+}
+
+// fork() and vfork(): vfork is a fork (the child gets a copy, which is
+// all a vfork child may rely on).
+int32_t SysFork(PosixProcess *p, const uint32_t *arg)
+{
+    (void)arg;
+    return Fork(p);
+}
+
+// The clone flags served: the exit signal, vfork's pair, the tid stores.
+#define CLONE_SERVED (LINUX_CSIGNAL | LINUX_CLONE_VM | LINUX_CLONE_VFORK | \
+                      LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID | \
+                      LINUX_CLONE_CHILD_CLEARTID)
+
+// clone(flags, stack, parent_tid, tls, child_tid) when it is a fork: the
+// exit signal SIGCHLD, optionally CLONE_VM with CLONE_VFORK (vfork), and
+// the tid stores C libraries ask for with a fork (PARENT_SETTID,
+// CHILD_SETTID, CHILD_CLEARTID). Threads and a child on its own stack are
+// E_NOSYS; any other flag E_INVAL.
+int32_t SysClone(PosixProcess *p, const uint32_t *arg)
+{
+    uint32_t flags = arg[0], vm = flags & (LINUX_CLONE_VM | LINUX_CLONE_VFORK);
+    PosixProcess *child;
+    int32_t pid;
+
+    if (flags & (LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
+        return E_NOSYS;
+    if ((flags & ~CLONE_SERVED) || (flags & LINUX_CSIGNAL) != LINUX_SIGCHLD ||
+        (vm && vm != (LINUX_CLONE_VM | LINUX_CLONE_VFORK)))
+        return E_INVAL;
+    if (arg[1])
+        return E_NOSYS;                 // the child's registers cannot be set yet
+    if ((flags & LINUX_CLONE_PARENT_SETTID) && UserCheckWritable(p, arg[2], 4) != 0)
+        return E_FAULT;
+    if ((pid = Fork(p)) < 0)
+        return pid;
+    child = Find((uint32_t)pid);
+    if (flags & LINUX_CLONE_PARENT_SETTID)
+        UserWrite(p, arg[2], &pid, 4);
+    if (flags & LINUX_CLONE_CHILD_SETTID)
+        UserWrite(child, arg[4], &pid, 4);     // in the child's copy of the memory
+    if (flags & LINUX_CLONE_CHILD_CLEARTID)
+        child->tidAddress = arg[4];
+    return pid;
+}
+
+// --- wait4, waitpid ----------------------------------------------------------
+
+// Write a reaped child's status and a zeroed rusage where the call asked.
+static void WaitResults(PosixProcess *p, uint32_t statusAt, uint32_t rusageAt, int status)
+{
+    static const uint8_t zero[LINUX_RUSAGE_SIZE];
+
+    if (statusAt)
+        UserWrite(p, statusAt, &status, sizeof(status));
+    if (rusageAt)
+        UserWrite(p, rusageAt, zero, sizeof(zero));
+}
+
+// Answer every deferred wait whose child has now ended (or that has no
+// such child any more).
+static void WaitRecheck(void)
+{
+    for (uint32_t b = 0; b < BUCKETS; b++) {
+        for (PosixProcess *p = buckets[b]; p; p = p->next) {
+            int status = 0, got;
+            if (!p->waiting || (got = api->ProcessReap(p->pid, p->waitFor, &status)) == 0)
+                continue;
+            if (got > 0)
+                WaitResults(p, p->waitStatusAt, p->waitRusageAt, status);
+            p->waiting = 0;
+            PosixAnswer(p->waitRequest, got);
+        }
+    }
+}
+
+// The options wait4 accepts (there is no stopping or continuing to report,
+// and threads are processes).
+#define WAIT4_OPTIONS (LINUX_WNOHANG | LINUX_WUNTRACED | LINUX_WCONTINUED | \
+                      LINUX_WNOTHREAD | LINUX_WALL | LINUX_WCLONE)
+
+// Wait for child pid (-1: any; 0 or -pgrp: every child is in its
+// parent's group, so any) as wait4 does.
+static int32_t Wait(PosixProcess *p, int32_t pid, uint32_t statusAt, uint32_t options,
+                    uint32_t rusageAt)
+{
+    int status = 0, got;
+
+    if (options & ~(uint32_t)WAIT4_OPTIONS || pid == INT32_MIN)
+        return E_INVAL;
+    if (pid == 0 || pid == -(int32_t)p->pgrp)
+        pid = -1;
+    else if (pid < -1)
+        return E_CHILD;
+    if ((statusAt && UserCheckWritable(p, statusAt, 4) != 0) ||
+        (rusageAt && UserCheckWritable(p, rusageAt, LINUX_RUSAGE_SIZE) != 0))
+        return E_FAULT;
+    got = api->ProcessReap(p->pid, pid, &status);
+    if (got > 0)
+        WaitResults(p, statusAt, rusageAt, status);
+    if (got != 0 || (options & LINUX_WNOHANG))
+        return got;
+    p->waiting = 1;
+    p->waitFor = pid;
+    p->waitStatusAt = statusAt;
+    p->waitRusageAt = rusageAt;
+    p->waitRequest = p->requestId;
+    return POSIX_DEFERRED;
+}
+
+// waitpid(pid, status, options)
+int32_t SysWaitpid(PosixProcess *p, const uint32_t *arg)
+{
+    return Wait(p, (int32_t)arg[0], arg[1], arg[2], 0);
+}
+
+// wait4(pid, status, options, rusage): the rusage is all zeros.
+int32_t SysWait4(PosixProcess *p, const uint32_t *arg)
+{
+    return Wait(p, (int32_t)arg[0], arg[1], arg[2], arg[3]);
+}
+
+// --- kill ----------------------------------------------------------------------
+
+// Whether sig's default action leaves a process running (as signal.c):
+// SIGCHLD, SIGCONT, the stop signals (no job control yet), SIGURG, SIGWINCH.
+static int DefaultIgnores(uint32_t sig)
+{
+    static const uint8_t harmless[] = { 17, 18, 19, 20, 21, 22, 23, 28 };
+
+    for (uint32_t i = 0; i < sizeof(harmless); i++)
+        if (harmless[i] == sig)
+            return 1;
+    return 0;
+}
+
+// kill(pid, sig): another process here (see the top of the file); the
+// caller itself and process groups in signal.c.
+int32_t SysKillProcess(PosixProcess *p, const uint32_t *arg)
+{
+    int32_t pid = (int32_t)arg[0];
+    uint32_t sig = arg[1];
+    PosixProcess *target;
+    ProcessFacts facts;
+
+    if (pid <= 0 || (uint32_t)pid == p->pid)
+        return SysKill(p, arg);
+    if (sig > LINUX_NSIG)
+        return E_INVAL;
+    if (api->ProcessQuery((uint32_t)pid, &facts) != 0)
+        return E_SRCH;
+    target = Find((uint32_t)pid);
+    if (sig == 0 || DefaultIgnores(sig) ||
+        (sig != LINUX_SIGKILL && target && target->actions[sig - 1].handler != LINUX_SIG_DFL))
+        return 0;
+    return api->ProcessEnd((uint32_t)pid, WAIT_STATUS_SIGNALED(sig));
 }

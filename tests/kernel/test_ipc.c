@@ -499,3 +499,38 @@ KTEST(IpcExitNotices)
     KTEST_ASSERT_EQ(watchType, MSG_PROCESS_EXIT);
     KTEST_ASSERT_EQ(watchPid, (int)victimPid);
 }
+
+// --- timed receive --------------------------------------------------------------
+
+// A receive with a time limit: E_TIMEDOUT after about that long when
+// nothing comes, and the request itself when one comes in time.
+KTEST(IpcTimedReceive)
+{
+    static uint8_t buffer[256] __attribute__((aligned(16)));
+    static Pending p;
+    Message *m = (Message *)buffer;
+    IpcEnvelope env;
+    Process *sender;
+    uint64_t start;
+    int n;
+
+    KTEST_ASSERT_EQ(IpcRegister("trecv:", 0), 0);
+    start = SchedTicks();
+    KTEST_ASSERT_EQ(IpcReceiveTimeout(m, sizeof(buffer), &env, 50), E_TIMEDOUT);
+    KTEST_ASSERT(SchedTicks() - start >= 5 && SchedTicks() - start <= 7);
+    KTEST_ASSERT_EQ(IpcReceiveTimeout(m, 8, &env, 50), E_MSGSIZE);
+    p = (Pending){ "trecv:x", MSG_QUERY, 1, 0 };
+    sender = ProcessCreateThread("sender", Sender, &p);
+    KTEST_ASSERT(sender != NULL);
+    start = SchedTicks();
+    n = IpcReceiveTimeout(m, sizeof(buffer), &env, 1000);
+    KTEST_ASSERT(SchedTicks() - start < 50);
+    KTEST_ASSERT(n >= (int)MESSAGE_HEADER_SIZE);
+    KTEST_ASSERT_EQ(m->type, MSG_QUERY);
+    KTEST_ASSERT(strcmp(env.name, "trecv:x") == 0);
+    KTEST_ASSERT_EQ(IpcReply(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0)), 0);
+    KTEST_ASSERT_EQ(WaitFor((int)sender->pid), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT(p.done);
+    KTEST_ASSERT_EQ(p.result, 0);
+    KTEST_ASSERT_EQ(IpcUnregister("trecv:"), 0);
+}

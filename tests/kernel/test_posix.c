@@ -1,8 +1,8 @@
 // The kernel side of the POSIX layer: int 0x80 forwarded to a stub POSIX
 // server (a kernel thread here) and its answer, or failure, in the
 // caller's eax; and the KernelApi's process calls (read, write, strings,
-// map, unmap, protect, query, end, TLS) on a live user process, with
-// every bad argument refused by an error, never a fault.
+// map, unmap, protect, query, end, TLS, fork, exec, reap) on a live user
+// process, with every bad argument refused by an error, never a fault.
 //
 // The user side is bin/int80 (tests/programs/int80.c). The stub answers
 // MSG_POSIX_CALL with number + args[0], except for the STUB_* numbers.
@@ -14,6 +14,8 @@
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
+#include <arch/x86/trap.h>
+#include <kernel/initrd.h>
 #include <kernel/ipc.h>
 #include <kernel/kheap.h>
 #include <kernel/loader.h>
@@ -593,6 +595,182 @@ KTEST(PosixTlsRefusals)
     KTEST_ASSERT_EQ(api->ProcessSetTls(pid, NULL), E_INVAL);
     KTEST_ASSERT_EQ(api->ProcessSetTls(s->pid, &good), E_SRCH);
     KTEST_ASSERT_EQ(api->ProcessSetTls(0x7fffffff, &good), E_SRCH);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+// --- fork, exec, reap -------------------------------------------------------------
+
+// Reap pid's child (waiting at most 2 s for it to end). Returns its status.
+static int ReapChild(uint32_t parent, int child)
+{
+    const KernelApi *api = KernelApiTable();
+    int status = -1, got = 0;
+
+    for (int i = 0; i < 200 && (got = api->ProcessReap(parent, child, &status)) == 0; i++)
+        SchedSleep(10);
+    KTEST_ASSERT_EQ(got, child);
+    return status;
+}
+
+// A fork of a sleeping process: the same memory, copied, not shared; the
+// parent's facts; nothing leaks once the child is killed and reaped.
+KTEST(PosixForkCopiesMemory)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), at = stub.hereAddress, baseline = MemFreePages();
+    char text[64];
+    ProcessFacts parent, child;
+    int c;
+
+    KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, 2 * PAGE_SIZE, POSIX_PROT_READ), 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, at, "before the fork", 16), 0);
+    c = api->ProcessFork(pid);
+    KTEST_ASSERT(c > 0 && (uint32_t)c != pid);
+    KTEST_ASSERT_EQ(api->ProcessRead((uint32_t)c, text, at, 16), 0);
+    KTEST_ASSERT(strcmp(text, "before the fork") == 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite((uint32_t)c, at, "the child's own", 16), 0);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, at, 16), 0);
+    KTEST_ASSERT(strcmp(text, "before the fork") == 0);
+    KTEST_ASSERT_EQ(api->ProcessRead((uint32_t)c, text, ELF_BASE, 4), 0);
+    KTEST_ASSERT(memcmp(text, "\x7f" "ELF", 4) == 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite((uint32_t)c, ELF_BASE, "XXXX", 4), E_FAULT); // still read-only
+    KTEST_ASSERT_EQ(api->ProcessRead((uint32_t)c, text, SCRATCH + PAGE_SIZE, 4), 0);
+    KTEST_ASSERT_EQ(api->ProcessWrite((uint32_t)c, SCRATCH, text, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessQuery(pid, &parent), 0);
+    KTEST_ASSERT_EQ(api->ProcessQuery((uint32_t)c, &child), 0);
+    KTEST_ASSERT_EQ(child.parent, pid);
+    KTEST_ASSERT_EQ(child.imageEnd, parent.imageEnd);
+    KTEST_ASSERT(strcmp(child.name, "int80") == 0);
+    KTEST_ASSERT_EQ(api->ProcessReap(pid, -1, NULL), 0);                // it runs
+    KTEST_ASSERT_EQ(api->ProcessReap(pid, c, NULL), 0);
+    KTEST_ASSERT_EQ(api->ProcessReap(pid, c + 1000, NULL), E_CHILD);
+    KTEST_ASSERT_EQ(api->ProcessReap(ProcessCurrent()->pid, c, NULL), E_CHILD);  // not its child
+    KTEST_ASSERT_EQ(api->ProcessReap(0x7fffffff, -1, NULL), E_CHILD);
+    KTEST_ASSERT_EQ(api->ProcessReap(pid, 0, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessReap(pid, -2, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(ProcessKill((uint32_t)c), 0);
+    KTEST_ASSERT_EQ(ReapChild(pid, c), WAIT_STATUS_SIGNALED(SIGNAL_KILL));
+    KTEST_ASSERT_EQ(api->ProcessReap(pid, -1, NULL), E_CHILD);          // none left
+    KTEST_ASSERT_EQ(api->ProcessRead((uint32_t)c, text, at, 4), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessUnmap(pid, SCRATCH, 2 * PAGE_SIZE), 0);
+    KTEST_ASSERT_EQ(MemFreePages() + 1, baseline);      // the page table for SCRATCH stays
+    Stop(pid);
+    Stop(s->pid);
+}
+
+KTEST(PosixForkRefusals)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t baseline = MemFreePages();
+
+    KTEST_ASSERT_EQ(api->ProcessFork(0x7fffffff), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessFork(s->pid), E_SRCH);                  // kernel mode
+    KTEST_ASSERT_EQ(api->ProcessFork(ProcessCurrent()->pid), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessFork(0), E_SRCH);
+    KTEST_ASSERT_EQ(MemFreePages(), baseline);
+    Stop(s->pid);
+}
+
+// A fork of a process stopped in int 0x80: the child's call returns 0
+// (bin/int80 hold then exits 1), the parent's goes on waiting (E_PIPE
+// once the stub is gone: exit 0).
+KTEST(PosixForkChildReturnsZero)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    int pid = Spawn("hold", NULL), c, status;
+
+    WaitFor(&stub.heldRequest);
+    c = api->ProcessFork((uint32_t)pid);
+    KTEST_ASSERT(c > 0);
+    KTEST_ASSERT_EQ(ReapChild((uint32_t)pid, c), WAIT_STATUS_EXITED(1));
+    Stop(s->pid);
+    KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
+    KTEST_ASSERT_EQ(status, WAIT_STATUS_EXITED(0));
+}
+
+// The word at index i of pid's stack from esp.
+static uint32_t StackWord(uint32_t pid, uint32_t esp, uint32_t i)
+{
+    uint32_t word = 0;
+
+    KTEST_ASSERT_EQ(KernelApiTable()->ProcessRead(pid, &word, esp + 4 * i, 4), 0);
+    return word;
+}
+
+// Exec of bin/hello's image into a sleeping bin/int80: the new stack has
+// argv and envp, the name is argv[0]'s base name, and when it wakes it
+// runs hello to its end.
+KTEST(PosixExecReplacesTheProgram)
+{
+    static const char *const argv[] = { "fs:root:bin/hello", "x", NULL };
+    static const char *const envp[] = { "A=1", "HOME=/", NULL };
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), size, flags, esp, eip;
+    const uint8_t *image;
+    ProcessFacts facts;
+    char text[32];
+    int status;
+
+    KTEST_ASSERT_EQ(InitrdFind("bin/hello", &image, &size), 0);
+    KTEST_ASSERT_EQ(api->ProcessExec(pid, image, size, argv, envp), 0);
+    flags = CpuSave();
+    esp = ((TrapFrame *)(uintptr_t)(ProcessStackTop(ProcessFind(pid)) - sizeof(TrapFrame)))->userEsp;
+    eip = ((TrapFrame *)(uintptr_t)(ProcessStackTop(ProcessFind(pid)) - sizeof(TrapFrame)))->eip;
+    CpuRestore(flags);
+    KTEST_ASSERT_EQ(esp & 15, 0);
+    KTEST_ASSERT(eip >= ELF_BASE && eip < SCRATCH);
+    KTEST_ASSERT_EQ(StackWord(pid, esp, 0), 2);                         // argc
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, StackWord(pid, esp, 1), sizeof(text)),
+                    (int)strlen(argv[0]));
+    KTEST_ASSERT(strcmp(text, argv[0]) == 0);
+    KTEST_ASSERT_EQ(StackWord(pid, esp, 3), 0);                         // end of argv
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, StackWord(pid, esp, 5), sizeof(text)), 6);
+    KTEST_ASSERT(strcmp(text, "HOME=/") == 0);
+    KTEST_ASSERT_EQ(StackWord(pid, esp, 6), 0);                         // end of envp
+    KTEST_ASSERT_EQ(api->ProcessQuery(pid, &facts), 0);
+    KTEST_ASSERT(strcmp(facts.name, "hello") == 0);
+    KTEST_ASSERT_EQ(ProcessFind(pid)->tls, 0);
+    KTEST_ASSERT_EQ(ProcessWait((int)pid, &status), (int)pid);
+    KTEST_ASSERT_EQ(status, WAIT_STATUS_EXITED(0));
+    Stop(s->pid);
+}
+
+// A bad image, bad strings or a bad pid: an error, and the process as it was.
+KTEST(PosixExecRefusals)
+{
+    static const char *const argv[] = { "bin/hello", NULL };
+    static const char *many[LOADER_EXEC_MAX_STRINGS + 2];
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartStub();
+    uint32_t pid = StartTarget(), size, baseline;
+    const uint8_t *image;
+    ProcessFacts before, after;
+    char text[64];
+
+    KTEST_ASSERT_EQ(InitrdFind("bin/hello", &image, &size), 0);
+    for (uint32_t i = 0; i <= LOADER_EXEC_MAX_STRINGS; i++)
+        many[i] = "a";
+    KTEST_ASSERT_EQ(api->ProcessQuery(pid, &before), 0);
+    baseline = MemFreePages();
+    KTEST_ASSERT_EQ(api->ProcessExec(pid, "#!/bin/sh\n", 10, argv, NULL), E_NOEXEC);
+    KTEST_ASSERT_EQ(api->ProcessExec(pid, image, 60, argv, NULL), E_INVAL);     // truncated
+    KTEST_ASSERT_EQ(api->ProcessExec(pid, NULL, size, argv, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessExec(pid, image, size, many, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessExec(pid, image, size, argv, many), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessExec(0x7fffffff, image, size, argv, NULL), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessExec(s->pid, image, size, argv, NULL), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessExec(ProcessCurrent()->pid, image, size, argv, NULL), E_SRCH);
+    KTEST_ASSERT_EQ(MemFreePages(), baseline);
+    KTEST_ASSERT_EQ(api->ProcessQuery(pid, &after), 0);
+    KTEST_ASSERT(strcmp(after.name, "int80") == 0);
+    KTEST_ASSERT_EQ(after.imageEnd, before.imageEnd);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, stub.hereAddress, sizeof(PATTERN)), 0);
+    KTEST_ASSERT(strcmp(text, PATTERN) == 0);
     Stop(pid);
     Stop(s->pid);
 }

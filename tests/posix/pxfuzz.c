@@ -20,7 +20,11 @@
 // set_thread_area (they could take away this program's own memory or
 // TLS); chdir and fchdir (stray names stay under /tmp); reads of the
 // console (fds 0-2, which dup-family calls are kept from copying),
-// writes to it (random bytes on the screen), and sleeps.
+// writes to it (random bytes on the screen), and sleeps; pipes (a read
+// of an empty one waits for a writer that never comes), select, pselect6
+// and ppoll (they may wait for ever), and polls that may wait over 1 s;
+// fork, vfork, clone and execve (more fuzzers, or another program) and
+// wait4 and waitpid (they may wait).
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,7 +113,12 @@ static int Skipped(uint32_t n, const uint32_t *a)
     case SYS_chdir: case SYS_fchdir:
     case SYS_nanosleep: case SYS_clock_nanosleep_time32: case SYS_clock_nanosleep_time64:
     case SYS_pause:
+    case SYS_pipe: case SYS_pipe2: case SYS__newselect: case SYS_pselect6: case SYS_ppoll:
+    case SYS_fork: case SYS_vfork: case SYS_clone: case SYS_execve:
+    case SYS_wait4: case SYS_waitpid:
         return 1;
+    case SYS_poll:
+        return a[2] > 1000;
     case SYS_mmap2:
         return (a[3] & 0x100010u) != 0;                     // MAP_FIXED, MAP_FIXED_NOREPLACE
     case SYS_read: case SYS_readv: case SYS_pread64: case SYS_preadv:

@@ -1,0 +1,303 @@
+// Waiting for fds: poll, ppoll, select (_newselect), pselect6; and the
+// deadlines of the calls that wait.
+//
+// What an fd is ready for: a pipe end asks its pipe (pipe.c: the read end
+// is readable when it holds bytes or has no writer left, which is also
+// POLLHUP; the write end is writable when PIPE_BUF bytes fit, and
+// POLLERR when no reader is left). Files, directories and proc: texts are
+// always ready. The console is always writable and is reported readable
+// too, although a console read then waits for a whole line (and holds up
+// the server meanwhile, as every console read does in this phase). A
+// closed fd is POLLNVAL for poll and E_BADF for select.
+//
+// A call that finds something ready, or has timeout 0, is answered at
+// once (musl's start-up calls poll(fds, 3, 0)). Otherwise it is kept on
+// the list of waits and answered later (POSIX_DEFERRED): PollRecheck,
+// which pipe.c calls whenever a pipe changes, answers the waits that now
+// see something ready; PollExpire, which the main loop calls before each
+// receive, answers those whose time is up (with 0) and tells the loop how
+// long it may wait for the next request. The caller is stopped meanwhile,
+// so its pollfd array and fd sets are read again from its memory at each
+// look, and written only with the answer.
+//
+// The signal masks of ppoll and pselect6 are checked and ignored (no
+// signal is delivered yet), and the time left is not written back.
+#include <lib/string.h>
+#include "posix.h"
+
+#define POLL_MAX     POSIX_FD_MAX
+#define POLL_READ    (LINUX_POLLIN | LINUX_POLLRDNORM)
+#define POLL_WRITE   (LINUX_POLLOUT | LINUX_POLLWRNORM)
+#define SELECT_WORDS (LINUX_FD_SETSIZE / 32)
+#define TIMEOUT_MAX  0x7fffffffu    // longer timeouts never end
+#define SIGSET_SIZE  8
+
+// A poll or select call, answered now or waiting.
+typedef struct PollWait {
+    struct PollWait *next;
+    PosixProcess *p;
+    uint32_t requestId;
+    int select;                 // 0: poll(fds, nfds); 1: select(nfds, r, w, e)
+    uint32_t arg[4];            // the call's first four arguments
+    int timed;                  // whether deadline counts
+    uint32_t deadline;          // api->UptimeMs() when it times out
+} PollWait;
+
+static PollWait *waits;
+
+// What f is ready for, as poll events.
+static uint32_t Ready(const PosixFile *f)
+{
+    if (PipeIsEnd(f))
+        return PipePollEvents(f);
+    return POLL_READ | POLL_WRITE;
+}
+
+// Look at poll's fds for w; with answer, or when any has revents, write
+// the revents back. Returns how many have revents, or an error.
+static int32_t ScanPoll(const PollWait *w, int answer)
+{
+    static LinuxPollFd fds[POLL_MAX];
+    uint32_t count = w->arg[1], length = count * sizeof(LinuxPollFd);
+    int32_t ready = 0;
+    int err;
+
+    if ((err = UserRead(w->p, fds, w->arg[0], length)) != 0)
+        return err;
+    for (uint32_t i = 0; i < count; i++) {
+        PosixFile *f = fds[i].fd < 0 ? NULL : FdGet(w->p, fds[i].fd);
+        uint32_t wanted = (uint16_t)fds[i].events | LINUX_POLLHUP | LINUX_POLLERR;
+        if (fds[i].fd < 0)
+            fds[i].revents = 0;
+        else if (!f)
+            fds[i].revents = LINUX_POLLNVAL;
+        else
+            fds[i].revents = (int16_t)(Ready(f) & wanted);
+        ready += fds[i].revents != 0;
+    }
+    if (ready || answer)
+        err = UserWrite(w->p, w->arg[0], fds, length);
+    return err ? err : ready;
+}
+
+// Read one of select's fd sets (0: none) of nfds bits into set.
+static int ReadSet(PosixProcess *p, uint32_t addr, uint32_t nfds, uint32_t *set)
+{
+    memset(set, 0, SELECT_WORDS * 4);
+    return addr ? UserRead(p, set, addr, (nfds + 31) / 32 * 4) : 0;
+}
+
+// Look at select's fd sets for w; with answer, or when any fd is ready,
+// write back the sets of the ready ones. Returns the number of bits set,
+// or an error (E_BADF for an fd in a set that is not open).
+static int32_t ScanSelect(const PollWait *w, int answer)
+{
+    static const uint32_t wanted[3] = { POLL_READ | LINUX_POLLHUP | LINUX_POLLERR,
+                                        POLL_WRITE | LINUX_POLLERR, LINUX_POLLPRI };
+    static uint32_t in[3][SELECT_WORDS], out[3][SELECT_WORDS];
+    uint32_t nfds = w->arg[0];
+    int32_t ready = 0;
+    int err = 0;
+
+    for (int s = 0; s < 3 && !err; s++)
+        err = ReadSet(w->p, w->arg[1 + s], nfds, in[s]);
+    if (err)
+        return err;
+    memset(out, 0, sizeof(out));
+    for (uint32_t fd = 0; fd < nfds; fd++) {
+        uint32_t word = fd / 32, bit = 1u << (fd % 32);
+        PosixFile *f;
+        if (!((in[0][word] | in[1][word] | in[2][word]) & bit))
+            continue;
+        if (!(f = FdGet(w->p, (int32_t)fd)))
+            return E_BADF;
+        for (int s = 0; s < 3; s++)
+            if ((in[s][word] & bit) && (Ready(f) & wanted[s])) {
+                out[s][word] |= bit;
+                ready++;
+            }
+    }
+    for (int s = 0; s < 3 && (ready || answer) && !err; s++)
+        if (w->arg[1 + s])
+            err = UserWrite(w->p, w->arg[1 + s], out[s], (nfds + 31) / 32 * 4);
+    return err ? err : ready;
+}
+
+static int32_t Scan(const PollWait *w, int answer)
+{
+    return w->select ? ScanSelect(w, answer) : ScanPoll(w, answer);
+}
+
+// Answer w at once when something is ready or timeoutMs is 0; else keep
+// it waiting for at most timeoutMs (-1: no limit).
+static int32_t Start(PollWait *w, int64_t timeoutMs)
+{
+    int32_t ready = Scan(w, timeoutMs == 0);
+    PollWait *wait;
+
+    if (ready != 0 || timeoutMs == 0)
+        return ready;
+    if (!(wait = api->kmalloc(sizeof(*wait))))
+        return E_NOMEM;
+    *wait = *w;
+    wait->requestId = w->p->requestId;
+    wait->timed = timeoutMs > 0 && timeoutMs <= TIMEOUT_MAX;
+    wait->deadline = api->UptimeMs() + (uint32_t)(wait->timed ? timeoutMs : 0);
+    wait->next = waits;
+    waits = wait;
+    return POSIX_DEFERRED;
+}
+
+// Take *link's wait off the list, answer it with value and free it.
+static void Answer(PollWait **link, int32_t value)
+{
+    PollWait *w = *link;
+
+    *link = w->next;
+    if (!w->p->ended)
+        PosixAnswer(w->requestId, value);
+    api->kfree(w);
+}
+
+// Something changed (a pipe): answer the waits that now see an fd ready.
+void PollRecheck(void)
+{
+    PollWait **link = &waits;
+
+    while (*link) {
+        int32_t ready = Scan(*link, 0);
+        if (ready != 0)
+            Answer(link, ready);
+        else
+            link = &(*link)->next;
+    }
+}
+
+// Answer the waits whose time is up. Returns the milliseconds until the
+// next deadline (at least 1), or 0 if no wait has one.
+uint32_t PollExpire(void)
+{
+    uint32_t now = api->UptimeMs(), next = 0;
+    PollWait **link = &waits;
+
+    while (*link) {
+        int32_t left = (int32_t)((*link)->deadline - now);
+        if ((*link)->timed && left <= 0) {
+            Answer(link, Scan(*link, 1));
+            continue;
+        }
+        if ((*link)->timed && (next == 0 || (uint32_t)left < next))
+            next = (uint32_t)left;
+        link = &(*link)->next;
+    }
+    return next;
+}
+
+// Process pid has ended: drop its waits unanswered.
+void PollProcessEnded(uint32_t pid)
+{
+    PollWait **link = &waits;
+
+    while (*link) {
+        PollWait *w = *link;
+        if (w->p->pid == pid) {
+            *link = w->next;
+            api->kfree(w);
+        } else
+            link = &w->next;
+    }
+}
+
+// A struct timespec32 at addr as milliseconds, rounded up (addr 0: -1,
+// no limit). Returns 0, E_FAULT or E_INVAL.
+static int TimespecMs(PosixProcess *p, uint32_t addr, int64_t *ms)
+{
+    LinuxTimespec32 ts;
+    int err;
+
+    *ms = -1;
+    if (!addr)
+        return 0;
+    if ((err = UserRead(p, &ts, addr, sizeof(ts))) != 0)
+        return err;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+        return E_INVAL;
+    *ms = (int64_t)ts.sec * 1000 + (ts.nsec + 999999) / 1000000;
+    return 0;
+}
+
+// Check poll's arguments and run it for at most timeoutMs.
+static int32_t Poll(PosixProcess *p, uint32_t fds, uint32_t nfds, int64_t timeoutMs)
+{
+    PollWait w = { NULL, p, 0, 0, { fds, nfds, 0, 0 }, 0, 0 };
+
+    if (nfds > POLL_MAX)
+        return E_INVAL;
+    if (UserCheckWritable(p, fds, nfds * sizeof(LinuxPollFd)) != 0)
+        return E_FAULT;
+    return Start(&w, timeoutMs);
+}
+
+// poll(fds, nfds, timeout): timeout in ms, negative for no limit.
+int32_t SysPoll(PosixProcess *p, const uint32_t *arg)
+{
+    return Poll(p, arg[0], arg[1], (int32_t)arg[2] < 0 ? -1 : (int32_t)arg[2]);
+}
+
+// A signal mask argument (sigmask, sigsetsize): the size must be 8 when
+// there is a mask. Returns 0 or E_INVAL.
+static int CheckMask(uint32_t mask, uint32_t size)
+{
+    return mask && size != SIGSET_SIZE ? E_INVAL : 0;
+}
+
+// ppoll(fds, nfds, tsp, sigmask, sigsetsize)
+int32_t SysPpoll(PosixProcess *p, const uint32_t *arg)
+{
+    int64_t ms;
+    int err = TimespecMs(p, arg[2], &ms);
+
+    if (!err)
+        err = CheckMask(arg[3], arg[4]);
+    return err ? err : Poll(p, arg[0], arg[1], ms);
+}
+
+// Check select's arguments and run it for at most timeoutMs.
+static int32_t Select(PosixProcess *p, const uint32_t *arg, int64_t timeoutMs)
+{
+    PollWait w = { NULL, p, 0, 1, { arg[0], arg[1], arg[2], arg[3] }, 0, 0 };
+
+    if (arg[0] > LINUX_FD_SETSIZE)
+        return E_INVAL;
+    return Start(&w, timeoutMs);
+}
+
+// _newselect(nfds, readfds, writefds, exceptfds, struct timeval *timeout)
+int32_t SysSelect(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxTimeval tv;
+    int err;
+
+    if (!arg[4])
+        return Select(p, arg, -1);
+    if ((err = UserRead(p, &tv, arg[4], sizeof(tv))) != 0)
+        return err;
+    if (tv.sec < 0 || tv.usec < 0)
+        return E_INVAL;
+    return Select(p, arg, (int64_t)tv.sec * 1000 + tv.usec / 1000 + (tv.usec % 1000 != 0));
+}
+
+// pselect6(nfds, readfds, writefds, exceptfds, struct timespec32 *timeout,
+// { sigset *, sigsetsize } *)
+int32_t SysPselect6(PosixProcess *p, const uint32_t *arg)
+{
+    uint32_t mask[2] = { 0, 0 };
+    int64_t ms;
+    int err = TimespecMs(p, arg[4], &ms);
+
+    if (!err && arg[5])
+        err = UserRead(p, mask, arg[5], sizeof(mask));
+    if (!err)
+        err = CheckMask(mask[0], mask[1]);
+    return err ? err : Select(p, arg, ms);
+}
