@@ -8,9 +8,8 @@
 // epoch, 2025-01-01 00:00:00 UTC, since nothing reads the RTC yet. The
 // resolution is 1 ms.
 //
-// nanosleep sleeps in the server (api->Sleep), so every other POSIX
-// caller waits too until it is over: acceptable for this phase, and
-// documented in docs/posix.md.
+// nanosleep is a poll of no fds with a timeout (poll.c): answered when
+// its time is up, while the server serves everyone else.
 #include "posix.h"
 
 const uint32_t clockBootEpoch = 1735689600u;   // 2025-01-01T00:00:00Z
@@ -138,12 +137,7 @@ int32_t SysNanosleep(PosixProcess *p, const uint32_t *arg)
     if (req.sec < 0 || req.nsec < 0 || req.nsec >= (int32_t)NSEC_PER_SEC)
         return E_INVAL;
     ms = (uint64_t)req.sec * 1000 + ((uint32_t)req.nsec + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
-    while (ms > 0) {
-        uint32_t step = ms > 0x7fffffffu ? 0x7fffffffu : (uint32_t)ms;
-        api->Sleep(step);
-        ms -= step;
-    }
-    return 0;
+    return PollSleep(p, ms);            // answered when the time is up (poll.c)
 }
 
 // sched_yield()

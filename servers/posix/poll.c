@@ -238,6 +238,15 @@ static int32_t Poll(PosixProcess *p, uint32_t fds, uint32_t nfds, int64_t timeou
     return Start(&w, timeoutMs);
 }
 
+// Wait ms milliseconds without holding up the server: a poll of no fds
+// (nanosleep). Returns 0 now (ms 0) or POSIX_DEFERRED.
+int32_t PollSleep(PosixProcess *p, uint64_t ms)
+{
+    PollWait w = { NULL, p, 0, 0, { 0, 0, 0, 0 }, 0, 0 };
+
+    return Start(&w, ms > TIMEOUT_MAX ? -1 : (int64_t)ms);
+}
+
 // poll(fds, nfds, timeout): timeout in ms, negative for no limit.
 int32_t SysPoll(PosixProcess *p, const uint32_t *arg)
 {

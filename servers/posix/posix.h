@@ -210,6 +210,7 @@ void PipeProcessEnded(uint32_t pid);
 void PollRecheck(void);
 uint32_t PollExpire(void);
 void PollProcessEnded(uint32_t pid);
+int32_t PollSleep(PosixProcess *p, uint64_t ms);
 
 // --- process.c and exec.c: processes that make processes --------------------
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "check.h"
 
@@ -249,6 +250,36 @@ static int ChildFds(const char *keep, const char *drop)
     return 0;
 }
 
+static long NowMs(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+// A sleeping child does not hold up its parent's calls: nanosleep is
+// answered later by the server, which serves everyone meanwhile.
+static void SleepDoesNotBlockOthers(void)
+{
+    long start = NowMs(), quick;
+    int status = 0;
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        struct timespec t = { 0, 600 * 1000000L };
+        nanosleep(&t, NULL);
+        _exit(5);
+    }
+    CHECK(pid > 0);
+    for (int i = 0; i < 20; i++)
+        getpid();
+    quick = NowMs() - start;
+    CHECK(quick < 400);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 5);
+    CHECK(NowMs() - start >= 600);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "child-env") == 0)
@@ -266,5 +297,6 @@ int main(int argc, char **argv)
     NoHangAndKill();
     ParentIds();
     ManyRounds();
+    SleepDoesNotBlockOthers();
     return CheckSummary("pxproc");
 }
