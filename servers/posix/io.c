@@ -160,33 +160,36 @@ static int Offset64(uint32_t low, uint32_t high, uint64_t *out)
     return 0;
 }
 
+// The file and offset of a pread64/pwrite64 (fd, buf, count, lo, hi):
+// *f set, or E_BADF, E_SPIPE (a stream) or E_INVAL (a negative offset).
+static int Positioned(PosixProcess *p, const uint32_t *arg, PosixFile **f, uint64_t *offset)
+{
+    if (!(*f = FdGet(p, (int32_t)arg[0])))
+        return E_BADF;
+    if ((*f)->kind == POSIX_FILE_CONSOLE || PipeIsEnd(*f))
+        return E_SPIPE;
+    return Offset64(arg[3], arg[4], offset);
+}
+
 // pread64(fd, buf, count, offset_lo, offset_hi)
 int32_t SysPread64(PosixProcess *p, const uint32_t *arg)
 {
-    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    PosixFile *f;
     uint64_t offset;
+    int err = Positioned(p, arg, &f, &offset);
 
-    if (!f)
-        return E_BADF;
-    if (f->kind == POSIX_FILE_CONSOLE || PipeIsEnd(f))
-        return E_SPIPE;
-    if (Offset64(arg[3], arg[4], &offset) != 0)
-        return E_INVAL;
-    return IoRead(p, f, arg[1], arg[2], offset);
+    return err ? err : IoRead(p, f, arg[1], arg[2], offset);
 }
 
 // pwrite64(fd, buf, count, offset_lo, offset_hi)
 int32_t SysPwrite64(PosixProcess *p, const uint32_t *arg)
 {
-    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+    PosixFile *f;
     uint64_t offset;
+    int err = Positioned(p, arg, &f, &offset);
 
-    if (!f)
-        return E_BADF;
-    if (f->kind == POSIX_FILE_CONSOLE || PipeIsEnd(f))
-        return E_SPIPE;
-    if (Offset64(arg[3], arg[4], &offset) != 0)
-        return E_INVAL;
+    if (err)
+        return err;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY || f->kind == POSIX_FILE_DIR)
         return E_BADF;
     if (arg[2] == 0)

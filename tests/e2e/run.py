@@ -206,24 +206,26 @@ def SpawnKillLoop(s, c):
     c.check(not re.search(r"^\s*\d+\s+spin\s", s.run("ps"), re.M), "no spin left in ps")
 
 
-def ShellSuite():
-    c = Checks("e2e-shell")
-    s = Session("e2e-shell")
+def BootAndRun(name, parts):
+    """One boot: each part types its commands in turn, then poweroff."""
+    c = Checks(name)
+    s = Session(name)
     try:
         s.boot()
         c.check(True, "boots to the shell prompt")
-        ShellBasics(s, c)
-        ShellErrors(s, c)
-        FsRequests(s, c)
-        ServerKilled(s, c)
-        KillDuringLoad(s, c)
-        SpawnKillLoop(s, c)
+        for part in parts:
+            part(s, c)
         s.type("poweroff\n")
         c.equal(s.finish(60), 0, "poweroff ends QEMU with status 0")
     except SessionError as e:
         c.check(False, "session went as planned", e)
         s.kill()
     return c
+
+
+def ShellSuite():
+    return BootAndRun("e2e-shell", [ShellBasics, ShellErrors, FsRequests, ServerKilled,
+                                    KillDuringLoad, SpawnKillLoop])
 
 
 def PosixPrograms(s, c):
@@ -300,20 +302,7 @@ def PosixSuites(s, c):
 
 
 def PosixSuite():
-    c = Checks("e2e-posix")
-    s = Session("e2e-posix")
-    try:
-        s.boot()
-        c.check(True, "boots to the shell prompt with the POSIX server")
-        PosixPrograms(s, c)
-        PosixVfs(s, c)
-        PosixSuites(s, c)
-        s.type("poweroff\n")
-        c.equal(s.finish(60), 0, "poweroff ends QEMU with status 0")
-    except SessionError as e:
-        c.check(False, "session went as planned", e)
-        s.kill()
-    return c
+    return BootAndRun("e2e-posix", [PosixPrograms, PosixVfs, PosixSuites])
 
 
 def MakeRun(stdin, extra=None):

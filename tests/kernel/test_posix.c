@@ -1,11 +1,13 @@
-// The kernel side of the POSIX layer: int 0x80 forwarded to a stub POSIX
-// server (a kernel thread here) and its answer, or failure, in the
+// The kernel side of the POSIX layer: int 0x80 forwarded to a probe POSIX
+// server (a kernel thread of this test file that answers by a fixed rule,
+// so each test knows the exact value to expect; the real server is
+// servers/posix/, tested end to end) and its answer, or failure, in the
 // caller's eax; and the KernelApi's process calls (read, write, strings,
 // map, unmap, protect, query, end, TLS, fork, exec, reap) on a live user
 // process, with every bad argument refused by an error, never a fault.
 //
-// The user side is bin/int80 (tests/programs/int80.c). The stub answers
-// MSG_POSIX_CALL with number + args[0], except for the STUB_* numbers.
+// The user side is bin/int80 (tests/programs/int80.c). The probe answers
+// MSG_POSIX_CALL with number + args[0], except for the PROBE_* numbers.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
@@ -25,15 +27,15 @@
 #include "ktest.h"
 
 // Keep in step with tests/programs/int80.c.
-#define STUB_ERROR      0x10000001u     // MSG_ERROR with E_PERM
-#define STUB_EMPTY      0x10000002u     // MSG_RESPONSE without a payload
-#define STUB_LONG       0x10000003u     // MSG_RESPONSE with 8 bytes
-#define STUB_POSITIVE   0x10000004u     // MSG_ERROR carrying +5
-#define STUB_WRONG_TYPE 0x10000005u     // MSG_PING carrying 4 bytes
-#define STUB_HERE       0x10000010u     // (buffer, length): where the pattern is
-#define STUB_HOLD       0x10000020u     // never answered
-#define STUB_EXIT       1u              // exit(ebx): the stub ends the caller
-#define STUB_SET_THREAD_AREA 243u       // (struct user_desc *)
+#define PROBE_ERROR      0x10000001u     // MSG_ERROR with E_PERM
+#define PROBE_EMPTY      0x10000002u     // MSG_RESPONSE without a payload
+#define PROBE_LONG       0x10000003u     // MSG_RESPONSE with 8 bytes
+#define PROBE_POSITIVE   0x10000004u     // MSG_ERROR carrying +5
+#define PROBE_WRONG_TYPE 0x10000005u     // MSG_PING carrying 4 bytes
+#define PROBE_HERE       0x10000010u     // (buffer, length): where the pattern is
+#define PROBE_HOLD       0x10000020u     // never answered
+#define PROBE_EXIT       1u              // exit(ebx): the probe ends the caller
+#define PROBE_SET_THREAD_AREA 243u       // (struct user_desc *)
 
 #define PATTERN     "int80: a pattern for ProcessRead"
 #define ELF_BASE    0x08048000u         // bin/int80's first page: its ELF header, read-only
@@ -41,16 +43,16 @@
 #define STACK_BOTTOM (USER_LIMIT - USER_STACK_SIZE)
 #define PROT_RW     (POSIX_PROT_READ | POSIX_PROT_WRITE)
 
-// What the stub saw. Written by the stub thread, read by the tests.
-typedef struct Stub {
+// What the probe saw. Written by the probe thread, read by the tests.
+typedef struct Probe {
     volatile int state;                 // 0 starting, 1 serving, -1 could not register
     volatile uint32_t herePid, hereAddress;
-    volatile uint32_t heldRequest;      // a STUB_HOLD request left unanswered
+    volatile uint32_t heldRequest;      // a PROBE_HOLD request left unanswered
     volatile int heldReply;             // IpcAnswer's result for it, when told to answer
-    volatile int endResult, endReply;   // STUB_EXIT: ProcessEnd's and IpcAnswer's results
-} Stub;
+    volatile int endResult, endReply;   // PROBE_EXIT: ProcessEnd's and IpcAnswer's results
+} Probe;
 
-static Stub stub;
+static Probe probe;
 
 // Answer requestId with type and length bytes (0 to 8) of value.
 static int Answer(uint32_t requestId, uint32_t type, int32_t value, uint32_t length)
@@ -64,7 +66,7 @@ static int Answer(uint32_t requestId, uint32_t type, int32_t value, uint32_t len
 
 // set_thread_area as a POSIX server does it: read the descriptor, install
 // it, write it back.
-static int32_t StubSetThreadArea(uint32_t pid, uint32_t address)
+static int32_t ProbeSetThreadArea(uint32_t pid, uint32_t address)
 {
     const KernelApi *api = KernelApiTable();
     PosixUserDesc desc;
@@ -77,28 +79,28 @@ static int32_t StubSetThreadArea(uint32_t pid, uint32_t address)
     return err;
 }
 
-static void StubCall(const Message *m, const PosixCall *call)
+static void ProbeCall(const Message *m, const PosixCall *call)
 {
     uint32_t id = m->requestId, pid = m->senderId;
 
     switch (call->number) {
-    case STUB_ERROR:      Answer(id, MSG_ERROR, E_PERM, 4); break;
-    case STUB_EMPTY:      Answer(id, MSG_RESPONSE, 0, 0); break;
-    case STUB_LONG:       Answer(id, MSG_RESPONSE, 0, 8); break;
-    case STUB_POSITIVE:   Answer(id, MSG_ERROR, 5, 4); break;
-    case STUB_WRONG_TYPE: Answer(id, MSG_PING, 0, 4); break;
-    case STUB_HOLD:       stub.heldRequest = id; break;
-    case STUB_SET_THREAD_AREA:
-        Answer(id, MSG_RESPONSE, StubSetThreadArea(pid, call->args[0]), 4);
+    case PROBE_ERROR:      Answer(id, MSG_ERROR, E_PERM, 4); break;
+    case PROBE_EMPTY:      Answer(id, MSG_RESPONSE, 0, 0); break;
+    case PROBE_LONG:       Answer(id, MSG_RESPONSE, 0, 8); break;
+    case PROBE_POSITIVE:   Answer(id, MSG_ERROR, 5, 4); break;
+    case PROBE_WRONG_TYPE: Answer(id, MSG_PING, 0, 4); break;
+    case PROBE_HOLD:       probe.heldRequest = id; break;
+    case PROBE_SET_THREAD_AREA:
+        Answer(id, MSG_RESPONSE, ProbeSetThreadArea(pid, call->args[0]), 4);
         break;
-    case STUB_HERE:
-        stub.hereAddress = call->args[0];
-        stub.herePid = pid;
+    case PROBE_HERE:
+        probe.hereAddress = call->args[0];
+        probe.herePid = pid;
         Answer(id, MSG_RESPONSE, 0, 4);
         break;
-    case STUB_EXIT:
-        stub.endResult = KernelApiTable()->ProcessEnd(pid, WAIT_STATUS_EXITED(call->args[0]));
-        stub.endReply = Answer(id, MSG_RESPONSE, 0, 4);
+    case PROBE_EXIT:
+        probe.endResult = KernelApiTable()->ProcessEnd(pid, WAIT_STATUS_EXITED(call->args[0]));
+        probe.endReply = Answer(id, MSG_RESPONSE, 0, 4);
         break;
     default:
         Answer(id, MSG_RESPONSE, (int32_t)(call->number + call->args[0]), 4);
@@ -107,25 +109,25 @@ static void StubCall(const Message *m, const PosixCall *call)
 
 // A kernel thread serving "posix:". Any request that is not a call
 // (the tests send a MSG_PING) first answers the held call, if any.
-static void StubServer(void *arg)
+static void ProbeServer(void *arg)
 {
     static uint8_t buffer[512] __attribute__((aligned(16)));
     Message *m = (Message *)buffer;
 
     (void)arg;
     if (IpcRegister(POSIX_PREFIX, 0) != 0) {
-        stub.state = -1;
+        probe.state = -1;
         return;
     }
-    stub.state = 1;
+    probe.state = 1;
     for (;;) {
         int n = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)m, sizeof(buffer), 0);
         if (n == (int)(MESSAGE_HEADER_SIZE + sizeof(PosixCall)) && m->type == MSG_POSIX_CALL) {
-            StubCall(m, (const PosixCall *)m->data);
+            ProbeCall(m, (const PosixCall *)m->data);
         } else if (n >= 0) {
-            if (stub.heldRequest)
-                stub.heldReply = Answer(stub.heldRequest, MSG_RESPONSE, 0, 4);
-            stub.heldRequest = 0;
+            if (probe.heldRequest)
+                probe.heldReply = Answer(probe.heldRequest, MSG_RESPONSE, 0, 4);
+            probe.heldRequest = 0;
             Answer(m->requestId, MSG_RESPONSE, 0, 0);
         }
     }
@@ -139,16 +141,16 @@ static void WaitFor(volatile uint32_t *value)
     KTEST_ASSERT(*value != 0);
 }
 
-static Process *StartStub(void)
+static Process *StartProbe(void)
 {
     Process *p;
 
-    memset((void *)&stub, 0, sizeof(stub));
-    p = ProcessCreateThread("posixstub", StubServer, NULL);
+    memset((void *)&probe, 0, sizeof(probe));
+    p = ProcessCreateThread("posixprobe", ProbeServer, NULL);
     KTEST_ASSERT(p != NULL);
-    for (int i = 0; i < 100 && stub.state == 0; i++)
+    for (int i = 0; i < 100 && probe.state == 0; i++)
         SchedSleep(10);
-    KTEST_ASSERT_EQ(stub.state, 1);
+    KTEST_ASSERT_EQ(probe.state, 1);
     return p;
 }
 
@@ -160,7 +162,7 @@ static void Stop(uint32_t pid)
     KTEST_ASSERT_EQ(ProcessWait((int)pid, &status), (int)pid);
 }
 
-// Tell the stub to answer its held call now.
+// Tell the probe to answer its held call now.
 static void Release(void)
 {
     Message *reply = NULL;
@@ -190,13 +192,13 @@ static int Run(const char *mode, const char *arg)
     return status;
 }
 
-// Start bin/int80 idle and wait until the stub knows its pattern's address.
+// Start bin/int80 idle and wait until the probe knows its pattern's address.
 static uint32_t StartTarget(void)
 {
     uint32_t pid = (uint32_t)Spawn("idle", NULL);
 
-    WaitFor(&stub.hereAddress);
-    KTEST_ASSERT_EQ(stub.herePid, pid);
+    WaitFor(&probe.hereAddress);
+    KTEST_ASSERT_EQ(probe.herePid, pid);
     return pid;
 }
 
@@ -213,7 +215,7 @@ static int32_t KernelInt80(uint32_t number, uint32_t arg)
 
 KTEST(PosixTrapReachesTheServer)
 {
-    Process *s = StartStub();
+    Process *s = StartProbe();
 
     KTEST_ASSERT_EQ(Run("call", NULL), WAIT_STATUS_EXITED(0));
     KTEST_ASSERT_EQ(KernelInt80(5, 10), 15);             // from ring 0: the same path
@@ -230,10 +232,10 @@ KTEST(PosixTrapWithoutServerIsNosys)
 // A server that dies with the call in hand fails it with E_PIPE.
 KTEST(PosixTrapServerDeathGivesPipe)
 {
-    Process *s = StartStub();
+    Process *s = StartProbe();
     int pid = Spawn("hold", NULL), status;
 
-    WaitFor(&stub.heldRequest);
+    WaitFor(&probe.heldRequest);
     Stop(s->pid);
     KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
     KTEST_ASSERT_EQ(status, WAIT_STATUS_EXITED(0));
@@ -243,7 +245,7 @@ KTEST(PosixTrapServerDeathGivesPipe)
 // the late answer finds nobody.
 KTEST(PosixTrapKilledCallerLeaksNothing)
 {
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t baseline = 0;
 
     for (int round = 0; round < 3; round++) {
@@ -251,10 +253,10 @@ KTEST(PosixTrapKilledCallerLeaksNothing)
         if (round == 1)
             baseline = MemFreePages();
         pid = (uint32_t)Spawn("hold", NULL);
-        WaitFor(&stub.heldRequest);
+        WaitFor(&probe.heldRequest);
         Stop(pid);
         Release();
-        KTEST_ASSERT_EQ(stub.heldReply, E_NOENT);
+        KTEST_ASSERT_EQ(probe.heldReply, E_NOENT);
     }
     KTEST_ASSERT_EQ(MemFreePages(), baseline);
     Stop(s->pid);
@@ -264,11 +266,11 @@ KTEST(PosixTrapKilledCallerLeaksNothing)
 // the caller waits for the answer.
 KTEST(PosixEndWhileInTheCall)
 {
-    Process *s = StartStub();
+    Process *s = StartProbe();
 
     KTEST_ASSERT_EQ(Run("exit", NULL), WAIT_STATUS_EXITED(7));
-    KTEST_ASSERT_EQ(stub.endResult, 0);
-    KTEST_ASSERT_EQ(stub.endReply, E_NOENT);
+    KTEST_ASSERT_EQ(probe.endResult, 0);
+    KTEST_ASSERT_EQ(probe.endReply, E_NOENT);
     Stop(s->pid);
 }
 
@@ -277,8 +279,8 @@ KTEST(PosixEndWhileInTheCall)
 KTEST(PosixProcessReadWrite)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
-    uint32_t pid = StartTarget(), at = stub.hereAddress;
+    Process *s = StartProbe();
+    uint32_t pid = StartTarget(), at = probe.hereAddress;
     char text[64], elf[4];
 
     KTEST_ASSERT_EQ(api->ProcessRead(pid, text, at, sizeof(PATTERN)), 0);
@@ -311,7 +313,7 @@ KTEST(PosixProcessReadWrite)
 KTEST(PosixProcessCopyStopsAtABadPage)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget();
     static uint8_t page[PAGE_SIZE + 16];
 
@@ -335,19 +337,19 @@ KTEST(PosixProcessCopyStopsAtABadPage)
 KTEST(PosixProcessReadString)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget(), end = SCRATCH + PAGE_SIZE;
     char text[64];
 
-    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, stub.hereAddress, sizeof(text)),
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, probe.hereAddress, sizeof(text)),
                     (int)strlen(PATTERN));
     KTEST_ASSERT(strcmp(text, PATTERN) == 0);
-    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, stub.hereAddress, strlen(PATTERN)),
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, probe.hereAddress, strlen(PATTERN)),
                     E_NAMETOOLONG);
     KTEST_ASSERT_EQ(text[0], 0);
-    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, stub.hereAddress, strlen(PATTERN) + 1),
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, probe.hereAddress, strlen(PATTERN) + 1),
                     (int)strlen(PATTERN));
-    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, stub.hereAddress, 0), E_NAMETOOLONG);
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, probe.hereAddress, 0), E_NAMETOOLONG);
     KTEST_ASSERT_EQ(api->ProcessMap(pid, SCRATCH, PAGE_SIZE, PROT_RW), 0);
     KTEST_ASSERT_EQ(api->ProcessWrite(pid, end - 4, "abc", 4), 0);         // NUL in the last byte
     KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, end - 4, sizeof(text)), 3);
@@ -367,14 +369,14 @@ KTEST(PosixProcessReadString)
 KTEST(PosixProcessQuery)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget(), word;
     ProcessFacts facts;
 
     KTEST_ASSERT_EQ(api->ProcessQuery(pid, &facts), 0);
     KTEST_ASSERT_EQ(facts.pid, pid);
     KTEST_ASSERT_EQ(facts.parent, ProcessCurrent()->pid);
-    KTEST_ASSERT(facts.imageEnd > stub.hereAddress && facts.imageEnd < SCRATCH);
+    KTEST_ASSERT(facts.imageEnd > probe.hereAddress && facts.imageEnd < SCRATCH);
     KTEST_ASSERT_EQ(facts.imageEnd & (PAGE_SIZE - 1), 0);
     KTEST_ASSERT_EQ(facts.stackBottom, STACK_BOTTOM);
     KTEST_ASSERT_EQ(facts.userLimit, USER_LIMIT);
@@ -392,7 +394,7 @@ KTEST(PosixProcessQuery)
 KTEST(PosixProcessMapProtectUnmap)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget(), rw = PROT_RW, baseline;
     uint32_t word = 0x12345678, zero = 1;
 
@@ -437,7 +439,7 @@ KTEST(PosixProcessMapProtectUnmap)
 KTEST(PosixProcessMapRefusals)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget(), rw = PROT_RW;
     uint32_t baseline = MemFreePages();
     ProcessFacts facts;
@@ -475,7 +477,7 @@ KTEST(PosixProcessMapRefusals)
 KTEST(PosixProcessMapIsAllOrNothing)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget(), word = 0xfeedf00d, read = 0, tablesBefore, baseline;
     uint32_t length = (MemFreePages() + 64) * PAGE_SIZE, start = SCRATCH - PAGE_SIZE;
     Process *target = ProcessFind(pid);
@@ -503,7 +505,7 @@ KTEST(PosixProcessMapIsAllOrNothing)
 KTEST(PosixProcessMapFlushesTheCurrentSpace)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget(), word = 0xabcdef01, seenBefore, seenAfter, flags;
     Process *target = ProcessFind(pid);
 
@@ -526,7 +528,7 @@ KTEST(PosixProcessMapFlushesTheCurrentSpace)
 KTEST(PosixProcessEnd)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget();
     int status;
 
@@ -540,7 +542,7 @@ KTEST(PosixProcessEnd)
     KTEST_ASSERT_EQ(api->ProcessEnd(pid, WAIT_STATUS_EXITED(1)), E_SRCH);     // a zombie now
     KTEST_ASSERT_EQ(ProcessWait((int)pid, &status), (int)pid);
     KTEST_ASSERT_EQ(status, WAIT_STATUS_SIGNALED(SIGNAL_SEGV));
-    stub.hereAddress = 0;
+    probe.hereAddress = 0;
     pid = StartTarget();
     KTEST_ASSERT_EQ(api->ProcessEnd(pid, WAIT_STATUS_EXITED(200)), 0);
     KTEST_ASSERT_EQ(ProcessWait((int)pid, &status), (int)pid);
@@ -552,7 +554,7 @@ KTEST(PosixProcessEnd)
 // through %gs across switches (bin/int80 checks); refusals below.
 KTEST(PosixTlsIsPerProcess)
 {
-    Process *s = StartStub();
+    Process *s = StartProbe();
     int a = Spawn("tls", "1"), b = Spawn("tls", "2"), sa, sb;
 
     KTEST_ASSERT_EQ(ProcessWait(a, &sa), a);
@@ -580,7 +582,7 @@ KTEST(PosixTlsRefusals)
         { 6, KERNEL_BASE, 0xfffff, 0x51, E_INVAL },     // base in the kernel
     };
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget();
     Process *target = ProcessFind(pid);
     PosixUserDesc good = { 6, SCRATCH, 0xfffff, 0x51 };
@@ -618,8 +620,8 @@ static int ReapChild(uint32_t parent, int child)
 KTEST(PosixForkCopiesMemory)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
-    uint32_t pid = StartTarget(), at = stub.hereAddress, baseline = MemFreePages();
+    Process *s = StartProbe();
+    uint32_t pid = StartTarget(), at = probe.hereAddress, baseline = MemFreePages();
     char text[64];
     ProcessFacts parent, child;
     int c;
@@ -663,7 +665,7 @@ KTEST(PosixForkCopiesMemory)
 KTEST(PosixForkRefusals)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t baseline = MemFreePages();
 
     KTEST_ASSERT_EQ(api->ProcessFork(0x7fffffff), E_SRCH);
@@ -676,14 +678,14 @@ KTEST(PosixForkRefusals)
 
 // A fork of a process stopped in int 0x80: the child's call returns 0
 // (bin/int80 hold then exits 1), the parent's goes on waiting (E_PIPE
-// once the stub is gone: exit 0).
+// once the probe is gone: exit 0).
 KTEST(PosixForkChildReturnsZero)
 {
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     int pid = Spawn("hold", NULL), c, status;
 
-    WaitFor(&stub.heldRequest);
+    WaitFor(&probe.heldRequest);
     c = api->ProcessFork((uint32_t)pid);
     KTEST_ASSERT(c > 0);
     KTEST_ASSERT_EQ(ReapChild((uint32_t)pid, c), WAIT_STATUS_EXITED(1));
@@ -709,7 +711,7 @@ KTEST(PosixExecReplacesTheProgram)
     static const char *const argv[] = { "fs:root:bin/hello", "x", NULL };
     static const char *const envp[] = { "A=1", "HOME=/", NULL };
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget(), size, flags, esp, eip;
     const uint8_t *image;
     ProcessFacts facts;
@@ -746,7 +748,7 @@ KTEST(PosixExecRefusals)
     static const char *const argv[] = { "bin/hello", NULL };
     static const char *many[LOADER_EXEC_MAX_STRINGS + 2];
     const KernelApi *api = KernelApiTable();
-    Process *s = StartStub();
+    Process *s = StartProbe();
     uint32_t pid = StartTarget(), size, baseline;
     const uint8_t *image;
     ProcessFacts before, after;
@@ -769,7 +771,7 @@ KTEST(PosixExecRefusals)
     KTEST_ASSERT_EQ(api->ProcessQuery(pid, &after), 0);
     KTEST_ASSERT(strcmp(after.name, "int80") == 0);
     KTEST_ASSERT_EQ(after.imageEnd, before.imageEnd);
-    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, stub.hereAddress, sizeof(PATTERN)), 0);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, text, probe.hereAddress, sizeof(PATTERN)), 0);
     KTEST_ASSERT(strcmp(text, PATTERN) == 0);
     Stop(pid);
     Stop(s->pid);

@@ -1,19 +1,19 @@
 // int80: the user side of the int 0x80 tests (tests/kernel/test_posix.c).
-// The kernel test runs a stub POSIX server that answers a call with
+// The kernel test runs a probe POSIX server that answers a call with
 // number + ebx, and gives a few numbers a special meaning (below); this
 // program raises int 0x80 and checks what comes back.
 //
 //   int80 call      known registers in: eax = number + ebx, every other
 //                   register (esp too) unchanged; each malformed reply of
-//                   the stub gives -ENOSYS, its MSG_ERROR gives the code
+//                   the probe gives -ENOSYS, its MSG_ERROR gives the code
 //   int80 nosys     with no POSIX server: -ENOSYS, registers unchanged
-//   int80 tls K     set_thread_area through the stub with base &blocks[K],
+//   int80 tls K     set_thread_area through the probe with base &blocks[K],
 //                   then %gs:0 reads block K across many switches
-//   int80 hold      a call the stub never answers: exits 0 if it fails
-//                   with -EPIPE (the stub was killed)
-//   int80 exit      a call the stub answers by ending the process with
+//   int80 hold      a call the probe never answers: exits 0 if it fails
+//                   with -EPIPE (the probe was killed)
+//   int80 exit      a call the probe answers by ending the process with
 //                   exit code 7
-//   int80 idle      tells the stub where its pattern buffer is, then sleeps
+//   int80 idle      tells the probe where its pattern buffer is, then sleeps
 //                   forever: a target for the KernelApi's process calls
 //
 // Exits 0 when every check passed, else the number of the first failure
@@ -23,15 +23,15 @@
 #include <lib/user.h>
 
 // Keep in step with tests/kernel/test_posix.c.
-#define STUB_ERROR      0x10000001u     // MSG_ERROR with E_PERM
-#define STUB_EMPTY      0x10000002u     // MSG_RESPONSE without a payload
-#define STUB_LONG       0x10000003u     // MSG_RESPONSE with 8 bytes
-#define STUB_POSITIVE   0x10000004u     // MSG_ERROR carrying +5
-#define STUB_WRONG_TYPE 0x10000005u     // MSG_PING carrying 4 bytes
-#define STUB_HERE       0x10000010u     // (buffer, length): where the pattern is
-#define STUB_HOLD       0x10000020u     // never answered
-#define STUB_EXIT       1u              // exit(ebx): the stub ends the caller
-#define STUB_SET_THREAD_AREA 243u       // (struct user_desc *)
+#define PROBE_ERROR      0x10000001u     // MSG_ERROR with E_PERM
+#define PROBE_EMPTY      0x10000002u     // MSG_RESPONSE without a payload
+#define PROBE_LONG       0x10000003u     // MSG_RESPONSE with 8 bytes
+#define PROBE_POSITIVE   0x10000004u     // MSG_ERROR carrying +5
+#define PROBE_WRONG_TYPE 0x10000005u     // MSG_PING carrying 4 bytes
+#define PROBE_HERE       0x10000010u     // (buffer, length): where the pattern is
+#define PROBE_HOLD       0x10000020u     // never answered
+#define PROBE_EXIT       1u              // exit(ebx): the probe ends the caller
+#define PROBE_SET_THREAD_AREA 243u       // (struct user_desc *)
 
 #define TLS_MAGIC   0x7150aa00u
 #define TLS_FLAGS   0x51u               // seg_32bit, limit_in_pages, useable
@@ -126,11 +126,11 @@ static int CallMode(void)
 {
     CheckRegisters(10, 7, (int32_t)(7 + 0x11111111u));
     CheckRegisters(20, 0xfffffff0u, (int32_t)(0xfffffff0u + 0x11111111u));
-    Check(30, Int80(STUB_ERROR, 0, 0) == E_PERM, "MSG_ERROR gives its code");
-    Check(31, Int80(STUB_EMPTY, 0, 0) == E_NOSYS, "empty reply");
-    Check(32, Int80(STUB_LONG, 0, 0) == E_NOSYS, "long reply");
-    Check(33, Int80(STUB_POSITIVE, 0, 0) == E_NOSYS, "positive error code");
-    Check(34, Int80(STUB_WRONG_TYPE, 0, 0) == E_NOSYS, "wrong reply type");
+    Check(30, Int80(PROBE_ERROR, 0, 0) == E_PERM, "MSG_ERROR gives its code");
+    Check(31, Int80(PROBE_EMPTY, 0, 0) == E_NOSYS, "empty reply");
+    Check(32, Int80(PROBE_LONG, 0, 0) == E_NOSYS, "long reply");
+    Check(33, Int80(PROBE_POSITIVE, 0, 0) == E_NOSYS, "positive error code");
+    Check(34, Int80(PROBE_WRONG_TYPE, 0, 0) == E_NOSYS, "wrong reply type");
     Check(35, SysGetPid() > 0, "int 0x40 still works");
     return firstFailure;
 }
@@ -138,7 +138,7 @@ static int CallMode(void)
 static int NosysMode(void)
 {
     CheckRegisters(10, 20, E_NOSYS);
-    CheckRegisters(20, STUB_EXIT, E_NOSYS);
+    CheckRegisters(20, PROBE_EXIT, E_NOSYS);
     return firstFailure;
 }
 
@@ -161,7 +161,7 @@ static uint32_t GsWord(void)
 
 static int32_t SetThreadArea(PosixUserDesc *desc)
 {
-    return Int80(STUB_SET_THREAD_AREA, (uint32_t)(uintptr_t)desc, 0);
+    return Int80(PROBE_SET_THREAD_AREA, (uint32_t)(uintptr_t)desc, 0);
 }
 
 // set_thread_area with base tlsBlocks[k], and the refusals.
@@ -206,8 +206,8 @@ static int TlsMode(int k)
 
 static int IdleMode(void)
 {
-    Check(10, Int80(STUB_HERE, (uint32_t)(uintptr_t)int80Pattern, sizeof(int80Pattern)) == 0,
-          "the stub took the pattern's address");
+    Check(10, Int80(PROBE_HERE, (uint32_t)(uintptr_t)int80Pattern, sizeof(int80Pattern)) == 0,
+          "the probe took the pattern's address");
     if (firstFailure)
         return firstFailure;
     for (;;)
@@ -216,7 +216,7 @@ static int IdleMode(void)
 
 static int ExitMode(void)
 {
-    Int80(STUB_EXIT, 7, 0);
+    Int80(PROBE_EXIT, 7, 0);
     Check(10, 0, "still running after exit");
     return firstFailure;
 }
@@ -234,7 +234,7 @@ int main(int argc, char **argv, char **envp)
         k >= 0 && k < TLS_BLOCKS)
         return TlsMode(k);
     if (argc == 2 && strcmp(argv[1], "hold") == 0)
-        return Int80(STUB_HOLD, 0, 0) == E_PIPE ? 0 : 1;
+        return Int80(PROBE_HOLD, 0, 0) == E_PIPE ? 0 : 1;
     if (argc == 2 && strcmp(argv[1], "exit") == 0)
         return ExitMode();
     if (argc == 2 && strcmp(argv[1], "idle") == 0)
