@@ -62,10 +62,11 @@ static void ReleasePage(ProcessResource *r)
     kfree(r);
 }
 
-static void *ApiMemAllocatePage(void)
+// Hand the caller physical page pa (0: none was free), zeroed and
+// tracked as its own; NULL if there was none or no memory to track it.
+// Interrupts are off.
+static void *GivePage(uint32_t pa)
 {
-    uint32_t flags = CpuSave();
-    uint32_t pa = MemPageAllocate(MEM_ZONE_LOW);
     void *page = NULL;
 
     if (pa && NewResource(ReleasePage, pa, 1)) {
@@ -74,8 +75,39 @@ static void *ApiMemAllocatePage(void)
     } else if (pa) {
         MemPageFree(pa);
     }
+    return page;
+}
+
+static void *ApiMemAllocatePage(void)
+{
+    uint32_t flags = CpuSave();
+    void *page = GivePage(MemPageAllocate(MEM_ZONE_LOW));
+
     CpuRestore(flags);
     return page;
+}
+
+static void *ApiMemAllocateDmaPage(uint32_t limit)
+{
+    uint32_t flags = CpuSave();
+    void *page = limit > PAGE_SIZE ? GivePage(MemPageAllocateBelow(limit)) : NULL;
+
+    CpuRestore(flags);
+    return page;
+}
+
+// The physical address of a page the caller owns, or 0.
+static uint32_t ApiMemPhysical(const void *page)
+{
+    uintptr_t va = (uintptr_t)page;
+    uint32_t flags = CpuSave(), pa = 0;
+
+    if (va >= DIRECT_MAP_BASE && va < DIRECT_MAP_BASE + DIRECT_MAP_SIZE &&
+        !(va & (PAGE_SIZE - 1)) &&
+        ProcessFindResource(ProcessCurrent(), ReleasePage, VirtToPhys(page)))
+        pa = VirtToPhys(page);
+    CpuRestore(flags);
+    return pa;
 }
 
 static void ApiMemFreePage(void *page)
@@ -141,6 +173,39 @@ static void ApiUnmapDevice(void *va, uint32_t size)
     if (r)
         r->release(r);
     CpuRestore(flags);
+}
+
+#define PCI_CONFIG_PORT 0xcf8
+#define PCI_DATA_PORT   0xcfc
+
+// PCI configuration space through mechanism #1 (ports 0xcf8/0xcfc), with
+// interrupts off so the address and data accesses of two callers never
+// interleave. address is PCI_CONFIG_ADDRESS(...): bits 31..24 and 1..0
+// must be 0.
+static int ApiPciConfigRead(uint32_t address, uint32_t *value)
+{
+    uint32_t flags;
+
+    if (address & 0xff000003u)
+        return E_INVAL;
+    flags = CpuSave();
+    OutLong(PCI_CONFIG_PORT, 0x80000000u | address);
+    *value = InLong(PCI_DATA_PORT);
+    CpuRestore(flags);
+    return 0;
+}
+
+static int ApiPciConfigWrite(uint32_t address, uint32_t value)
+{
+    uint32_t flags;
+
+    if (address & 0xff000003u)
+        return E_INVAL;
+    flags = CpuSave();
+    OutLong(PCI_CONFIG_PORT, 0x80000000u | address);
+    OutLong(PCI_DATA_PORT, value);
+    CpuRestore(flags);
+    return 0;
 }
 
 static int ApiMemSwitchPageDirectory(void *directory)
@@ -420,6 +485,10 @@ static const KernelApi table = {
     .ProcessFork = ProcessFork,
     .ProcessExec = ProcessExec,
     .ProcessReap = ProcessReap,
+    .MemPhysical = ApiMemPhysical,
+    .MemAllocateDmaPage = ApiMemAllocateDmaPage,
+    .PciConfigRead = ApiPciConfigRead,
+    .PciConfigWrite = ApiPciConfigWrite,
 };
 
 const KernelApi *KernelApiTable(void)

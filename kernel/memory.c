@@ -194,6 +194,15 @@ uint32_t MemPageAllocate(MemZone zone)
     return err ? 0 : pfn * PAGE_SIZE;
 }
 
+uint32_t MemPageAllocateBelow(uint32_t limit)
+{
+    uint32_t pfn, flags = CpuSave();
+    int err = PmmAllocateBelow(&pmm, limit / PAGE_SIZE, &pfn);
+
+    CpuRestore(flags);
+    return err ? 0 : pfn * PAGE_SIZE;
+}
+
 void MemPageFree(uint32_t pa)
 {
     uint32_t flags = CpuSave();

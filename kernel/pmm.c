@@ -121,6 +121,21 @@ int PmmAllocate(Pmm *pmm, PmmZone zone, uint32_t *pfn)
     return Pop(pmm, &pmm->zones[PMM_ZONE_LOW], pfn);
 }
 
+int PmmAllocateBelow(Pmm *pmm, uint32_t limitPfn, uint32_t *pfn)
+{
+    PmmStack *z = &pmm->zones[PMM_ZONE_LOW];
+
+    for (uint32_t i = z->count; i-- > 0;) {
+        if (z->pfns[i] < limitPfn) {
+            uint32_t found = z->pfns[i];
+            z->pfns[i] = z->pfns[z->count - 1];
+            z->pfns[z->count - 1] = found;
+            return Pop(pmm, z, pfn);
+        }
+    }
+    return E_NOMEM;
+}
+
 int PmmFree(Pmm *pmm, uint32_t pfn)
 {
     PmmStack *z;

@@ -778,6 +778,18 @@ int ProcessKfree(void *block)
     return 0;
 }
 
+ProcessResource *ProcessFindResource(Process *p, void (*release)(ProcessResource *),
+                                     uintptr_t value)
+{
+    uint32_t flags = CpuSave();
+    ProcessResource *r = p->resources;
+
+    while (r && !(r->release == release && r->value == value))
+        r = r->next;
+    CpuRestore(flags);
+    return r;
+}
+
 ProcessResource *ProcessTakeResource(Process *p, void (*release)(ProcessResource *),
                                      uintptr_t value)
 {

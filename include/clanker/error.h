@@ -11,6 +11,8 @@
 #define E_NOENT  (-2)   // no such name
 #define E_SRCH   (-3)   // no such process
 #define E_INTR   (-4)   // interrupted
+#define E_IO     (-5)   // a device failed the transfer
+#define E_NXIO   (-6)   // no such device (at that address)
 #define E_NOEXEC (-8)   // not an executable this system can run
 #define E_BADF   (-9)   // not an open handle (of this client, for this use)
 #define E_CHILD  (-10)  // no such child to wait for
@@ -20,11 +22,13 @@
 #define E_BUSY   (-16)  // resource in use
 #define E_EXIST  (-17)  // already exists / already mapped
 #define E_XDEV   (-18)  // across servers (a rename to another prefix)
+#define E_NODEV  (-19)  // no device of that kind / the operation does not apply
 #define E_NOTDIR (-20)  // a directory was needed
 #define E_ISDIR  (-21)  // a directory where a file was needed
 #define E_INVAL  (-22)  // invalid argument
 #define E_FBIG   (-27)  // file too large
 #define E_NOSPC  (-28)  // a limit is reached
+#define E_ROFS   (-30)  // read-only device or filesystem
 #define E_PIPE   (-32)  // the other side went away
 #define E_RANGE  (-34)  // out of range
 #define E_NAMETOOLONG (-36) // name too long

@@ -151,6 +151,19 @@ typedef struct KernelApi {
     // when no request or notice came in time.
     int (*IpcReceiveTimeout)(Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
                              uint32_t timeoutMs);
+
+    // Devices (drivers). MemPhysical is the physical address of a page the
+    // program owns (from MemAllocatePage or MemAllocateDmaPage), 0 for
+    // anything else. MemAllocateDmaPage is MemAllocatePage for a device
+    // that reaches only physical addresses below limit (0x1000000 for
+    // ISA DMA); NULL if there is none left there.
+    uint32_t (*MemPhysical)(const void *page);
+    void *(*MemAllocateDmaPage)(uint32_t limit);
+    // PCI configuration space, one aligned 32-bit register at a time;
+    // address is PCI_CONFIG_ADDRESS(bus, device, function, offset)
+    // (include/clanker/pci.h). 0, or E_INVAL for a malformed address.
+    int (*PciConfigRead)(uint32_t address, uint32_t *value);
+    int (*PciConfigWrite)(uint32_t address, uint32_t value);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

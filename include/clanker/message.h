@@ -32,6 +32,7 @@ typedef enum MessageType {
     MSG_PROCESS_EXIT,   // from the kernel, to servers that asked (IpcWatchExits):
                         // process data[0..3] ended; senderId and requestId 0, no reply
     MSG_POSIX_CALL,     // from the kernel for a process's int 0x80 (include/clanker/posix.h)
+    MSG_SYNC,           // write everything cached for the name (a disk, a filesystem) to its device
     MSG_TYPE_LIMIT,     // first unused number; servers may use higher ones
 } MessageType;
 

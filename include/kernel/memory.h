@@ -50,6 +50,10 @@ void MemInit(uint32_t infoPhys);
 // One physical page, or 0 when none is left.
 uint32_t MemPageAllocate(MemZone zone);
 
+// One physical page below limit (a device's reach, such as ISA DMA's
+// 16 MiB), or 0 when none is left there.
+uint32_t MemPageAllocateBelow(uint32_t limit);
+
 // Give a page back. A page that is not RAM, or is already free, is a
 // kernel bug: panics with the address.
 void MemPageFree(uint32_t pa);

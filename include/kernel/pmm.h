@@ -52,6 +52,12 @@ int PmmInit(Pmm *pmm, const RangeSet *ram, uint32_t lowLimitPfn,
 // or E_NOMEM.
 int PmmAllocate(Pmm *pmm, PmmZone zone, uint32_t *pfn);
 
+// Take one free low page whose pfn is below limitPfn (for devices that
+// reach only low memory, such as ISA DMA below 16 MiB). It searches the
+// low zone's stack, so it costs O(free low pages). Returns 0 and the pfn,
+// or E_NOMEM.
+int PmmAllocateBelow(Pmm *pmm, uint32_t limitPfn, uint32_t *pfn);
+
 // Return a page. Returns 0, E_INVAL if pfn is not RAM managed here, or
 // E_EXIST if it is already free (a double free); on error nothing changes.
 int PmmFree(Pmm *pmm, uint32_t pfn);

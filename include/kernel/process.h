@@ -218,6 +218,9 @@ void *ProcessKmalloc(size_t size);
 // Give back a block ProcessKmalloc returned to the current process (NULL:
 // nothing). Returns 0, or E_INVAL if the process does not own it.
 int ProcessKfree(void *block);
+// Find the resource of kind release with this value (NULL: none).
+ProcessResource *ProcessFindResource(Process *p, void (*release)(ProcessResource *),
+                                     uintptr_t value);
 // Find the resource of kind release with this value; unlink and return it.
 ProcessResource *ProcessTakeResource(Process *p, void (*release)(ProcessResource *),
                                      uintptr_t value);

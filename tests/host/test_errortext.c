@@ -22,6 +22,8 @@ static void TestKnownCodes(void **state)
         { E_TIMEDOUT, "timed out" },         { E_INVAL, "invalid argument" },
         { E_NOSYS, "not supported" },        { E_AGAIN, "server busy" },
         { E_SRCH, "no such process" },       { E_NAMETOOLONG, "name too long" },
+        { E_IO, "input/output error" },     { E_ROFS, "read-only" },
+        { E_RANGE, "out of range" },         { E_NXIO, "no such device" },
         { E_FBIG, "file too large" },        { E_MSGSIZE, "message too long" },
         { E_NOEXEC, "not an executable" },   { E_FAULT, "bad address" },
         { E_BUSY, "busy" },                  { E_XDEV, "not on the same server" },
@@ -37,7 +39,7 @@ static void TestUnknownCodes(void **state)
 {
     (void)state;
     assert_string_equal(ErrorText(E_CHILD), "error -10");
-    assert_string_equal(ErrorText(-5), "error -5");
+    assert_string_equal(ErrorText(-7), "error -7");
     assert_string_equal(ErrorText(-111), "error -111");
     assert_string_equal(ErrorText(-2147483647 - 1), "error -2147483648");
     assert_string_equal(ErrorText(0), "error 0");

@@ -114,6 +114,35 @@ static void TestInitCounts(void **state)
     FreeFixture(f);
 }
 
+// PmmAllocateBelow hands out only free low pages under the limit, each
+// once, until none is left; then E_NOMEM, with the rest untouched.
+static void TestAllocateBelow(void **state)
+{
+    RangeSet ram;
+    Fixture *f;
+    uint32_t pfn, below = 0, taken = 0;
+
+    (void)state;
+    PcRam(&ram);
+    f = MakeFixture(&ram, 0x400);
+    for (uint32_t p = 0; p < 0x200; p++)
+        below += PfnIsInRam(&ram, p);
+    while (PmmAllocateBelow(&f->pmm, 0x200, &pfn) == 0) {
+        assert_true(pfn < 0x200);
+        assert_true(PfnIsInRam(&ram, pfn));
+        assert_false(PmmIsFree(&f->pmm, pfn));
+        taken++;
+    }
+    assert_int_equal(taken, below);
+    assert_int_equal(f->pmm.freePages, f->pmm.totalPages - below);
+    assert_int_equal(PmmAllocate(&f->pmm, PMM_ZONE_LOW, &pfn), 0);
+    assert_true(pfn >= 0x200 && pfn < 0x400);
+    assert_int_equal(PmmFree(&f->pmm, 0x100), 0);
+    assert_int_equal(PmmAllocateBelow(&f->pmm, 0x200, &pfn), 0);
+    assert_int_equal(pfn, 0x100);
+    FreeFixture(f);
+}
+
 // Allocating every page hands out each RAM page exactly once, keeps the
 // counts right, and then reports E_NOMEM.
 static void TestAllocateEverything(void **state)
@@ -516,6 +545,7 @@ int main(void)
         cmocka_unit_test(TestInitInvalid),
         cmocka_unit_test(TestInitIgnoresStaleStorage),
         cmocka_unit_test(TestRandomAgainstModel),
+        cmocka_unit_test(TestAllocateBelow),
     };
 
     return cmocka_run_group_tests_name("pmm", tests, NULL, NULL);
