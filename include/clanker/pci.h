@@ -9,10 +9,8 @@
 //   MSG_READ  to pci:             -> a text table, one line per function
 //                                    (FsIo: handle 0, length, offset)
 //
-// Drivers find their device by class with a MSG_QUERY to pci:class:CCSS
-// (class and subclass in hex, e.g. pci:class:0108 for NVMe): the reply is
-// the first such PciFunction, E_NOENT if there is none; pci:class:CCSS.N
-// gives the Nth (from 0).
+// Drivers find their own device with lib/pci.c (PciFind by class and
+// subclass, e.g. 01/08 for NVMe) through the KernelApi's PciConfigRead.
 #ifndef CLANKER_PCI_H
 #define CLANKER_PCI_H
 
