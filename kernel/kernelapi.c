@@ -489,6 +489,9 @@ static const KernelApi table = {
     .MemAllocateDmaPage = ApiMemAllocateDmaPage,
     .PciConfigRead = ApiPciConfigRead,
     .PciConfigWrite = ApiPciConfigWrite,
+    .ProcessGetRegisters = ProcessGetRegisters,
+    .ProcessSetRegisters = ProcessSetRegisters,
+    .ProcessPoke = ProcessPoke,
 };
 
 const KernelApi *KernelApiTable(void)

@@ -23,6 +23,7 @@
 #include <clanker/posix.h>
 #include <kernel/ipc.h>
 #include <kernel/posix.h>
+#include <kernel/process.h>
 
 #define ERRNO_MAX 4095          // -4095..-1 is an error to a Linux libc
 
@@ -61,12 +62,13 @@ static int32_t FailureValue(int err)
     return err;
 }
 
-void PosixTrap(TrapFrame *frame)
+// Send call to the POSIX server on the current process's behalf and wait.
+// Returns the value its eax would become.
+static int32_t Call(const PosixCall *call)
 {
     PosixRequest request = {
         .header = { .type = MSG_POSIX_CALL, .length = sizeof(PosixRequest) },
-        .call = { frame->eax, { frame->ebx, frame->ecx, frame->edx,
-                                frame->esi, frame->edi, frame->ebp } },
+        .call = *call,
     };
     PosixReply reply;
     IpcDelivery delivery = { .memory = IPC_MEMORY_KERNEL, .buffer = (uintptr_t)&reply,
@@ -74,5 +76,40 @@ void PosixTrap(TrapFrame *frame)
     int length = IpcTransact(POSIX_CALL_NAME, IPC_MEMORY_KERNEL, (uintptr_t)&request,
                              sizeof(request), 0, &delivery);
 
-    frame->eax = (uint32_t)(length < 0 ? FailureValue(length) : ReplyValue(&reply, length));
+    return length < 0 ? FailureValue(length) : ReplyValue(&reply, length);
+}
+
+void PosixTrap(TrapFrame *frame)
+{
+    PosixCall call = { frame->eax, { frame->ebx, frame->ecx, frame->edx,
+                                     frame->esi, frame->edi, frame->ebp } };
+
+    if (frame->eax >= POSIX_CALL_KERNEL) {
+        frame->eax = (uint32_t)E_NOSYS;     // the kernel's own calls are not for programs
+        return;
+    }
+    ProcessCurrent()->posixClient = 1;
+    frame->eax = (uint32_t)Call(&call);
+}
+
+void PosixReturnToUser(TrapFrame *frame)
+{
+    Process *self = ProcessCurrent();
+    PosixCall call = { POSIX_CALL_SIGNALS, { 0 } };
+
+    (void)frame;
+    while (self->posixPoke) {
+        self->posixPoke = 0;
+        Call(&call);            // the server changes the registers itself
+    }
+}
+
+int PosixFault(TrapFrame *frame, int signal, uint32_t address)
+{
+    PosixCall call = { POSIX_CALL_FAULT, { (uint32_t)signal, frame->vector, address,
+                                           frame->errorCode } };
+
+    if (!(frame->cs & 3) || !ProcessCurrent()->posixClient)
+        return E_NOSYS;
+    return Call(&call) == 0 ? 0 : E_INVAL;
 }

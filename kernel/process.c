@@ -673,6 +673,67 @@ int ProcessFork(uint32_t pid)
     return (int)child->pid;
 }
 
+// --- signals (the POSIX layer) ------------------------------------------------
+
+// The eflags bits a signal frame may change: CF PF AF ZF SF DF OF AC.
+#define EFLAGS_USER     0x00040cd5u
+#define FXSAVE_MXCSR    24          // where MXCSR sits in the FXSAVE image
+#define MXCSR_VALID     0x0000ffbfu // the bits every SSE CPU accepts
+
+int ProcessGetRegisters(uint32_t pid, PosixRegisters *out)
+{
+    uint32_t flags = CpuSave();
+    Process *p = FindStopped(pid);
+    const TrapFrame *t;
+
+    if (p && out) {
+        t = UserFrame(p);
+        *out = (PosixRegisters){
+            .eax = t->eax, .ebx = t->ebx, .ecx = t->ecx, .edx = t->edx,
+            .esi = t->esi, .edi = t->edi, .ebp = t->ebp, .esp = t->userEsp,
+            .eip = t->eip, .eflags = t->eflags, .vector = t->vector,
+            .errorCode = t->errorCode,
+        };
+        memcpy(out->fpu, p->fpuState, sizeof(out->fpu));
+    }
+    CpuRestore(flags);
+    return p ? (out ? 0 : E_INVAL) : E_SRCH;
+}
+
+int ProcessSetRegisters(uint32_t pid, const PosixRegisters *in)
+{
+    uint32_t flags = CpuSave(), mxcsr;
+    Process *p = FindStopped(pid);
+    TrapFrame *t;
+
+    if (p && in) {
+        /* POINT OF NO RETURN */
+        t = UserFrame(p);
+        t->eax = in->eax; t->ebx = in->ebx; t->ecx = in->ecx; t->edx = in->edx;
+        t->esi = in->esi; t->edi = in->edi; t->ebp = in->ebp;
+        t->userEsp = in->esp;
+        t->eip = in->eip;
+        t->eflags = (t->eflags & ~EFLAGS_USER) | (in->eflags & EFLAGS_USER);
+        memcpy(p->fpuState, in->fpu, sizeof(in->fpu));
+        memcpy(&mxcsr, p->fpuState + FXSAVE_MXCSR, sizeof(mxcsr));
+        mxcsr &= MXCSR_VALID;       // a reserved bit would fault the kernel's FXRSTOR
+        memcpy(p->fpuState + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+    }
+    CpuRestore(flags);
+    return p ? (in ? 0 : E_INVAL) : E_SRCH;
+}
+
+int ProcessPoke(uint32_t pid)
+{
+    uint32_t flags = CpuSave();
+    Process *p = ProcessFindUser(pid);
+
+    if (p)
+        p->posixPoke = 1;
+    CpuRestore(flags);
+    return p ? 0 : E_SRCH;
+}
+
 // Count the entries of a NULL-terminated vector (NULL: none), at most
 // LOADER_EXEC_MAX_STRINGS + 1.
 static uint32_t CountStrings(const char *const *vector)

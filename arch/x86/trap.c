@@ -156,13 +156,17 @@ static int ProgramCaused(const TrapFrame *frame)
     return p && p->mode == PROCESS_KERNEL && p->codeHigh != 0 && frame->eip < KERNEL_BASE;
 }
 
+// A program's exception goes to its signal handler, if the POSIX layer
+// runs one, or ends it; any other is the kernel's own.
 static void Exception(TrapFrame *frame)
 {
-    if (ProgramCaused(frame))
-        ProcessFault(frame->vector, frame->eip,
-                     frame->vector == TRAP_PAGE_FAULT ? CpuReadCr2() : 0,
-                     SignalFor(frame->vector));
-    PanicOnTrap(frame);
+    uint32_t address = frame->vector == TRAP_PAGE_FAULT ? CpuReadCr2() : 0;
+
+    if (!ProgramCaused(frame))
+        PanicOnTrap(frame);
+    if (PosixFault(frame, SignalFor(frame->vector), address ? address : frame->eip) == 0)
+        return;
+    ProcessFault(frame->vector, frame->eip, address, SignalFor(frame->vector));
 }
 
 void TrapDispatch(TrapFrame *frame)
@@ -181,4 +185,6 @@ void TrapDispatch(TrapFrame *frame)
         unexpectedTraps++;
     if (frame->eflags & EFLAGS_IF)
         SchedPreempt();
+    if ((frame->cs & 3) && ProcessCurrent()->posixPoke)
+        PosixReturnToUser(frame);
 }

@@ -164,6 +164,18 @@ typedef struct KernelApi {
     // (include/clanker/pci.h). 0, or E_INVAL for a malformed address.
     int (*PciConfigRead)(uint32_t address, uint32_t *value);
     int (*PciConfigWrite)(uint32_t address, uint32_t value);
+
+    // Signals (the POSIX layer). The registers of pid, a user process that
+    // is not running (stopped in a call, or preempted), as it will resume
+    // in ring 3. ProcessSetRegisters changes them: the general registers,
+    // eip, esp, the arithmetic flags of eflags and the FPU state (segment
+    // registers and every other flag stay the kernel's). 0 or E_SRCH.
+    int (*ProcessGetRegisters)(uint32_t pid, PosixRegisters *out);
+    int (*ProcessSetRegisters)(uint32_t pid, const PosixRegisters *in);
+    // Make pid call POSIX_CALL_SIGNALS before it next returns to ring 3,
+    // so a signal sent to it is delivered soon, whatever it is doing.
+    // 0 or E_SRCH.
+    int (*ProcessPoke)(uint32_t pid);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

@@ -25,6 +25,21 @@ typedef struct PosixCall {
     uint32_t args[6];       // ebx, ecx, edx, esi, edi, ebp
 } PosixCall;
 
+// Calls the kernel itself makes to the POSIX server for a process (never
+// a Linux number: an int 0x80 with eax at or above POSIX_CALL_KERNEL is
+// -ENOSYS without reaching the server). The reply's value is ignored
+// except where said; the server changes the process's registers with
+// ProcessSetRegisters when it runs a signal handler.
+#define POSIX_CALL_KERNEL  0x10000u
+// ProcessPoke asked for it: the process is about to return to ring 3;
+// deliver what is pending for it. No arguments.
+#define POSIX_CALL_SIGNALS 0x10000u
+// The process raised a CPU exception in ring 3: args = { signal, vector,
+// fault address (cr2 for a page fault, else eip), error code }. Value 0:
+// a handler will run; anything else: the kernel ends the process as it
+// would without a POSIX server.
+#define POSIX_CALL_FAULT   0x10001u
+
 typedef struct PosixResult {
     int32_t value;          // what the caller's eax becomes (-errno on failure)
 } PosixResult;
@@ -43,6 +58,15 @@ typedef struct ProcessFacts {
     uint32_t userLimit;     // first address user code may not use
     char name[32];
 } ProcessFacts;
+
+// The user registers of a process stopped in the kernel (ProcessGetRegisters
+// and ProcessSetRegisters).
+typedef struct PosixRegisters {
+    uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp, eip, eflags;
+    uint32_t vector;        // what stopped it: 0x80 a POSIX call, 32.. an interrupt, 0..31 an exception
+    uint32_t errorCode;     // the exception's error code
+    uint8_t fpu[512];       // its x87/SSE state, FXSAVE format
+} PosixRegisters;
 
 // A Linux struct user_desc (set_thread_area), as far as the TLS needs.
 typedef struct PosixUserDesc {

@@ -86,6 +86,8 @@ struct Process {
     uint32_t prefixes;          // namespace prefixes it holds
     uint8_t ipcWatchExits;      // IpcReceive also delivers MSG_PROCESS_EXIT notices
     uint32_t ipcExitsSeen;      // how many of the kernel's exit notices it has had
+    uint8_t posixClient;        // it has made an int 0x80 call: faults go to the POSIX server
+    uint8_t posixPoke;          // call POSIX_CALL_SIGNALS before returning to ring 3
     int inBlock;                // blocked in the KernelApi's Block
     int wakePending;            // a Wake came while not blocked
     ProcessResource *resources;
@@ -164,6 +166,18 @@ int ProcessExec(uint32_t pid, const void *image, uint32_t size,
 // ended; E_CHILD if it has none (or parent is not a live process);
 // E_INVAL for child 0 or below -1. Never blocks.
 int ProcessReap(uint32_t parent, int32_t child, int *waitStatus);
+
+// The ring-3 registers of user process pid (live, not the caller) as it
+// will resume: ProcessGetRegisters reads them, ProcessSetRegisters
+// changes the general registers, eip, esp, the arithmetic flags
+// (EFLAGS_USER) and the FPU state (MXCSR's reserved bits cleared). Both
+// return 0, E_SRCH or E_INVAL (NULL).
+int ProcessGetRegisters(uint32_t pid, PosixRegisters *out);
+int ProcessSetRegisters(uint32_t pid, const PosixRegisters *in);
+
+// Have user process pid make a POSIX_CALL_SIGNALS call before it next
+// returns to ring 3 (kernel/posix.c). Returns 0 or E_SRCH.
+int ProcessPoke(uint32_t pid);
 
 // Kill the current process for a fault, with one line on the console.
 void ProcessFault(uint32_t vector, uint32_t eip, uint32_t address, int signal)

@@ -66,6 +66,11 @@
 #define LINUX_SYS_MREMAP            163
 #define LINUX_SYS_POLL              168
 #define LINUX_SYS_PRCTL             172
+#define LINUX_SYS_PAUSE             29
+#define LINUX_SYS_SIGRETURN         119
+#define LINUX_SYS_RT_SIGRETURN      173
+#define LINUX_SYS_RT_SIGPENDING     176
+#define LINUX_SYS_RT_SIGSUSPEND     179
 #define LINUX_SYS_RT_SIGACTION      174
 #define LINUX_SYS_RT_SIGPROCMASK    175
 #define LINUX_SYS_PREAD64           180
@@ -194,6 +199,7 @@
 // Signals.
 #define LINUX_NSIG      64
 #define LINUX_SIGKILL   9
+#define LINUX_SIGSEGV   11
 #define LINUX_SIGSTOP   19
 #define LINUX_SIG_DFL   0u
 #define LINUX_SIG_IGN   1u

@@ -22,6 +22,12 @@
 // other POSIX caller until they are done. docs/posix.md has the whole
 // design and the call table.
 //
+// Signals (signal.c) are delivered as a call is answered: the server
+// writes a signal frame on the caller's stack and points its registers at
+// the handler. The kernel makes two calls of its own for that: one when
+// the server poked a process that was busy elsewhere, one for a CPU
+// exception, so a SIGSEGV handler can run.
+//
 // State per client process (fd table, cwd, memory layout, signal
 // dispositions) is made on its first call and dropped when the kernel's
 // exit notice for it arrives, dropping its waiting calls and closing the
@@ -35,6 +41,7 @@
 #include "posix.h"
 
 const KernelApi *api;
+PosixProcess *posixCaller;
 
 static union {
     Message message;
@@ -65,8 +72,25 @@ void PosixAnswer(uint32_t requestId, int32_t value)
     api->IpcReply(requestId, &reply.message);
 }
 
+// Run call for p: a Linux system call, or one of the kernel's own
+// (POSIX_CALL_SIGNALS, POSIX_CALL_FAULT). Returns the value to answer
+// with, POSIX_DEFERRED, or anything once p has ended.
+static int32_t Run(PosixProcess *p, const PosixCall *call)
+{
+    int32_t value;
+
+    if (call->number == POSIX_CALL_SIGNALS)
+        return SignalCheck(p);
+    if (call->number == POSIX_CALL_FAULT)
+        return SignalFault(p, call->args);
+    value = PosixDispatch(p, call);
+    if (p->ended || value == POSIX_DEFERRED)
+        return value;
+    return SignalOnAnswer(p, value);    // a handler may run on the way back
+}
+
 // One system call from process m->senderId: run it and answer, unless it
-// ended the process.
+// ended the process or must wait.
 static void ServeCall(Message *m)
 {
     PosixCall call;
@@ -85,7 +109,10 @@ static void ServeCall(Message *m)
         return;
     }
     p->requestId = m->requestId;
-    value = PosixDispatch(p, &call);
+    p->callNumber = call.number;
+    posixCaller = p;
+    value = Run(p, &call);
+    posixCaller = NULL;
     if (!p->ended && value != POSIX_DEFERRED)
         PosixAnswer(m->requestId, value);
 }

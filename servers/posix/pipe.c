@@ -23,10 +23,8 @@
 //               go in piece by piece as readers make room
 //   O_NONBLOCK  E_AGAIN instead of waiting (a long write returns what fit)
 //   no reader   a write fails with E_PIPE (or returns the bytes it had
-//               written), and the writer gets SIGPIPE: unless it ignores
-//               SIGPIPE or has a handler for it (which is not run: signal
-//               delivery does not exist yet), it is ended with
-//               WAIT_STATUS_SIGNALED(SIGPIPE) and gets no answer
+//               written), and the writer gets SIGPIPE (signal.c): its
+//               default action ends it, WAIT_STATUS_SIGNALED(SIGPIPE)
 //
 // A process that ends is taken off every list (PipeProcessEnded) before
 // its fds are closed.
@@ -145,12 +143,16 @@ static int XferOut(PosixPipe *pipe, PipeXfer *x)
     return 0;
 }
 
-// A write found no reader: SIGPIPE for p. Its default action ends p;
-// ignored or caught, the write just fails.
+// A write found no reader: SIGPIPE for p, acted on as its write is
+// answered (the default action ends p; a handler runs; ignored, the
+// write just fails).
 static void Broken(PosixProcess *p)
 {
-    if (p->actions[LINUX_SIGPIPE - 1].handler == LINUX_SIG_DFL)
-        PosixProcessEnd(p, WAIT_STATUS_SIGNALED(LINUX_SIGPIPE));
+    PosixSignalInfo why = { 0, p->pid, 0, 0 };
+
+    SignalPost(p, LINUX_SIGPIPE, &why);
+    if (p != posixCaller)
+        api->ProcessPoke(p->pid);
 }
 
 // Answer waiting transfer x (the bytes it moved, else err) and free it.
@@ -342,6 +344,29 @@ void PipeProcessEnded(uint32_t pid)
     for (PosixPipe *pipe = pipes; pipe; pipe = pipe->next)
         if (Forget(&pipe->readWaiters, pid) | Forget(&pipe->writeWaiters, pid))
             PipePump(pipe);
+}
+
+// A signal cuts pid's waiting transfer short (signal.c): take it off its
+// list unanswered. Returns 1 with what the call returns now in *value
+// (the bytes it had moved, else E_INTR), or 0 if pid waits on no pipe.
+int PipeCancel(uint32_t pid, int32_t *value)
+{
+    for (PosixPipe *pipe = pipes; pipe; pipe = pipe->next) {
+        PipeXfer **lists[2] = { &pipe->readWaiters, &pipe->writeWaiters };
+        for (int i = 0; i < 2; i++) {
+            for (PipeXfer **link = lists[i]; *link; link = &(*link)->next) {
+                PipeXfer *x = *link;
+                if (x->p->pid != pid)
+                    continue;
+                *value = x->done ? (int32_t)x->done : E_INTR;
+                *link = x->next;
+                api->kfree(x);
+                PipePump(pipe);         // the next in line may go now
+                return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 // A new pipe end of kind on pipe, with status flags. NULL if out of memory.

@@ -208,6 +208,21 @@ void PollProcessEnded(uint32_t pid)
     }
 }
 
+// A signal cuts pid's waiting poll, select or sleep short (signal.c):
+// drop it unanswered. Returns 1 if there was one.
+int PollCancel(uint32_t pid)
+{
+    for (PollWait **link = &waits; *link; link = &(*link)->next) {
+        PollWait *w = *link;
+        if (w->p->pid == pid) {
+            *link = w->next;
+            api->kfree(w);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 // A struct timespec32 at addr as milliseconds, rounded up (addr 0: -1,
 // no limit). Returns 0, E_FAULT or E_INVAL.
 static int TimespecMs(PosixProcess *p, uint32_t addr, int64_t *ms)

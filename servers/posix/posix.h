@@ -15,7 +15,8 @@
 //              chdir, getcwd, getdents64
 //   stat.c     the stat family and readlink
 //   memory.c   brk, mmap2, munmap, mprotect, mremap, madvise
-//   signal.c   rt_sigaction, rt_sigprocmask, kill, tkill, tgkill
+//   signal.c   signal generation and delivery, rt_sigaction,
+//              rt_sigprocmask, sigreturn, pause, kill, tkill, tgkill
 //   clock.c    time, clocks, nanosleep, sched_yield
 //   system.c   uname, rlimits, user ids, umask, getrandom
 //   path.c     POSIX paths: normalising, the mount table, namespace names
@@ -111,11 +112,19 @@ typedef struct PosixRegion {
     uint32_t start, end;
 } PosixRegion;
 
+// Why a signal was sent (its siginfo): si_code, and si_pid and si_uid
+// (kill), or si_addr (a fault), and SIGCHLD's si_status.
+typedef struct PosixSignalInfo {
+    int32_t code;
+    uint32_t value, value2, status;
+} PosixSignalInfo;
+
 typedef struct PosixProcess {
     struct PosixProcess *next;      // hash chain
     uint32_t pid, parent;
     int ended;                      // ended by a call: no reply
     uint32_t requestId;             // the call being served (for PosixAnswer)
+    uint32_t callNumber;            // and its number (eax)
     PosixFile *fds[POSIX_FD_MAX];
     uint8_t fdFlags[POSIX_FD_MAX];  // FD_CLOEXEC
     char cwd[POSIX_PATH_MAX];
@@ -130,7 +139,11 @@ typedef struct PosixProcess {
     LinuxTermios termios;
     uint32_t pgrp;
     LinuxSigaction actions[LINUX_NSIG];
-    uint64_t sigMask;
+    uint64_t sigMask;               // blocked
+    uint64_t sigPending;
+    PosixSignalInfo sigInfo[LINUX_NSIG];    // of each pending signal
+    int suspended;                  // in pause or rt_sigsuspend: suspendMask is
+    uint64_t suspendMask;           // the mask to restore after the handler
     uint32_t tidAddress;
     char name[POSIX_NAME_MAX];
     char exe[POSIX_PATH_MAX];       // "" if unknown
@@ -149,9 +162,30 @@ typedef struct PosixProcess {
 #define POSIX_DEFERRED ((int32_t)0x80000000)
 void PosixAnswer(uint32_t requestId, int32_t value);
 
+// The process whose call is being served now (NULL between calls).
+extern PosixProcess *posixCaller;
+
 PosixProcess *PosixProcessGet(uint32_t pid, int *err);
+PosixProcess *PosixProcessFind(uint32_t pid);
+void PosixProcessForEach(void (*visit)(PosixProcess *p, void *arg), void *arg);
+int PosixCancelWait(PosixProcess *p, int32_t *value);
 void PosixProcessEnded(uint32_t pid);
 void PosixProcessEnd(PosixProcess *p, int waitStatus);
+
+// --- signal.c: generation and delivery -------------------------------------
+
+// Make sig pending for p (unless p ignores it), with why as its siginfo.
+// SignalSend then acts on it at once (ends p, interrupts its waiting call,
+// or has the kernel poke it); SignalPost leaves that to the answer of p's
+// call that is being finished now, or to a poke.
+void SignalSend(PosixProcess *p, uint32_t sig, const PosixSignalInfo *why);
+void SignalPost(PosixProcess *p, uint32_t sig, const PosixSignalInfo *why);
+// Before p's call is answered with value: run the handler of any pending
+// signal (the frame saves value). Returns what the caller's eax becomes;
+// p may have ended instead.
+int32_t SignalOnAnswer(PosixProcess *p, int32_t value);
+int32_t SignalCheck(PosixProcess *p);
+int32_t SignalFault(PosixProcess *p, const uint32_t *arg);
 
 // --- user.c: the caller's memory -----------------------------------------
 
@@ -210,6 +244,8 @@ void PipeProcessEnded(uint32_t pid);
 void PollRecheck(void);
 uint32_t PollExpire(void);
 void PollProcessEnded(uint32_t pid);
+int PollCancel(uint32_t pid);
+int PipeCancel(uint32_t pid, int32_t *value);
 int32_t PollSleep(PosixProcess *p, uint64_t ms);
 
 // --- process.c and exec.c: processes that make processes --------------------
@@ -276,7 +312,6 @@ int32_t SysFork(PosixProcess *p, const uint32_t *arg);
 int32_t SysClone(PosixProcess *p, const uint32_t *arg);
 int32_t SysWaitpid(PosixProcess *p, const uint32_t *arg);
 int32_t SysWait4(PosixProcess *p, const uint32_t *arg);
-int32_t SysKillProcess(PosixProcess *p, const uint32_t *arg);
 int32_t SysExecve(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysClose(PosixProcess *p, const uint32_t *arg);
@@ -339,6 +374,11 @@ int32_t SysRtSigprocmask(PosixProcess *p, const uint32_t *arg);
 int32_t SysKill(PosixProcess *p, const uint32_t *arg);
 int32_t SysTkill(PosixProcess *p, const uint32_t *arg);
 int32_t SysTgkill(PosixProcess *p, const uint32_t *arg);
+int32_t SysRtSigpending(PosixProcess *p, const uint32_t *arg);
+int32_t SysRtSigsuspend(PosixProcess *p, const uint32_t *arg);
+int32_t SysPause(PosixProcess *p, const uint32_t *arg);
+int32_t SysSigreturn(PosixProcess *p, const uint32_t *arg);
+int32_t SysRtSigreturn(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysTime(PosixProcess *p, const uint32_t *arg);
 int32_t SysGettimeofday(PosixProcess *p, const uint32_t *arg);

@@ -29,11 +29,9 @@
 // the caller stays stopped in its int 0x80, and every exit notice (main.c
 // calls PosixProcessEnded) tries the deferred waits again.
 //
-// kill of another process takes the signal's default action at once,
-// as kill of oneself does in signal.c: the terminating ones end the
-// target with ProcessEnd; a target with a handler (or SIG_IGN) for the
-// signal, and the signals ignored by default, are left alone, since
-// handlers are not run before signal delivery comes.
+// When a child with state here ends, its parent (if it has state here)
+// gets SIGCHLD, after any wait it was in has been answered. kill and the
+// rest of signals are signal.c.
 #include <stdint.h>
 #include <clanker/syscall.h>
 #include <lib/string.h>
@@ -53,7 +51,7 @@ static const LinuxTermios defaultTermios = {
 };
 
 // The state of pid, or NULL.
-static PosixProcess *Find(uint32_t pid)
+PosixProcess *PosixProcessFind(uint32_t pid)
 {
     PosixProcess *p = buckets[pid % BUCKETS];
 
@@ -83,7 +81,7 @@ static int Init(PosixProcess *p, const ProcessFacts *facts)
 // process that is not a live user process, E_NOMEM).
 PosixProcess *PosixProcessGet(uint32_t pid, int *err)
 {
-    PosixProcess *p = Find(pid);
+    PosixProcess *p = PosixProcessFind(pid);
     ProcessFacts facts;
 
     if (p)
@@ -106,21 +104,54 @@ PosixProcess *PosixProcessGet(uint32_t pid, int *err)
 
 static void WaitRecheck(void);
 
+void PosixProcessForEach(void (*visit)(PosixProcess *p, void *arg), void *arg)
+{
+    for (uint32_t b = 0; b < BUCKETS; b++) {
+        PosixProcess *p = buckets[b], *next;
+        for (; p; p = next) {
+            next = p->next;
+            if (!p->ended)
+                visit(p, arg);
+        }
+    }
+}
+
 // Drop pid's state (it has ended): close its fds, free its memory. Then
-// a deferred wait may be answered.
+// a deferred wait may be answered, and the parent gets SIGCHLD.
 void PosixProcessEnded(uint32_t pid)
 {
-    PosixProcess **link = &buckets[pid % BUCKETS], *p;
+    PosixProcess **link = &buckets[pid % BUCKETS], *p, *parent = NULL;
+    PosixSignalInfo why = { 1, pid, 0, 0 };         // CLD_EXITED; the status is not known
 
     while (*link && (*link)->pid != pid)
         link = &(*link)->next;
     if ((p = *link) != NULL) {
         *link = p->next;
+        parent = p->parent ? PosixProcessFind(p->parent) : NULL;
         FdCloseAll(p);
         MemoryFree(p);
         api->kfree(p);
     }
     WaitRecheck();
+    if (parent && !parent->ended)
+        SignalSend(parent, LINUX_SIGCHLD, &why);
+}
+
+// Take p off whatever deferred call it waits in, without answering it.
+// Returns 1 and what the call returns now (*value: E_INTR, or the bytes
+// a pipe transfer had moved), or 0 if p waits in none.
+int PosixCancelWait(PosixProcess *p, int32_t *value)
+{
+    if (PipeCancel(p->pid, value))
+        return 1;
+    *value = E_INTR;
+    if (PollCancel(p->pid))
+        return 1;
+    if (p->waiting) {
+        p->waiting = 0;
+        return 1;
+    }
+    return 0;
 }
 
 // End the caller with waitStatus; its call gets no reply.
@@ -241,7 +272,8 @@ static int CopyState(PosixProcess *child, const PosixProcess *parent)
                                          parent->fdFlags[fd] & LINUX_FD_CLOEXEC) == fd)
             parent->fds[fd]->refs++;            // as dup: the table holds one more
     }
-    child->ended = child->waiting = 0;
+    child->ended = child->waiting = child->suspended = 0;
+    child->sigPending = 0;                      // pending signals are not inherited
     child->requestId = 0;
     child->tidAddress = 0;
     return 0;
@@ -310,7 +342,7 @@ int32_t SysClone(PosixProcess *p, const uint32_t *arg)
         return E_FAULT;
     if ((pid = Fork(p)) < 0)
         return pid;
-    child = Find((uint32_t)pid);
+    child = PosixProcessFind((uint32_t)pid);
     if (flags & LINUX_CLONE_PARENT_SETTID)
         UserWrite(p, arg[2], &pid, 4);
     if (flags & LINUX_CLONE_CHILD_SETTID)
@@ -394,40 +426,4 @@ int32_t SysWaitpid(PosixProcess *p, const uint32_t *arg)
 int32_t SysWait4(PosixProcess *p, const uint32_t *arg)
 {
     return Wait(p, (int32_t)arg[0], arg[1], arg[2], arg[3]);
-}
-
-// --- kill ----------------------------------------------------------------------
-
-// Whether sig's default action leaves a process running (as signal.c):
-// SIGCHLD, SIGCONT, the stop signals (no job control yet), SIGURG, SIGWINCH.
-static int DefaultIgnores(uint32_t sig)
-{
-    static const uint8_t harmless[] = { 17, 18, 19, 20, 21, 22, 23, 28 };
-
-    for (uint32_t i = 0; i < sizeof(harmless); i++)
-        if (harmless[i] == sig)
-            return 1;
-    return 0;
-}
-
-// kill(pid, sig): another process here (see the top of the file); the
-// caller itself and process groups in signal.c.
-int32_t SysKillProcess(PosixProcess *p, const uint32_t *arg)
-{
-    int32_t pid = (int32_t)arg[0];
-    uint32_t sig = arg[1];
-    PosixProcess *target;
-    ProcessFacts facts;
-
-    if (pid <= 0 || (uint32_t)pid == p->pid)
-        return SysKill(p, arg);
-    if (sig > LINUX_NSIG)
-        return E_INVAL;
-    if (api->ProcessQuery((uint32_t)pid, &facts) != 0)
-        return E_SRCH;
-    target = Find((uint32_t)pid);
-    if (sig == 0 || DefaultIgnores(sig) ||
-        (sig != LINUX_SIGKILL && target && target->actions[sig - 1].handler != LINUX_SIG_DFL))
-        return 0;
-    return api->ProcessEnd((uint32_t)pid, WAIT_STATUS_SIGNALED(sig));
 }

@@ -1,31 +1,109 @@
-// Signals, as far as this phase goes: rt_sigaction, rt_sigprocmask,
-// kill, tkill, tgkill.
+// Signals: generation, the pending and blocked sets, delivery through a
+// Linux i386 signal frame, and the calls: rt_sigaction, rt_sigprocmask,
+// rt_sigpending, rt_sigsuspend, pause, sigreturn, rt_sigreturn, kill,
+// tkill, tgkill.
 //
-// Dispositions and the blocked mask are stored per process and read back
-// faithfully, but no handler is ever run: signal delivery comes with the
-// next phase. What a signal sent to oneself does now is its default
-// action or SIG_IGN:
+// Generation (SignalSend). A signal whose action is to ignore it (SIG_IGN,
+// or SIG_DFL for SIGCHLD, SIGCONT, SIGURG, SIGWINCH and, with no job
+// control, the stop signals) is dropped unless blocked; SIGKILL ends the
+// target at once; any other becomes pending. Then the target is kicked:
+// a pending, unblocked signal whose default action terminates ends it
+// (WAIT_STATUS_SIGNALED); one with a handler is delivered the next time
+// the server answers a call of the target. That is now if the target is
+// the caller; if the target waits in a deferred call (a pipe, poll,
+// select, nanosleep, wait4, pause), that call is cut short with EINTR
+// (or, with SA_RESTART, read, write, wait4 and their kin are made to run
+// again after the handler) and answered; otherwise the kernel is asked
+// (ProcessPoke) to have the target make a POSIX_CALL_SIGNALS call before
+// it next runs in ring 3, however it is busy. So a process spinning in
+// ring 3 gets its handler within a tick.
 //
-//   SIGKILL always, and any signal whose default is to terminate (with
-//   or without a core), ends the process with WAIT_STATUS_SIGNALED(sig);
-//   SIGCHLD, SIGCONT, SIGURG, SIGWINCH (ignored by default), the stop
-//   signals (no job control yet) and SIG_IGN do nothing; a signal with a
-//   handler installed is dropped.
+// Delivery (Deliver). The server reads the target's registers, writes a
+// frame below its stack pointer, and points it at the handler:
 //
-// The blocked mask does not hold a terminating signal back: what would
-// be delivered when it is unblocked is delivered at once (C libraries
-// block signals around raise(), so the end is the same).
+//   esp ->  pretcode     the return address: sa_restorer (SA_RESTORER),
+//                        else retcode below
+//           sig          the handler's argument (also in eax)
+//           pinfo, puc   SA_SIGINFO's two other arguments (edx, ecx too)
+//           siginfo      128 bytes: signo, errno, code, pid/uid or addr
+//           ucontext     flags, link, stack, sigcontext (the registers as
+//                        they were, fpstate pointing at the FXSAVE image),
+//                        the blocked set to restore
+//           retcode      pop %eax; mov $119,%eax; int $0x80 (or mov $173,
+//                        %eax; int $0x80 for SA_SIGINFO)
+//           FXSAVE image 512 bytes, 16-byte aligned
 //
-// Another process can be signalled only in the next phase: kill of an
-// existing pid other than one's own is E_PERM, of a missing one E_SRCH.
+// the same layout whether or not SA_SIGINFO is set; sigreturn finds it 8
+// bytes below its stack pointer (the handler's ret and the restorer's pop
+// took pretcode and sig), rt_sigreturn 4. While the handler runs, its
+// signal (unless SA_NODEFER) and sa_mask are blocked; SA_RESETHAND
+// restores SIG_DFL. A frame that cannot be written ends the process with
+// SIGSEGV, as does a sigreturn whose frame cannot be read.
+//
+// CPU exceptions. The kernel asks (POSIX_CALL_FAULT) before it kills a
+// process for a fault: if SIGSEGV, SIGBUS, SIGILL, SIGFPE or SIGTRAP has
+// a handler and is not blocked, it runs, with si_addr set; otherwise the
+// kernel kills the process as it always did.
+//
+// SIGCHLD is sent to a parent when the kernel's exit notice for a child
+// arrives (process.c); its si_status is 0 since the notice carries no
+// status. SIGPIPE comes from pipe.c. Not served: sigaltstack (handlers
+// run on the normal stack), rt_sigtimedwait, queued real-time signals
+// (one instance of each signal is pending at most).
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include "posix.h"
 
 #define SIGSET_SIZE 8
-#define UNBLOCKABLE ((1ull << (LINUX_SIGKILL - 1)) | (1ull << (LINUX_SIGSTOP - 1)))
+#define BIT(sig) (1ull << ((sig) - 1))
+#define UNBLOCKABLE (BIT(LINUX_SIGKILL) | BIT(LINUX_SIGSTOP))
 
-// Whether sig's default action leaves the process running.
+#define SA_SIGINFO   0x00000004u
+#define SA_RESTORER  0x04000000u
+#define SA_RESTART   0x10000000u
+#define SA_NODEFER   0x40000000u
+#define SA_RESETHAND 0x80000000u
+
+#define SIGINFO_SIZE 128
+#define FXSAVE_SIZE  512
+#define EFLAGS_DF    0x400u
+
+
+// struct sigcontext of Linux i386 (segment registers as 32-bit slots).
+typedef struct LinuxSigcontext {
+    uint32_t gs, fs, es, ds;
+    uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+    uint32_t trapno, err, eip, cs, eflags, espAtSignal, ss;
+    uint32_t fpstate, oldmask, cr2;
+} LinuxSigcontext;
+
+typedef struct LinuxUcontext {
+    uint32_t flags, link;
+    uint32_t stackBase, stackFlags, stackSize;
+    LinuxSigcontext mcontext;
+    uint64_t sigmask;
+} LinuxUcontext;
+
+typedef struct SignalFrame {
+    uint32_t pretcode, sig, pinfo, puc;
+    uint32_t info[SIGINFO_SIZE / 4];
+    LinuxUcontext uc;
+    uint8_t retcode[8];
+} SignalFrame;
+
+_Static_assert(sizeof(LinuxSigcontext) == 88, "struct sigcontext");
+_Static_assert(sizeof(SignalFrame) == 268, "signal frame");
+
+#define FRAME_UC offsetof(SignalFrame, uc)
+
+// The restorers written into a frame for handlers without SA_RESTORER.
+static const uint8_t restoreCode[8] = { 0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80 };
+static const uint8_t restoreRtCode[8] = { 0xb8, 173, 0, 0, 0, 0xcd, 0x80, 0x90 };
+
+// --- what a signal does ------------------------------------------------------
+
+// Whether sig's default action leaves the process running: SIGCHLD,
+// SIGCONT, SIGURG, SIGWINCH, and the stop signals (no job control).
 static int DefaultIgnores(uint32_t sig)
 {
     static const uint8_t harmless[] = { 17, 18, 19, 20, 21, 22, 23, 28 };
@@ -36,16 +114,231 @@ static int DefaultIgnores(uint32_t sig)
     return 0;
 }
 
-// Deliver sig (1..64) to the caller itself (see the top of the file).
-static int32_t SignalSelf(PosixProcess *p, uint32_t sig)
+// Whether sig, arriving now, would be thrown away by p.
+static int Ignored(const PosixProcess *p, uint32_t sig)
 {
     uint32_t handler = p->actions[sig - 1].handler;
 
-    if (sig != LINUX_SIGKILL && (handler != LINUX_SIG_DFL || DefaultIgnores(sig)))
+    if (sig == LINUX_SIGKILL)
         return 0;
-    PosixProcessEnd(p, WAIT_STATUS_SIGNALED(sig));
+    return handler == LINUX_SIG_IGN || (handler == LINUX_SIG_DFL && DefaultIgnores(sig));
+}
+
+// The lowest pending signal p does not block, or 0.
+static uint32_t Deliverable(const PosixProcess *p)
+{
+    uint64_t ready = p->sigPending & ~p->sigMask;
+
+    for (uint32_t sig = 1; sig <= LINUX_NSIG; sig++)
+        if (ready & BIT(sig))
+            return sig;
     return 0;
 }
+
+// The calls SA_RESTART runs again after a handler when they were cut short.
+static int Restartable(uint32_t number)
+{
+    switch (number) {
+    case LINUX_SYS_READ: case LINUX_SYS_WRITE: case LINUX_SYS_READV: case LINUX_SYS_WRITEV:
+    case LINUX_SYS_PREAD64: case LINUX_SYS_PWRITE64: case LINUX_SYS_WAIT4:
+    case LINUX_SYS_WAITPID:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+// --- delivery ------------------------------------------------------------------
+
+// The sigcontext of registers r, with eax as the call's result.
+static void SaveContext(LinuxSigcontext *sc, const PosixRegisters *r, uint32_t eax,
+                        uint32_t fxAt, uint64_t mask)
+{
+    *sc = (LinuxSigcontext){
+        .gs = 0x33, .fs = 0x23, .es = 0x23, .ds = 0x23,
+        .edi = r->edi, .esi = r->esi, .ebp = r->ebp, .esp = r->esp, .ebx = r->ebx,
+        .edx = r->edx, .ecx = r->ecx, .eax = eax, .trapno = r->vector, .err = r->errorCode,
+        .eip = r->eip, .cs = 0x1b, .eflags = r->eflags, .espAtSignal = r->esp, .ss = 0x23,
+        .fpstate = fxAt, .oldmask = (uint32_t)mask,
+    };
+}
+
+// Run p's handler for sig: write the frame (eax: what the interrupted
+// call returns, or keep: the registers' own; restart: run the call again
+// instead), point p at the handler. Returns 0, or E_FAULT with p ended by SIGSEGV.
+static int Deliver(PosixProcess *p, uint32_t sig, int keep, uint32_t eax, int restart)
+{
+    const LinuxSigaction *act = &p->actions[sig - 1];
+    const PosixSignalInfo *why = &p->sigInfo[sig - 1];
+    uint64_t saved = p->suspended ? p->suspendMask : p->sigMask;
+    PosixRegisters r;
+    SignalFrame f;
+    uint32_t fxAt, at;
+
+    if (api->ProcessGetRegisters(p->pid, &r) != 0)
+        return E_FAULT;
+    if (keep)
+        eax = r.eax;
+    if (restart) {
+        eax = p->callNumber;
+        r.eip -= 2;                     // back onto the int $0x80
+    }
+    fxAt = (r.esp - FXSAVE_SIZE) & ~15u;
+    at = ((fxAt - (uint32_t)sizeof(f) + 4) & ~15u) - 4;     // (esp + 4) % 16 == 0 at entry
+    memset(&f, 0, sizeof(f));
+    f.sig = sig;
+    f.pinfo = at + offsetof(SignalFrame, info);
+    f.puc = at + FRAME_UC;
+    f.info[0] = sig;
+    f.info[2] = (uint32_t)why->code;
+    f.info[3] = why->value;             // si_pid, or si_addr
+    f.info[4] = why->value2;            // si_uid, or nothing
+    f.info[5] = why->status;            // SIGCHLD's si_status
+    SaveContext(&f.uc.mcontext, &r, eax, fxAt, saved);
+    f.uc.sigmask = saved;
+    memcpy(f.retcode, act->flags & SA_SIGINFO ? restoreRtCode : restoreCode, sizeof(f.retcode));
+    f.pretcode = act->flags & SA_RESTORER ? act->restorer : at + offsetof(SignalFrame, retcode);
+    if (UserWrite(p, fxAt, r.fpu, FXSAVE_SIZE) != 0 || UserWrite(p, at, &f, sizeof(f)) != 0) {
+        PosixProcessEnd(p, WAIT_STATUS_SIGNALED(LINUX_SIGSEGV));
+        return E_FAULT;
+    }
+    r.esp = at;
+    r.eip = act->handler;
+    r.eax = sig;
+    r.edx = f.pinfo;
+    r.ecx = f.puc;
+    r.eflags &= ~EFLAGS_DF;
+    api->ProcessSetRegisters(p->pid, &r);
+    /* POINT OF NO RETURN */
+    p->sigPending &= ~BIT(sig);
+    p->sigMask = (saved | act->mask | (act->flags & SA_NODEFER ? 0 : BIT(sig))) & ~UNBLOCKABLE;
+    p->suspended = 0;
+    if (act->flags & SA_RESETHAND)
+        p->actions[sig - 1] = (LinuxSigaction){ 0 };
+    return 0;
+}
+
+// Take the next deliverable signal of p and act on it. value is what the
+// call being answered returns (kept: 1 when it is a kernel call whose eax
+// must stay as it is). Returns the caller's new eax, and sets *done when
+// nothing (more) is to be delivered now.
+static int32_t DeliverOne(PosixProcess *p, int32_t value, int kept, int *done)
+{
+    uint32_t sig = Deliverable(p);
+    uint32_t handler;
+
+    *done = 1;
+    if (!sig)
+        return value;
+    handler = p->actions[sig - 1].handler;
+    if (handler == LINUX_SIG_IGN || (handler == LINUX_SIG_DFL && DefaultIgnores(sig))) {
+        p->sigPending &= ~BIT(sig);
+        *done = 0;
+        return value;
+    }
+    if (handler == LINUX_SIG_DFL || sig == LINUX_SIGKILL) {
+        PosixProcessEnd(p, WAIT_STATUS_SIGNALED(sig));
+        return value;
+    }
+    if (Deliver(p, sig, kept, (uint32_t)value,
+                !kept && value == E_INTR && (p->actions[sig - 1].flags & SA_RESTART) &&
+                Restartable(p->callNumber)) != 0)
+        return value;
+    if (Deliverable(p))
+        api->ProcessPoke(p->pid);       // the next one runs right after
+    return (int32_t)sig;
+}
+
+int32_t SignalOnAnswer(PosixProcess *p, int32_t value)
+{
+    int done = 0;
+
+    while (!done && !p->ended)
+        value = DeliverOne(p, value, 0, &done);
+    return value;
+}
+
+// Cut p's deferred call short for a signal and answer it, running the
+// handler. Returns 1 if p had such a call.
+static int Interrupt(PosixProcess *p)
+{
+    int32_t value;
+
+    if (!PosixCancelWait(p, &value))
+        return 0;
+    value = SignalOnAnswer(p, value);
+    if (!p->ended)
+        PosixAnswer(p->requestId, value);
+    return 1;
+}
+
+// Act on what p has pending (see the top of the file).
+static void Kick(PosixProcess *p)
+{
+    uint32_t sig;
+
+    while ((sig = Deliverable(p)) != 0 && Ignored(p, sig))
+        p->sigPending &= ~BIT(sig);
+    if (!sig)
+        return;
+    if (sig == LINUX_SIGKILL || p->actions[sig - 1].handler == LINUX_SIG_DFL) {
+        PosixProcessEnd(p, WAIT_STATUS_SIGNALED(sig));
+        return;
+    }
+    if (p == posixCaller || Interrupt(p))
+        return;
+    api->ProcessPoke(p->pid);
+}
+
+void SignalPost(PosixProcess *p, uint32_t sig, const PosixSignalInfo *why)
+{
+    if (p->ended || (Ignored(p, sig) && !(p->sigMask & BIT(sig))))
+        return;
+    p->sigPending |= BIT(sig);
+    p->sigInfo[sig - 1] = *why;
+}
+
+void SignalSend(PosixProcess *p, uint32_t sig, const PosixSignalInfo *why)
+{
+    SignalPost(p, sig, why);
+    if (!p->ended)
+        Kick(p);
+}
+
+// POSIX_CALL_SIGNALS: the kernel's call for a poked process.
+int32_t SignalCheck(PosixProcess *p)
+{
+    int done = 0;
+
+    while (!done && !p->ended)
+        DeliverOne(p, 0, 1, &done);
+    return 0;
+}
+
+// POSIX_CALL_FAULT: { signal, vector, address, error code }. 0 if a
+// handler runs; E_INVAL tells the kernel to end p as usual.
+int32_t SignalFault(PosixProcess *p, const uint32_t *arg)
+{
+    uint32_t sig = arg[0];
+    const LinuxSigaction *act;
+    int32_t code = 1;                   // SEGV_MAPERR, ILL_ILLOPC, FPE_INTDIV, BUS_ADRALN
+
+    if (sig < 1 || sig > LINUX_NSIG)
+        return E_INVAL;
+    act = &p->actions[sig - 1];
+    if (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN || (p->sigMask & BIT(sig)))
+        return E_INVAL;
+    if (sig == LINUX_SIGSEGV && (arg[3] & 1))
+        code = 2;                       // SEGV_ACCERR: the page was there
+    p->sigInfo[sig - 1] = (PosixSignalInfo){ code, arg[2], 0, 0 };
+    if (Deliver(p, sig, 1, 0, 0) != 0)
+        return E_INVAL;
+    if (Deliverable(p))
+        api->ProcessPoke(p->pid);
+    return 0;
+}
+
+// --- the calls -------------------------------------------------------------------
 
 // rt_sigaction(sig, act, oldact, sigsetsize)
 int32_t SysRtSigaction(PosixProcess *p, const uint32_t *arg)
@@ -62,8 +355,12 @@ int32_t SysRtSigaction(PosixProcess *p, const uint32_t *arg)
         return err;
     if (arg[2] && (err = UserWrite(p, arg[2], &p->actions[sig - 1], sizeof(act))) != 0)
         return err;
-    if (arg[1])
-        p->actions[sig - 1] = act;
+    if (!arg[1])
+        return 0;
+    /* POINT OF NO RETURN */
+    p->actions[sig - 1] = act;
+    if (Ignored(p, sig))
+        p->sigPending &= ~BIT(sig);     // POSIX: setting SIG_IGN discards a pending one
     return 0;
 }
 
@@ -90,52 +387,159 @@ int32_t SysRtSigprocmask(PosixProcess *p, const uint32_t *arg)
     if (arg[2] && (err = UserWrite(p, arg[2], &p->sigMask, sizeof(p->sigMask))) != 0)
         return err;
     p->sigMask = mask & ~UNBLOCKABLE;
+    Kick(p);                            // something unblocked may be due now
     return 0;
 }
 
-// Signal process pid (the caller itself, or another: see the top).
-static int32_t SignalPid(PosixProcess *p, uint32_t pid, uint32_t sig)
+// rt_sigpending(set, sigsetsize)
+int32_t SysRtSigpending(PosixProcess *p, const uint32_t *arg)
 {
-    ProcessFacts facts;
+    uint64_t set = p->sigPending & p->sigMask;
 
-    if (sig > LINUX_NSIG)
+    if (arg[1] != SIGSET_SIZE)
         return E_INVAL;
-    if (pid != p->pid)
-        return api->ProcessQuery(pid, &facts) == 0 ? E_PERM : E_SRCH;
-    return sig ? SignalSelf(p, sig) : 0;
+    return UserWrite(p, arg[0], &set, sizeof(set));
 }
 
-// kill(pid, sig): pid 0 (one's own group) is the caller; -1 (everyone
-// the caller may signal) is E_PERM; other groups E_SRCH.
+// Wait with mask blocked until a handler runs (the mask is restored
+// after it): pause and rt_sigsuspend. Returns E_INTR once one has run.
+static int32_t Suspend(PosixProcess *p, uint64_t mask)
+{
+    p->suspendMask = p->sigMask;
+    p->suspended = 1;
+    p->sigMask = mask & ~UNBLOCKABLE;
+    if (Deliverable(p))
+        return E_INTR;                  // already due: its handler runs at once
+    return PollSleep(p, UINT64_MAX);
+}
+
+// pause()
+int32_t SysPause(PosixProcess *p, const uint32_t *arg)
+{
+    (void)arg;
+    return Suspend(p, p->sigMask);
+}
+
+// rt_sigsuspend(mask, sigsetsize)
+int32_t SysRtSigsuspend(PosixProcess *p, const uint32_t *arg)
+{
+    uint64_t mask;
+    int err;
+
+    if (arg[1] != SIGSET_SIZE)
+        return E_INVAL;
+    if ((err = UserRead(p, &mask, arg[0], sizeof(mask))) != 0)
+        return err;
+    return Suspend(p, mask);
+}
+
+// Put p back as the frame back bytes below its stack pointer says.
+// Returns the restored eax; a frame that cannot be read ends p (SIGSEGV).
+static int32_t Return(PosixProcess *p, uint32_t back)
+{
+    PosixRegisters r;
+    LinuxUcontext uc;
+    const LinuxSigcontext *sc = &uc.mcontext;
+
+    if (api->ProcessGetRegisters(p->pid, &r) != 0 ||
+        UserRead(p, &uc, r.esp - back + FRAME_UC, sizeof(uc)) != 0 ||
+        (sc->fpstate && UserRead(p, r.fpu, sc->fpstate, FXSAVE_SIZE) != 0)) {
+        PosixProcessEnd(p, WAIT_STATUS_SIGNALED(LINUX_SIGSEGV));
+        return 0;
+    }
+    r.eax = sc->eax; r.ebx = sc->ebx; r.ecx = sc->ecx; r.edx = sc->edx;
+    r.esi = sc->esi; r.edi = sc->edi; r.ebp = sc->ebp; r.esp = sc->esp;
+    r.eip = sc->eip; r.eflags = sc->eflags;
+    api->ProcessSetRegisters(p->pid, &r);
+    p->sigMask = uc.sigmask & ~UNBLOCKABLE;
+    return (int32_t)sc->eax;
+}
+
+// sigreturn(): the handler's ret and the restorer's pop took 8 bytes.
+int32_t SysSigreturn(PosixProcess *p, const uint32_t *arg)
+{
+    (void)arg;
+    return Return(p, 8);
+}
+
+// rt_sigreturn(): the handler's ret took 4 bytes.
+int32_t SysRtSigreturn(PosixProcess *p, const uint32_t *arg)
+{
+    (void)arg;
+    return Return(p, 4);
+}
+
+// --- kill ------------------------------------------------------------------------
+
+typedef struct KillState {
+    PosixProcess *sender;
+    uint32_t sig;
+    uint32_t pgrp;          // 0: everyone but the sender
+    int sent;
+} KillState;
+
+static void KillOne(PosixProcess *target, void *arg)
+{
+    KillState *k = arg;
+    PosixSignalInfo why = { 0, k->sender->pid, 0, 0 };     // SI_USER
+
+    if (k->pgrp ? target->pgrp != k->pgrp : target == k->sender)
+        return;
+    k->sent++;
+    if (k->sig)
+        SignalSend(target, k->sig, &why);
+}
+
+// Signal one process pid: one with POSIX state gets the signal; any other
+// live user process gets sig's default action.
+static int32_t KillPid(PosixProcess *p, uint32_t pid, uint32_t sig)
+{
+    PosixProcess *target = PosixProcessFind(pid);
+    PosixSignalInfo why = { 0, p->pid, 0, 0 };
+    ProcessFacts facts;
+
+    if (target) {
+        if (sig)
+            SignalSend(target, sig, &why);
+        return 0;
+    }
+    if (api->ProcessQuery(pid, &facts) != 0)
+        return E_SRCH;
+    if (sig == 0 || (sig != LINUX_SIGKILL && DefaultIgnores(sig)))
+        return 0;
+    return api->ProcessEnd(pid, WAIT_STATUS_SIGNALED(sig));
+}
+
+// kill(pid, sig): pid > 0 that process; 0 the caller's group; -1 every
+// process the layer knows but the caller; < -1 the group -pid.
 int32_t SysKill(PosixProcess *p, const uint32_t *arg)
 {
     int32_t pid = (int32_t)arg[0];
+    KillState k = { p, arg[1], 0, 0 };
 
-    if (arg[1] > LINUX_NSIG)
+    if (arg[1] > LINUX_NSIG || pid == INT32_MIN)
         return E_INVAL;
-    if (pid == 0)
-        pid = (int32_t)p->pid;
-    if (pid == -1)
-        return E_PERM;
-    if (pid < 0)
-        return E_SRCH;
-    return SignalPid(p, (uint32_t)pid, arg[1]);
+    if (pid > 0)
+        return KillPid(p, (uint32_t)pid, arg[1]);
+    k.pgrp = pid == 0 ? p->pgrp : pid == -1 ? 0 : (uint32_t)-pid;
+    PosixProcessForEach(KillOne, &k);
+    return k.sent ? 0 : E_SRCH;
 }
 
 // tkill(tid, sig): threads are processes here.
 int32_t SysTkill(PosixProcess *p, const uint32_t *arg)
 {
-    if ((int32_t)arg[0] <= 0)
+    if ((int32_t)arg[0] <= 0 || arg[1] > LINUX_NSIG)
         return E_INVAL;
-    return SignalPid(p, arg[0], arg[1]);
+    return KillPid(p, arg[0], arg[1]);
 }
 
 // tgkill(tgid, tid, sig)
 int32_t SysTgkill(PosixProcess *p, const uint32_t *arg)
 {
-    if ((int32_t)arg[0] <= 0 || (int32_t)arg[1] <= 0)
+    if ((int32_t)arg[0] <= 0 || (int32_t)arg[1] <= 0 || arg[2] > LINUX_NSIG)
         return E_INVAL;
     if (arg[0] != arg[1])
         return E_SRCH;
-    return SignalPid(p, arg[1], arg[2]);
+    return KillPid(p, arg[1], arg[2]);
 }

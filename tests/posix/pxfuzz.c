@@ -24,7 +24,10 @@
 // of an empty one waits for a writer that never comes), select, pselect6
 // and ppoll (they may wait for ever), and polls that may wait over 1 s;
 // fork, vfork, clone and execve (more fuzzers, or another program) and
-// wait4 and waitpid (they may wait).
+// wait4 and waitpid (they may wait); sigreturn and rt_sigreturn (they
+// load registers from wherever the stack points), rt_sigsuspend and
+// pause (they wait), and rt_sigaction installing a handler (a random
+// address would run at the next SIGPIPE).
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,11 +115,13 @@ static int Skipped(uint32_t n, const uint32_t *a)
     case SYS_brk: case SYS_munmap: case SYS_mprotect: case SYS_set_thread_area:
     case SYS_chdir: case SYS_fchdir:
     case SYS_nanosleep: case SYS_clock_nanosleep_time32: case SYS_clock_nanosleep_time64:
-    case SYS_pause:
     case SYS_pipe: case SYS_pipe2: case SYS__newselect: case SYS_pselect6: case SYS_ppoll:
     case SYS_fork: case SYS_vfork: case SYS_clone: case SYS_execve:
-    case SYS_wait4: case SYS_waitpid:
+    case SYS_wait4: case SYS_waitpid: case SYS_pause:
+    case SYS_sigreturn: case SYS_rt_sigreturn: case SYS_rt_sigsuspend:
         return 1;
+    case SYS_rt_sigaction:
+        return a[1] != 0;                                   // a handler at a random address
     case SYS_poll:
         return a[2] > 1000;
     case SYS_mmap2:
