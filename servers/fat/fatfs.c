@@ -9,7 +9,7 @@
 // lib/fatbackend.c. A read-only device mounts read-only (changes give
 // E_ROFS). Two requests of its own, to FSPREFIX with no payload:
 //   MSG_SYNC     write out what is cached, then MSG_SYNC to BLOCKNS
-//   MSG_UNMOUNT  write out, reply, give up FSPREFIX and exit (status 0)
+//   MSG_UNMOUNT  the same, then reply, give up FSPREFIX and exit (status 0)
 // lib/fat writes its metadata through at the end of every request, so a
 // completed request is on the device even without MSG_SYNC.
 //
@@ -148,7 +148,7 @@ int main(int argc, char **argv)
             continue;
         if ((m->type == MSG_SYNC || m->type == MSG_UNMOUNT) && m->senderId != 0) {
             err = MessageDataLength(m) ? E_INVAL
-                  : m->type == MSG_SYNC ? Sync(fat) : FatFlush(fat);
+                  : Sync(fat);
             ReplyStatus(m->requestId, err);
             if (m->type == MSG_UNMOUNT && !err) {
                 SysNsUnregister(prefix);
