@@ -1,17 +1,18 @@
-// blkram IMAGE NAME [ro]: a block device in memory, for tests.
+// blkram IMAGE[,ro]...: block devices in memory, for tests.
 //
-// Reads the file IMAGE (any fs name, e.g. fs:root:disk.img, a whole
-// number of 512-byte sectors) into memory and serves it as NAME (such as
-// block:ram:0) with the block protocol of include/clanker/block.h and its
-// errors: MSG_QUERY, MSG_READ, MSG_WRITE (E_ROFS with "ro", which sets
-// BLOCK_READ_ONLY), MSG_SYNC. Nothing goes back to IMAGE.
+// Reads each file IMAGE (any fs name, e.g. fs:root:disk.img, a whole
+// number of 512-byte sectors) into memory and serves the N-th as
+// block:ram:N (the prefix block:ram:) with the block protocol of
+// include/clanker/block.h and its errors: MSG_QUERY, MSG_READ, MSG_WRITE
+// (E_ROFS for an IMAGE,ro, which reports BLOCK_READ_ONLY), MSG_SYNC; a
+// name without a device is E_NOENT. Nothing goes back to IMAGE.
 //
 // So that a test can see what was written without a disk, every MSG_SYNC
-// first prints each sector written since the last one on the debug
-// console, in 64-byte pieces, one line each:
-//     blkram: SECTOR OFFSET HEX
-// (decimal sector and byte offset, 128 hex digits). Applied in order to a
-// copy of IMAGE, these lines give the device's content.
+// first prints each sector of that device written since its last sync on
+// the debug console, in 64-byte pieces, one line each:
+//     blkram: N SECTOR OFFSET HEX
+// (decimal device, sector and byte offset, 128 hex digits). Applied in
+// order to a copy of IMAGE, these lines give the device's content.
 #include <clanker/block.h>
 #include <clanker/fs.h>
 #include <lib/string.h>
@@ -25,9 +26,23 @@ static union {
     uint8_t bytes[MESSAGE_MAX_SIZE];
 } request, reply;
 
-static uint8_t *disk, *dirty;
-static uint64_t sectors;
-static uint32_t flags;
+#define PREFIX "block:ram:"
+#define DEVICES_MAX 4
+
+typedef struct Device {
+    uint8_t *disk, *dirty;
+    uint64_t sectors;
+    uint32_t flags;
+} Device;
+
+static Device devices[DEVICES_MAX];
+static uint32_t deviceCount;
+static uint32_t number;             // the device of the request being served
+
+#define disk    (devices[number].disk)
+#define dirty   (devices[number].dirty)
+#define sectors (devices[number].sectors)
+#define flags   (devices[number].flags)
 
 // Read the whole file name into disk. Returns 0 or E_*.
 static int Load(const char *name)
@@ -133,7 +148,7 @@ static int Sync(const Message *m)
                 line[2 * i + 1] = hex[disk[s * SECTOR + at + i] & 15];
             }
             line[2 * PIECE] = 0;
-            Print("blkram: %u %u %s\n", (uint32_t)s, at, line);
+            Print("blkram: %u %u %u %s\n", number, (uint32_t)s, at, line);
         }
     }
     return 0;
@@ -143,27 +158,53 @@ static int (*const handlers[MSG_TYPE_LIMIT])(const Message *) = {
     [MSG_QUERY] = Query, [MSG_READ] = Read, [MSG_WRITE] = Write, [MSG_SYNC] = Sync,
 };
 
+// The device a name under PREFIX means. Returns 0 or E_NOENT.
+static int Pick(const char *name)
+{
+    const char *digits = name + strlen(PREFIX);
+    int n;
+
+    if (strncmp(name, PREFIX, strlen(PREFIX)) != 0 || ParseInt(digits, &n) != 0 || n < 0 ||
+        (uint32_t)n >= deviceCount || digits[0] == '-' || (digits[0] == '0' && digits[1]))
+        return E_NOENT;
+    number = (uint32_t)n;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    char image[NS_NAME_MAX + 1];
     IpcEnvelope envelope;
-    int err;
+    int err = 0;
 
-    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "ro") != 0)) {
-        Print("usage: blkram IMAGE NAME [ro]\n");
+    if (argc < 2 || argc > 1 + DEVICES_MAX) {
+        Print("usage: blkram IMAGE[,ro]...\n");
         return 2;
     }
-    flags = argc == 4 ? BLOCK_READ_ONLY : 0;
-    if ((err = Load(argv[1])) != 0 || (err = SysNsRegister(argv[2], 0)) != 0) {
-        Print("blkram: %s: error %d\n", argv[1], err);
-        return 1;
+    for (int i = 1; i < argc && !err; i++) {
+        uint32_t n = strlen(argv[i]);
+        int ro = n > 3 && strcmp(argv[i] + n - 3, ",ro") == 0;
+        if (n - (ro ? 3 : 0) > NS_NAME_MAX)
+            err = E_NAMETOOLONG;
+        memcpy(image, argv[i], n - (ro ? 3 : 0));
+        image[n - (ro ? 3 : 0)] = 0;
+        number = deviceCount++;
+        flags = ro ? BLOCK_READ_ONLY : 0;
+        if (!err && (err = Load(image)) != 0)
+            Print("blkram: %s: error %d\n", image, err);
     }
+    if (!err && (err = SysNsRegister(PREFIX, 0)) != 0)
+        Print("blkram: cannot serve %s: error %d\n", PREFIX, err);
+    if (err)
+        return 1;
     for (;;) {
         Message *m = &request.message;
         if (SysIpcReceive(m, sizeof(request), &envelope) < 0 || m->senderId == 0)
             continue;
         reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
-        err = strcmp(envelope.name, argv[2]) != 0 ? E_NOENT
-              : m->type < MSG_TYPE_LIMIT && handlers[m->type] ? handlers[m->type](m) : E_NOSYS;
+        err = Pick(envelope.name);
+        if (!err)
+            err = m->type < MSG_TYPE_LIMIT && handlers[m->type] ? handlers[m->type](m) : E_NOSYS;
         if (err)
             IpcReplyError(m->requestId, err);
         else
