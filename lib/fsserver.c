@@ -1,9 +1,10 @@
-// The filesystem protocol over a RamFs.
+// The filesystem protocol over a backend (RamFs, or FAT through
+// lib/fatbackend.c).
 //
 // One handler per request type, picked from a table. Each handler checks
 // the payload's size first (a wrong size is E_INVAL), then the values,
-// then calls RamFs, which validates the path and changes nothing when it
-// fails. The reply buffer always has room for a whole message, so a
+// then calls the backend, which validates the path and changes nothing
+// when it fails. The reply buffer always has room for a whole message, so a
 // handler writes its result straight into it.
 //
 // Requests "by name" (handle 0) open the path for the sender, do the work
@@ -30,11 +31,112 @@ typedef struct FsCall {
 
 typedef int (*FsHandler)(FsCall *call);
 
-void FsServerInit(FsServer *server, RamFs *fs, const char *prefix)
+static const FsBackend *B(const FsCall *call) { return call->server->backend; }
+
+// --- RamFs as a backend ------------------------------------------------------
+
+static int RamOpen(void *fs, const char *path, uint32_t flags, uint32_t owner)
 {
+    return RamFsOpen(fs, path, flags, owner);
+}
+
+static int RamClose(void *fs, int handle, uint32_t owner) { return RamFsClose(fs, handle, owner); }
+static uint32_t RamCloseOwner(void *fs, uint32_t owner) { return RamFsCloseOwner(fs, owner); }
+
+static int RamRead(void *fs, int handle, uint32_t owner, uint64_t offset, void *buf,
+                   uint32_t length)
+{
+    return RamFsRead(fs, handle, owner, offset, buf, length);
+}
+
+static int RamWrite(void *fs, int handle, uint32_t owner, uint64_t offset, const void *buf,
+                    uint32_t length)
+{
+    return RamFsWrite(fs, handle, owner, offset, buf, length);
+}
+
+static int RamTruncate(void *fs, const char *path, uint64_t size)
+{
+    return RamFsTruncate(fs, path, size);
+}
+
+static int RamTruncateHandle(void *fs, int handle, uint32_t owner, uint64_t size)
+{
+    return RamFsTruncateHandle(fs, handle, owner, size);
+}
+
+static void RamStatOut(const RamFsInfo *info, FsStat *out)
+{
+    *out = (FsStat){ .type = info->type, .id = info->id, .size = info->size,
+                     .version = info->version, .entries = info->entries,
+                     .handles = info->handles };
+}
+
+static int RamStat(void *fs, const char *path, FsStat *out)
+{
+    RamFsInfo info;
+    int err = RamFsStat(fs, path, &info);
+
+    if (!err)
+        RamStatOut(&info, out);
+    return err;
+}
+
+static int RamStatHandle(void *fs, int handle, uint32_t owner, FsStat *out)
+{
+    RamFsInfo info;
+    int err = RamFsStatHandle(fs, handle, owner, &info);
+
+    if (!err)
+        RamStatOut(&info, out);
+    return err;
+}
+
+static int RamList(void *fs, const char *path, uint32_t index, uint32_t count, FsDirEntry *out)
+{
+    RamFsDirEntry entry;
+    RamFsInfo info;
+    uint32_t n = 0;
+    int err = RamFsStat(fs, path, &info);
+
+    if (!err && info.type != RAMFS_DIR)
+        err = E_NOTDIR;
+    if (err)
+        return err;
+    for (; n < count && index + n >= index; n++) {
+        if (RamFsList(fs, path, index + n, &entry) != 0)
+            break;                          // past the last entry
+        out[n] = (FsDirEntry){ .size = entry.size, .type = entry.type, .id = entry.id };
+        memcpy(out[n].name, entry.name, strlen(entry.name) + 1);
+    }
+    return (int)n;
+}
+
+static int RamCreate(void *fs, const char *path) { return RamFsCreateFile(fs, path); }
+static int RamMkdir(void *fs, const char *path) { return RamFsMkdir(fs, path); }
+static int RamDelete(void *fs, const char *path) { return RamFsDelete(fs, path); }
+static int RamRmdir(void *fs, const char *path) { return RamFsRmdir(fs, path); }
+static int RamRename(void *fs, const char *from, const char *to) { return RamFsRename(fs, from, to); }
+
+static const FsBackend ramFsBackend = {
+    RamOpen, RamClose, RamCloseOwner, RamRead, RamWrite, RamTruncate, RamTruncateHandle,
+    RamStat, RamStatHandle, RamList, RamCreate, RamMkdir, RamDelete, RamRmdir, RamRename,
+};
+
+// --- the protocol -------------------------------------------------------------
+
+void FsServerInitBackend(FsServer *server, const FsBackend *backend, void *fs,
+                         const char *prefix)
+{
+    server->backend = backend;
     server->fs = fs;
     server->prefix = prefix;
     server->prefixLength = (uint32_t)strlen(prefix);
+}
+
+void FsServerInit(FsServer *server, RamFs *fs, const char *prefix)
+{
+    FsServerInitBackend(server, &ramFsBackend, fs, prefix);
 }
 
 // Append length bytes to the reply's payload.
@@ -61,13 +163,13 @@ static int Acquire(FsCall *call, int32_t handle, uint32_t flags, int *opened)
     *opened = handle == 0;
     if (handle)
         return handle > 0 ? handle : E_BADF;
-    return RamFsOpen(call->server->fs, call->path, flags, call->client);
+    return B(call)->open(call->server->fs, call->path, flags, call->client);
 }
 
 static void Release(FsCall *call, int handle, int opened)
 {
     if (opened)
-        RamFsClose(call->server->fs, handle, call->client);
+        B(call)->close(call->server->fs, handle, call->client);
 }
 
 static int Open(FsCall *call)
@@ -79,7 +181,7 @@ static int Open(FsCall *call)
     if (!handle && (open.flags & ~FS_OPEN_FLAGS))
         handle = E_INVAL;
     if (!handle)
-        handle = RamFsOpen(call->server->fs, call->path, open.flags, call->client);
+        handle = B(call)->open(call->server->fs, call->path, open.flags, call->client);
     if (handle < 0)
         return handle;
     out.handle = handle;
@@ -92,7 +194,7 @@ static int Close(FsCall *call)
     FsHandle in;
     int err = Take(call, &in, sizeof(in));
 
-    return err ? err : RamFsClose(call->server->fs, in.handle, call->client);
+    return err ? err : B(call)->close(call->server->fs, in.handle, call->client);
 }
 
 static int Read(FsCall *call)
@@ -107,8 +209,8 @@ static int Read(FsCall *call)
     handle = Acquire(call, io.handle, FS_READ, &opened);
     if (handle < 0)
         return handle;
-    n = RamFsRead(call->server->fs, handle, call->client, io.offset, call->reply->data,
-                  io.length);
+    n = B(call)->read(call->server->fs, handle, call->client, io.offset, call->reply->data,
+                      io.length);
     Release(call, handle, opened);
     if (n < 0)
         return n;
@@ -130,8 +232,8 @@ static int Write(FsCall *call)
     handle = Acquire(call, io.handle, FS_WRITE, &opened);
     if (handle < 0)
         return handle;
-    n = RamFsWrite(call->server->fs, handle, call->client, io.offset,
-                   call->request->data + sizeof(io), io.length);
+    n = B(call)->write(call->server->fs, handle, call->client, io.offset,
+                       call->request->data + sizeof(io), io.length);
     Release(call, handle, opened);
     if (n < 0)
         return n;
@@ -150,67 +252,54 @@ static int Truncate(FsCall *call)
     if (in.reserved)
         return E_INVAL;
     if (in.handle == 0)
-        return RamFsTruncate(call->server->fs, call->path, in.size);
-    return RamFsTruncateHandle(call->server->fs, in.handle, call->client, in.size);
+        return B(call)->truncate(call->server->fs, call->path, in.size);
+    return B(call)->truncateHandle(call->server->fs, in.handle, call->client, in.size);
 }
 
 static int Stat(FsCall *call)
 {
     FsHandle in = { 0 };
-    RamFsInfo info;
     FsStat out;
     int err = call->payload ? Take(call, &in, sizeof(in)) : 0;
 
     if (!err)
-        err = in.handle ? RamFsStatHandle(call->server->fs, in.handle, call->client, &info)
-                        : RamFsStat(call->server->fs, call->path, &info);
+        err = in.handle ? B(call)->statHandle(call->server->fs, in.handle, call->client, &out)
+                        : B(call)->stat(call->server->fs, call->path, &out);
     if (err)
         return err;
-    out = (FsStat){ .type = info.type, .id = info.id, .size = info.size,
-                    .version = info.version, .entries = info.entries,
-                    .handles = info.handles };
     Put(call, &out, sizeof(out));
     return 0;
 }
 
+// The entries go straight into the reply (FsDirEntry is 8-byte aligned
+// there: the header is 16 bytes).
 static int List(FsCall *call)
 {
     FsListRequest in = { 0, 0 };
-    RamFsDirEntry entry;
-    RamFsInfo info;
-    int err = call->payload ? Take(call, &in, sizeof(in)) : 0;
+    int n = call->payload ? Take(call, &in, sizeof(in)) : 0;
 
-    if (!err)
-        err = RamFsStat(call->server->fs, call->path, &info);
-    if (!err && info.type != RAMFS_DIR)
-        err = E_NOTDIR;
-    if (err)
-        return err;
+    if (n)
+        return n;
     if (in.count == 0 || in.count > FS_LIST_MAX)
         in.count = FS_LIST_MAX;
-    for (uint32_t i = 0; i < in.count && in.index + i >= in.index; i++) {
-        FsDirEntry out = { 0 };
-        if (RamFsList(call->server->fs, call->path, in.index + i, &entry) != 0)
-            break;                          // past the last entry
-        out.size = entry.size;
-        out.type = entry.type;
-        out.id = entry.id;
-        memcpy(out.name, entry.name, strlen(entry.name) + 1);
-        Put(call, &out, sizeof(out));
-    }
+    n = B(call)->list(call->server->fs, call->path, in.index, in.count,
+                      (FsDirEntry *)call->reply->data);
+    if (n < 0)
+        return n;
+    call->reply->length += (uint32_t)n * (uint32_t)sizeof(FsDirEntry);
     return 0;
 }
 
 // The requests that take only the name: no payload allowed.
-static int NameOnly(FsCall *call, int (*operation)(RamFs *, const char *))
+static int NameOnly(FsCall *call, int (*operation)(void *, const char *))
 {
     return call->payload ? E_INVAL : operation(call->server->fs, call->path);
 }
 
-static int Create(FsCall *call) { return NameOnly(call, RamFsCreateFile); }
-static int Mkdir(FsCall *call) { return NameOnly(call, RamFsMkdir); }
-static int Delete(FsCall *call) { return NameOnly(call, RamFsDelete); }
-static int Rmdir(FsCall *call) { return NameOnly(call, RamFsRmdir); }
+static int Create(FsCall *call) { return NameOnly(call, B(call)->create); }
+static int Mkdir(FsCall *call) { return NameOnly(call, B(call)->mkdir); }
+static int Delete(FsCall *call) { return NameOnly(call, B(call)->remove); }
+static int Rmdir(FsCall *call) { return NameOnly(call, B(call)->rmdir); }
 
 // The payload is the new full name, NUL-terminated, on this server.
 static int Rename(FsCall *call)
@@ -223,7 +312,7 @@ static int Rename(FsCall *call)
         return E_INVAL;
     if (strncmp(to, s->prefix, s->prefixLength) != 0)
         return E_XDEV;
-    return RamFsRename(s->fs, call->path, to + s->prefixLength);
+    return s->backend->rename(s->fs, call->path, to + s->prefixLength);
 }
 
 static const FsHandler handlers[MSG_TYPE_LIMIT] = {
@@ -244,7 +333,7 @@ int FsServerHandle(FsServer *server, const Message *request, const char *name, M
         uint32_t pid;
         if (call.payload == sizeof(pid)) {
             memcpy(&pid, request->data, sizeof(pid));
-            RamFsCloseOwner(server->fs, pid);
+            server->backend->closeOwner(server->fs, pid);
         }
         return 0;
     }

@@ -41,6 +41,10 @@ check_test() {
     # musl executables for i386.
     have musl-gcc || want musl-tools
     have i386-linux-musl-gcc || want musl-dev:i386
+    # FAT images for tests/host/test_fat.c and the e2e suite "fat":
+    # mkfs.fat and fsck.fat (in /usr/sbin), mcopy/mmd/mdir/mtype.
+    have mkfs.fat || [ -x /usr/sbin/mkfs.fat ] || want dosfstools
+    have mcopy || want mtools
 }
 
 check_fuzz() {

@@ -28,6 +28,11 @@
 // on; such children are collected with SysWaitOptions(WAIT_NOHANG) before
 // each prompt. A program prints on the console itself, so its output
 // cannot be redirected.
+//
+// Filesystems: `mount BLOCKNS FSPREFIX` starts fs:root:bin/fatfs in the
+// background and waits until FSPREFIX answers (or fatfs ends, having
+// said why); `umount` sends MSG_UNMOUNT and waits until the prefix is
+// gone; `sync` sends MSG_SYNC; `poweroff` unmounts everything first.
 #include <stdarg.h>
 #include <clanker/fs.h>
 #include <lib/cmdline.h>
@@ -44,7 +49,11 @@
 #define LINE_READ_MAX 4096      // bytes asked of the console for one line
 #define BUSY_RETRY_MS 50        // wait before asking a busy console again
 #define TABLE_COLUMNS 5         // the most columns ps and ns print
-#define HELP_WIDTH    24        // the usage column of `help`
+#define HELP_WIDTH    26        // the usage column of `help`
+#define FATFS         "fs:root:bin/fatfs"
+#define MOUNTS_MAX    8         // filesystems one shell mounts at a time
+#define MOUNT_WAIT_MS 20000     // how long mount and umount wait for the server
+#define MOUNT_POLL_MS 20
 
 // --- output -----------------------------------------------------------------
 
@@ -644,12 +653,148 @@ static void CmdUnalias(const CmdlineResult *c)
         Fail("unalias", c->argv[1], err);
 }
 
+// --- mounted filesystems ----------------------------------------------------
+
+// The FAT servers this shell started (mount), until umount or their exit.
+typedef struct Mount {
+    int pid;                    // 0: a free slot
+    char block[NS_NAME_MAX + 1];
+    char prefix[NS_NAME_MAX + 1];
+} Mount;
+
+static Mount mounts[MOUNTS_MAX];
+
+// Whether prefix is served: its root answers MSG_STAT.
+static int Served(const char *prefix)
+{
+    return Call(prefix, MSG_STAT, NULL, 0) == 0;
+}
+
+// Drop the mounts whose server has ended.
+static void ForgetEnded(void)
+{
+    for (uint32_t i = 0; i < MOUNTS_MAX; i++)
+        if (mounts[i].pid && SysWaitOptions(mounts[i].pid, NULL, WAIT_NOHANG) != 0)
+            mounts[i].pid = 0;
+}
+
+static Mount *FindMount(const char *prefix)
+{
+    ForgetEnded();
+    for (uint32_t i = 0; i < MOUNTS_MAX; i++)
+        if (mounts[i].pid && strcmp(mounts[i].prefix, prefix) == 0)
+            return &mounts[i];
+    return NULL;
+}
+
+// Start the FAT server for block on prefix and wait until prefix answers
+// or the server ends (it has printed why). Returns 0 or E_*.
+static int MountStart(Mount *m, const char *block, const char *prefix)
+{
+    char *argv[3] = { FATFS, (char *)block, (char *)prefix };
+    int pid = Spawn(FATFS, 3, argv), status;
+
+    if (pid < 0)
+        return pid;
+    for (uint32_t waited = 0; waited < MOUNT_WAIT_MS; waited += MOUNT_POLL_MS) {
+        if (SysWaitOptions(pid, &status, WAIT_NOHANG) == pid)
+            return WAIT_IF_EXITED(status) ? E_INVAL : E_INTR;
+        if (Served(prefix)) {
+            m->pid = pid;
+            Format(m->block, sizeof(m->block), "%s", block);
+            Format(m->prefix, sizeof(m->prefix), "%s", prefix);
+            return 0;
+        }
+        SysSleep(MOUNT_POLL_MS);
+    }
+    SysKill(pid);
+    SysWait(pid, NULL);
+    return E_TIMEDOUT;
+}
+
+static void CmdMount(const CmdlineResult *c)
+{
+    Mount *slot = NULL;
+    int err;
+
+    ForgetEnded();
+    if (c->argc == 1) {
+        for (uint32_t i = 0; i < MOUNTS_MAX; i++)
+            if (mounts[i].pid)
+                Out("%s on %s (fatfs, pid %d)\n", mounts[i].block, mounts[i].prefix, mounts[i].pid);
+        return;
+    }
+    if (c->argc != 3) {
+        FailText("mount", NULL, "usage: mount BLOCKNS FSPREFIX");
+        return;
+    }
+    if (Served(c->argv[2])) {
+        Fail("mount", c->argv[2], E_EXIST);
+        return;
+    }
+    for (uint32_t i = 0; i < MOUNTS_MAX && !slot; i++)
+        if (!mounts[i].pid)
+            slot = &mounts[i];
+    err = slot ? MountStart(slot, c->argv[1], c->argv[2]) : E_NOSPC;
+    if (err == E_INVAL)
+        FailText("mount", c->argv[1], "not mounted");
+    else if (err)
+        Fail("mount", c->argv[1], err);
+}
+
+// Unmount prefix and wait until it is no longer served. Returns 0 or E_*.
+static int Unmount(const char *prefix)
+{
+    Mount *m = FindMount(prefix);
+    int err = Call(prefix, MSG_UNMOUNT, NULL, 0);
+
+    if (err)
+        return err;
+    if (m) {
+        SysWait(m->pid, NULL);
+        m->pid = 0;
+    }
+    for (uint32_t waited = 0; Served(prefix); waited += MOUNT_POLL_MS) {
+        if (waited >= MOUNT_WAIT_MS)
+            return E_TIMEDOUT;
+        SysSleep(MOUNT_POLL_MS);
+    }
+    return 0;
+}
+
+static void CmdUmount(const CmdlineResult *c)
+{
+    int err = Unmount(c->argv[1]);
+
+    if (err)
+        Fail("umount", c->argv[1], err);
+}
+
+static void CmdSync(const CmdlineResult *c)
+{
+    int err;
+
+    if (c->argc > 1) {
+        if ((err = Call(c->argv[1], MSG_SYNC, NULL, 0)) != 0)
+            Fail("sync", c->argv[1], err);
+        return;
+    }
+    ForgetEnded();
+    for (uint32_t i = 0; i < MOUNTS_MAX; i++)
+        if (mounts[i].pid && (err = Call(mounts[i].prefix, MSG_SYNC, NULL, 0)) != 0)
+            Fail("sync", mounts[i].prefix, err);
+}
+
 static void CmdPoweroff(const CmdlineResult *c)
 {
     FsIo io = { 0, 0, 0 };
     int err;
 
     (void)c;
+    ForgetEnded();
+    for (uint32_t i = 0; i < MOUNTS_MAX; i++)
+        if (mounts[i].pid && (err = Unmount(mounts[i].prefix)) != 0)
+            Fail("umount", mounts[i].prefix, err);
     OutputFlush(&console);
     err = Call(POWEROFF, MSG_WRITE, &io, sizeof(io));
     if (!err)
@@ -700,6 +845,8 @@ static const Command commands[] = {
       "ls [NS...]", "list directories (fs:root: by default)" },
     { "mkdir", CmdMkdir, 1, -1, "missing name", 0,
       "mkdir NS...", "make directories" },
+    { "mount", CmdMount, 0, 2, NULL, 0,
+      "mount [BLOCKNS FSPREFIX]", "serve a FAT volume as FSPREFIX, or list mounts" },
     { "mv", CmdMv, 2, 2, "missing name", 0,
       "mv FROM TO", "rename FROM to TO (same server)" },
     { "ns", CmdNs, 0, 0, NULL, 0,
@@ -714,8 +861,12 @@ static const Command commands[] = {
       "rmdir NS...", "remove empty directories" },
     { "run", CmdRun, 1, -1, "missing name", 1,
       "run NS [ARGS...] [&]", "run a program, in the background with &" },
+    { "sync", CmdSync, 0, 1, NULL, 0,
+      "sync [FSPREFIX]", "write cached data of mounted filesystems to disk" },
     { "touch", CmdTouch, 1, -1, "missing name", 0,
       "touch NS...", "create empty files" },
+    { "umount", CmdUmount, 1, 1, "missing name", 0,
+      "umount FSPREFIX", "write out and stop a mounted filesystem" },
     { "unalias", CmdUnalias, 1, 1, "missing name", 0,
       "unalias FROM", "remove an alias" },
 };

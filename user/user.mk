@@ -48,15 +48,17 @@ USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/user/malloc.c.
                  $(USER_OBJ)/lib/user/ipc.c.o $(USER_OBJ)/lib/string.c.o \
                  $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/kernel/heap.c.o \
                  $(USER_OBJ)/lib/ramfs.c.o $(USER_OBJ)/lib/fsserver.c.o \
-                 $(USER_OBJ)/lib/cmdline.c.o $(USER_OBJ)/lib/errortext.c.o
+                 $(USER_OBJ)/lib/cmdline.c.o $(USER_OBJ)/lib/errortext.c.o \
+                 $(USER_OBJ)/lib/fat.c.o $(USER_OBJ)/lib/fatbackend.c.o
 # The runtime is linked as an archive, so a program gets only the objects
 # it uses: the 4 MiB malloc arena (.bss, mapped at load) only goes into
 # programs that call malloc.
 USER_LIB     := $(USER_OBJ)/libuser.a
 
 # User-mode servers live with their kind in servers/ (servers/fs/fstemp.c
-# is fs:temp:) and are built like user programs.
-USER_SERVER_SRCS := servers/fs/fstemp.c
+# is fs:temp:, servers/fat/fatfs.c the FAT server) and are built like user
+# programs, as bin/NAME.
+USER_SERVER_SRCS := servers/fs/fstemp.c servers/fat/fatfs.c
 USER_SRCS     := $(sort $(wildcard user/*.c))
 USER_TEST_SRCS := $(sort $(wildcard tests/programs/*.c))
 USER_BIN      := $(BUILD)/initrd/bin
@@ -110,8 +112,8 @@ $(USER_PROGRAMS_USER): $(USER_BIN)/%: $(USER_CRT0) $(USER_OBJ)/user/%.c.o \
 	@echo "  LD      $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)
 
-$(USER_PROGRAMS_SERVERS): $(USER_BIN)/%: $(USER_CRT0) $(USER_OBJ)/servers/fs/%.c.o \
-                                         $(USER_LIB) user/user.mk
+$(foreach s,$(USER_SERVER_SRCS),$(eval $(USER_BIN)/$(notdir $(s:.c=)): $(USER_OBJ)/$(s).o))
+$(USER_PROGRAMS_SERVERS): $(USER_BIN)/%: $(USER_CRT0) $(USER_LIB) user/user.mk
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)

@@ -33,6 +33,7 @@ typedef enum MessageType {
                         // process data[0..3] ended; senderId and requestId 0, no reply
     MSG_POSIX_CALL,     // from the kernel for a process's int 0x80 (include/clanker/posix.h)
     MSG_SYNC,           // write everything cached for the name (a disk, a filesystem) to its device
+    MSG_UNMOUNT,        // to a filesystem's prefix: flush, reply, stop serving, exit
     MSG_TYPE_LIMIT,     // first unused number; servers may use higher ones
 } MessageType;
 

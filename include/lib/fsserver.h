@@ -1,7 +1,9 @@
-// The filesystem protocol over a RamFs (lib/fsserver.c).
+// The filesystem protocol over a filesystem backend (lib/fsserver.c).
 //
-// Turns one request of include/clanker/fs.h into RamFs calls and builds
-// the reply. It neither receives nor sends: the kernel-mode fs:root:
+// Turns one request of include/clanker/fs.h into backend calls and builds
+// the reply. A backend is a table of functions with RamFs's semantics
+// (lib/ramfs.h): RamFs itself (FsServerInit) or the FAT engine
+// (lib/fatbackend.c, FsServerInitBackend). It neither receives nor sends: the kernel-mode fs:root:
 // server and the user-mode fs:temp: server each run their own loop around
 // it, and the host tests and fuzzer call it directly. Every byte of a
 // request is checked before it is used; whatever the request holds, the
@@ -14,14 +16,44 @@
 #include <clanker/message.h>
 #include <lib/ramfs.h>
 
+// What a filesystem offers the protocol. Each call returns 0 (or a
+// count, a handle) or an E_* code and changes nothing when it fails, as
+// the RamFs call of the same name does; owner is the client's pid.
+typedef struct FsBackend {
+    int (*open)(void *fs, const char *path, uint32_t flags, uint32_t owner);
+    int (*close)(void *fs, int handle, uint32_t owner);
+    uint32_t (*closeOwner)(void *fs, uint32_t owner);
+    int (*read)(void *fs, int handle, uint32_t owner, uint64_t offset, void *buf,
+                uint32_t length);
+    int (*write)(void *fs, int handle, uint32_t owner, uint64_t offset, const void *buf,
+                 uint32_t length);
+    int (*truncate)(void *fs, const char *path, uint64_t size);
+    int (*truncateHandle)(void *fs, int handle, uint32_t owner, uint64_t size);
+    int (*stat)(void *fs, const char *path, FsStat *out);
+    int (*statHandle)(void *fs, int handle, uint32_t owner, FsStat *out);
+    // Up to count entries of directory path from number index on, in
+    // byte-wise name order: returns how many (0 past the end) or E_*.
+    int (*list)(void *fs, const char *path, uint32_t index, uint32_t count, FsDirEntry *out);
+    int (*create)(void *fs, const char *path);
+    int (*mkdir)(void *fs, const char *path);
+    int (*remove)(void *fs, const char *path);      // a file (MSG_DELETE)
+    int (*rmdir)(void *fs, const char *path);
+    int (*rename)(void *fs, const char *from, const char *to);
+} FsBackend;
+
 typedef struct FsServer {
-    RamFs *fs;
+    const FsBackend *backend;
+    void *fs;
     const char *prefix;     // the registered prefix, e.g. "fs:root:"
     uint32_t prefixLength;
 } FsServer;
 
 // A server for fs under prefix (kept by reference, not copied).
 void FsServerInit(FsServer *server, RamFs *fs, const char *prefix);
+
+// A server for any backend: fs is passed to each of its functions.
+void FsServerInitBackend(FsServer *server, const FsBackend *backend, void *fs,
+                         const char *prefix);
 
 // Answer request, which the client sent to name, into reply (room for
 // MESSAGE_MAX_SIZE bytes). The client is request->senderId. Returns 1 if

@@ -12,6 +12,14 @@ person at the console would, checking what comes back:
   piped    `printf ... | make -s run`: a whole session from a pipe, ended
            by poweroff, and another ended by the end of its input
   extra    `make run EXTRA=DIR`: the files arrive byte for byte
+  fat      a FAT12 image made by mkfs.fat and mtools, served by a RAM
+           block device (tests/programs/blkram.c) and mounted with the
+           shell's mount: long names and nested directories read, files
+           and directories written, moved and removed through the shell,
+           a read-only mount, a volume that does not mount, sync/umount;
+           then the written sectors (printed by blkram at each sync) are
+           applied to the image on the host, which must pass fsck.fat -n
+           and hold exactly what was written, as mtools reads it
   posix    Linux programs (static musl, tests/posix/) through the POSIX
            layer: run by posix:vfs: and fs:root: names, exit codes and
            signals, a console read, the pxfiles/pxmem/pxtls checks, free
@@ -355,6 +363,169 @@ def ExtraSuite():
     return c
 
 
+MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", LC_ALL="C.UTF-8",
+                  PATH=os.environ.get("PATH", "/usr/bin") + ":/usr/sbin:/sbin")
+
+
+def Tool(*args):
+    """Run a host tool (mkfs.fat, fsck.fat, mtools); return (status, output)."""
+    p = subprocess.run(args, env=MTOOLS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+
+def FatImage(path):
+    """A 1440 KiB FAT12 image with long names and nested directories."""
+    Tool("mkfs.fat", "-C", "-F", "12", "-n", "CLANKER", path, "1440")
+    work = os.path.dirname(path)
+    files = {
+        "Long Name Document.txt": b"A document with a long name.\n",
+        "README.TXT": b"read me first\n",
+        "Nested Dir/Inner Dir/deep file.txt": b"deep inside\n",
+        "Nested Dir/Sixty Thousand.bin": bytes((i * 7 + 3) & 0xff for i in range(60000)),
+    }
+    Tool("mmd", "-i", path, "::/Nested Dir", "::/Nested Dir/Inner Dir")
+    for name, data in files.items():
+        host = os.path.join(work, "host.bin")
+        open(host, "wb").write(data)
+        Tool("mcopy", "-i", path, host, "::/" + name)
+    return files
+
+
+def ApplyDumps(text, image):
+    """Apply blkram's "blkram: SECTOR OFFSET HEX" lines to image; return how many."""
+    lines = re.findall(r"^blkram: 0 (\d+) (\d+) ([0-9a-f]{128})$", text, re.M)
+    with open(image, "r+b") as f:
+        for sector, offset, data in lines:
+            f.seek(int(sector) * 512 + int(offset))
+            f.write(bytes.fromhex(data))
+    return len(lines)
+
+
+def FatSession(s, c, files):
+    s.run("run fs:root:bin/blkram fs:root:disk/fat12.img fs:root:disk/fat12.img,ro "
+          "fs:root:disk/junk.img &")
+    for _ in range(50):
+        if "block:ram:" in s.run("ns"):
+            break
+    c.equal(s.run("mount block:ram:0 fs:disk:"), "", "mount block:ram:0 fs:disk:")
+    c.matches(s.run("mount"), r"^block:ram:0 on fs:disk: \(fatfs, pid \d+\)$", "mount lists it")
+    c.equal(s.run("ls fs:disk:"), "Long Name Document.txt\nNested Dir/\nREADME.TXT\n",
+            "ls of the root: long names, in name order")
+    c.equal(s.run("ls \"fs:disk:Nested Dir\""), "Inner Dir/\nSixty Thousand.bin\n",
+            "ls of a nested directory")
+    c.equal(s.run("cat \"fs:disk:Long Name Document.txt\""),
+            files["Long Name Document.txt"].decode(), "cat a file with a long name")
+    c.equal(s.run("cat \"fs:disk:nested dir/INNER DIR/Deep File.txt\""),
+            files["Nested Dir/Inner Dir/deep file.txt"].decode(),
+            "cat two directories down, names in any case")
+    out = s.run("run fs:root:bin/sum \"fs:disk:Nested Dir/Sixty Thousand.bin\"")
+    data = files["Nested Dir/Sixty Thousand.bin"]
+    c.contains(out, "%08x %d" % (zlib.crc32(data), len(data)),
+               "a 60000-byte file reads back byte for byte (CRC-32)")
+    # Writes through the shell.
+    s.run("echo hello from ClankerOS > \"fs:disk:A New Long File Name.txt\"")
+    s.run("echo second line >> \"fs:disk:A New Long File Name.txt\"")
+    c.equal(s.run("mkdir \"fs:disk:Made Here\" \"fs:disk:Made Here/And Below\""), "", "mkdir")
+    s.run("echo inner > \"fs:disk:Made Here/And Below/inner file.txt\"")
+    c.equal(s.run("mv fs:disk:README.TXT \"fs:disk:Made Here/readme, moved.txt\""), "",
+            "mv into another directory with a new long name")
+    c.equal(s.run("rm \"fs:disk:Nested Dir/Inner Dir/deep file.txt\""), "", "rm")
+    c.equal(s.run("rmdir \"fs:disk:Nested Dir/Inner Dir\""), "", "rmdir")
+    s.run("ps > fs:disk:ps.txt")
+    s.run("rm fs:disk:ps.txt")
+    c.equal(s.run("cat \"fs:disk:a new long file name.TXT\""),
+            "hello from ClankerOS\nsecond line\n", "cat what was written")
+    c.equal(s.run("cat fs:disk:README.TXT"), "cat: fs:disk:README.TXT: no such file\n",
+            "the moved file is gone from its old name")
+    c.equal(s.run("mkdir fs:disk:bad:name"), "mkdir: fs:disk:bad:name: invalid argument\n",
+            "a name FAT cannot hold")
+    c.equal(s.run("rmdir \"fs:disk:Made Here\""),
+            "rmdir: fs:disk:Made Here: directory not empty\n", "rmdir of a full directory")
+    out = s.run("run fs:root:bin/fsfill fs:disk:filler", timeout=300)
+    c.matches(out, r"fsfill: fs:disk:filler: full after \d+ KiB \(error -28\)$",
+              "filling the volume ends in E_NOSPC, the data intact")
+    # sync prints the written sectors; umount takes the prefix away.
+    before = s.seen
+    c.equal(re.sub(r"^blkram: .*\n", "", s.run("sync"), flags=re.M), "", "sync")
+    c.check(re.search(r"^blkram: ", s.text[before:], re.M), "sync reached the block device")
+    c.equal(re.sub(r"^blkram: .*\n", "", s.run("umount fs:disk:"), flags=re.M), "",
+            "umount fs:disk:")
+    c.equal(s.run("ls fs:disk:"), "ls: fs:disk:: no such file\n", "gone after umount")
+    c.equal(s.run("mount"), "", "mount lists nothing after umount")
+    # Read-only, and a volume that does not mount.
+    c.equal(s.run("mount block:ram:1 fs:ro:"), "", "mount a read-only device")
+    c.equal(s.run("cat fs:ro:README.TXT"), files["README.TXT"].decode(),
+            "the read-only mount reads")
+    c.equal(s.run("echo x > fs:ro:new.txt"), "echo: fs:ro:new.txt: read-only\n",
+            "a write to the read-only mount is E_ROFS")
+    c.equal(s.run("rm fs:ro:README.TXT"), "rm: fs:ro:README.TXT: read-only\n",
+            "rm on the read-only mount is E_ROFS")
+    c.equal(s.run("umount fs:ro:"), "", "umount fs:ro:")
+    c.equal(s.run("mount block:ram:2 fs:bad:"),
+            "fatfs: block:ram:2: cannot mount: invalid argument\n"
+            "mount: block:ram:2: not mounted\n", "a device without FAT: one clear line")
+    c.equal(s.run("mount block:ram:9 fs:none:"),
+            "fatfs: block:ram:9: cannot mount: no such file\nmount: block:ram:9: not mounted\n",
+            "no such device")
+    # Mounted again and left mounted: poweroff unmounts it.
+    s.run("mount block:ram:0 fs:disk:")
+    s.run("echo written before poweroff > fs:disk:last.txt")
+
+
+def FatSuite():
+    c = Checks("e2e-fat")
+    extra = tempfile.mkdtemp(prefix="clankeros-fat-")
+    initrd = os.path.join(BUILD, "fat-initrd.tar")
+    try:
+        os.makedirs(os.path.join(extra, "disk"))
+        image = os.path.join(extra, "disk", "fat12.img")
+        files = FatImage(image)
+        open(os.path.join(extra, "disk", "junk.img"), "wb").write(bytes(65536))
+        original = os.path.join(extra, "original.img")
+        shutil.copy(image, original)
+        p = subprocess.run(["make", "-s", "BUILD=" + BUILD, "EXTRA=" + extra,
+                            os.path.join(BUILD, "initrd.tar")], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if not c.check(p.returncode == 0, "initrd with the image", p.stdout.decode()):
+            return c
+        shutil.copy(os.path.join(BUILD, "initrd.tar"), initrd)
+        s = Session("e2e-fat", initrd=initrd)
+        try:
+            s.boot()
+            FatSession(s, c, files)
+            s.type("poweroff\n")
+            c.equal(s.finish(60), 0, "poweroff (unmounting first) ends QEMU with status 0")
+        except SessionError as e:
+            c.check(False, "session went as planned", e)
+            s.kill()
+        # On the host: the image as the guest left it.
+        c.check(ApplyDumps(s.text, original) > 0, "the written sectors came out")
+        status, out = Tool("fsck.fat", "-n", original)
+        c.check(status == 0, "fsck.fat -n finds the image clean", out)
+        for name, want in (("A New Long File Name.txt", b"hello from ClankerOS\nsecond line\n"),
+                           ("Made Here/And Below/inner file.txt", b"inner\n"),
+                           ("Made Here/readme, moved.txt", files["README.TXT"]),
+                           ("Nested Dir/Sixty Thousand.bin", files["Nested Dir/Sixty Thousand.bin"]),
+                           ("last.txt", b"written before poweroff\n")):
+            p = subprocess.run(["mtype", "-i", original, "::/" + name], env=MTOOLS_ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            c.check(p.returncode == 0 and p.stdout == want, "mtools reads %s exactly" % name,
+                    p.stderr.decode() + repr(p.stdout[:100]))
+        status, out = Tool("mdir", "-b", "-i", original, "::/")
+        names = sorted(out.splitlines())
+        c.equal(names, sorted(["::/A New Long File Name.txt", "::/Long Name Document.txt",
+                               "::/Made Here/", "::/Nested Dir/", "::/last.txt"]),
+                "mdir: the root holds exactly what it should")
+        status, out = Tool("mdir", "-b", "-i", original, "::/Nested Dir")
+        c.equal(out.splitlines(), ["::/Nested Dir/Sixty Thousand.bin"],
+                "mdir: the removed file and directory are gone")
+    finally:
+        shutil.rmtree(extra)
+        subprocess.run(["make", "-s", "BUILD=" + BUILD, os.path.join(BUILD, "initrd.tar")],
+                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return c
+
+
 def ForeignSuite():
     """Debian's static busybox for i386, a Linux program built elsewhere."""
     c = Checks("e2e-foreign")
@@ -386,7 +557,7 @@ def ForeignSuite():
 
 
 def main():
-    suites = [ShellSuite, PipedSuite, ExtraSuite, PosixSuite, ForeignSuite]
+    suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:

@@ -19,7 +19,7 @@ FUZZ_TARGETS := build/fuzz/fuzz_memmap build/fuzz/fuzz_heap \
                 build/fuzz/fuzz_tar build/fuzz/fuzz_elf \
                 build/fuzz/fuzz_namespace build/fuzz/fuzz_cmdline \
                 build/fuzz/fuzz_ramfs build/fuzz/fuzz_fsserver \
-                build/fuzz/fuzz_lineedit
+                build/fuzz/fuzz_lineedit build/fuzz/fuzz_fat
 
 build/fuzz/fuzz_memmap: tests/fuzz/fuzz_memmap.c kernel/memmap.c \
                         kernel/rangeset.c include/kernel/memmap.h \
@@ -75,6 +75,12 @@ build/fuzz/fuzz_fsserver: tests/fuzz/fuzz_fsserver.c tests/fuzz/fuzzkit.c tests/
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 build/fuzz/fuzz_lineedit: tests/fuzz/fuzz_lineedit.c lib/lineedit.c include/lib/lineedit.h
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+build/fuzz/fuzz_fat: tests/fuzz/fuzz_fat.c tests/fuzz/fuzzkit.c tests/fuzz/fuzzkit.h lib/fat.c \
+                    include/lib/fat.h include/lib/string.h include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)

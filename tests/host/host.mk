@@ -20,7 +20,7 @@ HOST_TESTS := build/host/test_format build/host/test_rangeset \
               build/host/test_namespace build/host/test_cmdline \
               build/host/test_ramfs build/host/test_errortext \
               build/host/test_fsserver build/host/test_lineedit \
-              build/host/test_keyboard
+              build/host/test_keyboard build/host/test_fat
 
 build/host/test_format: tests/host/test_format.c lib/format.c \
                         include/lib/format.h
@@ -92,6 +92,12 @@ build/host/test_fsserver: tests/host/test_fsserver.c tests/host/testkit.c tests/
                           lib/fsserver.c lib/ramfs.c include/lib/fsserver.h include/lib/ramfs.h \
                           include/clanker/fs.h include/clanker/message.h include/lib/string.h \
                           include/clanker/error.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_fat: tests/host/test_fat.c tests/host/testkit.c tests/host/testkit.h lib/fat.c \
+                    include/lib/fat.h include/lib/string.h include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
