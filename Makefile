@@ -77,6 +77,15 @@ $(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
+# Device drivers (drivers/), kernel-mode servers started by etc/boot.conf:
+# drivers/pci serves pci:, drivers/ide serves block:ide:.
+KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/pci
+$(BUILD)/initrd/drivers/pci: $(patsubst %,$(BUILD)/obj/%.o,drivers/pci/pci.c lib/pci.c \
+                               lib/string.c lib/format.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 include user/user.mk
 include tests/posix/posix.mk
 
