@@ -86,6 +86,13 @@ $(BUILD)/initrd/drivers/pci: $(patsubst %,$(BUILD)/obj/%.o,drivers/pci/pci.c lib
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
+KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/ide
+$(BUILD)/initrd/drivers/ide: $(patsubst %,$(BUILD)/obj/%.o,drivers/ide/ide.c lib/pci.c \
+                               lib/string.c lib/format.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 include user/user.mk
 include tests/posix/posix.mk
 
