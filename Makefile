@@ -77,6 +77,13 @@ $(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
+# block: lists the devices of every block driver (servers/block/block.c).
+KERNEL_PROGRAMS += $(BUILD)/initrd/servers/block
+$(BUILD)/initrd/servers/block: $(patsubst %,$(BUILD)/obj/%.o,servers/block/block.c lib/string.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 # Device drivers (drivers/), kernel-mode servers started by etc/boot.conf:
 # drivers/pci serves pci:, drivers/ide serves block:ide:.
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/pci
