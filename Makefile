@@ -10,7 +10,8 @@
 #   make fuzz       fuzz the parsers for a bounded time
 #
 # V=1 shows full commands. ACCEL=kvm uses KVM where it works. MEM=N sets
-# the RAM in MiB for run targets.
+# the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
+# the IDE primary master (block:ide:0.0.0) for run targets; see README.
 
 ifeq ($(V),1)
 Q :=
@@ -178,7 +179,8 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- running --------------------------------------------------------------
-QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY)
+QEMU_DISK = $(if $(DISK),-drive file=$(DISK),format=raw,if=ide,index=0,media=disk)
+QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) $(QEMU_DISK)
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 # make run: on a terminal the serial console is interactive (Ctrl-A X
@@ -188,6 +190,7 @@ QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 RUN_SILENT = $(findstring s,$(firstword -$(MAKEFLAGS)))
 
 run: deps-run
+	$(Q)$(if $(DISK),test -f '$(DISK)' || { echo "DISK=$(DISK) is not a file" >&2; exit 1; })
 	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
 	    mkdir -p $(BUILD); \
 	    $(MAKE) --no-print-directory $(KERNEL) $(INITRD) >$(BUILD)/run-build.log 2>&1 || \
