@@ -247,7 +247,9 @@ BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
 bench: deps-run
 	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD)
 	$(Q)mkdir -p $(BUILD)/test-logs
+	$(Q)rm -f $(BUILD)/bench-disk.img && truncate -s 2M $(BUILD)/bench-disk.img
 	$(Q)timeout 600 $(BENCH_QEMU) -kernel $(TESTKERNEL) -initrd $(INITRD) -append "bench debug-exit" \
+	    -drive file=$(BUILD)/bench-disk.img,format=raw,if=ide,index=0,media=disk \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \
 	    [ $$status -eq 33 ] || { echo "bench: failed (status $$status), see $(BUILD)/test-logs/bench.log" >&2; exit 1; }
