@@ -179,7 +179,8 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- running --------------------------------------------------------------
-QEMU_DISK = $(if $(DISK),-drive file=$(DISK),format=raw,if=ide,index=0,media=disk)
+comma := ,
+QEMU_DISK = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk)
 QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) $(QEMU_DISK)
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 

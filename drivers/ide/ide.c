@@ -19,8 +19,8 @@
 // device) and wakes the driver, which waits with Sleep(timeout) (a Wake
 // ends it early). LBA28 is used unless the transfer reaches past 2^28
 // sectors, then LBA48. Every wait is bounded: a device that stops
-// answering gives E_TIMEDOUT and the channel is reset for the next
-// request. ATAPI drives are reported (BLOCK_ATAPI, 2048-byte sectors,
+// answering gives E_TIMEDOUT; after any failed transfer the channel is
+// reset for the next request. ATAPI drives are reported (BLOCK_ATAPI, 2048-byte sectors,
 // their capacity from READ CAPACITY when a disc is in) but not read:
 // E_NODEV.
 //
@@ -585,11 +585,12 @@ static int CheckTransfer(const Device *d, const Message *m, BlockIo *io)
     return 0;
 }
 
-// A failed transfer: a channel that stopped answering is reset.
+// A failed transfer: the channel is reset, so that a device that stopped
+// answering or was left in the middle of a transfer starts the next
+// request clean.
 static int Failed(Device *d, int err)
 {
-    if (err == E_TIMEDOUT)
-        ResetChannel(d->channel);
+    ResetChannel(d->channel);
     return err;
 }
 
