@@ -10,7 +10,8 @@
 #   make fuzz       fuzz the parsers for a bounded time
 #
 # V=1 shows full commands. ACCEL=kvm uses KVM where it works. MEM=N sets
-# the RAM in MiB for run targets.
+# the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
+# the IDE primary master (block:ide:0.0.0) for run targets; see README.
 
 ifeq ($(V),1)
 Q :=
@@ -73,6 +74,29 @@ $(BUILD)/initrd/servers/fsroot: $(patsubst %,$(BUILD)/obj/%.o,servers/fs/fsroot.
 POSIX_SERVER_SRCS := $(sort $(wildcard servers/posix/*.c)) lib/string.c lib/format.c
 KERNEL_PROGRAMS += $(BUILD)/initrd/servers/posix
 $(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
+# block: lists the devices of every block driver (servers/block/block.c).
+KERNEL_PROGRAMS += $(BUILD)/initrd/servers/block
+$(BUILD)/initrd/servers/block: $(patsubst %,$(BUILD)/obj/%.o,servers/block/block.c lib/string.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
+# Device drivers (drivers/), kernel-mode servers started by etc/boot.conf:
+# drivers/pci serves pci:, drivers/ide serves block:ide:.
+KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/pci
+$(BUILD)/initrd/drivers/pci: $(patsubst %,$(BUILD)/obj/%.o,drivers/pci/pci.c lib/pci.c \
+                               lib/string.c lib/format.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
+KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/ide
+$(BUILD)/initrd/drivers/ide: $(patsubst %,$(BUILD)/obj/%.o,drivers/ide/ide.c lib/pci.c \
+                               lib/string.c lib/format.c)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
@@ -155,7 +179,9 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- running --------------------------------------------------------------
-QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY)
+comma := ,
+QEMU_DISK = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk)
+QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) $(QEMU_DISK)
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 # make run: on a terminal the serial console is interactive (Ctrl-A X
@@ -165,6 +191,7 @@ QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 RUN_SILENT = $(findstring s,$(firstword -$(MAKEFLAGS)))
 
 run: deps-run
+	$(Q)$(if $(DISK),test -f '$(DISK)' || { echo "DISK=$(DISK) is not a file" >&2; exit 1; })
 	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
 	    mkdir -p $(BUILD); \
 	    $(MAKE) --no-print-directory $(KERNEL) $(INITRD) >$(BUILD)/run-build.log 2>&1 || \
@@ -221,7 +248,9 @@ BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
 bench: deps-run
 	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD)
 	$(Q)mkdir -p $(BUILD)/test-logs
+	$(Q)rm -f $(BUILD)/bench-disk.img && truncate -s 2M $(BUILD)/bench-disk.img
 	$(Q)timeout 600 $(BENCH_QEMU) -kernel $(TESTKERNEL) -initrd $(INITRD) -append "bench debug-exit" \
+	    -drive file=$(BUILD)/bench-disk.img,format=raw,if=ide,index=0,media=disk \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \
 	    [ $$status -eq 33 ] || { echo "bench: failed (status $$status), see $(BUILD)/test-logs/bench.log" >&2; exit 1; }

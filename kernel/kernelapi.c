@@ -249,6 +249,23 @@ static void ApiBlock(void)
     CpuRestore(flags);
 }
 
+// Sleep, ended early by Wake(own pid) like Block: a driver's bounded wait
+// for its interrupt. A Wake that came first ends it at once.
+static void ApiSleep(uint32_t milliseconds)
+{
+    uint32_t flags = CpuSave();
+    Process *self = ProcessCurrent();
+
+    if (self->wakePending) {
+        self->wakePending = 0;
+    } else if (milliseconds > 0) {
+        self->inBlock = 1;
+        SchedBlockTimeout(NULL, milliseconds);
+        self->inBlock = 0;
+    }
+    CpuRestore(flags);
+}
+
 static int ApiWake(uint32_t pid)
 {
     uint32_t flags = CpuSave();
@@ -444,7 +461,7 @@ static const KernelApi table = {
     .MapDevice = ApiMapDevice,
     .UnmapDevice = ApiUnmapDevice,
     .SchedYield = SchedYield,
-    .Sleep = SchedSleep,
+    .Sleep = ApiSleep,
     .Block = ApiBlock,
     .Wake = ApiWake,
     .GetPid = ApiGetPid,

@@ -198,6 +198,16 @@ static void PosixCalls(void)
     RunProgram(PROCESS_USER, 1, run);
 }
 
+// Reading the first MiB of the IDE primary master (make bench attaches
+// an image) through block:ide:, in 32 KiB requests (tests/programs/blktest.c).
+static void IdeRead(void)
+{
+    static const char *const run[] = { "bin/blktest", "block:ide:0.0.0", "bench", "ide_read_1m" };
+
+    StartAndWait(PROCESS_KERNEL, "drivers/ide", "block:ide:");
+    RunProgram(PROCESS_USER, 4, run);
+}
+
 void KbenchMain(void *arg)
 {
     (void)arg;
@@ -215,6 +225,7 @@ void KbenchMain(void *arg)
     IpcRoundTrips();
     FsRead();
     PosixCalls();
+    IdeRead();
     (void)freeBefore;
     QemuExit(1);
     PanicHalt();

@@ -25,6 +25,12 @@ person at the console would, checking what comes back:
            signals, a console read, the pxfiles/pxmem/pxtls checks, free
            memory unchanged after them, 30000 random calls (pxfuzz) and
            the shell and the layer still answering
+  ide      IDE disks attached to QEMU (primary master and slave, a
+           129 GiB sparse secondary master for LBA48): ls block:, cat
+           pci:, bin/blktest patterns and every block protocol error on
+           each, the patterns found in the image files on the host after
+           poweroff and nothing else changed; a second boot with an
+           ATAPI drive (a disc made with xorriso) and no master
 
 Logs: build/test-logs/e2e-*.log. Prints one PASS/FAIL line per check and
 "e2e tests: N passed, M failed"; exit status 1 if any failed.
@@ -214,10 +220,10 @@ def SpawnKillLoop(s, c):
     c.check(not re.search(r"^\s*\d+\s+spin\s", s.run("ps"), re.M), "no spin left in ps")
 
 
-def BootAndRun(name, parts):
+def BootAndRun(name, parts, extra_args=()):
     """One boot: each part types its commands in turn, then poweroff."""
     c = Checks(name)
-    s = Session(name)
+    s = Session(name, extra_args=extra_args)
     try:
         s.boot()
         c.check(True, "boots to the shell prompt")
@@ -311,6 +317,170 @@ def PosixSuites(s, c):
 
 def PosixSuite():
     return BootAndRun("e2e-posix", [PosixPrograms, PosixVfs, PosixSuites])
+
+
+# --- IDE disks (drivers/ide, servers/block, drivers/pci, bin/blktest) -------
+
+def PatternWord(seed, sector, index):
+    """tests/programs/blktest.c's PatternWord: word index of sector."""
+    m = 0xffffffff
+    x = seed ^ ((sector & m) * 0x9e3779b1 & m) ^ (((sector >> 32) & m) * 0x7feb352d & m) ^ \
+        (index * 0x85ebca77 & m)
+    x ^= x >> 16
+    x = x * 0x21f0aaad & m
+    x ^= x >> 15
+    x = x * 0x735a2d97 & m
+    x ^= x >> 15
+    return x
+
+
+def PatternBytes(seed, first, count, sector_size=512):
+    out = bytearray()
+    for sector in range(first, first + count):
+        for w in range(sector_size // 4):
+            out += PatternWord(seed, sector, w).to_bytes(4, "little")
+    return bytes(out)
+
+
+def Drive(path, index, media="disk"):
+    return ["-drive", "file=%s,format=raw,if=ide,index=%d,media=%s" % (path, index, media)]
+
+
+# The images of the main boot: (device, file, size, patterns as
+# (first, count, seed)). 0.1.0 is over 2^28 sectors, so a pattern across
+# sector 2^28 goes through LBA48; 0.1.1 is left empty on purpose.
+IDE_DISKS = [
+    ("0.0.0", "master.img", 16 << 20, [(0, 2048, 11), (32768 - 120, 120, 12)]),
+    ("0.0.1", "slave.img", 4 << 20, [(1000, 300, 13)]),
+    ("0.1.0", "big.img", 129 << 30, [(268435400, 200, 14), (0, 16, 15)]),
+]
+
+
+def IdeImages(directory):
+    """Make the images: the small ones full of random bytes, the big one sparse."""
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory)
+    rng = random.Random(7)
+    before = {}
+    for device, name, size, _ in IDE_DISKS:
+        path = os.path.join(directory, name)
+        if size <= 64 << 20:
+            before[device] = bytes(rng.getrandbits(8) for _ in range(size))
+            open(path, "wb").write(before[device])
+        else:
+            with open(path, "wb") as f:
+                f.truncate(size)
+    return before
+
+
+def IdeDevices(s, c):
+    out = s.run("ls block:")
+    c.equal(out, "".join("ide:%s\n" % d[0] for d in IDE_DISKS),
+            "ls block: lists exactly the attached disks (no 0.1.1)")
+    c.equal(s.run("ls block:ide:"), "".join("%s\n" % d[0] for d in IDE_DISKS), "ls block:ide:")
+    out = s.run("cat pci:")
+    c.matches(out, r"^00:01\.1 8086:7010 01/01/80 ", "cat pci: lists the PIIX IDE controller")
+    c.matches(out, r"^BB:DD\.F ", "cat pci: has its header line")
+    c.matches(out, r"^00:03\.0 8086:100e 02/00/00 irq \d+ bar0 mem 0x[0-9a-f]+ size 0x20000",
+              "cat pci: shows the network card's IRQ and BAR sizes")
+    c.contains(s.run("ls pci:"), "00:01.1\n", "ls pci: lists 00:01.1")
+    c.equal(s.run("cat pci:00:01.1").split(" ")[:3], ["00:01.1", "8086:7010", "01/01/80"],
+            "cat pci:00:01.1 gives its line")
+    for name, want in (("pci:00:1f.7", "-2"), ("pci:zz", "-2"), ("pci:", "-22")):
+        c.contains(s.run("run fs:root:bin/nsreq %s 5" % name), "error %s" % want,
+                   "MSG_QUERY to %s is error %s" % (name, want))
+    c.contains(s.run("run fs:root:bin/nsreq pci:00:01.1 5"), "reply 6, 88 bytes",
+               "MSG_QUERY to pci:00:01.1 gives a PciFunction")
+    c.equal(s.run("ls pci:00:01.1"), "ls: pci:00:01.1: not a directory\n", "ls of a function")
+    for name in ("block:ide:0.1.1", "block:ide:1.0.0", "block:ide:0.0.0x", "block:usb:1"):
+        c.contains(s.run("run fs:root:bin/nsreq %s 5" % name), "error -2",
+                   "%s is not registered (E_NOENT)" % name)
+    for device, _, size, _ in IDE_DISKS:
+        c.matches(s.run("blktest block:ide:%s info" % device),
+                  r"^blktest: block:ide:%s: %d sectors of 512 bytes .*flags 0x0, "
+                  r"model \"QEMU HARDDISK\"$" % (re.escape(device), size // 512),
+                  "blktest info of %s: size and model" % device)
+
+
+def IdeTransfers(s, c):
+    for device, _, _, patterns in IDE_DISKS:
+        for first, count, seed in patterns:
+            c.matches(s.run("blktest block:ide:%s pattern %d %d %d" % (device, first, count, seed),
+                            timeout=300),
+                      r"^blktest: block:ide:%s: pattern: %d sectors from %d match seed %d$" %
+                      (re.escape(device), count, first, seed),
+                      "pattern on %s: %d sectors from %d written and read back" %
+                      (device, count, first))
+        first, count, seed = patterns[0]
+        c.matches(s.run("blktest block:ide:%s check %d %d %d" % (device, first, count, seed + 1)),
+                  r"^blktest: block:ide:%s: check: sector %d differs" % (re.escape(device), first),
+                  "check with another seed finds the difference on %s" % device)
+    for device, _, _, _ in IDE_DISKS:
+        out = s.run("blktest block:ide:%s errors" % device, timeout=300)
+        c.matches(out, r"^blktest: block:ide:%s: errors: 2\d passed, 0 failed$" % re.escape(device),
+                  "every error case of block.h on %s" % device)
+
+
+def IdeHostCheck(c, directory, before):
+    """After poweroff: the patterns are in the image files, nothing else changed."""
+    for device, name, size, patterns in IDE_DISKS:
+        with open(os.path.join(directory, name), "rb") as f:
+            for first, count, seed in patterns:
+                f.seek(first * 512)
+                c.check(f.read(count * 512) == PatternBytes(seed, first, count),
+                        "host: %s holds the pattern of sectors %d+%d" % (name, first, count))
+            if device in before:
+                f.seek(0)
+                now = bytearray(f.read())
+                was = bytearray(before[device])
+                for first, count, _ in sorted(patterns, reverse=True):   # the end first
+                    now[first * 512:(first + count) * 512] = b""
+                    was[first * 512:(first + count) * 512] = b""
+                c.check(now == was, "host: the rest of %s is as it was" % name)
+
+
+def IdeCdrom(c, directory):
+    """A second boot: no primary master, an ATAPI drive with a disc as primary slave."""
+    content = os.path.join(directory, "cd")
+    os.makedirs(content)
+    open(os.path.join(content, "readme.txt"), "w").write("a disc\n" * 20000)
+    iso = os.path.join(directory, "disc.iso")
+    made = shutil.which("xorriso") and subprocess.run(
+        ["xorriso", "-as", "mkisofs", "-quiet", "-o", iso, content],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    if not made:
+        print("SKIP e2e-ide-cd: xorriso is not installed")
+        return
+    sectors = os.path.getsize(iso) // 2048
+
+    def Cd(s, c):
+        out = s.run("ls block:")
+        c.check("ide:0.0.1" in out.split("\n") and "ide:0.0.0" not in out.split("\n"),
+                "a slave without a master is found; the absent master is not listed", out)
+        c.matches(s.run("blktest block:ide:0.0.1 info"),
+                  r"^blktest: block:ide:0.0.1: %d sectors of 2048 bytes .*flags 0x7 read-only "
+                  r"removable atapi, model \"QEMU DVD-ROM\"$" % sectors,
+                  "the ATAPI drive: capacity of the disc, 2048-byte sectors, model")
+        out = s.run("blktest block:ide:0.0.1 errors", timeout=300)
+        c.matches(out, r"^blktest: block:ide:0.0.1: errors: 2\d passed, 0 failed$",
+                  "every error case on the ATAPI drive (reads E_NODEV, writes E_ROFS)")
+
+    sub = BootAndRun("e2e-ide-cd", [Cd], Drive(iso, 1, "cdrom"))
+    c.passed += sub.passed
+    c.failed += sub.failed
+
+
+def IdeSuite():
+    directory = os.path.join(BUILD, "ide-test")
+    before = IdeImages(directory)
+    args = []
+    for index, (_, name, _, _) in enumerate(IDE_DISKS):
+        args += Drive(os.path.join(directory, name), index)
+    c = BootAndRun("e2e-ide", [IdeDevices, IdeTransfers], args)
+    IdeHostCheck(c, directory, before)
+    IdeCdrom(c, directory)
+    shutil.rmtree(directory, ignore_errors=True)
+    return c
 
 
 def MakeRun(stdin, extra=None):
@@ -557,7 +727,7 @@ def ForeignSuite():
 
 
 def main():
-    suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite]
+    suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:

@@ -1,6 +1,7 @@
 // A kernel-mode program that exercises the KernelApi and exits 0 when
-// every call behaved: pages, heap blocks, sleep, Block/Wake, device
-// mapping (the VGA text buffer), ports, and its arguments. Leaves some of
+// every call behaved: pages, heap blocks, sleep, Block/Wake (and a Wake
+// ending a Sleep), device mapping (the VGA text buffer), ports, and its
+// arguments. Leaves some of
 // what it took unfreed on purpose: the kernel must give it all back.
 #include <clanker/kernelapi.h>
 
@@ -48,6 +49,10 @@ int main(const KernelApi *api, int argc, char **argv)
     CHECK(9, api->Wake(api->GetPid()) == 0);    // a wake before the block...
     api->Block();                               // ...makes this return at once
     CHECK(10, api->Wake(0xfffffff0u) != 0);
+    t0 = api->UptimeMs();
+    CHECK(17, api->Wake(api->GetPid()) == 0);   // a wake ends a sleep early:
+    api->Sleep(2000);                           // a driver's bounded IRQ wait
+    CHECK(18, api->UptimeMs() - t0 < 100);
     vga = api->MapDevice(0xb8000, 4000);        // leaked on purpose too
     CHECK(11, vga != 0);
     vga[79] = 0x0700 | 'K';
