@@ -80,6 +80,13 @@ $(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS
 # Block device drivers (docs/servers.md): kernel-mode programs started by
 # etc/boot.conf, each serving the block protocol (include/clanker/block.h)
 # through lib/blockdev.c.
+KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/floppy
+$(BUILD)/initrd/drivers/floppy: $(patsubst %,$(BUILD)/obj/%.o,drivers/floppy/floppy.c lib/blockdev.c \
+                                  lib/string.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/nvme
 $(BUILD)/initrd/drivers/nvme: $(patsubst %,$(BUILD)/obj/%.o,drivers/nvme/nvme.c lib/blockdev.c \
                                 lib/pci.c lib/string.c)

@@ -7,7 +7,8 @@
 // the device's operation, which is handed only requests it can do. The
 // order of the checks is the order of block.h's error list, so a request
 // with two faults gets the same error from every driver:
-//   E_NOENT (no such device), E_INVAL (shape), E_RANGE, E_ROFS.
+//   E_NOENT (no such device), E_INVAL (shape), E_NXIO (no medium:
+//   a removable device reporting 0 sectors), E_RANGE, E_ROFS.
 #include <clanker/error.h>
 #include <clanker/fs.h>
 #include <lib/blockdev.h>
@@ -71,6 +72,8 @@ static int DecodeIo(const BlockDevice *dev, const Message *m, BlockIo *io, uint3
         return E_INVAL;
     if (m->type == MSG_WRITE && MessageDataLength(m) - sizeof(*io) != *bytes)
         return E_INVAL;
+    if (dev->info.sectors == 0)
+        return E_NXIO;                  // a removable device without its medium
     if (io->sector >= dev->info.sectors || io->count > dev->info.sectors - io->sector)
         return E_RANGE;
     return 0;
@@ -125,6 +128,8 @@ static int Sync(Request *r)
 
     if (MessageDataLength(r->message) != 0)
         return E_INVAL;
+    if (r->dev->info.sectors == 0)
+        return E_NXIO;
     err = r->dev->Sync ? r->dev->Sync(r->dev) : 0;
     if (err)
         return err;
@@ -143,7 +148,7 @@ static int (*const handlers[MSG_TYPE_LIMIT])(Request *r) = {
     [MSG_LIST]  = List,
 };
 
-// MSG_LIST of the prefix: one FsDirEntry per device, in name order
+// MSG_LIST of the prefix: one FsDirEntry per device, in the driver's order
 // (FsListRequest or no payload); a device is not a directory.
 static int List(Request *r)
 {

@@ -7,7 +7,8 @@
 // checks the request completely (the name, the payload's size, count,
 // range, read-only) before it calls an operation, so an operation only
 // ever sees a request it can carry out, and every driver gives the same
-// errors in the same order. The prefix itself (block:nvme:) answers
+// errors in the same order. A device whose Refresh reports 0 sectors has
+// no medium: its reads, writes and syncs are E_NXIO. The prefix itself (block:nvme:) answers
 // MSG_LIST with one FsDirEntry per device.
 #ifndef LIB_BLOCKDEV_H
 #define LIB_BLOCKDEV_H
