@@ -4,11 +4,11 @@
 // The controller is an Intel 82077AA (or compatible) at ports
 // 0x3f0-0x3f7, interrupting on IRQ 6, moving data through channel 2 of
 // the 8237 DMA controller. The drives come from CMOS register 0x10 (high
-// nibble A, low nibble B); type 4, the 1.44 MB 3.5" drive, is served as
-// 80 cylinders x 2 heads x 18 sectors of 512 bytes (LBA to CHS:
-// cylinder = lba / 36, head = lba / 18 % 2, sector = lba % 18 + 1). A
-// machine whose CMOS lists no such drive registers nothing and prints
-// nothing.
+// nibble A, low nibble B); a 3.5" drive (type 4, 1.44 MB, or 5, 2.88 MB)
+// holding a disk at start is served as a 1.44 MB disk: 80 cylinders x 2
+// heads x 18 sectors of 512 bytes (LBA to CHS: cylinder = lba / 36,
+// head = lba / 18 % 2, sector = lba % 18 + 1). A machine with no such
+// drive, or with empty drives only, registers nothing and prints nothing.
 //
 // Every transfer goes through one DMA page below 16 MiB (from
 // MemAllocateDmaPage), so it never crosses a 64 KiB boundary; a command
@@ -18,8 +18,8 @@
 // E_TIMEDOUT and the controller is reset. Failed transfers are retried
 // (with a recalibration in between) before E_IO. A write-protected disk
 // (SENSE DRIVE STATUS, or the controller's "not writable") is
-// BLOCK_READ_ONLY and writes get E_ROFS. A drive with no disk in it
-// answers MSG_QUERY with 0 sectors, and reads and writes with E_NXIO.
+// BLOCK_READ_ONLY and writes get E_ROFS. A drive whose disk is taken out
+// later answers MSG_QUERY with 0 sectors, and reads and writes with E_NXIO.
 // The motor is switched on (with a spin-up delay) when a request needs
 // it and off after two idle seconds.
 //
@@ -393,8 +393,8 @@ static int HasMedium(Drive *d)
     if (!(api->InByte(FDC_DIR) & DIR_CHANGED))
         return 1;
     d->cylinder = -1;
-    if (Seek(d, 1) != 0 || Seek(d, 0) != 0)
-        return !(api->InByte(FDC_DIR) & DIR_CHANGED);
+    if (Seek(d, 1) == 0)
+        Seek(d, 0);
     return !(api->InByte(FDC_DIR) & DIR_CHANGED);
 }
 
@@ -421,7 +421,9 @@ static int Refresh(BlockDevice *dev)
     return 0;
 }
 
-// The drives CMOS lists as 1.44 MB (type 4). Returns how many.
+// The drives CMOS lists that take 1.44 MB disks: type 4 (1.44 MB) and
+// type 5 (2.88 MB, which QEMU reports for a drive with no disk). Returns
+// how many.
 static uint32_t FindDrives(void)
 {
     uint8_t types;
@@ -431,22 +433,33 @@ static uint32_t FindDrives(void)
     for (uint32_t unit = 0; unit < 2; unit++) {
         uint32_t type = unit == 0 ? types >> 4 : types & 0xf;
         Drive *d = &drives[set.count];
-        if (type == 0)
+        if (type != 4 && type != 5)
             continue;
-        if (type != 4) {
-            api->Print("floppy: drive %c: type %u not supported (1.44 MB only)\n",
-                       'a' + unit, (unsigned)type);
-            continue;
-        }
         d->unit = unit;
         d->cylinder = -1;
         d->name[0] = (char)('a' + unit);
         d->dev = (BlockDevice){ d->name, { SECTORS, SECTOR_SIZE, BLOCK_REMOVABLE, "" }, d,
                                 Refresh, DeviceRead, DeviceWrite, NULL };
-        memcpy(d->dev.info.model, "1.44 MB 3.5\" floppy drive", 26);
+        memcpy(d->dev.info.model, "3.5\" floppy drive, 1.44 MB", 27);
         devices[set.count++] = &d->dev;
     }
     return set.count;
+}
+
+// Keep the drives that hold a disk now: an empty drive is not attached
+// (QEMU always has drive A). Returns how many are left.
+static uint32_t KeepLoaded(void)
+{
+    uint32_t kept = 0;
+
+    for (uint32_t i = 0; i < set.count; i++) {
+        BlockDevice *dev = devices[i];
+        if (Refresh(dev) == 0 && dev->info.sectors != 0)
+            devices[kept++] = dev;
+    }
+    set.count = kept;
+    MotorsOff();
+    return kept;
 }
 
 // Serve requests; switch the motors off after MOTOR_IDLE_MS without one.
@@ -490,6 +503,14 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("floppy: the controller does not answer (error %d)\n", err);
         return 1;
     }
+    if (KeepLoaded() == 0) {
+        api->IrqUnregister(FDC_IRQ);
+        return 0;                       // empty drives only: quietly
+    }
+    for (uint32_t i = 0; i < set.count; i++)
+        api->Print("floppy: %s%s: %u sectors of %u bytes%s\n", PREFIX, devices[i]->name,
+                   (unsigned)devices[i]->info.sectors, (unsigned)devices[i]->info.sectorSize,
+                   devices[i]->info.flags & BLOCK_READ_ONLY ? ", write-protected" : "");
     if (api->NamespaceRegister(PREFIX, NULL) != 0) {
         api->Print("floppy: cannot serve %s\n", PREFIX);
         return 1;
