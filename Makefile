@@ -77,9 +77,15 @@ $(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
-# Block device drivers (docs/servers.md): kernel-mode programs started by
-# etc/boot.conf, each serving the block protocol (include/clanker/block.h)
-# through lib/blockdev.c.
+# Block devices (docs/servers.md): the block: directory and the drivers,
+# kernel-mode programs started by etc/boot.conf, each serving the block
+# protocol (include/clanker/block.h) through lib/blockdev.c.
+KERNEL_PROGRAMS += $(BUILD)/initrd/servers/blockdir
+$(BUILD)/initrd/servers/blockdir: $(patsubst %,$(BUILD)/obj/%.o,servers/block/blockdir.c lib/string.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/floppy
 $(BUILD)/initrd/drivers/floppy: $(patsubst %,$(BUILD)/obj/%.o,drivers/floppy/floppy.c lib/blockdev.c \
                                   lib/string.c)
