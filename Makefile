@@ -10,7 +10,9 @@
 #   make fuzz       fuzz the parsers for a bounded time
 #
 # V=1 shows full commands. ACCEL=kvm uses KVM where it works. MEM=N sets
-# the RAM in MiB for run targets.
+# the RAM in MiB for run targets. FLOPPY=IMG attaches the raw image IMG as
+# floppy drive A (block:floppy:a), NVME=IMG as an NVMe drive
+# (block:nvme:0), to run, run-iso and debug.
 
 ifeq ($(V),1)
 Q :=
@@ -178,7 +180,10 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- running --------------------------------------------------------------
-QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY)
+QEMU_DEVICES = $(if $(FLOPPY),-drive file=$(FLOPPY),format=raw,if=floppy,index=0) \
+               $(if $(NVME),-drive file=$(NVME),format=raw,if=none,id=nvme0 \
+                            -device nvme,serial=clanker0,drive=nvme0)
+QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) $(QEMU_DEVICES)
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 # make run: on a terminal the serial console is interactive (Ctrl-A X

@@ -454,6 +454,7 @@ static uint32_t KeepLoaded(void)
 
     for (uint32_t i = 0; i < set.count; i++) {
         BlockDevice *dev = devices[i];
+        motorOn[((Drive *)dev->driver)->unit] = 1;     // no spin-up: no data moves yet
         if (Refresh(dev) == 0 && dev->info.sectors != 0)
             devices[kept++] = dev;
     }
