@@ -180,9 +180,10 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- running --------------------------------------------------------------
-QEMU_DEVICES = $(if $(FLOPPY),-drive file=$(FLOPPY),format=raw,if=floppy,index=0) \
-               $(if $(NVME),-drive file=$(NVME),format=raw,if=none,id=nvme0 \
-                            -device nvme,serial=clanker0,drive=nvme0)
+comma := ,
+QEMU_DEVICES = $(if $(FLOPPY),-drive file=$(FLOPPY)$(comma)format=raw$(comma)if=floppy$(comma)index=0) \
+               $(if $(NVME),-drive file=$(NVME)$(comma)format=raw$(comma)if=none$(comma)id=nvme0 \
+                            -device nvme$(comma)serial=clanker0$(comma)drive=nvme0)
 QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) $(QEMU_DEVICES)
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
