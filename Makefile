@@ -11,7 +11,9 @@
 #
 # V=1 shows full commands. ACCEL=kvm uses KVM where it works. MEM=N sets
 # the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
-# the IDE primary master (block:ide:0.0.0) for run targets; see README.
+# the IDE primary master (block:ide:0.0.0), FLOPPY=IMG as floppy drive A
+# (block:floppy:a), NVME=IMG as an NVMe drive (block:nvme:0), to run,
+# run-iso and debug; see README.
 
 ifeq ($(V),1)
 Q :=
@@ -78,7 +80,10 @@ $(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
-# block: lists the devices of every block driver (servers/block/block.c).
+# Block devices (docs/servers.md): block: lists the devices of every
+# driver (servers/block/block.c); the drivers are kernel-mode programs
+# started by etc/boot.conf, each serving the block protocol
+# (include/clanker/block.h).
 KERNEL_PROGRAMS += $(BUILD)/initrd/servers/block
 $(BUILD)/initrd/servers/block: $(patsubst %,$(BUILD)/obj/%.o,servers/block/block.c lib/string.c)
 	@mkdir -p $(dir $@)
@@ -86,7 +91,8 @@ $(BUILD)/initrd/servers/block: $(patsubst %,$(BUILD)/obj/%.o,servers/block/block
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
 # Device drivers (drivers/), kernel-mode servers started by etc/boot.conf:
-# drivers/pci serves pci:, drivers/ide serves block:ide:.
+# drivers/pci serves pci:, drivers/ide block:ide:, drivers/floppy
+# block:floppy:, drivers/nvme block:nvme:.
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/pci
 $(BUILD)/initrd/drivers/pci: $(patsubst %,$(BUILD)/obj/%.o,drivers/pci/pci.c lib/pci.c \
                                lib/string.c lib/format.c)
@@ -94,9 +100,23 @@ $(BUILD)/initrd/drivers/pci: $(patsubst %,$(BUILD)/obj/%.o,drivers/pci/pci.c lib
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
+KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/floppy
+$(BUILD)/initrd/drivers/floppy: $(patsubst %,$(BUILD)/obj/%.o,drivers/floppy/floppy.c lib/blockdev.c \
+                                  lib/string.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/ide
 $(BUILD)/initrd/drivers/ide: $(patsubst %,$(BUILD)/obj/%.o,drivers/ide/ide.c lib/pci.c \
                                lib/string.c lib/format.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
+KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/nvme
+$(BUILD)/initrd/drivers/nvme: $(patsubst %,$(BUILD)/obj/%.o,drivers/nvme/nvme.c lib/blockdev.c \
+                                lib/pci.c lib/string.c)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
@@ -180,8 +200,11 @@ $(ISO): $(KERNEL) $(INITRD) tools/grub.cfg
 
 # --- running --------------------------------------------------------------
 comma := ,
-QEMU_DISK = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk)
-QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) $(QEMU_DISK)
+QEMU_DEVICES = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk) \
+               $(if $(FLOPPY),-drive file=$(FLOPPY)$(comma)format=raw$(comma)if=floppy$(comma)index=0) \
+               $(if $(NVME),-drive file=$(NVME)$(comma)format=raw$(comma)if=none$(comma)id=nvme0 \
+                            -device nvme$(comma)serial=clanker0$(comma)drive=nvme0)
+QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) $(QEMU_DEVICES)
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 # make run: on a terminal the serial console is interactive (Ctrl-A X
@@ -245,11 +268,22 @@ $(BUILD)/foreign/bin/busybox: tools/foreign-binaries.sh
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
+# The NVMe drive nvme_read_1m reads: 2 MiB, sector s starting with the
+# little-endian 32-bit word s (tests/programs/nvmebench.c checks it).
+BENCH_NVME := $(BUILD)/bench-nvme.img
+BENCH_NVME_ARGS = -drive file=$(BENCH_NVME),format=raw,if=none,id=nvme0 \
+                  -device nvme,serial=bench0,drive=nvme0
+
+$(BENCH_NVME):
+	@mkdir -p $(dir $@)
+	@echo "  IMG     $@"
+	$(Q)python3 -c 'import struct,sys; sys.stdout.buffer.write(b"".join(struct.pack("<I", s) + bytes(508) for s in range(4096)))' > $@
+
 bench: deps-run
-	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD)
+	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD) $(BENCH_NVME)
 	$(Q)mkdir -p $(BUILD)/test-logs
 	$(Q)rm -f $(BUILD)/bench-disk.img && truncate -s 2M $(BUILD)/bench-disk.img
-	$(Q)timeout 600 $(BENCH_QEMU) -kernel $(TESTKERNEL) -initrd $(INITRD) -append "bench debug-exit" \
+	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_NVME_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD) -append "bench debug-exit" \
 	    -drive file=$(BUILD)/bench-disk.img,format=raw,if=ide,index=0,media=disk \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \

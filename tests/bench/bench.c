@@ -187,6 +187,16 @@ static void FsRead(void)
     RunProgram(PROCESS_USER, 3, run);
 }
 
+// Reading the first MiB of an NVMe drive (make bench attaches one) through
+// IPC to the kernel-mode driver, less the driver's polling for the device.
+static void NvmeRead(void)
+{
+    static const char *const run[] = { "bin/nvmebench", "block:nvme:0", "nvme_read_1m" };
+
+    StartAndWait(PROCESS_KERNEL, "drivers/nvme", "block:nvme:");
+    RunProgram(PROCESS_USER, 3, run);
+}
+
 // The POSIX layer: getpid and 4 KiB writes to /tmp (fs:temp:), from a
 // Linux program (tests/posix/pxbench.c). Needs fs:root: running.
 static void PosixCalls(void)
@@ -226,6 +236,7 @@ void KbenchMain(void *arg)
     FsRead();
     PosixCalls();
     IdeRead();
+    NvmeRead();
     (void)freeBefore;
     QemuExit(1);
     PanicHalt();

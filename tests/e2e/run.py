@@ -20,6 +20,10 @@ person at the console would, checking what comes back:
            then the written sectors (printed by blkram at each sync) are
            applied to the image on the host, which must pass fsck.fat -n
            and hold exactly what was written, as mtools reads it
+  nvme     two NVMe controllers (block:nvme:0, 1): blktest info, check,
+           pattern, errors; the images checked on the host afterwards
+  floppy   drive A writable, drive B read-only (block:floppy:a, b): the
+           same, and E_ROFS on B
   posix    Linux programs (static musl, tests/posix/) through the POSIX
            layer: run by posix:vfs: and fs:root: names, exit codes and
            signals, a console read, the pxfiles/pxmem/pxtls checks, free
@@ -39,9 +43,11 @@ import os
 import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -726,8 +732,169 @@ def ForeignSuite():
     return c
 
 
+# --- block devices: NVMe and floppy (drivers/) --------------------------------
+
+def MakeImage(name, size, seed, sector_size):
+    """An image in $BUILD filled with seed's pattern; returns its path."""
+    path = os.path.join(BUILD, name)
+    with open(path, "wb") as f:
+        f.write(PatternBytes(seed, 0, size // sector_size, sector_size))
+    return path
+
+
+def ImageHolds(path, seed, first, count, sector_size):
+    with open(path, "rb") as f:
+        f.seek(first * sector_size)
+        return f.read(count * sector_size) == PatternBytes(seed, first, count, sector_size)
+
+
+def Announced(s, pattern, timeout=60):
+    """Whether a driver printed a line matching pattern, before or after the prompt."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with s.lock:
+            if re.search(pattern, s.text, re.M):
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def WaitForDrivers(s, gone):
+    """Wait (at most 30 s) until the drivers in gone have exited (they found nothing)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ps = s.run("ps")
+        if not any(re.search(r"^\s*\d+\s+%s\s" % g, ps, re.M) for g in gone):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def Blktest(s, c, name, args, want, what, timeout=300):
+    out = s.run("run fs:root:bin/blktest %s %s" % (name, args), timeout=timeout)
+    return c.matches(out, want, what)
+
+
+def BlockSession(name, qemu_args, body):
+    """One boot with the given devices attached; body types, then poweroff."""
+    c = Checks(name)
+    s = Session(name, extra_args=qemu_args)
+    try:
+        s.boot()
+        c.check(True, "boots to the shell prompt")
+        body(s, c)
+        s.type("poweroff\n")
+        c.equal(s.finish(60), 0, "poweroff ends QEMU with status 0")
+    except SessionError as e:
+        c.check(False, "session went as planned", e)
+        s.kill()
+    return c
+
+
+def NvmeSuite():
+    """Two NVMe controllers: 512-byte sectors (PRP lists), and 4 KiB sectors
+    with MDTS 8 KiB (requests split into several commands)."""
+    small = MakeImage("nvme0.img", 1 << 20, 1, 512)
+    large = MakeImage("nvme1.img", 2 << 20, 2, 4096)
+    args = ["-drive", "file=%s,format=raw,if=none,id=nvme0" % small,
+            "-device", "nvme,serial=clanker0,drive=nvme0",
+            "-drive", "file=%s,format=raw,if=none,id=nvme1" % large,
+            "-device", "nvme,serial=clanker1,drive=nvme1,mdts=1,"
+                       "logical_block_size=4096,physical_block_size=4096"]
+
+    def Body(s, c):
+        c.check(Announced(s, r"(^|clanker> )nvme: block:nvme:0: QEMU NVMe Ctrl, 2048 sectors of 512 bytes\n"
+                             r"nvme: block:nvme:1: QEMU NVMe Ctrl, 512 sectors of 4096 bytes$"),
+                "the driver announces both controllers", s.text)
+        c.check(WaitForDrivers(s, ["floppy"]), "the floppy driver, with no disk, ends")
+        c.equal(s.run("ls block:"), "nvme:0\nnvme:1\n", "ls block: shows exactly the two controllers")
+        c.equal(s.run("ls block:nvme:"), "0\n1\n", "ls block:nvme: lists both")
+        c.equal(s.run("ls block:nvme:0"), "ls: block:nvme:0: not a directory\n",
+                "a device is not a directory")
+        c.equal(s.run("ls block:floppy:"), "ls: block:floppy:: no such file\n",
+                "no floppy prefix without a floppy disk")
+        Blktest(s, c, "block:nvme:0", "info",
+                r'^blktest: block:nvme:0: 2048 sectors of 512 bytes \(1024 KiB\), flags 0x0, '
+                r'model "QEMU NVMe Ctrl"$', "nvme:0 info: size, sector size, model")
+        Blktest(s, c, "block:nvme:1", "info",
+                r"^blktest: block:nvme:1: 512 sectors of 4096 bytes \(2048 KiB\), flags 0x0",
+                "nvme:1 info: 4 KiB sectors")
+        Blktest(s, c, "block:nvme:0", "check 0 2048 1",
+                r"^blktest: block:nvme:0: check: 2048 sectors from 0 match seed 1$",
+                "nvme:0 reads the whole image as the host wrote it")
+        Blktest(s, c, "block:nvme:1", "check 0 512 2",
+                r"^blktest: block:nvme:1: check: 512 sectors from 0 match seed 2$",
+                "nvme:1 reads the whole image (split at MDTS) as the host wrote it")
+        Blktest(s, c, "block:nvme:0", "pattern 100 300 11",
+                r"^blktest: block:nvme:0: pattern: 300 sectors from 100 match seed 11$",
+                "nvme:0 pattern over 300 sectors (60 KiB requests) written, synced, read back")
+        Blktest(s, c, "block:nvme:1", "pattern 7 40 12",
+                r"^blktest: block:nvme:1: pattern: 40 sectors from 7 match seed 12$",
+                "nvme:1 pattern over 40 sectors of 4 KiB")
+        for dev in ("block:nvme:0", "block:nvme:1"):
+            Blktest(s, c, dev, "errors", r"^blktest: %s: errors: [1-9]\d* passed, 0 failed$" % dev,
+                    "%s: every error of the block protocol" % dev)
+        c.equal(s.run("cat block:nvme:0"), "cat: block:nvme:0: invalid argument\n",
+                "a filesystem read of a device is refused")
+        c.equal(s.run("cat block:nvme:"), "cat: block:nvme:: no such file\n",
+                "the prefix itself is no device")
+
+    c = BlockSession("e2e-nvme", args, Body)
+    c.check(ImageHolds(small, 11, 100, 300, 512), "nvme0.img holds the pattern at sectors 100-399")
+    c.check(ImageHolds(small, 1, 0, 100, 512) and ImageHolds(small, 1, 400, 1648, 512),
+            "nvme0.img is untouched outside them")
+    c.check(ImageHolds(large, 12, 7, 40, 4096), "nvme1.img holds the pattern at 4 KiB sectors 7-46")
+    c.check(ImageHolds(large, 2, 0, 7, 4096) and ImageHolds(large, 2, 47, 465, 4096),
+            "nvme1.img is untouched outside them")
+    return c
+
+
+def FloppySuite():
+    """Drive A writable, drive B attached read-only."""
+    a = MakeImage("floppy-a.img", 1474560, 3, 512)
+    b = MakeImage("floppy-b.img", 1474560, 4, 512)
+    args = ["-drive", "file=%s,format=raw,if=floppy,index=0" % a,
+            "-drive", "file=%s,format=raw,if=floppy,index=1,readonly=on" % b]
+
+    def Body(s, c):
+        c.check(Announced(s, r"(^|clanker> )floppy: block:floppy:a: 2880 sectors of 512 bytes\n"
+                             r"floppy: block:floppy:b: 2880 sectors of 512 bytes, write-protected$"),
+                "the driver announces drive A, and drive B as write-protected", s.text)
+        c.check(WaitForDrivers(s, ["nvme"]), "the NVMe driver, with no controller, ends")
+        c.equal(s.run("ls block:"), "floppy:a\nfloppy:b\n", "ls block: shows exactly the two drives")
+        Blktest(s, c, "block:floppy:a", "info",
+                r"^blktest: block:floppy:a: 2880 sectors of 512 bytes \(1440 KiB\), "
+                r"flags 0x2 removable,", "floppy:a info: 1.44 MB, removable")
+        Blktest(s, c, "block:floppy:b", "info",
+                r"^blktest: block:floppy:b: 2880 sectors of 512 bytes \(1440 KiB\), "
+                r"flags 0x3 read-only removable,", "floppy:b info: read-only")
+        Blktest(s, c, "block:floppy:b", "check 0 2880 4",
+                r"^blktest: block:floppy:b: check: 2880 sectors from 0 match seed 4$",
+                "floppy:b reads the whole disk as the host wrote it")
+        Blktest(s, c, "block:floppy:a", "pattern 30 100 21",
+                r"^blktest: block:floppy:a: pattern: 100 sectors from 30 match seed 21$",
+                "floppy:a pattern across tracks and heads written and read back")
+        Blktest(s, c, "block:floppy:a", "check 2860 20 3",
+                r"^blktest: block:floppy:a: check: 20 sectors from 2860 match seed 3$",
+                "floppy:a reads the last cylinder")
+        Blktest(s, c, "block:floppy:b", "pattern 0 4 9",
+                r"^blktest: block:floppy:b: pattern: write of 4 at sector 0 failed \(-30\)$",
+                "a write to the write-protected disk is E_ROFS")
+        for dev in ("block:floppy:a", "block:floppy:b"):
+            Blktest(s, c, dev, "errors", r"^blktest: %s: errors: [1-9]\d* passed, 0 failed$" % dev,
+                    "%s: every error of the block protocol" % dev)
+
+    c = BlockSession("e2e-floppy", args, Body)
+    c.check(ImageHolds(a, 21, 30, 100, 512), "floppy-a.img holds the pattern at sectors 30-129")
+    c.check(ImageHolds(a, 3, 0, 30, 512) and ImageHolds(a, 3, 130, 2750, 512),
+            "floppy-a.img is untouched outside them")
+    c.check(ImageHolds(b, 4, 0, 2880, 512), "floppy-b.img (read-only) is unchanged")
+    return c
+
+
 def main():
-    suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite]
+    suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
+              NvmeSuite, FloppySuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:
