@@ -30,15 +30,15 @@ typedef struct PosixCall {
 // -ENOSYS without reaching the server). The reply's value is ignored
 // except where said; the server changes the process's registers with
 // ProcessSetRegisters when it runs a signal handler.
-#define POSIX_CALL_KERNEL  0x10000u
+#define POSIX_CALL_KERNEL  0xffff0000u
 // ProcessPoke asked for it: the process is about to return to ring 3;
 // deliver what is pending for it. No arguments.
-#define POSIX_CALL_SIGNALS 0x10000u
+#define POSIX_CALL_SIGNALS 0xffff0000u
 // The process raised a CPU exception in ring 3: args = { signal, vector,
 // fault address (cr2 for a page fault, else eip), error code }. Value 0:
 // a handler will run; anything else: the kernel ends the process as it
 // would without a POSIX server.
-#define POSIX_CALL_FAULT   0x10001u
+#define POSIX_CALL_FAULT   0xffff0001u
 
 typedef struct PosixResult {
     int32_t value;          // what the caller's eax becomes (-errno on failure)

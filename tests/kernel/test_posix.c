@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
+#include <clanker/pci.h>
 #include <clanker/posix.h>
 #include <clanker/syscall.h>
 #include <lib/string.h>
@@ -50,6 +51,7 @@ typedef struct Probe {
     volatile uint32_t heldRequest;      // a PROBE_HOLD request left unanswered
     volatile int heldReply;             // IpcAnswer's result for it, when told to answer
     volatile int endResult, endReply;   // PROBE_EXIT: ProcessEnd's and IpcAnswer's results
+    volatile uint32_t signalsPid;       // who last made a POSIX_CALL_SIGNALS call
 } Probe;
 
 static Probe probe;
@@ -96,6 +98,10 @@ static void ProbeCall(const Message *m, const PosixCall *call)
     case PROBE_HERE:
         probe.hereAddress = call->args[0];
         probe.herePid = pid;
+        Answer(id, MSG_RESPONSE, 0, 4);
+        break;
+    case POSIX_CALL_SIGNALS:
+        probe.signalsPid = pid;
         Answer(id, MSG_RESPONSE, 0, 4);
         break;
     case PROBE_EXIT:
@@ -775,4 +781,107 @@ KTEST(PosixExecRefusals)
     KTEST_ASSERT(strcmp(text, PATTERN) == 0);
     Stop(pid);
     Stop(s->pid);
+}
+
+// --- signals: registers and pokes ----------------------------------------------
+
+#define EFLAGS_USER_BITS 0x00040cd5u    // what ProcessSetRegisters may change
+#define EFLAGS_IF_BIT    0x200u
+
+// The registers of a stopped program read back as set, within what may
+// be changed: the arithmetic flags only, MXCSR's reserved bits cleared.
+// The originals go back before it runs again.
+KTEST(PosixRegistersGetAndSet)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartProbe();
+    uint32_t pid = StartTarget(), mxcsr;
+    static PosixRegisters saved, r;
+
+    KTEST_ASSERT_EQ(api->ProcessGetRegisters(pid, &saved), 0);
+    KTEST_ASSERT_EQ(saved.vector, SYSCALL_VECTOR);          // asleep in SysSleep
+    KTEST_ASSERT(saved.eip >= ELF_BASE && saved.eip < SCRATCH);
+    KTEST_ASSERT(saved.esp > STACK_BOTTOM && saved.esp <= USER_LIMIT);
+    r = saved;
+    r.esi = 0x12345678u;
+    r.eflags = 0xffffffffu;
+    memset(r.fpu + 24, 0xff, 4);
+    KTEST_ASSERT_EQ(api->ProcessSetRegisters(pid, &r), 0);
+    KTEST_ASSERT_EQ(api->ProcessGetRegisters(pid, &r), 0);
+    KTEST_ASSERT_EQ(r.esi, 0x12345678u);
+    KTEST_ASSERT_EQ(r.eflags & EFLAGS_USER_BITS, EFLAGS_USER_BITS);
+    KTEST_ASSERT_EQ(r.eflags & ~EFLAGS_USER_BITS, saved.eflags & ~EFLAGS_USER_BITS);
+    KTEST_ASSERT(r.eflags & EFLAGS_IF_BIT);
+    memcpy(&mxcsr, r.fpu + 24, 4);
+    KTEST_ASSERT_EQ(mxcsr, 0xffbfu);
+    KTEST_ASSERT_EQ(api->ProcessSetRegisters(pid, &saved), 0);
+    KTEST_ASSERT_EQ(api->ProcessGetRegisters(pid, &r), 0);
+    KTEST_ASSERT_EQ(memcmp(&r, &saved, sizeof(r)), 0);
+
+    KTEST_ASSERT_EQ(api->ProcessGetRegisters(pid, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessSetRegisters(pid, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessGetRegisters(s->pid, &r), E_SRCH);     // kernel mode
+    KTEST_ASSERT_EQ(api->ProcessSetRegisters(0x7fffffff, &r), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessPoke(s->pid), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessPoke(0x7fffffff), E_SRCH);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+// A poked program makes a POSIX_CALL_SIGNALS call before it runs ring-3
+// code again, whatever it was doing (here: asleep in a native call).
+KTEST(PosixPokeMakesTheKernelCall)
+{
+    const KernelApi *api = KernelApiTable();
+    Process *s = StartProbe();
+    uint32_t pid = StartTarget();
+
+    probe.signalsPid = 0;
+    KTEST_ASSERT_EQ(api->ProcessPoke(pid), 0);
+    WaitFor(&probe.signalsPid);
+    KTEST_ASSERT_EQ(probe.signalsPid, pid);
+    Stop(pid);
+    Stop(s->pid);
+}
+
+// The kernel's own call numbers are refused from int 0x80 without
+// reaching the server.
+KTEST(PosixKernelCallsAreNotForPrograms)
+{
+    Process *s = StartProbe();
+
+    probe.signalsPid = 0;
+    KTEST_ASSERT_EQ(KernelInt80(POSIX_CALL_SIGNALS, 0), E_NOSYS);
+    KTEST_ASSERT_EQ(KernelInt80(POSIX_CALL_FAULT, 11), E_NOSYS);
+    KTEST_ASSERT_EQ(probe.signalsPid, 0u);
+    Stop(s->pid);
+}
+
+// --- devices -----------------------------------------------------------------------
+
+KTEST(DevicePagesAndPciConfig)
+{
+    const KernelApi *api = KernelApiTable();
+    uint8_t *page = api->MemAllocateDmaPage(0x1000000), *plain = api->MemAllocatePage();
+    uint32_t value = 0, pa;
+
+    KTEST_ASSERT(page != NULL && plain != NULL);
+    pa = api->MemPhysical(page);
+    KTEST_ASSERT(pa != 0 && pa < 0x1000000 && (pa & 0xfff) == 0);
+    KTEST_ASSERT_EQ(page[0] | page[4095], 0);                   // zeroed
+    KTEST_ASSERT(api->MemPhysical(plain) != 0);
+    KTEST_ASSERT_EQ(api->MemPhysical(page + 4), 0u);            // not a page start
+    KTEST_ASSERT_EQ(api->MemPhysical(&value), 0u);              // not owned
+    KTEST_ASSERT(api->MemAllocateDmaPage(0x1000) == NULL);      // nothing below 4 KiB
+    api->MemFreePage(page);
+    api->MemFreePage(plain);
+    KTEST_ASSERT_EQ(api->MemPhysical(page), 0u);                // given back
+
+    KTEST_ASSERT_EQ(api->PciConfigRead(PCI_CONFIG_ADDRESS(0, 0, 0, 0), &value), 0);
+    KTEST_ASSERT((value & 0xffff) != 0xffff);                   // the host bridge
+    KTEST_ASSERT_EQ(api->PciConfigRead(3, &value), E_INVAL);
+    KTEST_ASSERT_EQ(api->PciConfigRead(0x01000000, &value), E_INVAL);
+    KTEST_ASSERT_EQ(api->PciConfigWrite(2, 0), E_INVAL);
+    KTEST_ASSERT_EQ(api->PciConfigRead(PCI_CONFIG_ADDRESS(0, 31, 7, 0), &value), 0);
+    KTEST_ASSERT_EQ(value, 0xffffffffu);                        // nothing there
 }
