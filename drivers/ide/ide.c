@@ -13,6 +13,7 @@
 //   MSG_QUERY  -> BlockInfo          MSG_READ   BlockIo -> the sectors
 //   MSG_SYNC   -> FLUSH CACHE (EXT)  MSG_WRITE  BlockIo + data
 //   MSG_LIST to block:ide: -> one FsDirEntry per device ("0.0.0", ...)
+//   MSG_STAT to block:ide: -> BlockStats (the time spent waiting for interrupts)
 //
 // Transfers are PIO, one sector per DRQ block, driven by interrupts: the
 // IRQ handler only counts, reads the status (which acknowledges the
@@ -33,6 +34,7 @@
 #include <lib/format.h>
 #include <lib/pci.h>
 #include <lib/string.h>
+#include <arch/x86/cpu.h>
 
 #define PREFIX "block:ide:"
 
@@ -102,6 +104,7 @@ static uint32_t self;
 static Channel channels[2];
 static Device devices[4];
 static uint32_t deviceCount;
+static BlockStats stats;            // MSG_STAT of block:ide: (for make bench)
 
 static union {
     Message message;
@@ -198,14 +201,20 @@ static int PollFor(const Channel *c, uint8_t mask, uint8_t want, uint32_t ms, ui
 static int WaitIrq(Channel *c, uint32_t seen, uint32_t ms)
 {
     uint32_t start = api->UptimeMs();
+    uint64_t begin = CpuReadTsc();
+    int err = 0;
 
+    stats.requests++;
     while (c->irqs == seen) {
         uint32_t waited = api->UptimeMs() - start;
-        if (waited > ms)
-            return E_TIMEDOUT;
+        if (waited > ms) {
+            err = E_TIMEDOUT;
+            break;
+        }
         api->Sleep(ms - waited + 10);   // a Wake from the handler ends it
     }
-    return 0;
+    stats.waitCycles += CpuReadTsc() - begin;
+    return err;
 }
 
 // Wait for the interrupt of the next DRQ block or the command's end and
@@ -650,11 +659,23 @@ static int List(const Message *m)
     return 0;
 }
 
+// MSG_STAT of block:ide:: the driver's counters (BlockStats).
+static int Stats(uint32_t length)
+{
+    if (length != 0)
+        return E_INVAL;
+    memcpy(reply.message.data, &stats, sizeof(stats));
+    ReplyEmpty(sizeof(stats));
+    return 0;
+}
+
 // Serve one request to block:ide:rest. Returns 0 with the reply made, or an error.
 static int Handle(const Message *m, const char *rest)
 {
     Device *d;
 
+    if (rest[0] == 0 && m->type == MSG_STAT)
+        return Stats(MessageDataLength(m));
     if (rest[0] == 0)
         return m->type == MSG_LIST ? List(m) : E_INVAL;
     if ((d = FindDevice(rest)) == NULL)

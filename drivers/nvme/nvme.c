@@ -28,6 +28,7 @@
 #include <lib/blockdev.h>
 #include <lib/pci.h>
 #include <lib/string.h>
+#include <arch/x86/cpu.h>
 
 #define PREFIX          "block:nvme:"
 #define PAGE_SIZE       4096u
@@ -124,13 +125,6 @@ static union {
     uint8_t bytes[MESSAGE_MAX_SIZE];
 } request, reply;
 
-static uint64_t ReadTsc(void)
-{
-    uint64_t value;
-    __asm__ volatile("rdtsc" : "=A"(value));
-    return value;
-}
-
 static uint32_t Reg(const Controller *c, uint32_t offset)
 {
     return c->regs[offset / 4];
@@ -210,7 +204,7 @@ static int TakeCompletion(Queue *q, Completion *out)
 static int WaitCompletion(Queue *q, uint16_t id, uint32_t timeoutMs, uint32_t *result)
 {
     uint32_t start = api->UptimeMs();
-    uint64_t begin = ReadTsc();
+    uint64_t begin = CpuReadTsc();
     Completion done;
     int status = E_TIMEDOUT;
 
@@ -226,7 +220,7 @@ static int WaitCompletion(Queue *q, uint16_t id, uint32_t timeoutMs, uint32_t *r
             break;
         api->SchedYield();
     }
-    waitCycles += ReadTsc() - begin;
+    waitCycles += CpuReadTsc() - begin;
     return status;
 }
 
@@ -481,13 +475,6 @@ static int StagingInit(void)
     return 0;
 }
 
-// MSG_STAT to block:nvme: itself (not part of the block protocol): the
-// driver's counters, for benchmarks.
-typedef struct NvmeStats {
-    uint64_t waitCycles;        // TSC ticks spent polling for completions
-    uint32_t commands;          // commands submitted
-    uint32_t reserved;
-} NvmeStats;
 
 static void Serve(void)
 {
@@ -498,7 +485,7 @@ static void Serve(void)
             continue;
         if (request.message.type == MSG_STAT && strcmp(envelope.name, PREFIX) == 0 &&
             MessageDataLength(&request.message) == 0) {
-            NvmeStats stats = { waitCycles, commands, 0 };
+            BlockStats stats = { waitCycles, commands, 0 };     // for make bench
             reply.message.type = MSG_RESPONSE;
             reply.message.length = MESSAGE_HEADER_SIZE + sizeof(stats);
             memcpy(reply.message.data, &stats, sizeof(stats));

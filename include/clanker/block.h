@@ -11,6 +11,15 @@
 //   MSG_WRITE   BlockIo + count*sectorSize bytes -> (empty)
 //   MSG_SYNC    (empty)                        -> (empty)  the device's write cache flushed
 //
+// One request goes to a driver's own prefix (block:ide:, block:nvme:):
+//
+//   MSG_STAT    (empty)                        -> BlockStats  the driver's counters
+//
+// Under make bench's -icount the TSC counts guest instructions, but how
+// long an emulated device takes depends on the host; the time a driver
+// spends waiting for its device (BlockStats.waitCycles) is what a
+// benchmark leaves out to get the same figure on every machine.
+//
 // Errors every driver gives the same way:
 //   E_INVAL    a payload of the wrong size; count 0; a write whose data is
 //              not exactly count * sectorSize bytes (misaligned); more than
@@ -54,5 +63,11 @@ typedef struct BlockIo {
     uint32_t count;             // sectors, at least 1
     uint32_t reserved;          // 0
 } BlockIo;
+
+typedef struct BlockStats {
+    uint64_t waitCycles;        // TSC ticks spent waiting for the devices
+    uint32_t requests;          // commands sent to the devices
+    uint32_t reserved;          // 0
+} BlockStats;
 
 #endif

@@ -129,10 +129,7 @@ static uint32_t Deliverable(const PosixProcess *p)
 {
     uint64_t ready = p->sigPending & ~p->sigMask;
 
-    for (uint32_t sig = 1; sig <= LINUX_NSIG; sig++)
-        if (ready & BIT(sig))
-            return sig;
-    return 0;
+    return ready ? (uint32_t)__builtin_ctzll(ready) + 1 : 0;
 }
 
 // The calls SA_RESTART runs again after a handler when they were cut short.
@@ -251,7 +248,7 @@ static int32_t DeliverOne(PosixProcess *p, int32_t value, int kept, int *done)
 
 int32_t SignalOnAnswer(PosixProcess *p, int32_t value)
 {
-    int done = 0;
+    int done = !(p->sigPending & ~p->sigMask);     // the usual case: nothing due
 
     while (!done && !p->ended)
         value = DeliverOne(p, value, 0, &done);

@@ -188,13 +188,13 @@ static void FsRead(void)
 }
 
 // Reading the first MiB of an NVMe drive (make bench attaches one) through
-// IPC to the kernel-mode driver, less the driver's polling for the device.
+// block:nvme:, less the driver's polling for the device (tests/programs/blktest.c).
 static void NvmeRead(void)
 {
-    static const char *const run[] = { "bin/nvmebench", "block:nvme:0", "nvme_read_1m" };
+    static const char *const run[] = { "bin/blktest", "block:nvme:0", "bench", "nvme_read_1m" };
 
     StartAndWait(PROCESS_KERNEL, "drivers/nvme", "block:nvme:");
-    RunProgram(PROCESS_USER, 3, run);
+    RunProgram(PROCESS_USER, 4, run);
 }
 
 // The POSIX layer: getpid and 4 KiB writes to /tmp (fs:temp:), from a
@@ -209,7 +209,8 @@ static void PosixCalls(void)
 }
 
 // Reading the first MiB of the IDE primary master (make bench attaches
-// an image) through block:ide:, in 32 KiB requests (tests/programs/blktest.c).
+// an image) through block:ide:, in 32 KiB requests, less the driver's
+// waiting for interrupts (tests/programs/blktest.c).
 static void IdeRead(void)
 {
     static const char *const run[] = { "bin/blktest", "block:ide:0.0.0", "bench", "ide_read_1m" };
