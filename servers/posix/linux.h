@@ -66,7 +66,10 @@
 #define LINUX_SYS_MREMAP            163
 #define LINUX_SYS_POLL              168
 #define LINUX_SYS_PRCTL             172
+#define LINUX_SYS_MOUNT             21
+#define LINUX_SYS_UMOUNT            22
 #define LINUX_SYS_PAUSE             29
+#define LINUX_SYS_UMOUNT2           52
 #define LINUX_SYS_SIGRETURN         119
 #define LINUX_SYS_RT_SIGRETURN      173
 #define LINUX_SYS_RT_SIGPENDING     176

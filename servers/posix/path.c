@@ -11,6 +11,15 @@
 //                              /proc/self is the caller's pid)
 //   /dev/console   console:
 //
+// mount(2) adds entries for filesystems served elsewhere (a FAT volume
+// the shell's mount started, fs:disk:) and umount2 takes them away again:
+// mount("fs:disk:", "/mnt/disk", ...) puts fs:disk: at /mnt/disk. The
+// source must be a namespace prefix ending in ':' whose server answers a
+// MSG_STAT of its root as a directory; the target is any absolute path
+// not already a mount point (it need not exist: the mount makes it).
+// The four entries above cannot be unmounted; a mount with an open file
+// on it is E_BUSY.
+//
 // Paths are normalised lexically before they are mapped: empty
 // components and "." go, ".." takes away the component before it (and
 // stays at "/" at the top). So /tmp/../etc/boot.conf is fs:root:etc/boot.conf.
@@ -19,14 +28,20 @@
 #include <lib/string.h>
 #include "posix.h"
 
-static const PosixMount mounts[] = {
+#define FIXED_MOUNTS 4
+#define MOUNT_COUNT  (FIXED_MOUNTS + 8)         // 8 made by mount(2) at most
+
+// The mount points and prefixes of the entries mount(2) makes.
+static char addedPaths[MOUNT_COUNT - FIXED_MOUNTS][POSIX_PATH_MAX];
+static char addedPrefixes[MOUNT_COUNT - FIXED_MOUNTS][NS_NAME_MAX + 1];
+
+// An entry with path NULL is free.
+static PosixMount mounts[MOUNT_COUNT] = {
     { "/",            "fs:root:", POSIX_MOUNT_FS,     '/' },
     { "/tmp",         "fs:temp:", POSIX_MOUNT_FS,     '/' },
     { "/proc",        "proc:",    POSIX_MOUNT_PROC,   ':' },
     { "/dev/console", "console:", POSIX_MOUNT_DEVICE, '/' },
 };
-
-#define MOUNT_COUNT (sizeof(mounts) / sizeof(mounts[0]))
 
 // Append the component [start, start + length) to the normalised path out
 // (length used so far *used). Returns 0 or E_NAMETOOLONG.
@@ -94,7 +109,10 @@ static const PosixMount *MountFor(const char *path)
     const PosixMount *best = &mounts[0];
 
     for (uint32_t i = 1; i < MOUNT_COUNT; i++) {
-        size_t length = strlen(mounts[i].path);
+        size_t length;
+        if (!mounts[i].path)
+            continue;
+        length = strlen(mounts[i].path);
         if (strncmp(path, mounts[i].path, length) == 0 &&
             (path[length] == 0 || path[length] == '/') &&
             length > strlen(best->path))
@@ -142,4 +160,96 @@ int PathMap(PosixPath *path, uint32_t pid)
 uint32_t PathMountIndex(const PosixMount *mount)
 {
     return (uint32_t)(mount - mounts);
+}
+
+// --- mount, umount, umount2 ---------------------------------------------------
+
+// The entry whose mount point is exactly path, or NULL.
+static PosixMount *MountAt(const char *path)
+{
+    for (uint32_t i = 0; i < MOUNT_COUNT; i++)
+        if (mounts[i].path && strcmp(mounts[i].path, path) == 0)
+            return &mounts[i];
+    return NULL;
+}
+
+// Whether a namespace prefix (ending in ':') serves the fs protocol: its
+// root answers MSG_STAT as a directory.
+static int ServesFiles(const char *prefix)
+{
+    FsStat st;
+    static const PosixMount probe = { "", "", POSIX_MOUNT_FS, '/' };
+    int err = NsStat(&probe, prefix, &st);
+
+    if (err)
+        return err == E_INVAL ? E_NODEV : err;
+    return st.type == FS_TYPE_DIR ? 0 : E_NOTDIR;
+}
+
+typedef struct MountUse {
+    const PosixMount *mount;
+    int used;
+} MountUse;
+
+static void CheckFiles(PosixProcess *p, void *arg)
+{
+    MountUse *use = arg;
+
+    for (int fd = 0; fd < POSIX_FD_MAX; fd++)
+        if (p->fds[fd] && p->fds[fd]->mount == use->mount)
+            use->used = 1;
+}
+
+// mount(source, target, fstype, flags, data): source a served fs prefix
+// ("fs:disk:"); fstype, flags and data are not looked at.
+int32_t SysMount(PosixProcess *p, const uint32_t *arg)
+{
+    char source[NS_NAME_MAX + 1];
+    PosixPath target;
+    uint32_t slot;
+    int length, err;
+
+    if ((length = UserReadString(p, source, arg[0], sizeof(source))) < 0)
+        return length;
+    if ((err = UserResolve(p, LINUX_AT_FDCWD, arg[1], 0, &target)) != 0)
+        return err;
+    if (length < 2 || source[length - 1] != ':' || strchr(source, '/'))
+        return E_INVAL;
+    if (MountAt(target.path) || strcmp(target.path, "/") == 0)
+        return E_BUSY;
+    for (slot = FIXED_MOUNTS; slot < MOUNT_COUNT && mounts[slot].path; slot++)
+        ;
+    if (slot == MOUNT_COUNT)
+        return E_NOMEM;
+    if ((err = ServesFiles(source)) != 0)
+        return err;
+    /* POINT OF NO RETURN */
+    memcpy(addedPaths[slot - FIXED_MOUNTS], target.path, strlen(target.path) + 1);
+    memcpy(addedPrefixes[slot - FIXED_MOUNTS], source, (uint32_t)length + 1);
+    mounts[slot] = (PosixMount){ addedPaths[slot - FIXED_MOUNTS],
+                                 addedPrefixes[slot - FIXED_MOUNTS], POSIX_MOUNT_FS, '/' };
+    return 0;
+}
+
+// umount2(target, flags) and umount(target): only what mount(2) made,
+// and only while no file is open on it.
+int32_t SysUmount2(PosixProcess *p, const uint32_t *arg)
+{
+    PosixPath target;
+    PosixMount *m;
+    MountUse use;
+    int err;
+
+    if ((err = UserResolve(p, LINUX_AT_FDCWD, arg[0], 0, &target)) != 0)
+        return err;
+    if (!(m = MountAt(target.path)))
+        return E_INVAL;
+    if (m < &mounts[FIXED_MOUNTS])
+        return E_BUSY;
+    use = (MountUse){ m, 0 };
+    PosixProcessForEach(CheckFiles, &use);
+    if (use.used)
+        return E_BUSY;
+    m->path = NULL;
+    return 0;
 }

@@ -362,6 +362,9 @@ int32_t SysFstatat64(PosixProcess *p, const uint32_t *arg);
 int32_t SysStatx(PosixProcess *p, const uint32_t *arg);
 int32_t SysReadlink(PosixProcess *p, const uint32_t *arg);
 
+int32_t SysMount(PosixProcess *p, const uint32_t *arg);
+int32_t SysUmount2(PosixProcess *p, const uint32_t *arg);
+
 int32_t SysBrk(PosixProcess *p, const uint32_t *arg);
 int32_t SysMmap2(PosixProcess *p, const uint32_t *arg);
 int32_t SysMunmap(PosixProcess *p, const uint32_t *arg);

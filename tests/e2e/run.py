@@ -716,6 +716,87 @@ def FatSuite():
     return c
 
 
+# --- FAT volumes on the real drivers: IDE (FAT32), NVMe (FAT16), floppy (FAT12) --
+
+def FatDisk(path, fat, size_kib):
+    """A FAT image made on the host with a long name and a nested file."""
+    if os.path.exists(path):
+        os.unlink(path)
+    Tool("mkfs.fat", "-C", "-F", str(fat), "-n", "DISK%d" % fat, path, str(size_kib))
+    host = path + ".host"
+    open(host, "wb").write(b"made on the host\n")
+    Tool("mmd", "-i", path, "::/Host Dir")
+    Tool("mcopy", "-i", path, host, "::/Host Dir/A Long Host Name.txt")
+    os.unlink(host)
+
+
+FAT_DISKS = [   # (block name, prefix, FAT size, KiB, QEMU arguments)
+    ("block:ide:0.0.0", "fs:d32:", 32, 65536,
+     lambda p: ["-drive", "file=%s,format=raw,if=ide,index=0,media=disk" % p]),
+    ("block:nvme:0", "fs:d16:", 16, 16384,
+     lambda p: ["-drive", "file=%s,format=raw,if=none,id=nv0" % p,
+                "-device", "nvme,serial=fat16,drive=nv0"]),
+    ("block:floppy:a", "fs:d12:", 12, 1440,
+     lambda p: ["-drive", "file=%s,format=raw,if=floppy,index=0" % p]),
+]
+
+
+def FatDisksSuite():
+    """One boot with a FAT32 IDE disk, a FAT16 NVMe drive and a FAT12
+    floppy: each mounted with the shell, read and written, unmounted (or
+    left for poweroff to flush); then fsck.fat and mtools on the host."""
+    c = Checks("e2e-fatdisks")
+    directory = os.path.join(BUILD, "fatdisks-test")
+    os.makedirs(directory, exist_ok=True)
+    images, args = [], []
+    for name, prefix, fat, kib, qemu in FAT_DISKS:
+        path = os.path.join(directory, "fat%d.img" % fat)
+        FatDisk(path, fat, kib)
+        images.append(path)
+        args += qemu(path)
+    s = Session("e2e-fatdisks", extra_args=args)
+    try:
+        s.boot()
+        c.check(WaitForDrivers(s, []) and Announced(s, r"block:floppy:a"),
+                "the three drivers are up")
+        for name, prefix, fat, kib, qemu in FAT_DISKS:
+            what = "FAT%d on %s" % (fat, name)
+            c.equal(s.run("mount %s %s" % (name, prefix)), "", "mount " + what)
+            c.equal(s.run('cat "%sHost Dir/A Long Host Name.txt"' % prefix),
+                    "made on the host\n", what + ": a long name made by mtools reads back")
+            s.run('mkdir "%sMade Here"' % prefix)
+            s.run('echo written by ClankerOS > "%sMade Here/A New Long Name.txt"' % prefix)
+            s.run('echo second line >> "%sMade Here/A New Long Name.txt"' % prefix)
+            s.run('echo gone soon > "%sremoved.txt"' % prefix)
+            s.run('rm "%sremoved.txt"' % prefix)
+            c.equal(s.run('ls "%sMade Here"' % prefix), "A New Long Name.txt\n",
+                    what + ": the new directory lists the new file")
+        out = s.run('run posix:vfs:/bin/pxmount fs:d32: "Host Dir/A Long Host Name.txt" '
+                    '"made on the host"', timeout=120)
+        c.matches(out, r"^pxmount: [1-9]\d* passed, 0 failed$",
+                  "a Linux program mounts fs:d32: at /mnt/disk (mount, umount2, EBUSY)")
+        c.equal(s.run("sync fs:d32:"), "", "sync fs:d32:")
+        c.equal(s.run("umount fs:d16:"), "", "umount fs:d16:")
+        c.check("fs:d16:" not in s.run("ns"), "fs:d16: is gone after umount")
+        s.type("poweroff\n")                   # fs:d32: and fs:d12: are flushed by poweroff
+        c.equal(s.finish(60), 0, "poweroff (unmounting first) ends QEMU with status 0")
+    except SessionError as e:
+        c.check(False, "session went as planned", e)
+        s.kill()
+    for (name, prefix, fat, kib, qemu), path in zip(FAT_DISKS, images):
+        what = "FAT%d (%s)" % (fat, name)
+        status, out = Tool("fsck.fat", "-n", path)
+        c.check(status == 0, what + ": fsck.fat -n finds the image clean", out)
+        status, out = Tool("mtype", "-i", path, "::/Made Here/A New Long Name.txt")
+        c.equal(out, "written by ClankerOS\nsecond line\n", what + ": mtools reads the new file")
+        status, out = Tool("mdir", "-b", "-i", path, "::/")
+        c.check("removed.txt" not in out and "Made Here" in out,
+                what + ": the removed file is gone, the new directory there", out)
+    status, out = Tool("mtype", "-i", images[0], "::/posix made.txt")
+    c.equal(out, "made through POSIX\n", "FAT32: the file the Linux program wrote is there")
+    return c
+
+
 def ForeignSuite():
     """Debian's static busybox for i386, a Linux program built elsewhere."""
     c = Checks("e2e-foreign")
@@ -910,7 +991,7 @@ def FloppySuite():
 
 def main():
     suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
-              NvmeSuite, FloppySuite]
+              NvmeSuite, FloppySuite, FatDisksSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:
