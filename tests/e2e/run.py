@@ -205,23 +205,27 @@ def ServerKilled(s, c):
 
 
 def KillDuringLoad(s, c):
-    """Kill a process while the kernel loads a program for it through IPC."""
-    server = StartServer(s, "hold:")
+    """Kill a process while the kernel loads a program for it through IPC.
 
-    def Round():
-        pid = Background(s, "run fs:root:bin/nsreq hold:prog spawn")
-        s.run("echo wait")
-        s.run("kill %d" % pid)
+    The server never answers and keeps what it holds until it ends, so
+    free memory is compared with no server running: before it starts and
+    after it is killed (one whole cycle first, to warm the caches)."""
+
+    def Cycle(rounds):
+        server = StartServer(s, "hold:")
+        for _ in range(rounds):
+            pid = Background(s, "run fs:root:bin/nsreq hold:prog spawn")
+            s.run("echo wait")
+            s.run("kill %d" % pid)
+        s.run("kill %d" % server)
         s.run("echo settle")
 
-    Round()                                         # warm the caches once
+    Cycle(1)
     before = FreePages(s)
-    for _ in range(4):
-        Round()
+    Cycle(4)
     after = FreePagesAgain(s, before)
     c.check(before is not None and before == after,
             "killed during a load through IPC: free pages before %s, after %s" % (before, after))
-    s.run("kill %d" % server)
     c.equal(s.run("echo alive"), "alive\n", "the shell carries on")
 
 
