@@ -84,8 +84,17 @@ def Background(s, command):
 
 
 def StartServer(s, prefix):
-    """Start uecho holding writes on prefix; return its pid once it serves."""
+    """Start uecho holding writes on prefix; return its pid once it serves.
+    Its "serving" line may come before or after the shell's next prompt,
+    so it is waited for, and a command after it finds the prompt again."""
+    start = s.seen
     pid = Background(s, "run fs:root:bin/uecho %s hold" % prefix)
+    line = "uecho: serving %s\n" % prefix
+    with s.lock:
+        printed = line in s.text[start:]
+    if not printed:
+        s.wait_for(re.escape(line), 60)
+    s.run("echo synced")
     for _ in range(50):
         if re.search(r"^%s\s+%d\s" % (re.escape(prefix), pid), s.run("ns"), re.M):
             return pid
