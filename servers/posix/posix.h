@@ -145,6 +145,8 @@ typedef struct PosixProcess {
     int suspended;                  // in pause or rt_sigsuspend: suspendMask is
     uint64_t suspendMask;           // the mask to restore after the handler
     uint32_t tidAddress;
+    PosixUserDesc tls;              // the last set_thread_area (hasTls), for clone
+    int hasTls;
     char name[POSIX_NAME_MAX];
     char exe[POSIX_PATH_MAX];       // "" if unknown
     // A wait4 or waitpid answered later (process.c): for which child
@@ -268,6 +270,7 @@ int32_t PollSleep(PosixProcess *p, uint64_t ms);
 #define LINUX_CLONE_SIGHAND        0x00000800
 #define LINUX_CLONE_VFORK          0x00004000
 #define LINUX_CLONE_THREAD         0x00010000
+#define LINUX_CLONE_SETTLS         0x00080000
 #define LINUX_CLONE_PARENT_SETTID  0x00100000
 #define LINUX_CLONE_CHILD_CLEARTID 0x00200000
 #define LINUX_CLONE_CHILD_SETTID   0x01000000

@@ -279,7 +279,7 @@ def PosixVfs(s, c):
 
 def PosixSuites(s, c):
     """The C test programs, a leak check, then the fuzzer."""
-    for name in ("pxfiles", "pxmem", "pxtls", "pxpipe", "pxproc", "pxsignal"):
+    for name in ("pxfiles", "pxmem", "pxtls", "pxpipe", "pxproc", "pxsignal", "pxspawn"):
         for how in ("posix:vfs:/bin/", "fs:root:bin/"):
             out = s.run("run %s%s" % (how, name), timeout=300)
             c.matches(out, r"^%s: [1-9]\d* passed, 0 failed$" % name,
