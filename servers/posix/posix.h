@@ -9,6 +9,7 @@
 //   io.c       read, write and their vector/positional forms, seeks,
 //              truncation, ioctl
 //   pipe.c     pipe, pipe2, and reading and writing pipe ends
+//   console.c  reads and polls of the console, answered later when they wait
 //   poll.c     poll, ppoll, select, pselect6; the deadlines of waiting calls
 //   open.c     open and openat
 //   dir.c      calls on names: mkdir, rmdir, unlink, rename, access,
@@ -217,7 +218,7 @@ void FdRelease(PosixFile *f);
 void FdCloseAll(PosixProcess *p);
 int FdOpenConsole(PosixProcess *p);
 
-// --- pipe.c and poll.c: pipes and waiting for fds --------------------------
+// --- pipe.c, console.c and poll.c: pipes, the console, waiting for fds --------------------------
 
 // The Linux ABI of these calls (the rest is in linux.h).
 #define LINUX_SYS_PIPE      42
@@ -241,9 +242,17 @@ int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCo
                      uint32_t total);
 void PipeClose(PosixFile *f);
 uint32_t PipePollEvents(const PosixFile *f);
+uint32_t PipeBuffered(const PosixFile *f);
 void PipeProcessEnded(uint32_t pid);
 
+int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count);
+int ConsoleReadable(const PosixFile *f);
+uint32_t ConsoleRetry(void);
+int ConsoleCancel(uint32_t pid);
+void ConsoleProcessEnded(uint32_t pid);
+
 void PollRecheck(void);
+int PollWatchesConsole(void);
 uint32_t PollExpire(void);
 void PollProcessEnded(uint32_t pid);
 int PollCancel(uint32_t pid);

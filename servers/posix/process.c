@@ -146,7 +146,7 @@ int PosixCancelWait(PosixProcess *p, int32_t *value)
     if (PipeCancel(p->pid, value))
         return 1;
     *value = E_INTR;
-    if (PollCancel(p->pid))
+    if (PollCancel(p->pid) || ConsoleCancel(p->pid))
         return 1;
     if (p->waiting) {
         p->waiting = 0;
