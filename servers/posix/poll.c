@@ -1,4 +1,5 @@
-// Waiting for fds: poll, ppoll, select (_newselect), pselect6; and the
+// Waiting for fds: poll, ppoll, select (_newselect, and the old select
+// whose arguments are a struct in memory), pselect6; and the
 // deadlines of the calls that wait.
 //
 // What an fd is ready for: a pipe end asks its pipe (pipe.c: the read end
@@ -338,6 +339,16 @@ int32_t SysSelect(PosixProcess *p, const uint32_t *arg)
     if (tv.sec < 0 || tv.usec < 0)
         return E_INVAL;
     return Select(p, arg, (int64_t)tv.sec * 1000 + tv.usec / 1000 + (tv.usec % 1000 != 0));
+}
+
+// select(struct sel_arg_struct *), the old i386 call 82: the five
+// arguments of _newselect in memory.
+int32_t SysOldSelect(PosixProcess *p, const uint32_t *arg)
+{
+    uint32_t args[5];
+    int err = UserRead(p, args, arg[0], sizeof(args));
+
+    return err ? err : SysSelect(p, args);
 }
 
 // pselect6(nfds, readfds, writefds, exceptfds, struct timespec32 *timeout,

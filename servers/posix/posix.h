@@ -10,7 +10,7 @@
 //              truncation, ioctl
 //   pipe.c     pipe, pipe2, and reading and writing pipe ends
 //   console.c  reads and polls of the console, answered later when they wait
-//   poll.c     poll, ppoll, select, pselect6; the deadlines of waiting calls
+//   poll.c     poll, ppoll, select (both), pselect6; the deadlines of waiting calls
 //   open.c     open and openat
 //   dir.c      calls on names: mkdir, rmdir, unlink, rename, access,
 //              chdir, getcwd, getdents64
@@ -222,6 +222,7 @@ int FdOpenConsole(PosixProcess *p);
 
 // The Linux ABI of these calls (the rest is in linux.h).
 #define LINUX_SYS_PIPE      42
+#define LINUX_SYS_OLDSELECT 82
 #define LINUX_SYS_NEWSELECT 142
 #define LINUX_SYS_PSELECT6  308
 #define LINUX_SYS_PPOLL     309
@@ -349,6 +350,7 @@ int32_t SysPipe2(PosixProcess *p, const uint32_t *arg);
 int32_t SysPoll(PosixProcess *p, const uint32_t *arg);
 int32_t SysPpoll(PosixProcess *p, const uint32_t *arg);
 int32_t SysSelect(PosixProcess *p, const uint32_t *arg);
+int32_t SysOldSelect(PosixProcess *p, const uint32_t *arg);
 int32_t SysPselect6(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysOpen(PosixProcess *p, const uint32_t *arg);

@@ -2,7 +2,8 @@
 //
 // In one process: bytes through a pipe and back, the end of file after
 // the write end closes, EPIPE with SIGPIPE ignored, O_NONBLOCK on an
-// empty and a full pipe, poll and select (and ppoll, pselect) with and
+// empty and a full pipe, poll and select (and ppoll, pselect, the old
+// select of one struct pointer) with and
 // without data, with timeout 0 and a short timeout (which must take about
 // that long), a dup2'd end that outlives its original, stdio on a pipe,
 // 100 KiB through a pipe in pieces, and the errors (EBADF, ESPIPE,
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -194,6 +196,40 @@ static void Poll(void)
 }
 
 // select and pselect: the same with fd sets.
+// The old i386 select (82): its five arguments in a struct, and the
+// kernel's 32-bit timeval (musl's has a 64-bit tv_sec).
+static void OldSelect(void)
+{
+    struct timeval32 { long sec, usec; } tv = { 0, 0 };
+    struct { long n; fd_set *in, *out, *ex; struct timeval32 *tv; } args;
+    fd_set readable;
+    int fds[2];
+    long start;
+
+    CHECK(pipe(fds) == 0);
+    FD_ZERO(&readable);
+    FD_SET(fds[0], &readable);
+    args = (typeof(args)){ fds[0] + 1, &readable, NULL, NULL, &tv };
+    CHECK(syscall(SYS_select, &args) == 0 && !FD_ISSET(fds[0], &readable));
+    CHECK(write(fds[1], "x", 1) == 1);
+    FD_SET(fds[0], &readable);
+    CHECK(syscall(SYS_select, &args) == 1 && FD_ISSET(fds[0], &readable));
+    CHECK(read(fds[0], &start, 1) == 1);
+    tv = (struct timeval32){ 0, 60000 };
+    start = NowMs();
+    CHECK(syscall(SYS_select, &args) == 0 && NowMs() - start >= 50);
+    args.n = 1025;
+    CHECK_ERR(syscall(SYS_select, &args), EINVAL);
+    args.n = fds[1] + 20;
+    FD_ZERO(&readable);
+    FD_SET(fds[1] + 10, &readable);
+    CHECK_ERR(syscall(SYS_select, &args), EBADF);
+    CHECK_ERR(syscall(SYS_select, badPointer), EFAULT);
+    CHECK_ERR(syscall(SYS_select, (void *)0xc0000000u), EFAULT);  // the kernel's half
+    close(fds[0]);
+    close(fds[1]);
+}
+
 static void Select(void)
 {
     struct timeval tv;
@@ -419,6 +455,7 @@ int main(void)
     NonBlocking();
     Poll();
     Select();
+    OldSelect();
     Volume();
     ParentAndChild();
     Fstat();
