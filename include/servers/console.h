@@ -15,6 +15,12 @@
 #define CONSOLE_PREFIX     "console:"
 #define CONSOLE_INPUT_NAME "console:input"      // where the input thread knocks
 #define CONSOLE_MSG_INPUT  (MSG_TYPE_LIMIT + 1) // "input arrived", from that thread only
+// Reads that never wait, for a client that must not block (the POSIX
+// server): FsIo -> the line as MSG_READ gives it, or E_AGAIN when no line
+// (or end of input) is at hand or another reader waits before it.
+#define CONSOLE_MSG_TRY_READ (MSG_TYPE_LIMIT + 2)
+// (empty) -> (empty) if a read now would be answered at once, else E_AGAIN.
+#define CONSOLE_MSG_POLL     (MSG_TYPE_LIMIT + 3)
 #define CONSOLE_RING_SIZE  4096                 // bytes of raw input held
 
 // Start the server and its input thread. Returns 0 or E_NOMEM.

@@ -7,6 +7,11 @@
 //                                         of a longer line comes next); empty
 //                                         at the end of input (^D)
 //   MSG_STAT   (empty)       -> FsStat    type FS_TYPE_DEVICE
+//   CONSOLE_MSG_TRY_READ  FsIo -> one line, as MSG_READ, if one is at hand
+//                                 now and no reader waits before it; else
+//                                 E_AGAIN at once
+//   CONSOLE_MSG_POLL      (empty) -> (empty) if such a read would be
+//                                 answered now; else E_AGAIN
 //
 // FsIo.handle must be 0 (the console hands out no handles: E_BADF) and its
 // offset is ignored; anything else is E_INVAL.
@@ -18,6 +23,12 @@
 // hand. So a line is echoed when a program reads it, the same way for
 // typed and for piped input, and input nobody reads stays in the ring,
 // where flow control holds the rest back (input.c).
+//
+// The two console-only requests serve a client that must never wait for
+// a line, the POSIX server: it asks again on a short timer while one of
+// its programs waits in read or poll. Each of them cooks (and echoes) the
+// input at hand, as a reader waiting would, but takes nothing from a
+// reader that waits: a queued MSG_READ is always served first.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/fs.h>
@@ -170,10 +181,15 @@ static int Stat(const Message *m)
 
 // Each returns 0 once it has answered (or queued) the request, else the
 // error to answer with.
+static int TryRead(const Message *m);
+static int Poll(const Message *m);
+
 static int (*const handlers[])(const Message *m) = {
-    [MSG_READ]  = Read,
-    [MSG_WRITE] = Write,
-    [MSG_STAT]  = Stat,
+    [MSG_READ]             = Read,
+    [MSG_WRITE]            = Write,
+    [MSG_STAT]             = Stat,
+    [CONSOLE_MSG_TRY_READ] = TryRead,
+    [CONSOLE_MSG_POLL]     = Poll,
 };
 
 // Answer (or queue) one request: the input thread's knock or a client's.
@@ -215,18 +231,15 @@ static int Cook(void)
     return 1;
 }
 
-// Give the oldest reader as much of the line as it asked for, or the end
-// of input. A reader whose client gave up (E_NOENT) is dropped and the
-// input stays for the next one.
-static void AnswerReader(void)
+// Give reader r as much of the line as it asked for, or the end of
+// input. A reader whose client gave up (E_NOENT) is dropped and the input
+// stays for the next one.
+static void Give(Reader r)
 {
-    Reader r = readers[readerHead];
     uint32_t rest = lineLength - lineTaken;
     uint32_t n = endOfInput ? 0 : r.length < rest ? r.length : rest;
     int err;
 
-    readerHead = (readerHead + 1) % READERS_MAX;
-    readerCount--;
     err = Answer(r.requestId, MSG_RESPONSE, line + lineTaken, n);
     if (err == E_NOENT)
         return;
@@ -238,6 +251,50 @@ static void AnswerReader(void)
         endOfInput = 0;
     else
         lineTaken += n;
+}
+
+// Answer the oldest waiting reader from the line at hand.
+static void AnswerReader(void)
+{
+    Reader r = readers[readerHead];
+
+    readerHead = (readerHead + 1) % READERS_MAX;
+    readerCount--;
+    Give(r);
+}
+
+// Whether a read asked now would be answered at once: no reader waits
+// before it, and a line or the end of input is at hand (cooked for it).
+static int ReadyNow(void)
+{
+    return readerCount == 0 && Cook();
+}
+
+// CONSOLE_MSG_TRY_READ: MSG_READ, but E_AGAIN instead of waiting.
+static int TryRead(const Message *m)
+{
+    FsIo io;
+    int err = DecodeIo(m, &io, 0);
+
+    if (!err && io.length == 0)
+        err = E_INVAL;
+    if (!err && !ReadyNow())
+        err = E_AGAIN;
+    if (err)
+        return err;
+    Give((Reader){ m->requestId, io.length });
+    return 0;
+}
+
+// CONSOLE_MSG_POLL: whether a read would be answered now.
+static int Poll(const Message *m)
+{
+    if (MessageDataLength(m) != 0)
+        return E_INVAL;
+    if (!ReadyNow())
+        return E_AGAIN;
+    Answer(m->requestId, MSG_RESPONSE, NULL, 0);
+    return 0;
 }
 
 // Answer waiting readers for as long as there is input for them.

@@ -143,6 +143,7 @@ static void ExecReset(PosixProcess *p, const char *path)
             memset(&p->actions[i], 0, sizeof(p->actions[i]));
     }
     p->tidAddress = 0;
+    p->hasTls = 0;                      // ProcessExec cleared the TLS segment
     memcpy(p->exe, path, strlen(path) + 1);
 }
 

@@ -4,10 +4,10 @@
 // A transfer moves at most FS_IO_MAX bytes (one message); a longer
 // request is a short read or write, which POSIX allows and C libraries
 // loop over. Regular files go by their fs handle at the description's
-// offset; proc: texts by name at the offset; the console by MSG_READ and
-// MSG_WRITE on console: (a console read waits for a whole line, and the
-// whole server waits with it in this phase). Pipe ends go to pipe.c,
-// which may answer later; they cannot seek (E_SPIPE).
+// offset; proc: texts by name at the offset; the console by MSG_WRITE
+// on console:, and its reads go to console.c, which answers later when no
+// line is ready yet. Pipe ends go to pipe.c, which may answer later too.
+// Neither can seek (E_SPIPE).
 //
 // A read first checks that the caller's buffer is writable, so a bad
 // pointer is E_FAULT before any data is consumed; a write copies the
@@ -131,8 +131,10 @@ int32_t SysRead(PosixProcess *p, const uint32_t *arg)
         return E_BADF;
     if (f->kind == POSIX_FILE_PIPE_READ)
         return PipeTransfer(p, f, arg[1], 0, arg[2]);
+    if (f->kind == POSIX_FILE_CONSOLE)
+        return ConsoleRead(p, f, arg[1], arg[2]);
     got = IoRead(p, f, arg[1], arg[2], f->offset);
-    if (got > 0 && f->kind != POSIX_FILE_CONSOLE)
+    if (got > 0)
         f->offset += (uint32_t)got;
     return got;
 }
@@ -220,10 +222,27 @@ static int IovCheck(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *sum
     return total > 0x7fffffffu ? E_INVAL : 0;
 }
 
-// readv/writev: one transfer per iovec until one comes up short (a
-// console read stops after the first, so it never waits for a second
-// line). Returns the total, or the first transfer's error. A pipe end
-// moves the whole vector as one transfer.
+// The first iovec of the count at iov with room in it, as a console
+// read's buffer (*base, *length 0 if none). Returns 0 or an error.
+static int FirstBuffer(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *base,
+                       uint32_t *length)
+{
+    LinuxIovec vec = { 0, 0 };
+
+    for (uint32_t i = 0; i < count && vec.length == 0; i++) {
+        int err = UserRead(p, &vec, iov + i * sizeof(vec), sizeof(vec));
+        if (err)
+            return err;
+    }
+    *base = vec.base;
+    *length = vec.length;
+    return 0;
+}
+
+// readv/writev: one transfer per iovec until one comes up short.
+// Returns the total, or the first transfer's error. A pipe end moves the
+// whole vector as one transfer; a console read fills the first buffer
+// with room (one line, so it never waits for a second).
 static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
@@ -239,6 +258,12 @@ static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
         return E_BADF;
     if (PipeIsEnd(f))
         return PipeTransfer(p, f, arg[1], arg[2], sum);
+    if (!writing && f->kind == POSIX_FILE_CONSOLE) {
+        uint32_t base, length;
+        if ((err = FirstBuffer(p, arg[1], arg[2], &base, &length)) != 0)
+            return err;
+        return ConsoleRead(p, f, base, length);
+    }
     for (uint32_t i = 0; i < arg[2]; i++) {
         LinuxIovec vec;
         int32_t done;
@@ -250,11 +275,11 @@ static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
                        : IoRead(p, f, vec.base, vec.length, f->offset);
         if (done < 0)
             return total ? total : done;
-        if (!writing && f->kind != POSIX_FILE_CONSOLE)
+        if (!writing)
             f->offset += (uint32_t)done;
         total += done;
-        if ((uint32_t)done < vec.length || (!writing && f->kind == POSIX_FILE_CONSOLE))
-            break;              // a stream gives what it has: one line, not two
+        if ((uint32_t)done < vec.length)
+            break;
     }
     return total;
 }

@@ -153,6 +153,7 @@
 #define LINUX_FD_CLOEXEC       1
 
 // File types and modes.
+#define LINUX_S_IFIFO  0010000
 #define LINUX_S_IFCHR  0020000
 #define LINUX_S_IFDIR  0040000
 #define LINUX_S_IFREG  0100000

@@ -13,14 +13,15 @@
 // kernel's loader can start posix:vfs:/bin/hello (vfs.c).
 //
 // One thread does everything, one request at a time. A call that has to
-// wait for another process (a read of an empty pipe, a poll or select
-// with nothing ready) is not waited for: its handler keeps what it needs
-// and returns POSIX_DEFERRED, and the answer goes out later, when a pipe
-// changes or a deadline passes. The loop therefore receives with a time
-// limit, the nearest deadline of the waiting calls (PollExpire). A
-// console read and nanosleep still wait in the server and hold up every
-// other POSIX caller until they are done. docs/posix.md has the whole
-// design and the call table.
+// wait for another process (a read of an empty pipe or of the console, a
+// poll or select with nothing ready, nanosleep) is not waited for: its
+// handler keeps what it needs and returns POSIX_DEFERRED, and the answer
+// goes out later, when a pipe changes, a deadline passes or the console
+// has a line. The loop therefore receives with a time limit: the nearest
+// deadline of the waiting calls (PollExpire), or the next retry of the
+// console reads and polls (ConsoleRetry), whichever comes first. No call
+// waits inside the server, but requests to other servers (files) are
+// waited for. docs/posix.md has the whole design and the call table.
 //
 // Signals (signal.c) are delivered as a call is answered: the server
 // writes a signal frame on the caller's stack and points its registers at
@@ -127,6 +128,7 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         memcpy(&pid, m->data, sizeof(pid));
         PipeProcessEnded(pid);
         PollProcessEnded(pid);
+        ConsoleProcessEnded(pid);
         PosixProcessEnded(pid);
         VfsClientEnded(pid);
         return;
@@ -137,6 +139,18 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         VfsServe(m, envelope);
     else
         ReplyError(m->requestId, E_NOENT);
+}
+
+// Answer the waiting calls whose time is up (polls, selects, sleeps) and
+// retry the console reads that are due. Returns how long the next receive
+// may wait, in ms (0: no limit).
+static uint32_t Timers(void)
+{
+    uint32_t poll = PollExpire(), console = ConsoleRetry();
+
+    if (poll == 0 || (console != 0 && console < poll))
+        return console;
+    return poll;
 }
 
 // Register posix:, then serve forever, answering the waiting calls whose
@@ -157,7 +171,7 @@ int main(const KernelApi *kernel, int argc, char **argv)
     }
     for (;;) {
         if (api->IpcReceiveTimeout(&request.message, sizeof(request), &envelope,
-                                   PollExpire()) < 0)
+                                   Timers()) < 0)
             continue;
         Route(&request.message, &envelope);
     }

@@ -14,9 +14,14 @@
 // pages at once (no demand paging yet), ProcessUnmap frees them,
 // ProcessProtect changes their protection.
 //
-// In this phase only anonymous mappings exist: a file-backed mmap2 is
-// E_NODEV. MAP_SHARED anonymous memory acts like MAP_PRIVATE (without
-// fork there is nobody to share it with). MAP_FIXED replaces whatever was
+// A file-backed mmap2 of a regular file is a private copy: anonymous
+// pages filled from the file at the offset by the fs protocol's MSG_READ
+// (zero past its end), then given the asked protection; writes to them
+// never reach the file. MAP_SHARED of a file read-only is served the same
+// way (a copy: later writes to the file are not seen); MAP_SHARED with
+// PROT_WRITE is E_NODEV, and so is any fd that is not a regular file
+// (a directory, a pipe, the console, a proc: text). MAP_SHARED anonymous
+// memory acts like MAP_PRIVATE (a forked child gets a copy). MAP_FIXED replaces whatever was
 // in the range, as on Linux; MAP_FIXED_NOREPLACE is E_EXIST over a
 // recorded region. mremap is always E_NOMEM, so callers copy instead;
 // madvise accepts any advice and does nothing.
@@ -190,29 +195,109 @@ static int32_t MapFixed(PosixProcess *p, uint32_t addr, uint32_t size, uint32_t 
     return (int32_t)addr;
 }
 
-// mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings.
+// The file fd of a file-backed mmap2 of type (MAP_SHARED or MAP_PRIVATE)
+// with prot: *out, or E_BADF (not open), E_NODEV (not a regular file, or
+// a writable shared mapping, which this layer cannot keep in step with
+// the file), E_ACCES (not open for reading).
+static int MapFile(PosixProcess *p, uint32_t fd, uint32_t type, uint32_t prot,
+                   PosixFile **out)
+{
+    PosixFile *f = FdGet(p, (int32_t)fd);
+
+    if (!f)
+        return E_BADF;
+    if (f->kind != POSIX_FILE_REGULAR)
+        return E_NODEV;
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
+        return E_ACCES;
+    if (type == LINUX_MAP_SHARED && (prot & POSIX_PROT_WRITE))
+        return E_NODEV;
+    *out = f;
+    return 0;
+}
+
+// Copy size bytes of f from offset on into p's pages at addr (mapped
+// writable), by MSG_READ on its handle; past the end of the file the
+// pages stay zero. Returns 0 or an error.
+static int MapFill(PosixProcess *p, PosixFile *f, uint32_t addr, uint32_t size,
+                   uint64_t offset)
+{
+    for (uint32_t done = 0; done < size;) {
+        FsIo io = { f->handle, size - done < FS_IO_MAX ? size - done : FS_IO_MAX,
+                    offset + done };
+        Message *request = api->CreateMessage(MSG_READ, sizeof(io)), *reply;
+        uint32_t got;
+        int err = 0;
+
+        if (!request)
+            return E_NOMEM;
+        memcpy(request->data, &io, sizeof(io));
+        reply = NsTransact(f->name, request, &err);
+        api->FreeMessage(request);
+        if (!reply)
+            return err;
+        got = MessageDataLength(reply) < io.length ? MessageDataLength(reply) : io.length;
+        err = api->ProcessWrite(p->pid, addr + done, reply->data, got);
+        api->FreeMessage(reply);
+        if (err || got == 0)
+            return err;
+        done += got;
+    }
+    return 0;
+}
+
+// Find room for and map size bytes with prot (at *addr with MAP_FIXED),
+// *addr set to where. Returns 0 or an error.
+static int MapPlace(PosixProcess *p, uint32_t *addr, uint32_t size, uint32_t prot,
+                    uint32_t flags)
+{
+    int32_t fixed;
+    int err;
+
+    if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE)) {
+        fixed = MapFixed(p, *addr, size, prot, flags);
+        if (fixed < 0 && fixed > -4096)         // an error, not an address
+            return fixed;
+        return 0;
+    }
+    if ((err = RegionsReserve(p, 1)) != 0)
+        return err;
+    if ((*addr = RegionsFindGap(p, size)) == 0)
+        return E_NOMEM;
+    if ((err = api->ProcessMap(p->pid, *addr, size, prot)) != 0)
+        return err;
+    RegionsInsert(p, *addr, *addr + size);
+    return 0;
+}
+
+// mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings, and
+// private copies of regular files (the offset is in pages, so always
+// aligned): the pages are filled from the file, then given prot.
 int32_t SysMmap2(PosixProcess *p, const uint32_t *arg)
 {
-    uint32_t size = PosixPageUp(arg[1]), prot = arg[2], flags = arg[3], type, addr;
+    uint32_t size = PosixPageUp(arg[1]), prot = arg[2], flags = arg[3], type, addr = arg[0];
+    PosixFile *f = NULL;
     int err;
 
     type = flags & LINUX_MAP_TYPE;
     if (arg[1] == 0 || (type != LINUX_MAP_SHARED && type != LINUX_MAP_PRIVATE) ||
         (prot & ~(uint32_t)LINUX_PROT_MASK))
         return E_INVAL;
-    if (!(flags & LINUX_MAP_ANONYMOUS))
-        return E_NODEV;
+    if (!(flags & LINUX_MAP_ANONYMOUS) && (err = MapFile(p, arg[4], type, prot, &f)) != 0)
+        return err;
     if (size == 0)
         return E_NOMEM;
-    if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE))
-        return MapFixed(p, arg[0], size, prot, flags);
-    if ((err = RegionsReserve(p, 1)) != 0)
+    if ((err = MapPlace(p, &addr, size, f ? POSIX_PROT_READ | POSIX_PROT_WRITE : prot,
+                        flags)) != 0)
         return err;
-    if ((addr = RegionsFindGap(p, size)) == 0)
-        return E_NOMEM;
-    if ((err = api->ProcessMap(p->pid, addr, size, prot)) != 0)
+    if (f && (err = MapFill(p, f, addr, size, (uint64_t)arg[5] * POSIX_PAGE_SIZE)) == 0)
+        err = api->ProcessProtect(p->pid, addr, size, prot);
+    if (err) {
+        api->ProcessUnmap(p->pid, addr, size);
+        if (RegionsReserve(p, 1) == 0)
+            RegionsRemove(p, addr, addr + size);
         return err;
-    RegionsInsert(p, addr, addr + size);
+    }
     return (int32_t)addr;
 }
 

@@ -28,6 +28,9 @@
 //
 // A process that ends is taken off every list (PipeProcessEnded) before
 // its fds are closed.
+//
+// fstat of either end is a FIFO (stat.c): st_ino the pipe's number,
+// st_size the bytes it holds.
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include "posix.h"
@@ -53,8 +56,9 @@ struct PosixPipe {
 };
 
 static PosixPipe *pipes;
+static uint32_t pipeSerial;     // the last pipe's number (both ends' st_ino)
 
-// fstat of a pipe end asks this name, which nobody serves.
+// The mount of a pipe end: none in the table; its name is only a label.
 static const PosixMount pipeMount = { "", "pipe:", POSIX_MOUNT_FS, '/' };
 
 // Where x's next byte is in the caller's memory: *addr, and how many
@@ -261,6 +265,12 @@ int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCo
     return x.done ? (int32_t)x.done : err;
 }
 
+// The bytes the pipe of end f holds (fstat's st_size).
+uint32_t PipeBuffered(const PosixFile *f)
+{
+    return f->pipe->count;
+}
+
 // What the pipe end f is ready for, as poll events.
 uint32_t PipePollEvents(const PosixFile *f)
 {
@@ -412,6 +422,7 @@ static int32_t MakePipe(PosixProcess *p, uint32_t userFds, uint32_t flags)
     }
     // Nothing can fail from here on.
     pipe->readers = pipe->writers = 1;
+    ends[0]->id = ends[1]->id = ++pipeSerial;
     pipe->next = pipes;
     pipes = pipe;
     FdInstall(p, ends[0], fds[0], cloexec);

@@ -1,14 +1,15 @@
-// Waiting for fds: poll, ppoll, select (_newselect), pselect6; and the
+// Waiting for fds: poll, ppoll, select (_newselect, and the old select
+// whose arguments are a struct in memory), pselect6; and the
 // deadlines of the calls that wait.
 //
 // What an fd is ready for: a pipe end asks its pipe (pipe.c: the read end
 // is readable when it holds bytes or has no writer left, which is also
 // POLLHUP; the write end is writable when PIPE_BUF bytes fit, and
 // POLLERR when no reader is left). Files, directories and proc: texts are
-// always ready. The console is always writable and is reported readable
-// too, although a console read then waits for a whole line (and holds up
-// the server meanwhile, as every console read does in this phase). A
-// closed fd is POLLNVAL for poll and E_BADF for select.
+// always ready. The console is always writable, and readable when the
+// console says a read would be answered now (console.c); a wait that
+// watches it is looked at again on console.c's retry timer. A closed fd
+// is POLLNVAL for poll and E_BADF for select.
 //
 // A call that finds something ready, or has timeout 0, is answered at
 // once (musl's start-up calls poll(fds, 3, 0)). Otherwise it is kept on
@@ -41,16 +42,25 @@ typedef struct PollWait {
     uint32_t arg[4];            // the call's first four arguments
     int timed;                  // whether deadline counts
     uint32_t deadline;          // api->UptimeMs() when it times out
+    int console;                // it watches the console for reading
 } PollWait;
 
 static PollWait *waits;
 
-// What f is ready for, as poll events.
-static uint32_t Ready(const PosixFile *f)
+static int sawConsole;           // a scan asked whether the console is readable
+
+// What f is ready for, as poll events; wanted says which matter (only
+// they are looked at where that costs a request).
+static uint32_t Ready(const PosixFile *f, uint32_t wanted)
 {
     if (PipeIsEnd(f))
         return PipePollEvents(f);
-    return POLL_READ | POLL_WRITE;
+    if (f->kind != POSIX_FILE_CONSOLE)
+        return POLL_READ | POLL_WRITE;
+    if (!(wanted & POLL_READ))
+        return POLL_WRITE;
+    sawConsole = 1;
+    return POLL_WRITE | (ConsoleReadable(f) ? POLL_READ : 0);
 }
 
 // Look at poll's fds for w; with answer, or when any has revents, write
@@ -72,7 +82,7 @@ static int32_t ScanPoll(const PollWait *w, int answer)
         else if (!f)
             fds[i].revents = LINUX_POLLNVAL;
         else
-            fds[i].revents = (int16_t)(Ready(f) & wanted);
+            fds[i].revents = (int16_t)(Ready(f, wanted) & wanted);
         ready += fds[i].revents != 0;
     }
     if (ready || answer)
@@ -106,13 +116,17 @@ static int32_t ScanSelect(const PollWait *w, int answer)
     memset(out, 0, sizeof(out));
     for (uint32_t fd = 0; fd < nfds; fd++) {
         uint32_t word = fd / 32, bit = 1u << (fd % 32);
+        uint32_t want = 0, events;
         PosixFile *f;
         if (!((in[0][word] | in[1][word] | in[2][word]) & bit))
             continue;
         if (!(f = FdGet(w->p, (int32_t)fd)))
             return E_BADF;
         for (int s = 0; s < 3; s++)
-            if ((in[s][word] & bit) && (Ready(f) & wanted[s])) {
+            want |= in[s][word] & bit ? wanted[s] : 0;
+        events = Ready(f, want);
+        for (int s = 0; s < 3; s++)
+            if ((in[s][word] & bit) && (events & wanted[s])) {
                 out[s][word] |= bit;
                 ready++;
             }
@@ -123,9 +137,25 @@ static int32_t ScanSelect(const PollWait *w, int answer)
     return err ? err : ready;
 }
 
-static int32_t Scan(const PollWait *w, int answer)
+// Look at w's fds (see ScanPoll, ScanSelect), noting whether it watches
+// the console for reading (ConsoleRetry makes it look again then).
+static int32_t Scan(PollWait *w, int answer)
 {
-    return w->select ? ScanSelect(w, answer) : ScanPoll(w, answer);
+    int32_t ready;
+
+    sawConsole = 0;
+    ready = w->select ? ScanSelect(w, answer) : ScanPoll(w, answer);
+    w->console = sawConsole;
+    return ready;
+}
+
+// Whether any waiting poll or select watches the console for reading.
+int PollWatchesConsole(void)
+{
+    for (PollWait *w = waits; w; w = w->next)
+        if (w->console)
+            return 1;
+    return 0;
 }
 
 // Answer w at once when something is ready or timeoutMs is 0; else keep
@@ -244,7 +274,7 @@ static int TimespecMs(PosixProcess *p, uint32_t addr, int64_t *ms)
 // Check poll's arguments and run it for at most timeoutMs.
 static int32_t Poll(PosixProcess *p, uint32_t fds, uint32_t nfds, int64_t timeoutMs)
 {
-    PollWait w = { NULL, p, 0, 0, { fds, nfds, 0, 0 }, 0, 0 };
+    PollWait w = { NULL, p, 0, 0, { fds, nfds, 0, 0 }, 0, 0, 0 };
 
     if (nfds > POLL_MAX)
         return E_INVAL;
@@ -257,7 +287,7 @@ static int32_t Poll(PosixProcess *p, uint32_t fds, uint32_t nfds, int64_t timeou
 // (nanosleep). Returns 0 now (ms 0) or POSIX_DEFERRED.
 int32_t PollSleep(PosixProcess *p, uint64_t ms)
 {
-    PollWait w = { NULL, p, 0, 0, { 0, 0, 0, 0 }, 0, 0 };
+    PollWait w = { NULL, p, 0, 0, { 0, 0, 0, 0 }, 0, 0, 0 };
 
     return Start(&w, ms > TIMEOUT_MAX ? -1 : (int64_t)ms);
 }
@@ -289,7 +319,7 @@ int32_t SysPpoll(PosixProcess *p, const uint32_t *arg)
 // Check select's arguments and run it for at most timeoutMs.
 static int32_t Select(PosixProcess *p, const uint32_t *arg, int64_t timeoutMs)
 {
-    PollWait w = { NULL, p, 0, 1, { arg[0], arg[1], arg[2], arg[3] }, 0, 0 };
+    PollWait w = { NULL, p, 0, 1, { arg[0], arg[1], arg[2], arg[3] }, 0, 0, 0 };
 
     if (arg[0] > LINUX_FD_SETSIZE)
         return E_INVAL;
@@ -309,6 +339,16 @@ int32_t SysSelect(PosixProcess *p, const uint32_t *arg)
     if (tv.sec < 0 || tv.usec < 0)
         return E_INVAL;
     return Select(p, arg, (int64_t)tv.sec * 1000 + tv.usec / 1000 + (tv.usec % 1000 != 0));
+}
+
+// select(struct sel_arg_struct *), the old i386 call 82: the five
+// arguments of _newselect in memory.
+int32_t SysOldSelect(PosixProcess *p, const uint32_t *arg)
+{
+    uint32_t args[5];
+    int err = UserRead(p, args, arg[0], sizeof(args));
+
+    return err ? err : SysSelect(p, args);
 }
 
 // pselect6(nfds, readfds, writefds, exceptfds, struct timespec32 *timeout,

@@ -9,7 +9,8 @@
 //   io.c       read, write and their vector/positional forms, seeks,
 //              truncation, ioctl
 //   pipe.c     pipe, pipe2, and reading and writing pipe ends
-//   poll.c     poll, ppoll, select, pselect6; the deadlines of waiting calls
+//   console.c  reads and polls of the console, answered later when they wait
+//   poll.c     poll, ppoll, select (both), pselect6; the deadlines of waiting calls
 //   open.c     open and openat
 //   dir.c      calls on names: mkdir, rmdir, unlink, rename, access,
 //              chdir, getcwd, getdents64
@@ -145,6 +146,8 @@ typedef struct PosixProcess {
     int suspended;                  // in pause or rt_sigsuspend: suspendMask is
     uint64_t suspendMask;           // the mask to restore after the handler
     uint32_t tidAddress;
+    PosixUserDesc tls;              // the last set_thread_area (hasTls), for clone
+    int hasTls;
     char name[POSIX_NAME_MAX];
     char exe[POSIX_PATH_MAX];       // "" if unknown
     // A wait4 or waitpid answered later (process.c): for which child
@@ -215,10 +218,11 @@ void FdRelease(PosixFile *f);
 void FdCloseAll(PosixProcess *p);
 int FdOpenConsole(PosixProcess *p);
 
-// --- pipe.c and poll.c: pipes and waiting for fds --------------------------
+// --- pipe.c, console.c and poll.c: pipes, the console, waiting for fds --------------------------
 
 // The Linux ABI of these calls (the rest is in linux.h).
 #define LINUX_SYS_PIPE      42
+#define LINUX_SYS_OLDSELECT 82
 #define LINUX_SYS_NEWSELECT 142
 #define LINUX_SYS_PSELECT6  308
 #define LINUX_SYS_PPOLL     309
@@ -239,9 +243,17 @@ int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCo
                      uint32_t total);
 void PipeClose(PosixFile *f);
 uint32_t PipePollEvents(const PosixFile *f);
+uint32_t PipeBuffered(const PosixFile *f);
 void PipeProcessEnded(uint32_t pid);
 
+int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count);
+int ConsoleReadable(const PosixFile *f);
+uint32_t ConsoleRetry(void);
+int ConsoleCancel(uint32_t pid);
+void ConsoleProcessEnded(uint32_t pid);
+
 void PollRecheck(void);
+int PollWatchesConsole(void);
 uint32_t PollExpire(void);
 void PollProcessEnded(uint32_t pid);
 int PollCancel(uint32_t pid);
@@ -268,6 +280,7 @@ int32_t PollSleep(PosixProcess *p, uint64_t ms);
 #define LINUX_CLONE_SIGHAND        0x00000800
 #define LINUX_CLONE_VFORK          0x00004000
 #define LINUX_CLONE_THREAD         0x00010000
+#define LINUX_CLONE_SETTLS         0x00080000
 #define LINUX_CLONE_PARENT_SETTID  0x00100000
 #define LINUX_CLONE_CHILD_CLEARTID 0x00200000
 #define LINUX_CLONE_CHILD_SETTID   0x01000000
@@ -337,6 +350,7 @@ int32_t SysPipe2(PosixProcess *p, const uint32_t *arg);
 int32_t SysPoll(PosixProcess *p, const uint32_t *arg);
 int32_t SysPpoll(PosixProcess *p, const uint32_t *arg);
 int32_t SysSelect(PosixProcess *p, const uint32_t *arg);
+int32_t SysOldSelect(PosixProcess *p, const uint32_t *arg);
 int32_t SysPselect6(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysOpen(PosixProcess *p, const uint32_t *arg);

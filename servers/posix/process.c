@@ -21,8 +21,9 @@
 // TLS) and its state here: the child shares every open file description
 // with the parent (one more reference each, so offsets are shared as
 // POSIX wants) and gets copies of the rest. vfork and fork-like clones
-// are fork; threads (CLONE_THREAD) and a child on its own stack are not
-// served yet (E_NOSYS).
+// are fork, also with a stack of the child's own (musl's posix_spawn):
+// the child starts with that stack pointer, in its copy of the memory.
+// Threads (CLONE_THREAD, CLONE_SIGHAND) are not served (E_NOSYS).
 //
 // wait4 and waitpid reap an ended child through ProcessReap. When none
 // has ended yet (and WNOHANG is not given) the call is answered later:
@@ -145,7 +146,7 @@ int PosixCancelWait(PosixProcess *p, int32_t *value)
     if (PipeCancel(p->pid, value))
         return 1;
     *value = E_INTR;
-    if (PollCancel(p->pid))
+    if (PollCancel(p->pid) || ConsoleCancel(p->pid))
         return 1;
     if (p->waiting) {
         p->waiting = 0;
@@ -196,6 +197,8 @@ int32_t SysSetThreadArea(PosixProcess *p, const uint32_t *arg)
 
     if (err || (err = api->ProcessSetTls(p->pid, &desc)) != 0)
         return err;
+    p->tls = desc;                      // clone may have to put it back
+    p->hasTls = 1;
     return UserWrite(p, arg[0], &desc, sizeof(desc));
 }
 
@@ -315,19 +318,52 @@ int32_t SysFork(PosixProcess *p, const uint32_t *arg)
     return Fork(p);
 }
 
-// The clone flags served: the exit signal, vfork's pair, the tid stores.
+// The clone flags served: the exit signal, vfork's pair, the tid stores,
+// a TLS segment for the child.
 #define CLONE_SERVED (LINUX_CSIGNAL | LINUX_CLONE_VM | LINUX_CLONE_VFORK | \
                       LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID | \
-                      LINUX_CLONE_CHILD_CLEARTID)
+                      LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_SETTLS)
+
+// Fork p so that the child starts with esp = stack (0: p's own) and, with
+// tls, that TLS segment. ProcessFork copies p's registers and TLS and
+// makes the child ready at once, so the child's own cannot be set
+// afterwards without a race: p's are set for the moment of the copy and
+// put back after it (p is stopped in its int 0x80 meanwhile). Returns the
+// child's pid or an error, p as it was either way.
+static int32_t ForkOnto(PosixProcess *p, uint32_t stack, PosixUserDesc *tls)
+{
+    static PosixRegisters saved, moved;     // one thread: no one else uses them
+    int32_t pid;
+    int err = 0;
+
+    if (stack && (err = api->ProcessGetRegisters(p->pid, &saved)) == 0) {
+        moved = saved;
+        moved.esp = stack;
+    }
+    if (!err && tls)
+        err = api->ProcessSetTls(p->pid, tls) ? E_INVAL : 0;
+    if (!err && stack)
+        err = api->ProcessSetRegisters(p->pid, &moved);
+    pid = err ? err : Fork(p);
+    if (!err && stack)
+        api->ProcessSetRegisters(p->pid, &saved);
+    if (!err && tls && p->hasTls)
+        api->ProcessSetTls(p->pid, &p->tls);    // a parent without TLS keeps tls's
+                                                // descriptor, which it does not load
+    return pid;
+}
 
 // clone(flags, stack, parent_tid, tls, child_tid) when it is a fork: the
-// exit signal SIGCHLD, optionally CLONE_VM with CLONE_VFORK (vfork), and
-// the tid stores C libraries ask for with a fork (PARENT_SETTID,
-// CHILD_SETTID, CHILD_CLEARTID). Threads and a child on its own stack are
-// E_NOSYS; any other flag E_INVAL.
+// exit signal SIGCHLD, optionally CLONE_VM with CLONE_VFORK (vfork, as
+// musl's posix_spawn asks), the tid stores C libraries ask for with a
+// fork (PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID), a stack for the
+// child (its copy of the memory holds what the parent put there) and
+// CLONE_SETTLS (tls points at a struct user_desc). Threads are E_NOSYS;
+// any other flag E_INVAL; a bad user_desc E_FAULT or E_INVAL.
 int32_t SysClone(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t flags = arg[0], vm = flags & (LINUX_CLONE_VM | LINUX_CLONE_VFORK);
+    PosixUserDesc tls;
     PosixProcess *child;
     int32_t pid;
 
@@ -336,13 +372,17 @@ int32_t SysClone(PosixProcess *p, const uint32_t *arg)
     if ((flags & ~CLONE_SERVED) || (flags & LINUX_CSIGNAL) != LINUX_SIGCHLD ||
         (vm && vm != (LINUX_CLONE_VM | LINUX_CLONE_VFORK)))
         return E_INVAL;
-    if (arg[1])
-        return E_NOSYS;                 // the child's registers cannot be set yet
     if ((flags & LINUX_CLONE_PARENT_SETTID) && UserCheckWritable(p, arg[2], 4) != 0)
         return E_FAULT;
-    if ((pid = Fork(p)) < 0)
+    if ((flags & LINUX_CLONE_SETTLS) && UserRead(p, &tls, arg[3], sizeof(tls)) != 0)
+        return E_FAULT;
+    if ((pid = ForkOnto(p, arg[1], flags & LINUX_CLONE_SETTLS ? &tls : NULL)) < 0)
         return pid;
     child = PosixProcessFind((uint32_t)pid);
+    if (flags & LINUX_CLONE_SETTLS) {
+        child->tls = tls;
+        child->hasTls = 1;
+    }
     if (flags & LINUX_CLONE_PARENT_SETTID)
         UserWrite(p, arg[2], &pid, 4);
     if (flags & LINUX_CLONE_CHILD_SETTID)

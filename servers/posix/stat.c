@@ -7,8 +7,9 @@
 // /dev/console on Linux). st_ino is the server's id (a proc: object,
 // which has none, gets a hash of its name), st_dev the mount's index,
 // st_nlink 1, st_blksize 4096, st_blocks the 512-byte blocks of the
-// size; uid and gid 0. Nothing records times yet: all three are the boot
-// epoch of clock.c.
+// size; uid and gid 0. A pipe end is S_IFIFO|0600 with st_size the bytes
+// buffered and st_ino the pipe's number. Nothing records times yet: all
+// three are the boot epoch of clock.c.
 //
 // There are no symbolic links, so lstat is stat and readlink knows only
 // /proc/self/exe (and /proc/PID/exe for the caller's own pid): the path
@@ -54,6 +55,20 @@ static void StatFromFs(const FsStat *fs, const PosixMount *mount, const char *na
     out->atime = out->mtime = out->ctime = clockBootEpoch;
 }
 
+// The stat64 of a pipe end: a FIFO, 0600, holding what the pipe holds,
+// on no device of the mount table (st_dev 0).
+static void StatPipe(const PosixFile *f, LinuxStat64 *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->ino = f->id;
+    out->shortIno = f->id;
+    out->mode = LINUX_S_IFIFO | 0600;
+    out->nlink = 1;
+    out->blksize = BLOCK_SIZE;
+    out->size = PipeBuffered(f);
+    out->atime = out->mtime = out->ctime = clockBootEpoch;
+}
+
 // The stat64 of an open file.
 static int StatFd(PosixProcess *p, int32_t fd, LinuxStat64 *out)
 {
@@ -63,6 +78,10 @@ static int StatFd(PosixProcess *p, int32_t fd, LinuxStat64 *out)
 
     if (!f)
         return E_BADF;
+    if (PipeIsEnd(f)) {
+        StatPipe(f, out);
+        return 0;
+    }
     if ((err = NsStatFile(f, &fs)) != 0)
         return err;
     StatFromFs(&fs, f->mount, f->name, out);

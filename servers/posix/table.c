@@ -46,6 +46,7 @@ static const PosixHandler calls[LINUX_SYS_COUNT] = {
     [LINUX_SYS_MPROTECT]        = SysMprotect,
     [LINUX_SYS_FCHDIR]          = SysFchdir,
     [LINUX_SYS_LLSEEK]          = SysLlseek,
+    [LINUX_SYS_OLDSELECT]       = SysOldSelect,
     [LINUX_SYS_NEWSELECT]       = SysSelect,
     [LINUX_SYS_READV]           = SysReadv,
     [LINUX_SYS_WRITEV]          = SysWritev,

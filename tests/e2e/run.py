@@ -299,6 +299,20 @@ def PosixPrograms(s, c):
     s.wait_for(re.escape(PROMPT) + r"\Z", 60)
     c.contains(s.text[start:s.seen], "pxhello: read 21 bytes: typed at the console\n",
                "read(0) gets a line typed at the console")
+    # A console read waits without holding up the POSIX server: while the
+    # foreground reader waits for a line, a background program's sleep
+    # ends and it prints, and only then is the line typed.
+    start = s.seen
+    s.type("run posix:vfs:/bin/pxhello sleep 3000 &\n")
+    s.wait_for(r"^\[\d+\]$", 60)
+    s.type("run posix:vfs:/bin/pxhello read\n")
+    s.wait_for(r"^pxhello: type a line$", 60)
+    slept = s.wait_for(r"^pxhello: slept$", 60)
+    s.type("second line\n")
+    s.wait_for(re.escape(PROMPT) + r"\Z", 60)
+    c.check(slept and "pxhello: read 12 bytes: second line\n" in s.text[start:s.seen],
+            "another POSIX program runs on while one waits for a console line",
+            s.text[start:s.seen])
 
 
 def PosixVfs(s, c):
@@ -326,7 +340,7 @@ def PosixVfs(s, c):
 
 def PosixSuites(s, c):
     """The C test programs, a leak check, then the fuzzer."""
-    for name in ("pxfiles", "pxmem", "pxtls", "pxpipe", "pxproc", "pxsignal"):
+    for name in ("pxfiles", "pxmem", "pxtls", "pxpipe", "pxproc", "pxsignal", "pxspawn"):
         for how in ("posix:vfs:/bin/", "fs:root:bin/"):
             out = s.run("run %s%s" % (how, name), timeout=300)
             c.matches(out, r"^%s: [1-9]\d* passed, 0 failed$" % name,

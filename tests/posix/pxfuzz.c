@@ -21,7 +21,7 @@
 // TLS); chdir and fchdir (stray names stay under /tmp); reads of the
 // console (fds 0-2, which dup-family calls are kept from copying),
 // writes to it (random bytes on the screen), and sleeps; pipes (a read
-// of an empty one waits for a writer that never comes), select, pselect6
+// of an empty one waits for a writer that never comes), both selects, pselect6
 // and ppoll (they may wait for ever), and polls that may wait over 1 s;
 // fork, vfork, clone and execve (more fuzzers, or another program) and
 // wait4 and waitpid (they may wait); sigreturn and rt_sigreturn (they
@@ -115,7 +115,8 @@ static int Skipped(uint32_t n, const uint32_t *a)
     case SYS_brk: case SYS_munmap: case SYS_mprotect: case SYS_set_thread_area:
     case SYS_chdir: case SYS_fchdir:
     case SYS_nanosleep: case SYS_clock_nanosleep_time32: case SYS_clock_nanosleep_time64:
-    case SYS_pipe: case SYS_pipe2: case SYS__newselect: case SYS_pselect6: case SYS_ppoll:
+    case SYS_pipe: case SYS_pipe2: case SYS__newselect: case SYS_select:
+    case SYS_pselect6: case SYS_ppoll:
     case SYS_fork: case SYS_vfork: case SYS_clone: case SYS_execve:
     case SYS_wait4: case SYS_waitpid: case SYS_pause:
     case SYS_sigreturn: case SYS_rt_sigreturn: case SYS_rt_sigsuspend:

@@ -7,6 +7,7 @@
 // end-to-end tests:
 //
 //   read        read a line from standard input (the console) and echo it
+//   sleep MS    sleep MS milliseconds, then print "pxhello: slept"
 //   exit N      exit with status N
 //   abort       abort() (SIGABRT through tkill)
 //   term        kill(getpid(), SIGTERM)
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -43,6 +45,12 @@ int main(int argc, char **argv)
         printf("env: (none)\n");
     if (argc > 1 && strcmp(argv[1], "read") == 0)
         ReadLine();
+    if (argc > 2 && strcmp(argv[1], "sleep") == 0) {
+        long ms = atol(argv[2]);
+        struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
+        nanosleep(&t, NULL);
+        printf("pxhello: slept\n");
+    }
     if (argc > 2 && strcmp(argv[1], "exit") == 0)
         exit(atoi(argv[2]));
     if (argc > 1 && strcmp(argv[1], "abort") == 0)

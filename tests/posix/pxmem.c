@@ -5,8 +5,11 @@
 // allocator takes its metadata from brk and its groups from mmap), every
 // byte written and read back, free, realloc (mremap fails, so the C
 // library copies), and anonymous mmap/munmap/mprotect with their errors:
-// MAP_FIXED, an unaligned address, a file mapping (ENODEV), munmap then
-// mmap again reusing the space. Prints "pxmem: N passed, M failed".
+// MAP_FIXED, an unaligned address, a directory mapping (ENODEV), munmap
+// then mmap again reusing the space; file mappings of /tmp and /bin files
+// compared with read(), a private write that leaves the file as it was,
+// and their errors (EBADF, EACCES, EINVAL, ENODEV for shared writable
+// maps, pipes and the console). Prints "pxmem: N passed, M failed".
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -120,7 +123,7 @@ static void Mappings(void)
     CHECK(mmap(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0) == MAP_FAILED && errno == EINVAL);
     CHECK(mmap(NULL, 0xf0000000u, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED &&
           errno == ENOMEM);
-    fd = open("/etc/boot.conf", O_RDONLY);
+    fd = open("/etc", O_RDONLY | O_DIRECTORY);
     CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED && errno == ENODEV);
     close(fd);
     CHECK(mremap(a, PAGE, 2 * PAGE, 0) == MAP_FAILED && errno == ENOMEM);
@@ -150,11 +153,75 @@ static void Churn(void)
     CHECK(good);
 }
 
+#define FILE_SIZE (3 * PAGE + 100)
+
+static uint8_t fileBytes[FILE_SIZE], readBack[2 * PAGE];
+
+// mmap of files: private copies filled from the file (zero past its end),
+// writes that stay in the copy, and the errors.
+static void FileMaps(void)
+{
+    int fd = open("/tmp/map.bin", O_RDWR | O_CREAT | O_TRUNC, 0644), other, fds[2];
+    uint8_t *m, *n;
+    int same = 1;
+
+    for (uint32_t i = 0; i < FILE_SIZE; i++)
+        fileBytes[i] = (uint8_t)(i * 7 + i / 251);
+    CHECK(fd >= 0 && write(fd, fileBytes, FILE_SIZE) == FILE_SIZE);
+    m = mmap(NULL, FILE_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+    CHECK(m != MAP_FAILED && ((uintptr_t)m & (PAGE - 1)) == 0);
+    if (m != MAP_FAILED) {
+        CHECK(memcmp(m, fileBytes, FILE_SIZE) == 0);
+        for (uint32_t i = FILE_SIZE; i < 4 * PAGE; i++)
+            same &= m[i] == 0;
+        CHECK(same);                            // zero past the end of the file
+        CHECK(munmap(m, FILE_SIZE) == 0);
+    }
+    m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, PAGE);
+    CHECK(m != MAP_FAILED);
+    if (m != MAP_FAILED) {
+        CHECK(memcmp(m, fileBytes + PAGE, 2 * PAGE) == 0);
+        memset(m, 0xee, 2 * PAGE);              // the copy only
+        CHECK(pread(fd, readBack, 2 * PAGE, PAGE) == 2 * PAGE &&
+              memcmp(readBack, fileBytes + PAGE, 2 * PAGE) == 0);
+        CHECK(munmap(m, 2 * PAGE) == 0);
+    }
+    m = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 2 * PAGE);  // read-only shared: a copy
+    CHECK(m != MAP_FAILED && memcmp(m, fileBytes + 2 * PAGE, PAGE) == 0);
+    if (m != MAP_FAILED)
+        munmap(m, PAGE);
+    CHECK(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED &&
+          errno == ENODEV);
+    CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED && errno == EINVAL);
+    CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, -1, 0) == MAP_FAILED && errno == EBADF);
+    CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 60, 0) == MAP_FAILED && errno == EBADF);
+    other = open("/tmp/map.bin", O_WRONLY);
+    CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, other, 0) == MAP_FAILED && errno == EACCES);
+    close(other);
+    CHECK(pipe(fds) == 0);
+    CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fds[0], 0) == MAP_FAILED && errno == ENODEV);
+    CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 0, 0) == MAP_FAILED && errno == ENODEV);
+    close(fds[0]);
+    close(fds[1]);
+    close(fd);
+    unlink("/tmp/map.bin");
+    // A program in /bin (fs:root:): the same bytes as read() gives.
+    fd = open("/bin/pxmem", O_RDONLY);
+    n = mmap(NULL, 2 * PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+    CHECK(fd >= 0 && n != MAP_FAILED);
+    CHECK(read(fd, readBack, 2 * PAGE) == 2 * PAGE);
+    CHECK(n != MAP_FAILED && memcmp(n, "\177ELF", 4) == 0 && memcmp(n, readBack, 2 * PAGE) == 0);
+    if (n != MAP_FAILED)
+        munmap(n, 2 * PAGE);
+    close(fd);
+}
+
 int main(void)
 {
     Break();
     Malloc();
     Mappings();
     Churn();
+    FileMaps();
     return CheckSummary("pxmem");
 }

@@ -2,13 +2,19 @@
 //
 // In one process: bytes through a pipe and back, the end of file after
 // the write end closes, EPIPE with SIGPIPE ignored, O_NONBLOCK on an
-// empty and a full pipe, poll and select (and ppoll, pselect) with and
+// empty and a full pipe, poll and select (and ppoll, pselect, the old
+// select of one struct pointer) with and
 // without data, with timeout 0 and a short timeout (which must take about
 // that long), a dup2'd end that outlives its original, stdio on a pipe,
 // 100 KiB through a pipe in pieces, and the errors (EBADF, ESPIPE,
 // EFAULT, EINVAL). With fork, a child writes to its parent, who waits in
 // read; without fork (ENOSYS) that check is skipped and counted as
-// passed. Prints "pxpipe: N passed, M failed".
+// passed. fstat of a pipe end (a FIFO holding the bytes buffered) and of
+// the console (a character device). The console with nothing typed (the
+// end-to-end suite types nothing while this runs): poll and select see
+// fd 0 not readable, an O_NONBLOCK read is EAGAIN, a signal cuts a
+// waiting read short with EINTR, and SIGTERM ends a waiting reader.
+// Prints "pxpipe: N passed, M failed".
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +24,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -188,6 +196,40 @@ static void Poll(void)
 }
 
 // select and pselect: the same with fd sets.
+// The old i386 select (82): its five arguments in a struct, and the
+// kernel's 32-bit timeval (musl's has a 64-bit tv_sec).
+static void OldSelect(void)
+{
+    struct timeval32 { long sec, usec; } tv = { 0, 0 };
+    struct { long n; fd_set *in, *out, *ex; struct timeval32 *tv; } args;
+    fd_set readable;
+    int fds[2];
+    long start;
+
+    CHECK(pipe(fds) == 0);
+    FD_ZERO(&readable);
+    FD_SET(fds[0], &readable);
+    args = (typeof(args)){ fds[0] + 1, &readable, NULL, NULL, &tv };
+    CHECK(syscall(SYS_select, &args) == 0 && !FD_ISSET(fds[0], &readable));
+    CHECK(write(fds[1], "x", 1) == 1);
+    FD_SET(fds[0], &readable);
+    CHECK(syscall(SYS_select, &args) == 1 && FD_ISSET(fds[0], &readable));
+    CHECK(read(fds[0], &start, 1) == 1);
+    tv = (struct timeval32){ 0, 60000 };
+    start = NowMs();
+    CHECK(syscall(SYS_select, &args) == 0 && NowMs() - start >= 50);
+    args.n = 1025;
+    CHECK_ERR(syscall(SYS_select, &args), EINVAL);
+    args.n = fds[1] + 20;
+    FD_ZERO(&readable);
+    FD_SET(fds[1] + 10, &readable);
+    CHECK_ERR(syscall(SYS_select, &args), EBADF);
+    CHECK_ERR(syscall(SYS_select, badPointer), EFAULT);
+    CHECK_ERR(syscall(SYS_select, (void *)0xc0000000u), EFAULT);  // the kernel's half
+    close(fds[0]);
+    close(fds[1]);
+}
+
 static void Select(void)
 {
     struct timeval tv;
@@ -323,6 +365,88 @@ static void ParentAndChild(void)
     close(fds[0]);
 }
 
+// fstat of both ends of a pipe and of the console.
+static void Fstat(void)
+{
+    struct stat in, out, con;
+    int fds[2];
+
+    CHECK(pipe(fds) == 0);
+    CHECK(write(fds[1], "12345", 5) == 5);
+    CHECK(fstat(fds[0], &in) == 0 && fstat(fds[1], &out) == 0);
+    CHECK(S_ISFIFO(in.st_mode) && S_ISFIFO(out.st_mode) && (in.st_mode & 0777) == 0600);
+    CHECK(in.st_size == 5 && in.st_ino == out.st_ino && in.st_nlink == 1);
+    close(fds[0]);
+    close(fds[1]);
+    CHECK(fstat(fds[0], &in) == -1 && errno == EBADF);
+    CHECK(fstat(0, &con) == 0 && S_ISCHR(con.st_mode));
+}
+
+static volatile int caught;
+
+static void Caught(int sig)
+{
+    caught = sig;
+}
+
+// A child that waits in read(0) until a signal: exit 4 if the read
+// failed with EINTR after the handler ran.
+static void ConsoleReader(void)
+{
+    struct sigaction sa;
+    char c;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = Caught;             // no SA_RESTART
+    sigaction(SIGUSR1, &sa, NULL);
+    errno = 0;
+    if (read(0, &c, 1) == -1 && errno == EINTR && caught == SIGUSR1)
+        _exit(4);
+    _exit(5);
+}
+
+// The console with nothing typed: not readable, so reads wait (without
+// holding up the server: this process goes on meanwhile).
+static void Console(void)
+{
+    struct pollfd pfd = { 0, POLLIN, 0 };
+    struct timeval tv = { 0, 0 };
+    int flags = fcntl(0, F_GETFL), status = -1;
+    long start;
+    fd_set set;
+    pid_t child;
+    char c;
+
+    CHECK(poll(&pfd, 1, 0) == 0 && pfd.revents == 0);
+    pfd.events = POLLIN | POLLOUT;
+    CHECK(poll(&pfd, 1, 0) == 1 && pfd.revents == POLLOUT);
+    pfd.events = POLLIN;
+    start = NowMs();
+    CHECK(poll(&pfd, 1, 100) == 0 && NowMs() - start >= 90);
+    FD_ZERO(&set);
+    FD_SET(0, &set);
+    CHECK(select(1, &set, NULL, NULL, &tv) == 0 && !FD_ISSET(0, &set));
+    CHECK(fcntl(0, F_SETFL, flags | O_NONBLOCK) == 0);
+    CHECK_ERR(read(0, &c, 1), EAGAIN);
+    CHECK(fcntl(0, F_SETFL, flags) == 0);
+    CHECK((child = fork()) >= 0);
+    if (child == 0)
+        ConsoleReader();
+    usleep(100000);                     // the child waits in read by now
+    CHECK(kill(child, SIGUSR1) == 0);
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 4);
+    CHECK((child = fork()) >= 0);
+    if (child == 0) {
+        read(0, &c, 1);
+        _exit(6);
+    }
+    usleep(100000);
+    CHECK(kill(child, SIGTERM) == 0);
+    CHECK(waitpid(child, &status, 0) == child && WIFSIGNALED(status) &&
+          WTERMSIG(status) == SIGTERM);
+}
+
 int main(void)
 {
     Basics();
@@ -331,7 +455,10 @@ int main(void)
     NonBlocking();
     Poll();
     Select();
+    OldSelect();
     Volume();
     ParentAndChild();
+    Fstat();
+    Console();
     return CheckSummary("pxpipe");
 }

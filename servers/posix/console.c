@@ -1,0 +1,148 @@
+// Reads and polls of the console, answered without holding up the server.
+//
+// console: answers MSG_READ only when a whole line is ready, so a plain
+// MSG_READ would stop this one-threaded server until someone types.
+// Instead the server asks with the console's CONSOLE_MSG_TRY_READ, which
+// gives the line at hand or E_AGAIN at once (include/servers/console.h).
+// A read that gets E_AGAIN is kept on a list, oldest first, and answered
+// later (POSIX_DEFERRED): ConsoleRetry, which the main loop calls before
+// each receive, asks again for the oldest every CONSOLE_RETRY_MS while
+// any read waits, and lets the deferred polls look again then too (a
+// poll learns whether the console is readable from CONSOLE_MSG_POLL).
+// The main loop's receive timeout is at most that period meanwhile.
+//
+// The console cooks and echoes input only while someone reads (here:
+// while a read or poll of ours waits), so typed text is echoed at the
+// next retry, within CONSOLE_RETRY_MS. A reader of console: that waits
+// in MSG_READ (the shell) is served first; a POSIX reader gets a line
+// that nobody else waits for.
+//
+// A signal cuts a waiting read short (ConsoleCancel, through
+// PosixCancelWait: E_INTR, or the read again after the handler with
+// SA_RESTART); a process that ends is taken off the list.
+#include <clanker/syscall.h>
+#include <lib/string.h>
+#include <servers/console.h>
+#include "posix.h"
+
+#define CONSOLE_RETRY_MS 20
+
+// A read of the console that waits for a line.
+typedef struct ConsoleWait {
+    struct ConsoleWait *next;
+    PosixProcess *p;
+    uint32_t requestId;
+    uint32_t buf, count;        // the caller's buffer (checked writable)
+    char name[NS_NAME_MAX + 1]; // the console's name
+} ConsoleWait;
+
+static ConsoleWait *waits;      // oldest first
+static uint32_t nextTry;        // api->UptimeMs() of the next retry
+
+// Ask console name for at most count bytes of a line now, into p's buf.
+// Returns the bytes (0: end of input), E_AGAIN if no line is at hand, or
+// another error.
+static int32_t TryRead(PosixProcess *p, const char *name, uint32_t buf, uint32_t count)
+{
+    FsIo io = { 0, count < FS_IO_MAX ? count : FS_IO_MAX, 0 };
+    Message *request = api->CreateMessage(CONSOLE_MSG_TRY_READ, sizeof(io)), *reply;
+    uint32_t got;
+    int err = 0;
+
+    if (!request)
+        return E_NOMEM;
+    memcpy(request->data, &io, sizeof(io));
+    reply = NsTransact(name, request, &err);
+    api->FreeMessage(request);
+    if (!reply)
+        return err;
+    got = MessageDataLength(reply);
+    if (got > io.length)
+        got = io.length;
+    err = UserWrite(p, buf, reply->data, got);
+    api->FreeMessage(reply);
+    return err ? err : (int32_t)got;
+}
+
+// Read at most count bytes of a line from the console f into p's buf:
+// the bytes (0 at the end of input), an error, E_AGAIN with O_NONBLOCK
+// when no line is ready, or POSIX_DEFERRED (answered when one is).
+int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count)
+{
+    ConsoleWait *w, **link = &waits;
+    int32_t got;
+    int err;
+
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
+        return E_BADF;
+    if (count == 0)
+        return 0;
+    if ((err = UserCheckWritable(p, buf, count < FS_IO_MAX ? count : FS_IO_MAX)) != 0)
+        return err;
+    if (!waits && (got = TryRead(p, f->name, buf, count)) != E_AGAIN)
+        return got;
+    if (f->flags & LINUX_O_NONBLOCK)
+        return E_AGAIN;
+    if (!(w = api->kmalloc(sizeof(*w))))
+        return E_NOMEM;
+    *w = (ConsoleWait){ NULL, p, p->requestId, buf, count, { 0 } };
+    memcpy(w->name, f->name, sizeof(w->name));
+    if (!waits)
+        nextTry = api->UptimeMs() + CONSOLE_RETRY_MS;
+    while (*link)
+        link = &(*link)->next;
+    *link = w;
+    return POSIX_DEFERRED;
+}
+
+// Whether the console f has a line (or the end of input) for a read now.
+int ConsoleReadable(const PosixFile *f)
+{
+    return NsRequest(f->name, CONSOLE_MSG_POLL, NULL, 0, NULL, 0) >= 0;
+}
+
+// Answer the waiting reads the console has lines for, oldest first, and
+// let the polls look again, when the retry is due. Returns the
+// milliseconds until the next retry, or 0 if nothing waits for the console.
+uint32_t ConsoleRetry(void)
+{
+    uint32_t now = api->UptimeMs();
+    int32_t left = (int32_t)(nextTry - now);
+
+    if (!waits && !PollWatchesConsole())
+        return 0;
+    if (left > 0)
+        return (uint32_t)left;
+    nextTry = now + CONSOLE_RETRY_MS;
+    while (waits) {
+        ConsoleWait *w = waits;
+        int32_t got = TryRead(w->p, w->name, w->buf, w->count);
+        if (got == E_AGAIN)
+            break;
+        waits = w->next;
+        PosixAnswer(w->requestId, got);
+        api->kfree(w);
+    }
+    PollRecheck();
+    return CONSOLE_RETRY_MS;
+}
+
+// Take pid's waiting read off the list unanswered. Returns 1 if it had one.
+int ConsoleCancel(uint32_t pid)
+{
+    for (ConsoleWait **link = &waits; *link; link = &(*link)->next) {
+        ConsoleWait *w = *link;
+        if (w->p->pid == pid) {
+            *link = w->next;
+            api->kfree(w);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+// Process pid has ended: drop its waiting read.
+void ConsoleProcessEnded(uint32_t pid)
+{
+    ConsoleCancel(pid);
+}
