@@ -13,7 +13,7 @@
 //          then the argument and environment strings and 16 random bytes
 //          near the top.
 //
-// A spawn has no environment; an exec passes one. The start-up area (the
+// A spawn passes the environment its caller gives (none from boot.conf); an exec passes one. The start-up area (the
 // strings, the vectors, the random bytes) is at most LOADER_START_MAX.
 //
 // A path with a ':' is a namespace name (fs:root:bin/hello, root:/bin/x):
@@ -400,7 +400,13 @@ static void ProgramStart(void *arg)
 int LoaderSpawn(const char *path, int argc, const char *const *argv,
                 ProcessMode mode, Process *parent)
 {
-    LoaderStrings strings = { (uint32_t)argc, argv, 0, NULL };
+    return LoaderSpawnEnv(path, argc, argv, 0, NULL, mode, parent);
+}
+
+int LoaderSpawnEnv(const char *path, int argc, const char *const *argv, int envc,
+                   const char *const *envp, ProcessMode mode, Process *parent)
+{
+    LoaderStrings strings = { (uint32_t)argc, argv, (uint32_t)envc, envp };
     const uint8_t *file;
     LoaderImage loaded;
     uint32_t size;

@@ -84,50 +84,63 @@ static int SysUptime(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
 // The arguments of a spawn, copied into the kernel.
 typedef struct SpawnArgs {
     char path[SPAWN_MAX_PATH];
-    int argc;
+    int argc, envc;
     const char *argv[SPAWN_MAX_ARGS];
-    char text[SPAWN_MAX_ARGS][SPAWN_MAX_ARG_LEN];
+    const char *envp[SPAWN_MAX_ARGS];
+    char text[2][SPAWN_MAX_ARGS][SPAWN_MAX_ARG_LEN];    // argv's, envp's
 } SpawnArgs;
 
-// Copy path and the NULL-terminated argv array in. NULL argv means
-// { path }. Returns 0 or an error.
-static int CopySpawnArgs(uint32_t path, uint32_t argv, SpawnArgs *out)
+// Copy the NULL-terminated array of strings at vector into strings and
+// text (at most SPAWN_MAX_ARGS of SPAWN_MAX_ARG_LEN). first, if not 0,
+// stands for a NULL vector's one string. Returns the count or an error.
+static int CopyStrings(uint32_t vector, uint32_t first, const char **strings,
+                       char (*text)[SPAWN_MAX_ARG_LEN])
+{
+    int n = 0, len;
+
+    for (;; n++) {
+        uint32_t ptr;
+        if (!vector)
+            ptr = n == 0 ? first : 0;
+        else if (CopyFromUser(&ptr, vector + 4u * (uint32_t)n, 4))
+            return E_FAULT;
+        if (!ptr)
+            return n;
+        if (n == SPAWN_MAX_ARGS)
+            return E_INVAL;
+        len = CopyStringFromUser(text[n], ptr, SPAWN_MAX_ARG_LEN);
+        if (len < 0)
+            return len == E_NAMETOOLONG ? E_INVAL : len;
+        strings[n] = text[n];
+    }
+}
+
+// Copy path, the NULL-terminated argv array (NULL: { path }) and envp
+// (NULL: none) in. Returns 0 or an error.
+static int CopySpawnArgs(uint32_t path, uint32_t argv, uint32_t envp, SpawnArgs *out)
 {
     int len = CopyStringFromUser(out->path, path, sizeof(out->path));
 
     if (len < 0)
         return len;
-    out->argc = 0;
-    for (;; out->argc++) {
-        uint32_t ptr;
-        if (!argv && out->argc == 0)
-            ptr = path;
-        else if (!argv)
-            break;
-        else if (CopyFromUser(&ptr, argv + 4u * (uint32_t)out->argc, 4))
-            return E_FAULT;
-        if (!ptr)
-            break;
-        if (out->argc == SPAWN_MAX_ARGS)
-            return E_INVAL;
-        len = CopyStringFromUser(out->text[out->argc], ptr, SPAWN_MAX_ARG_LEN);
-        if (len < 0)
-            return len == E_NAMETOOLONG ? E_INVAL : len;
-        out->argv[out->argc] = out->text[out->argc];
-    }
+    if ((out->argc = CopyStrings(argv, path, out->argv, out->text[0])) < 0)
+        return out->argc;
+    if ((out->envc = CopyStrings(envp, 0, out->envp, out->text[1])) < 0)
+        return out->envc;
     return out->argc > 0 ? 0 : E_INVAL;
 }
 
 // The arguments live on the heap, not in a static: loading a program
 // through its namespace blocks in IPC, and another spawn may run meanwhile.
-static int SysSpawn(uint32_t path, uint32_t argv, uint32_t c, uint32_t d, uint32_t e)
+static int SysSpawn(uint32_t path, uint32_t argv, uint32_t envp, uint32_t d, uint32_t e)
 {
     SpawnArgs *args = ProcessKmalloc(sizeof(*args));     // freed even if killed meanwhile
-    int err = args ? CopySpawnArgs(path, argv, args) : E_NOMEM;
+    int err = args ? CopySpawnArgs(path, argv, envp, args) : E_NOMEM;
 
-    (void)c; (void)d; (void)e;
+    (void)d; (void)e;
     if (!err)
-        err = LoaderSpawn(args->path, args->argc, args->argv, PROCESS_USER, ProcessCurrent());
+        err = LoaderSpawnEnv(args->path, args->argc, args->argv, args->envc, args->envp,
+                             PROCESS_USER, ProcessCurrent());
     ProcessKfree(args);
     return err;
 }

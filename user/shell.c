@@ -369,9 +369,105 @@ static void ShowTable(const char *cmd, const char *name, const char *header, int
         PrintTable(header, columns, text);
 }
 
+// --- the environment ------------------------------------------------------------
+
+// What programs the shell starts get as envp: NAME=VALUE strings, set
+// with export, removed with unset, listed with env. The start values are
+// defaults, since the shell itself is started with none.
+#define ENV_MAX  32                 // variables (SYS_SPAWN's limit)
+#define ENV_TEXT 256                // one NAME=VALUE with its NUL (SYS_SPAWN's limit)
+
+static char envText[ENV_MAX][ENV_TEXT];
+static const char *environment[ENV_MAX + 1];    // NULL-terminated
+static int envCount;
+
+// The index of variable name (its first n bytes), or -1.
+static int EnvFind(const char *name, size_t n)
+{
+    for (int i = 0; i < envCount; i++)
+        if (strncmp(environment[i], name, n) == 0 && environment[i][n] == '=')
+            return i;
+    return -1;
+}
+
+// Length of the NAME in text ([A-Za-z_][A-Za-z0-9_]*), 0 if it has none.
+static size_t EnvName(const char *text)
+{
+    size_t n = 0;
+
+    while ((text[n] >= 'A' && text[n] <= 'Z') || (text[n] >= 'a' && text[n] <= 'z') ||
+           text[n] == '_' || (n > 0 && text[n] >= '0' && text[n] <= '9'))
+        n++;
+    return n;
+}
+
+// Set NAME=VALUE (text), replacing the old value. Returns NULL or why not.
+static const char *EnvSet(const char *text)
+{
+    size_t n = EnvName(text), length = strlen(text);
+    int i;
+
+    if (n == 0 || text[n] != '=')
+        return "not NAME=VALUE";
+    if (length >= ENV_TEXT)
+        return "too long";
+    if ((i = EnvFind(text, n)) < 0) {
+        if (envCount == ENV_MAX)
+            return "the environment is full";
+        i = envCount++;
+    }
+    memcpy(envText[i], text, length + 1);
+    environment[i] = envText[i];
+    environment[envCount] = NULL;
+    return NULL;
+}
+
+// Remove variable name; nothing if it is not set.
+static void EnvUnset(const char *name)
+{
+    int i = EnvFind(name, strlen(name));
+
+    if (i < 0)
+        return;
+    envCount--;
+    memcpy(envText[i], envText[envCount], ENV_TEXT);
+    environment[envCount] = NULL;
+}
+
+static void EnvInit(void)
+{
+    environment[0] = NULL;
+    EnvSet("PATH=/bin");
+    EnvSet("HOME=/home");
+    EnvSet("TERM=vt100");
+}
+
+static void CmdEnv(const CmdlineResult *c)
+{
+    (void)c;
+    for (int i = 0; i < envCount; i++)
+        Out("%s\n", environment[i]);
+}
+
+static void CmdExport(const CmdlineResult *c)
+{
+    const char *why;
+
+    for (int i = 1; i < c->argc; i++)
+        if ((why = EnvSet(c->argv[i])) != NULL)
+            FailText("export", c->argv[i], why);
+}
+
+static void CmdUnset(const CmdlineResult *c)
+{
+    for (int i = 1; i < c->argc; i++)
+        EnvUnset(c->argv[i]);
+}
+
 // --- programs ---------------------------------------------------------------
 
-// Start path as a child with argv[1..argc) after it. Returns its pid or E_*.
+// Start path as a child with argv[1..argc) after it and the environment.
+// Returns its pid or E_*.
 static int Spawn(const char *path, int argc, char *const *argv)
 {
     const char *args[CMDLINE_MAX_WORDS + 1];
@@ -381,7 +477,7 @@ static int Spawn(const char *path, int argc, char *const *argv)
         args[i] = argv[i];
     args[argc] = NULL;
     OutputFlush(&console);
-    return SysSpawn(path, args);
+    return SysSpawnEnv(path, args, environment);
 }
 
 // Print [pid] for a background child, or wait for it and report how a
@@ -835,8 +931,12 @@ static const Command commands[] = {
       "cat NS...", "print files" },
     { "echo", CmdEcho, 0, -1, NULL, 0,
       "echo TEXT...", "print TEXT" },
+    { "env", CmdEnv, 0, 0, NULL, 0,
+      "env", "list the environment programs get" },
     { "exit", CmdExit, 0, 1, NULL, 0,
       "exit [CODE]", "end the shell" },
+    { "export", CmdExport, 1, -1, "missing NAME=VALUE", 0,
+      "export NAME=VALUE...", "set environment variables" },
     { "help", CmdHelp, 0, 0, NULL, 0,
       "help", "list the commands" },
     { "kill", CmdKill, 1, -1, "missing pid", 0,
@@ -869,6 +969,8 @@ static const Command commands[] = {
       "umount FSPREFIX", "write out and stop a mounted filesystem" },
     { "unalias", CmdUnalias, 1, 1, "missing name", 0,
       "unalias FROM", "remove an alias" },
+    { "unset", CmdUnset, 1, -1, "missing name", 0,
+      "unset NAME...", "remove environment variables" },
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -1002,6 +1104,7 @@ int main(int argc, char **argv, char **envp)
     int got;
 
     (void)argc; (void)argv; (void)envp;
+    EnvInit();
     console.message = CreateMessage(MSG_WRITE, sizeof(FsIo) + FS_IO_MAX);
     redirect.message = CreateMessage(MSG_WRITE, sizeof(FsIo) + FS_IO_MAX);
     if (!console.message || !redirect.message) {

@@ -15,7 +15,7 @@
 #define SYS_GETPID       3   // ()                                -> pid
 #define SYS_YIELD        4   // ()                                -> 0
 #define SYS_SLEEP        5   // (uint32 milliseconds)             -> 0
-#define SYS_SPAWN        6   // (const char *path, const char *const *argv) -> pid
+#define SYS_SPAWN        6   // (const char *path, const char *const *argv, const char *const *envp) -> pid
 #define SYS_WAIT         7   // (int pid, int *status, uint32 options) -> pid
 #define SYS_KILL         8   // (int pid)                         -> 0
 #define SYS_UPTIME       9   // ()                                -> milliseconds since boot

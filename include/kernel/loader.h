@@ -20,6 +20,11 @@
 int LoaderSpawn(const char *path, int argc, const char *const *argv,
                 ProcessMode mode, Process *parent);
 
+// LoaderSpawn with an environment: envc strings envp[0..envc) (envc 0:
+// none), on the new stack after argv as an exec puts them.
+int LoaderSpawnEnv(const char *path, int argc, const char *const *argv, int envc,
+                   const char *const *envp, ProcessMode mode, Process *parent);
+
 // The strings a new program starts with (argv[0..argc), envp[0..envc)).
 typedef struct LoaderStrings {
     uint32_t argc;

@@ -35,6 +35,7 @@ int SysSleep(uint32_t milliseconds);
 // with the NULL-terminated argv, or argv NULL to pass none (the kernel
 // then chooses argv[0]). Returns the child's pid or E_*.
 int SysSpawn(const char *path, const char *const *argv);
+int SysSpawnEnv(const char *path, const char *const *argv, const char *const *envp);
 
 // Wait for child pid (-1: any child) to end and store its wait status
 // (WAIT_* macros) in *status unless status is NULL. Returns pid or E_*.

@@ -56,15 +56,22 @@ int SysSleep(uint32_t milliseconds)
     return result;
 }
 
-// SYS_SPAWN: start path with argv; returns the child's pid or E_*.
-int SysSpawn(const char *path, const char *const *argv)
+// SYS_SPAWN: start path with argv and envp (NULL: no environment);
+// returns the child's pid or E_*.
+int SysSpawnEnv(const char *path, const char *const *argv, const char *const *envp)
 {
     int result;
     __asm__ volatile("int $0x40"
                      : "=a"(result)
-                     : "a"(SYS_SPAWN), "b"(path), "c"(argv)
+                     : "a"(SYS_SPAWN), "b"(path), "c"(argv), "d"(envp)
                      : "memory");
     return result;
+}
+
+// SYS_SPAWN with no environment.
+int SysSpawn(const char *path, const char *const *argv)
+{
+    return SysSpawnEnv(path, argv, NULL);
 }
 
 // SYS_WAIT: wait for child pid (-1: any); its wait status goes to *status.

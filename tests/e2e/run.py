@@ -277,9 +277,18 @@ def ShellSuite():
 
 def PosixPrograms(s, c):
     """Linux programs through the POSIX layer: arguments, exits, signals."""
+    c.equal(s.run("export GREETING=hello"), "", "export GREETING=hello")
     c.equal(s.run("run posix:vfs:/bin/pxhello a b"),
             "hello from musl: argc 3\nargv[0] = posix:vfs:/bin/pxhello\nargv[1] = a\n"
-            "argv[2] = b\nenv: (none)\n", "run posix:vfs:/bin/pxhello a b")
+            "argv[2] = b\nenv: PATH=/bin\nenv: HOME=/home\nenv: TERM=vt100\nenv: GREETING=hello\n",
+            "run posix:vfs:/bin/pxhello a b: arguments and the shell's environment")
+    c.equal(s.run("export GREETING=again 1BAD=x"), "export: 1BAD=x: not NAME=VALUE\n",
+            "export replaces a value; a bad name is one error line")
+    s.run("unset GREETING TERM")
+    c.equal(s.run("env"), "PATH=/bin\nHOME=/home\n", "env after unset")
+    c.equal(s.run("run fs:root:bin/pxhello"),
+            "hello from musl: argc 1\nargv[0] = fs:root:bin/pxhello\nenv: PATH=/bin\n"
+            "env: HOME=/home\n", "run fs:root:bin/pxhello: the same environment")
     c.contains(s.run("run fs:root:bin/pxhello"),
                "hello from musl: argc 1\nargv[0] = fs:root:bin/pxhello\n",
                "a Linux program loaded from fs:root: runs the same")

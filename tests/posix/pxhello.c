@@ -2,7 +2,7 @@
 //
 // A static musl binary: its start-up alone exercises set_thread_area,
 // set_tid_address, poll and the stdio set-up (ioctl TIOCGWINSZ, writev).
-// It prints its arguments and, if there is one, the first environment
+// It prints its arguments and each environment
 // variable. A first argument can ask for one more thing, for the
 // end-to-end tests:
 //
@@ -39,9 +39,9 @@ int main(int argc, char **argv)
     printf("hello from musl: argc %d\n", argc);
     for (int i = 0; i < argc; i++)
         printf("argv[%d] = %s\n", i, argv[i]);
-    if (environ && environ[0])
-        printf("env: %s\n", environ[0]);
-    else
+    for (int i = 0; environ && environ[i]; i++)
+        printf("env: %s\n", environ[i]);
+    if (!environ || !environ[0])
         printf("env: (none)\n");
     if (argc > 1 && strcmp(argv[1], "read") == 0)
         ReadLine();

@@ -4,6 +4,7 @@
 // missing programs, bad pids and unknown call numbers. Every check runs;
 // a failed one prints "badptr: check N ...". Exits with the number of the
 // first failed check, or prints "badptr: all checks passed" and exits 0.
+#include <lib/string.h>
 #include <lib/user.h>
 
 #define KERNEL_BASE   ((char *)0xC0000000u)
@@ -79,6 +80,24 @@ int main(int argc, char **argv, char **envp)
                     "bin/true", kernelArgv, E_FAULT);
     CheckSpawnFails(11, "SysSpawn(\"bin/no-such-program\", NULL)",
                     "bin/no-such-program", NULL, E_NOENT);
+    // ... and the environment: the array and each string, and its size.
+    {
+        static const char *const badEnv[] = { "A=1", (const char *)KERNEL_BASE, NULL };
+        static const char *manyEnv[34];
+        static char longText[300];
+        static const char *const longEnv[] = { longText, NULL };
+        int got = SysSpawnEnv("bin/true", NULL, (const char *const *)KERNEL_BASE);
+        CheckEqual(40, "SysSpawnEnv(\"bin/true\", NULL, 0xC0000000)", got, E_FAULT);
+        got = SysSpawnEnv("bin/true", NULL, badEnv);
+        CheckEqual(41, "SysSpawnEnv(\"bin/true\", NULL, {\"A=1\", 0xC0000000})", got, E_FAULT);
+        for (int i = 0; i < 33; i++)
+            manyEnv[i] = "X=1";
+        got = SysSpawnEnv("bin/true", NULL, manyEnv);
+        CheckEqual(42, "SysSpawnEnv with 33 strings", got, E_INVAL);
+        memset(longText, 'x', sizeof(longText) - 1);
+        got = SysSpawnEnv("bin/true", NULL, longEnv);
+        CheckEqual(43, "SysSpawnEnv with a 299-byte string", got, E_INVAL);
+    }
 
     // SYS_WAIT with no child: the kernel may check the pointer or the
     // child first, so either error is right.
