@@ -834,12 +834,14 @@ def FatDisksSuite():
 
 
 def ForeignSuite():
-    """Debian's static busybox for i386, a Linux program built elsewhere."""
+    """Linux programs built elsewhere: Debian's static busybox (i386), bash
+    (bash-static, glibc) and sash (glibc)."""
     c = Checks("e2e-foreign")
     extra = os.path.join(BUILD, "foreign")
     hello = open(os.path.join(ROOT, "initrd", "hello.txt")).read()
-    if not c.check(os.path.exists(os.path.join(extra, "bin", "busybox")),
-                   "busybox fetched (tools/foreign-binaries.sh)"):
+    if not c.check(all(os.path.exists(os.path.join(extra, "bin", name))
+                       for name in ("busybox", "bash", "sash")),
+                   "busybox, bash and sash fetched (tools/foreign-binaries.sh)"):
         return c
     status, out = MakeRun("run posix:vfs:/bin/busybox echo hello from busybox\n"
                           "run posix:vfs:/bin/busybox uname -s -m\n"
@@ -848,7 +850,15 @@ def ForeignSuite():
                           "run posix:vfs:/bin/busybox wc -l /etc/boot.conf\n"
                           "run fs:root:bin/busybox sh -c \"echo $((6 * 7))\"\n"
                           "run posix:vfs:/bin/busybox false\n"
-                          "echo after busybox\npoweroff\n", extra)
+                          "echo after busybox\n"
+                          'run posix:vfs:/bin/bash -c "x=$(echo sub); echo got $x; '
+                          'echo one two three | /bin/busybox wc -w; (exit 7); echo status $?"\n'
+                          'run posix:vfs:/bin/bash -c "trap \'echo caught USR1\' USR1; '
+                          'kill -USR1 $$; echo after the trap"\n'
+                          'run posix:vfs:/bin/bash -c "for f in /etc/*; do echo file $f; done; '
+                          'echo through a file > /tmp/b.txt; /bin/busybox cat /tmp/b.txt; exit 3"\n'
+                          'run posix:vfs:/bin/sash -c "-ls /etc"\n'
+                          "poweroff\n", extra)
     open(os.path.join(BUILD, "test-logs", "e2e-foreign.log"), "w").write(out)
     lines = sum(1 for _ in open(os.path.join(ROOT, "initrd", "etc", "boot.conf")))
     c.equal(status, 0, "the session ends with status 0")
@@ -860,6 +870,12 @@ def ForeignSuite():
     c.contains(out, "\n42\n", "busybox sh -c with arithmetic")
     c.contains(out, "run: posix:vfs:/bin/busybox: exit code 1", "busybox false: exit code 1")
     c.contains(out, "\nafter busybox\n", "the shell carries on")
+    c.contains(out, "\ngot sub\n3\nstatus 7\n",
+               "bash: command substitution, a pipeline into busybox, a subshell's status")
+    c.contains(out, "\ncaught USR1\nafter the trap\n", "bash: a trap runs for kill -USR1 $$")
+    c.contains(out, "\nfile /etc/boot.conf\nthrough a file\nrun: posix:vfs:/bin/bash: exit code 3\n",
+               "bash: a glob, a redirection to /tmp, an exit code")
+    c.contains(out, '-ls /etc"\n.\n..\nboot.conf\n', "sash -ls /etc")
     return c
 
 
