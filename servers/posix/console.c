@@ -45,23 +45,8 @@ static uint32_t nextTry;        // api->UptimeMs() of the next retry
 static int32_t TryRead(PosixProcess *p, const char *name, uint32_t buf, uint32_t count)
 {
     FsIo io = { 0, count < FS_IO_MAX ? count : FS_IO_MAX, 0 };
-    Message *request = api->CreateMessage(CONSOLE_MSG_TRY_READ, sizeof(io)), *reply;
-    uint32_t got;
-    int err = 0;
 
-    if (!request)
-        return E_NOMEM;
-    memcpy(request->data, &io, sizeof(io));
-    reply = NsTransact(name, request, &err);
-    api->FreeMessage(request);
-    if (!reply)
-        return err;
-    got = MessageDataLength(reply);
-    if (got > io.length)
-        got = io.length;
-    err = UserWrite(p, buf, reply->data, got);
-    api->FreeMessage(reply);
-    return err ? err : (int32_t)got;
+    return NsReadInto(p, name, CONSOLE_MSG_TRY_READ, &io, buf);
 }
 
 // Read at most count bytes of a line from the console f into p's buf:

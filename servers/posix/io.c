@@ -34,9 +34,7 @@ static int32_t IoRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t coun
                       uint64_t offset)
 {
     FsIo io = { 0, count < FS_IO_MAX ? count : FS_IO_MAX, offset };
-    Message *request, *reply;
-    int err = 0;
-    uint32_t got;
+    int err;
 
     if (f->kind == POSIX_FILE_DIR)
         return E_ISDIR;
@@ -48,19 +46,7 @@ static int32_t IoRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t coun
         return err;
     if (f->kind == POSIX_FILE_REGULAR)
         io.handle = f->handle;
-    if (!(request = api->CreateMessage(MSG_READ, sizeof(io))))
-        return E_NOMEM;
-    memcpy(request->data, &io, sizeof(io));
-    reply = NsTransact(f->name, request, &err);
-    api->FreeMessage(request);
-    if (!reply)
-        return err;
-    got = MessageDataLength(reply);
-    if (got > io.length)
-        got = io.length;
-    err = UserWrite(p, buf, reply->data, got);
-    api->FreeMessage(reply);
-    return err ? err : (int32_t)got;
+    return NsReadInto(p, f->name, MSG_READ, &io, buf);
 }
 
 // Before an O_APPEND write through a handle that does not append by

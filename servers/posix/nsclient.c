@@ -112,3 +112,28 @@ void NsClose(const char *name, int32_t handle)
 
     NsRequest(name, MSG_CLOSE, &h, sizeof(h), NULL, 0);
 }
+
+// Send a read (type: MSG_READ, or a server's own kind) of io to name and
+// copy what comes back, at most io->length bytes, to p's buf. Returns the
+// bytes copied or an error.
+int32_t NsReadInto(PosixProcess *p, const char *name, uint32_t type, const FsIo *io,
+                   uint32_t buf)
+{
+    Message *request = api->CreateMessage(type, sizeof(*io)), *reply;
+    uint32_t got;
+    int err = 0;
+
+    if (!request)
+        return E_NOMEM;
+    memcpy(request->data, io, sizeof(*io));
+    reply = NsTransact(name, request, &err);
+    api->FreeMessage(request);
+    if (!reply)
+        return err;
+    got = MessageDataLength(reply);
+    if (got > io->length)
+        got = io->length;
+    err = UserWrite(p, buf, reply->data, got);
+    api->FreeMessage(reply);
+    return err ? err : (int32_t)got;
+}

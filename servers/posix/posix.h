@@ -207,6 +207,8 @@ int NsRequest(const char *name, uint32_t type, const void *payload, uint32_t len
 int NsStat(const PosixMount *mount, const char *name, FsStat *out);
 int NsStatFile(const PosixFile *f, FsStat *out);
 void NsClose(const char *name, int32_t handle);
+int32_t NsReadInto(PosixProcess *p, const char *name, uint32_t type, const FsIo *io,
+                   uint32_t buf);
 
 // --- fd.c: the fd table ----------------------------------------------------
 
