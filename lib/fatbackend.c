@@ -100,6 +100,21 @@ static int Still(FatBackend *fb, const FatHandle *h, FatInfo *info)
     return err ? err : info->id == h->id && info->type == FAT_FILE ? 0 : E_NOENT;
 }
 
+// owner's handle, opened with every flag in need (0: any), whose file is
+// still where it was, with its FatInfo; NULL with *err (E_BADF, E_NOENT,
+// ...) otherwise.
+static FatHandle *Usable(FatBackend *fb, int handle, uint32_t owner, uint32_t need,
+                         FatInfo *info, int *err)
+{
+    FatHandle *h = Slot(fb, handle, owner);
+
+    if (!h || (h->flags & need) != need) {
+        *err = E_BADF;
+        return NULL;
+    }
+    return (*err = Still(fb, h, info)) == 0 ? h : NULL;
+}
+
 static int OpenChecked(FatBackend *fb, const char *path, uint32_t flags, uint32_t owner,
                        FatInfo *info)
 {
@@ -194,13 +209,11 @@ static uint32_t CloseOwner(void *fs, uint32_t owner)
 static int Read(void *fs, int handle, uint32_t owner, uint64_t offset, void *buf, uint32_t length)
 {
     FatBackend *fb = fs;
-    FatHandle *h = Slot(fb, handle, owner);
     FatInfo info;
     int err;
+    FatHandle *h = Usable(fb, handle, owner, FS_READ, &info, &err);
 
-    if (!h || !(h->flags & FS_READ))
-        return E_BADF;
-    if ((err = Still(fb, h, &info)) != 0)
+    if (!h)
         return err;
     return FatRead(fb->fat, h->path, offset, buf, length);
 }
@@ -209,13 +222,11 @@ static int Write(void *fs, int handle, uint32_t owner, uint64_t offset, const vo
                  uint32_t length)
 {
     FatBackend *fb = fs;
-    FatHandle *h = Slot(fb, handle, owner);
     FatInfo info;
     int err;
+    FatHandle *h = Usable(fb, handle, owner, FS_WRITE, &info, &err);
 
-    if (!h || !(h->flags & FS_WRITE))
-        return E_BADF;
-    if ((err = Still(fb, h, &info)) != 0)
+    if (!h)
         return err;
     if (h->flags & FS_APPEND)
         offset = info.size;
@@ -232,13 +243,11 @@ static int Truncate(void *fs, const char *path, uint64_t size)
 static int TruncateHandle(void *fs, int handle, uint32_t owner, uint64_t size)
 {
     FatBackend *fb = fs;
-    FatHandle *h = Slot(fb, handle, owner);
     FatInfo info;
     int err;
+    FatHandle *h = Usable(fb, handle, owner, FS_WRITE, &info, &err);
 
-    if (!h || !(h->flags & FS_WRITE))
-        return E_BADF;
-    if ((err = Still(fb, h, &info)) != 0)
+    if (!h)
         return err;
     return Changed(fb, FatTruncate(fb->fat, h->path, size));
 }
@@ -264,13 +273,11 @@ static int Stat(void *fs, const char *path, FsStat *out)
 static int StatHandle(void *fs, int handle, uint32_t owner, FsStat *out)
 {
     FatBackend *fb = fs;
-    FatHandle *h = Slot(fb, handle, owner);
     FatInfo info;
     int err;
+    FatHandle *h = Usable(fb, handle, owner, 0, &info, &err);
 
     if (!h)
-        return E_BADF;
-    if ((err = Still(fb, h, &info)) != 0)
         return err;
     StatOut(fb, &info, out);
     return 0;
