@@ -40,7 +40,7 @@ static int32_t IoRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t coun
         return E_ISDIR;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
         return E_BADF;
-    if (count == 0)
+    if (count == 0 || f->kind == POSIX_FILE_NULL)
         return 0;
     if ((err = UserCheckWritable(p, buf, io.length)) != 0)
         return err;
@@ -75,8 +75,8 @@ static int32_t IoWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t cou
 
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY || f->kind == POSIX_FILE_DIR)
         return E_BADF;
-    if (count == 0)
-        return 0;
+    if (count == 0 || f->kind == POSIX_FILE_NULL)
+        return (int32_t)count;
     if (!(request = api->CreateMessage(MSG_WRITE, sizeof(io) + io.length)))
         return E_NOMEM;
     err = UserRead(p, request->data + sizeof(io), buf, io.length);
@@ -293,6 +293,10 @@ static int Seek(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out)
 
     if (f->kind == POSIX_FILE_CONSOLE || PipeIsEnd(f))
         return E_SPIPE;
+    if (f->kind == POSIX_FILE_NULL) {
+        *out = 0;                       // any seek of /dev/null lands at 0
+        return whence <= LINUX_SEEK_END ? 0 : E_INVAL;
+    }
     if (whence == LINUX_SEEK_SET)
         base = 0;
     else if (whence == LINUX_SEEK_CUR)

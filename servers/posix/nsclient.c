@@ -84,6 +84,10 @@ int NsStat(const PosixMount *mount, const char *name, FsStat *out)
 
     if (mount->kind == POSIX_MOUNT_PROC)
         return ProcStat(name, out);
+    if (mount->kind == POSIX_MOUNT_NULL) {
+        *out = (FsStat){ .type = FS_TYPE_DEVICE, .id = 3 };
+        return 0;
+    }
     got = NsRequest(name, MSG_STAT, NULL, 0, out, sizeof(*out));
     if (got >= 0 && (uint32_t)got != sizeof(*out))
         return E_INVAL;

@@ -104,14 +104,17 @@ static int OpenOnProc(const PosixPath *path, uint32_t flags, PosixFile **out)
     return 0;
 }
 
-// Open the console.
-static int OpenConsole(const PosixPath *path, uint32_t flags, PosixFile **out)
+// Open a device: the console, or /dev/null.
+static int OpenDevice(const PosixPath *path, uint32_t flags, PosixFile **out)
 {
+    PosixFileKind kind = path->mount->kind == POSIX_MOUNT_NULL ? POSIX_FILE_NULL
+                                                               : POSIX_FILE_CONSOLE;
+
     if (flags & LINUX_O_DIRECTORY)
         return E_NOTDIR;
     if ((flags & LINUX_O_CREAT) && (flags & LINUX_O_EXCL))
         return E_EXIST;
-    if (!(*out = FdNewFile(POSIX_FILE_CONSOLE, path, flags & KEPT_FLAGS)))
+    if (!(*out = FdNewFile(kind, path, flags & KEPT_FLAGS)))
         return E_NOMEM;
     return 0;
 }
@@ -121,7 +124,8 @@ typedef int (*OpenHandler)(const PosixPath *path, uint32_t flags, PosixFile **ou
 static const OpenHandler openers[] = {
     [POSIX_MOUNT_FS]     = OpenOnFs,
     [POSIX_MOUNT_PROC]   = OpenOnProc,
-    [POSIX_MOUNT_DEVICE] = OpenConsole,
+    [POSIX_MOUNT_DEVICE] = OpenDevice,
+    [POSIX_MOUNT_NULL]   = OpenDevice,
 };
 
 // Open the path at userPath (relative to dirfd) with flags. Returns the

@@ -10,6 +10,7 @@
 //   /proc          proc:      ('/' becomes ':': /proc/7/name is proc:7:name;
 //                              /proc/self is the caller's pid)
 //   /dev/console   console:
+//   /dev/null      (this server: reads give end of file, writes succeed)
 //
 // mount(2) adds entries for filesystems served elsewhere (a FAT volume
 // the shell's mount started, fs:disk:) and umount2 takes them away again:
@@ -17,7 +18,7 @@
 // source must be a namespace prefix ending in ':' whose server answers a
 // MSG_STAT of its root as a directory; the target is any absolute path
 // not already a mount point (it need not exist: the mount makes it).
-// The four entries above cannot be unmounted; a mount with an open file
+// The five entries above cannot be unmounted; a mount with an open file
 // on it is E_BUSY.
 //
 // Paths are normalised lexically before they are mapped: empty
@@ -28,7 +29,7 @@
 #include <lib/string.h>
 #include "posix.h"
 
-#define FIXED_MOUNTS 4
+#define FIXED_MOUNTS 5
 #define MOUNT_COUNT  (FIXED_MOUNTS + 8)         // 8 made by mount(2) at most
 
 // The mount points and prefixes of the entries mount(2) makes.
@@ -41,6 +42,7 @@ static PosixMount mounts[MOUNT_COUNT] = {
     { "/tmp",         "fs:temp:", POSIX_MOUNT_FS,     '/' },
     { "/proc",        "proc:",    POSIX_MOUNT_PROC,   ':' },
     { "/dev/console", "console:", POSIX_MOUNT_DEVICE, '/' },
+    { "/dev/null",    "null:",    POSIX_MOUNT_NULL,   '/' },
 };
 
 // Append the component [start, start + length) to the normalised path out
@@ -139,7 +141,7 @@ int PathMap(PosixPath *path, uint32_t pid)
     char self[16] = "";
     int length;
 
-    if (mount->kind == POSIX_MOUNT_DEVICE && *rest)
+    if ((mount->kind == POSIX_MOUNT_DEVICE || mount->kind == POSIX_MOUNT_NULL) && *rest)
         return E_NOTDIR;
     if (mount->kind == POSIX_MOUNT_PROC && strncmp(rest, "self", 4) == 0 &&
         (rest[4] == 0 || rest[4] == '/')) {

@@ -59,6 +59,7 @@ typedef enum PosixMountKind {
     POSIX_MOUNT_FS,         // a server of the filesystem protocol ('/' separators)
     POSIX_MOUNT_PROC,       // proc: (':' separators, no handles, no MSG_STAT)
     POSIX_MOUNT_DEVICE,     // a stream: the console
+    POSIX_MOUNT_NULL,       // /dev/null, served by this server itself
 } PosixMountKind;
 
 typedef struct PosixMount {
@@ -87,6 +88,7 @@ typedef enum PosixFileKind {
     POSIX_FILE_NAMED,       // a proc: text, read by name at an offset
     POSIX_FILE_DIR,         // a directory: listed by name, offset = entry index
     POSIX_FILE_CONSOLE,     // console:
+    POSIX_FILE_NULL,        // /dev/null: reads end at once, writes vanish
     POSIX_FILE_PIPE_READ,   // the read end of a pipe (pipe.c)
     POSIX_FILE_PIPE_WRITE,  // the write end of a pipe
 } PosixFileKind;

@@ -44,7 +44,10 @@ static void StatFromFs(const FsStat *fs, const PosixMount *mount, const char *na
     out->blksize = BLOCK_SIZE;
     if (fs->type == FS_TYPE_DIR)
         out->mode = LINUX_S_IFDIR | 0755;
-    else if (fs->type == FS_TYPE_DEVICE) {
+    else if (fs->type == FS_TYPE_DEVICE && mount->kind == POSIX_MOUNT_NULL) {
+        out->mode = LINUX_S_IFCHR | 0666;
+        out->rdev = (1 << 8) | 3;       // Linux's /dev/null: major 1, minor 3
+    } else if (fs->type == FS_TYPE_DEVICE) {
         out->mode = LINUX_S_IFCHR | 0620;
         out->rdev = (CONSOLE_MAJOR << 8) | CONSOLE_MINOR;
     } else {

@@ -856,7 +856,8 @@ def ForeignSuite():
                           'run posix:vfs:/bin/bash -c "trap \'echo caught USR1\' USR1; '
                           'kill -USR1 $$; echo after the trap"\n'
                           'run posix:vfs:/bin/bash -c "for f in /etc/*; do echo file $f; done; '
-                          'echo through a file > /tmp/b.txt; /bin/busybox cat /tmp/b.txt; exit 3"\n'
+                          'echo through a file > /tmp/b.txt; /bin/busybox cat /tmp/b.txt; '
+                          'echo hidden > /dev/null; /bin/busybox cat /nothing 2>/dev/null; exit 3"\n'
                           'run posix:vfs:/bin/sash -c "-ls /etc"\n'
                           "poweroff\n", extra)
     open(os.path.join(BUILD, "test-logs", "e2e-foreign.log"), "w").write(out)

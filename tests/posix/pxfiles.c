@@ -394,6 +394,30 @@ static void Identity(void)
     CHECK(umask(077) == 022 && umask(022) == 077);
 }
 
+// /dev/null: reads end at once, writes vanish, a character device.
+static void NullDevice(void)
+{
+    char buf[16] = "unchanged";
+    struct stat st;
+    struct termios t;
+    int fd = open("/dev/null", O_RDWR);
+
+    CHECK(fd >= 0);
+    CHECK(write(fd, "gone", 4) == 4);
+    CHECK(read(fd, buf, sizeof(buf)) == 0 && strcmp(buf, "unchanged") == 0);
+    CHECK(lseek(fd, 100, SEEK_SET) == 0);
+    CHECK(fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == ((1 << 8) | 3));
+    CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
+    CHECK(access("/dev/null", W_OK) == 0);
+    CHECK_ERR(ioctl(fd, TCGETS, &t), ENOTTY);
+    close(fd);
+    CHECK_ERR(open("/dev/null/x", O_RDONLY), ENOTDIR);
+    CHECK_ERR(open("/dev/null", O_RDONLY | O_DIRECTORY), ENOTDIR);
+    fd = open("/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);    // as a shell's > does
+    CHECK(fd >= 0 && write(fd, buf, 9) == 9);
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -411,6 +435,7 @@ int main(int argc, char **argv)
     BadPointers();
     UnknownCalls();
     Console();
+    NullDevice();
     Proc(argv[0]);
     Identity();
     Clean();
