@@ -10,6 +10,12 @@
 //
 // nanosleep is a poll of no fds with a timeout (poll.c): answered when
 // its time is up, while the server serves everyone else.
+//
+// alarm, setitimer and getitimer serve ITIMER_REAL, one timer per
+// process: when it is due the main loop (AlarmExpire) sends SIGALRM and
+// sets it again for its interval. The timer survives execve and is not
+// inherited by fork. ITIMER_VIRTUAL and ITIMER_PROF (CPU time) are
+// E_INVAL: the layer cannot see a process's CPU time.
 #include "posix.h"
 
 const uint32_t clockBootEpoch = 1735689600u;   // 2025-01-01T00:00:00Z
@@ -146,4 +152,136 @@ int32_t SysSchedYield(PosixProcess *p, const uint32_t *arg)
     (void)p; (void)arg;
     api->SchedYield();
     return 0;
+}
+
+// --- alarm, setitimer, getitimer ------------------------------------------------
+
+#define LINUX_ITIMER_REAL 0
+#define USEC_PER_SEC      1000000u
+#define LINUX_SI_KERNEL   0x80
+
+typedef struct __attribute__((packed)) LinuxItimerval {
+    LinuxTimeval interval, value;
+} LinuxItimerval;
+
+static uint32_t alarmsSet;              // processes with a timer set
+
+// The ms left of p's timer (0: none; at least 1 while it is set).
+static uint32_t AlarmLeft(const PosixProcess *p, uint32_t now)
+{
+    int32_t left = (int32_t)(p->alarmAt - now);
+
+    if (!p->alarmSet)
+        return 0;
+    return left > 0 ? (uint32_t)left : 1;
+}
+
+// Set p's timer to go off in ms (0: never), then every everyMs.
+static void AlarmSet(PosixProcess *p, uint32_t ms, uint32_t everyMs)
+{
+    alarmsSet += (ms != 0) - (p->alarmSet != 0);
+    p->alarmSet = ms != 0;
+    p->alarmAt = api->UptimeMs() + ms;
+    p->alarmEvery = ms ? everyMs : 0;
+}
+
+void AlarmForget(PosixProcess *p)
+{
+    AlarmSet(p, 0, 0);
+}
+
+typedef struct AlarmScan {
+    uint32_t now, next;
+} AlarmScan;
+
+static void AlarmVisit(PosixProcess *p, void *arg)
+{
+    AlarmScan *scan = arg;
+    PosixSignalInfo why = { LINUX_SI_KERNEL, 0, 0, 0 };
+    int32_t left = (int32_t)(p->alarmAt - scan->now);
+
+    if (!p->alarmSet)
+        return;
+    if (left > 0) {
+        if (scan->next == 0 || (uint32_t)left < scan->next)
+            scan->next = (uint32_t)left;
+        return;
+    }
+    AlarmSet(p, p->alarmEvery, p->alarmEvery);
+    SignalSend(p, LINUX_SIGALRM, &why);
+    if (p->alarmSet && !p->ended && (scan->next == 0 || p->alarmEvery < scan->next))
+        scan->next = p->alarmEvery;
+}
+
+uint32_t AlarmExpire(void)
+{
+    AlarmScan scan = { api->UptimeMs(), 0 };
+
+    if (alarmsSet == 0)
+        return 0;
+    PosixProcessForEach(AlarmVisit, &scan);
+    return scan.next;
+}
+
+// A timeval as ms, rounded up; E_INVAL if it is out of range.
+static int TimevalMs(const LinuxTimeval *tv, uint32_t *ms)
+{
+    if (tv->sec < 0 || tv->usec < 0 || tv->usec >= (int32_t)USEC_PER_SEC || tv->sec > 2000000)
+        return E_INVAL;
+    *ms = (uint32_t)tv->sec * 1000 + ((uint32_t)tv->usec + 999) / 1000;
+    return 0;
+}
+
+// p's timer as an itimerval.
+static LinuxItimerval Current(const PosixProcess *p)
+{
+    uint32_t left = AlarmLeft(p, api->UptimeMs());
+    LinuxItimerval now = {
+        { (int32_t)(p->alarmEvery / 1000), (int32_t)(p->alarmEvery % 1000 * 1000) },
+        { (int32_t)(left / 1000), (int32_t)(left % 1000 * 1000) },
+    };
+
+    return now;
+}
+
+// alarm(seconds): the seconds left of the old timer (rounded up).
+int32_t SysAlarm(PosixProcess *p, const uint32_t *arg)
+{
+    uint32_t left = AlarmLeft(p, api->UptimeMs());
+
+    if (arg[0] > 2000000)
+        return E_INVAL;
+    AlarmSet(p, arg[0] * 1000, 0);
+    return (int32_t)((left + 999) / 1000);
+}
+
+// setitimer(which, new, old)
+int32_t SysSetitimer(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxItimerval want, old = Current(p);
+    uint32_t ms = 0, everyMs = 0;
+    int err;
+
+    if (arg[0] != LINUX_ITIMER_REAL)
+        return E_INVAL;
+    if (arg[1] && (err = UserRead(p, &want, arg[1], sizeof(want))) != 0)
+        return err;
+    if (arg[1] && ((err = TimevalMs(&want.value, &ms)) != 0 ||
+                   (err = TimevalMs(&want.interval, &everyMs)) != 0))
+        return err;
+    if (arg[2] && (err = UserWrite(p, arg[2], &old, sizeof(old))) != 0)
+        return err;
+    if (arg[1])
+        AlarmSet(p, ms, everyMs);
+    return 0;
+}
+
+// getitimer(which, cur)
+int32_t SysGetitimer(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxItimerval now = Current(p);
+
+    if (arg[0] != LINUX_ITIMER_REAL)
+        return E_INVAL;
+    return UserWrite(p, arg[1], &now, sizeof(now));
 }

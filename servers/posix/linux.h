@@ -68,7 +68,10 @@
 #define LINUX_SYS_PRCTL             172
 #define LINUX_SYS_MOUNT             21
 #define LINUX_SYS_UMOUNT            22
+#define LINUX_SYS_ALARM             27
 #define LINUX_SYS_PAUSE             29
+#define LINUX_SYS_SETITIMER         104
+#define LINUX_SYS_GETITIMER         105
 #define LINUX_SYS_UMOUNT2           52
 #define LINUX_SYS_SIGRETURN         119
 #define LINUX_SYS_RT_SIGRETURN      173
@@ -204,6 +207,7 @@
 #define LINUX_NSIG      64
 #define LINUX_SIGKILL   9
 #define LINUX_SIGSEGV   11
+#define LINUX_SIGALRM   14
 #define LINUX_SIGSTOP   19
 #define LINUX_SIG_DFL   0u
 #define LINUX_SIG_IGN   1u

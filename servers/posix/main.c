@@ -141,16 +141,18 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         ReplyError(m->requestId, E_NOENT);
 }
 
-// Answer the waiting calls whose time is up (polls, selects, sleeps) and
-// retry the console reads that are due. Returns how long the next receive
+// Answer the waiting calls whose time is up (polls, selects, sleeps),
+// retry the console reads that are due and send the SIGALRMs that are. Returns how long the next receive
 // may wait, in ms (0: no limit).
 static uint32_t Timers(void)
 {
-    uint32_t poll = PollExpire(), console = ConsoleRetry();
+    uint32_t next = PollExpire(), console = ConsoleRetry(), alarm = AlarmExpire();
 
-    if (poll == 0 || (console != 0 && console < poll))
-        return console;
-    return poll;
+    if (next == 0 || (console != 0 && console < next))
+        next = console;
+    if (next == 0 || (alarm != 0 && alarm < next))
+        next = alarm;
+    return next;
 }
 
 // Register posix:, then serve forever, answering the waiting calls whose

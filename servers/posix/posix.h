@@ -145,6 +145,8 @@ typedef struct PosixProcess {
     uint64_t sigMask;               // blocked
     uint64_t sigPending;
     PosixSignalInfo sigInfo[LINUX_NSIG];    // of each pending signal
+    int alarmSet;                   // ITIMER_REAL (alarm, setitimer): SIGALRM at
+    uint32_t alarmAt, alarmEvery;   // uptime alarmAt, then every alarmEvery ms (0: once)
     int suspended;                  // in pause or rt_sigsuspend: suspendMask is
     uint64_t suspendMask;           // the mask to restore after the handler
     uint32_t tidAddress;
@@ -301,6 +303,9 @@ int32_t PollSleep(PosixProcess *p, uint64_t ms);
 
 extern const uint32_t clockBootEpoch;   // CLOCK_REALTIME at uptime 0, in seconds
 
+uint32_t AlarmExpire(void);
+void AlarmForget(PosixProcess *p);
+
 // --- vfs.c -----------------------------------------------------------------
 
 void VfsServe(Message *request, const IpcEnvelope *envelope);
@@ -409,6 +414,9 @@ int32_t SysClockGetres(PosixProcess *p, const uint32_t *arg);
 int32_t SysClockGetres64(PosixProcess *p, const uint32_t *arg);
 int32_t SysNanosleep(PosixProcess *p, const uint32_t *arg);
 int32_t SysSchedYield(PosixProcess *p, const uint32_t *arg);
+int32_t SysAlarm(PosixProcess *p, const uint32_t *arg);
+int32_t SysSetitimer(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetitimer(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysUname(PosixProcess *p, const uint32_t *arg);
 int32_t SysUgetrlimit(PosixProcess *p, const uint32_t *arg);

@@ -129,6 +129,7 @@ void PosixProcessEnded(uint32_t pid)
     if ((p = *link) != NULL) {
         *link = p->next;
         parent = p->parent ? PosixProcessFind(p->parent) : NULL;
+        AlarmForget(p);
         FdCloseAll(p);
         MemoryFree(p);
         api->kfree(p);
@@ -277,6 +278,7 @@ static int CopyState(PosixProcess *child, const PosixProcess *parent)
     }
     child->ended = child->waiting = child->suspended = 0;
     child->sigPending = 0;                      // pending signals are not inherited
+    child->alarmSet = 0;                        // nor alarms
     child->requestId = 0;
     child->tidAddress = 0;
     return 0;

@@ -47,7 +47,7 @@
 //
 // SIGCHLD is sent to a parent when the kernel's exit notice for a child
 // arrives (process.c); its si_status is 0 since the notice carries no
-// status. SIGPIPE comes from pipe.c. Not served: sigaltstack (handlers
+// status. SIGPIPE comes from pipe.c, SIGALRM from clock.c's timers. Not served: sigaltstack (handlers
 // run on the normal stack), rt_sigtimedwait, queued real-time signals
 // (one instance of each signal is pending at most).
 #include <clanker/syscall.h>

@@ -26,8 +26,9 @@
 // fork, vfork, clone and execve (more fuzzers, or another program) and
 // wait4 and waitpid (they may wait); sigreturn and rt_sigreturn (they
 // load registers from wherever the stack points), rt_sigsuspend and
-// pause (they wait), and rt_sigaction installing a handler (a random
-// address would run at the next SIGPIPE).
+// pause (they wait), alarm and setitimer (SIGALRM would end it), and
+// rt_sigaction installing a handler (a random address would run at the
+// next SIGPIPE).
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,6 +121,7 @@ static int Skipped(uint32_t n, const uint32_t *a)
     case SYS_fork: case SYS_vfork: case SYS_clone: case SYS_execve:
     case SYS_wait4: case SYS_waitpid: case SYS_pause:
     case SYS_sigreturn: case SYS_rt_sigreturn: case SYS_rt_sigsuspend:
+    case SYS_alarm: case SYS_setitimer:
         return 1;
     case SYS_rt_sigaction:
         return a[1] != 0;                                   // a handler at a random address

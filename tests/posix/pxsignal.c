@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -409,6 +410,50 @@ static void Groups(void)
     close(fds[1]);
 }
 
+// alarm and setitimer: SIGALRM's handler, a repeating timer, the time
+// left, the default action, and the errors.
+static void Alarms(void)
+{
+    struct itimerval every = { { 0, 30000 }, { 0, 30000 } }, none = { { 0, 0 }, { 0, 0 } }, now;
+
+    got = 0;
+    Catch(SIGALRM, Count, 0);
+    CHECK(alarm(1) == 0);
+    CHECK(alarm(1) == 1);                       // the old one had about a second left
+    errno = 0;
+    CHECK(pause() == -1 && errno == EINTR);
+    CHECK(got == 1 && gotSig == SIGALRM);
+    CHECK(alarm(0) == 0);                       // it went off: nothing left
+
+    got = 0;
+    CHECK(setitimer(ITIMER_REAL, &every, NULL) == 0);
+    CHECK(getitimer(ITIMER_REAL, &now) == 0 && now.it_interval.tv_usec == 30000 &&
+          now.it_value.tv_sec == 0 && now.it_value.tv_usec > 0);
+    while (got < 3)
+        pause();
+    CHECK(setitimer(ITIMER_REAL, &none, &now) == 0 && now.it_interval.tv_usec == 30000);
+    CHECK(getitimer(ITIMER_REAL, &now) == 0 && now.it_value.tv_sec == 0 &&
+          now.it_value.tv_usec == 0);
+    Sleep(100);
+    CHECK(got == 3);                            // stopped
+    Catch(SIGALRM, SIG_DFL, 0);
+
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(1);
+        for (;;)
+            Sleep(1000);
+    }
+    int status = WaitFor(pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM);
+
+    CHECK(setitimer(ITIMER_VIRTUAL, &every, NULL) == -1 && errno == EINVAL);
+    every.it_value.tv_usec = 1000000;
+    CHECK(setitimer(ITIMER_REAL, &every, NULL) == -1 && errno == EINVAL);
+    CHECK(syscall(SYS_setitimer, ITIMER_REAL, (void *)16, NULL) == -1 && errno == EFAULT);
+    CHECK(syscall(SYS_getitimer, ITIMER_REAL, (void *)16) == -1 && errno == EFAULT);
+}
+
 static void BadArguments(void)
 {
     CHECK(syscall(SYS_rt_sigaction, SIGUSR1, (void *)16, NULL, 8) == -1 && errno == EFAULT);
@@ -460,6 +505,7 @@ int main(int argc, char **argv)
     STEP(Faults);
     STEP(Context);
     STEP(Groups);
+    STEP(Alarms);
     STEP(BadArguments);
     return CheckSummary("pxsignal");
 }
