@@ -296,7 +296,7 @@ KTEST(PosixProcessReadWrite)
     KTEST_ASSERT_EQ(api->ProcessWrite(pid, at, "rewritten", 10), 0);
     KTEST_ASSERT_EQ(api->ProcessRead(pid, text, at, 10), 0);
     KTEST_ASSERT(strcmp(text, "rewritten") == 0);
-    KTEST_ASSERT_EQ(api->ProcessWrite(pid, ELF_BASE, "XXXX", 4), E_FAULT);   // read-only
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, ELF_BASE, "abcd", 4), E_FAULT);   // read-only
     KTEST_ASSERT_EQ(api->ProcessRead(pid, elf, ELF_BASE, 4), 0);
     KTEST_ASSERT(memcmp(elf, "\x7f" "ELF", 4) == 0);
     KTEST_ASSERT_EQ(api->ProcessRead(pid, text, 0, 4), E_FAULT);
@@ -643,7 +643,7 @@ KTEST(PosixForkCopiesMemory)
     KTEST_ASSERT(strcmp(text, "before the fork") == 0);
     KTEST_ASSERT_EQ(api->ProcessRead((uint32_t)c, text, ELF_BASE, 4), 0);
     KTEST_ASSERT(memcmp(text, "\x7f" "ELF", 4) == 0);
-    KTEST_ASSERT_EQ(api->ProcessWrite((uint32_t)c, ELF_BASE, "XXXX", 4), E_FAULT); // still read-only
+    KTEST_ASSERT_EQ(api->ProcessWrite((uint32_t)c, ELF_BASE, "abcd", 4), E_FAULT); // still read-only
     KTEST_ASSERT_EQ(api->ProcessRead((uint32_t)c, text, SCRATCH + PAGE_SIZE, 4), 0);
     KTEST_ASSERT_EQ(api->ProcessWrite((uint32_t)c, SCRATCH, text, 4), E_FAULT);
     KTEST_ASSERT_EQ(api->ProcessQuery(pid, &parent), 0);
