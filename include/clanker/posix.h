@@ -14,11 +14,25 @@
 #define CLANKER_POSIX_H
 
 #include <stdint.h>
+#include <clanker/message.h>
 
 #define POSIX_VECTOR    0x80
 #define POSIX_PREFIX    "posix:"
 #define POSIX_CALL_NAME "posix:call"
 #define POSIX_VFS       "posix:vfs:"    // posix:vfs:/path is the POSIX view of the namespaces
+
+// Another program asks the POSIX server to signal one of its processes,
+// as kill(2) would (the console's ^C, the native shell's kill):
+//   POSIX_MSG_SIGNAL to POSIX_SIGNAL_NAME, PosixSignal -> (empty)
+// E_SRCH when the server has no state for pid (not a POSIX process:
+// the sender then ends it through the kernel), E_INVAL for a bad signal.
+#define POSIX_SIGNAL_NAME "posix:signal"
+#define POSIX_MSG_SIGNAL  (MSG_TYPE_LIMIT + 50)
+
+typedef struct PosixSignal {
+    uint32_t pid;
+    uint32_t signal;        // 1..64, Linux numbers
+} PosixSignal;
 
 typedef struct PosixCall {
     uint32_t number;        // eax

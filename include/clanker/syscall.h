@@ -37,7 +37,12 @@
 #define SYS_MEM_MAP     19  // (uint32 addr, uint32 length, uint32 prot) -> 0: zeroed pages
                             //  (page-aligned; prot: the mmap PROT_* bits)
 #define SYS_MEM_UNMAP   20  // (uint32 addr, uint32 length) -> 0
-#define SYS_COUNT       21
+// The process context (include/clanker/context.h, docs/syscalls.md).
+#define SYS_SPAWN_CONTEXT 21 // (const char *path, const SpawnRequest *request) -> pid
+#define SYS_RESUME        22 // (int pid) -> 0: start a child made SPAWN_SUSPENDED
+#define SYS_CONTEXT_GET   23 // (ProcessContext *out) -> 0: the caller's context
+#define SYS_CONTEXT_SET   24 // (const ProcessContext *context) -> 0: replace it
+#define SYS_COUNT         25
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <clanker/error.h>
+#include <clanker/context.h>
 #include <clanker/message.h>
 #include <clanker/syscall.h>
 
@@ -94,6 +95,21 @@ int SysMemUnmap(uint32_t addr, uint32_t length);
 // (docs/ipc.md): process data[0..3] ended. Returns 0 or E_NOSPC.
 int SysIpcWatchExits(void);
 
+// Start path like SysSpawnEnv, with request's context (NULL: the
+// caller's) and flags (SPAWN_SUSPENDED). Returns the child's pid or E_*.
+int SysSpawnContext(const char *path, const SpawnRequest *request);
+
+// Start child pid, made with SPAWN_SUSPENDED. Returns 0 or E_* (E_SRCH:
+// no such child; E_INVAL: it is not suspended).
+int SysResume(int pid);
+
+// Copy the caller's context into *out. Returns 0 or E_*.
+int SysContextGet(ProcessContext *out);
+
+// Replace the caller's context (every name NUL-terminated within
+// CONTEXT_NAME_MAX, else E_INVAL). Returns 0 or E_*.
+int SysContextSet(const ProcessContext *context);
+
 // printf-style output (lib/format.c conversions) to the debug console;
 // output beyond 511 characters is cut. Returns characters written or E_*.
 int Print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -102,6 +118,26 @@ int Print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 // Returns 0, or -1 (leaving *out alone) on an empty, malformed or
 // out-of-range string.
 int ParseInt(const char *s, int *out);
+
+// --- the context and standard streams (lib/user/stdio.c) -------------------
+// Native programs print and read through their context's stream names
+// (include/clanker/context.h), by name with handle 0.
+
+// The caller's context, read from the kernel once and kept; NULL only if
+// the kernel refused it.
+const ProcessContext *ContextSelf(void);
+
+// Write n bytes to stream CONTEXT_STDOUT or CONTEXT_STDERR. Returns n or
+// E_* (E_PIPE: nobody reads it any more).
+int StdioWrite(int stream, const void *bytes, uint32_t n);
+
+// Read at most n bytes of standard input: a line from a cooked console,
+// what a pipe holds. Returns the count, 0 at the end of input, or E_*.
+int StdioRead(void *buffer, uint32_t n);
+
+// Resolve name against the working directory (lib/name.c NameJoin) into
+// out (capacity bytes). Returns 0 or E_NAMETOOLONG / E_INVAL.
+int NameResolve(const char *name, char *out, uint32_t capacity);
 
 // --- memory (lib/user/malloc.c) -------------------------------------------
 // A heap of at most 64 MiB (kernel/heap.c over a reserved address range

@@ -74,6 +74,41 @@ int SysSpawn(const char *path, const char *const *argv)
     return SysSpawnEnv(path, argv, NULL);
 }
 
+// SYS_SPAWN_CONTEXT: start path with request's argv, envp, context, flags.
+int SysSpawnContext(const char *path, const SpawnRequest *request)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_SPAWN_CONTEXT), "b"(path), "c"(request)
+                     : "memory");
+    return result;
+}
+
+// SYS_RESUME: start a suspended child.
+int SysResume(int pid)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_RESUME), "b"(pid) : "memory");
+    return result;
+}
+
+// SYS_CONTEXT_GET: the caller's working directory and streams.
+int SysContextGet(ProcessContext *out)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_CONTEXT_GET), "b"(out) : "memory");
+    return result;
+}
+
+// SYS_CONTEXT_SET: replace them.
+int SysContextSet(const ProcessContext *context)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_CONTEXT_SET), "b"(context) : "memory");
+    return result;
+}
+
 // SYS_WAIT: wait for child pid (-1: any); its wait status goes to *status.
 int SysWaitOptions(int pid, int *status, uint32_t options)
 {
