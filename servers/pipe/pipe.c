@@ -561,7 +561,8 @@ static int Stat(const Request *r)
         return strcmp(r->name, PIPE_PREFIX) == 0 ? E_INVAL : E_NOENT;
     if (MessageDataLength(r->m) != 0)
         return E_INVAL;
-    s = (FsStat){ .type = FS_TYPE_PIPE, .id = p->id, .size = p->count };
+    s = (FsStat){ .type = FS_TYPE_PIPE, .id = p->id, .size = p->count,
+                  .entries = p->readers, .handles = p->writers };
     Answer(r->m->requestId, MSG_RESPONSE, &s, sizeof(s));
     return 0;
 }
