@@ -4,7 +4,9 @@
 # on its own:  make -f user/user.mk build/initrd.tar   (V=1 shows commands)
 #
 #   $(USER_PROGRAMS)  every user/*.c and tests/programs/*.c as a static
-#                     ELF32 executable, $(BUILD)/initrd/bin/NAME, linked with
+#                     ELF32 executable, $(BUILD)/initrd/bin/NAME, and each
+#                     directory user/NAME/ as one program of all its *.c
+#                     (user/shell/ is bin/shell), linked with
 #                     lib/user/ (crt0, system calls, malloc, IPC) and
 #                     lib/string.c, lib/format.c, lib/cmdline.c,
 #                     lib/errortext.c, kernel/heap.c (shared with
@@ -60,12 +62,16 @@ USER_LIB     := $(USER_OBJ)/libuser.a
 # programs, as bin/NAME.
 USER_SERVER_SRCS := servers/fs/fstemp.c servers/fat/fatfs.c
 USER_SRCS     := $(sort $(wildcard user/*.c))
+# Programs of several files: user/NAME/*.c is bin/NAME.
+USER_DIRS     := $(sort $(patsubst %/,%,$(dir $(wildcard user/*/*.c))))
 USER_TEST_SRCS := $(sort $(wildcard tests/programs/*.c))
 USER_BIN      := $(BUILD)/initrd/bin
 USER_PROGRAMS_USER  := $(patsubst user/%.c,$(USER_BIN)/%,$(USER_SRCS))
 USER_PROGRAMS_TESTS := $(patsubst tests/programs/%.c,$(USER_BIN)/%,$(USER_TEST_SRCS))
 USER_PROGRAMS_SERVERS := $(patsubst %.c,$(USER_BIN)/%,$(notdir $(USER_SERVER_SRCS)))
-USER_PROGRAMS := $(USER_PROGRAMS_USER) $(USER_PROGRAMS_TESTS) $(USER_PROGRAMS_SERVERS)
+USER_PROGRAMS_DIRS := $(patsubst user/%,$(USER_BIN)/%,$(USER_DIRS))
+USER_PROGRAMS := $(USER_PROGRAMS_USER) $(USER_PROGRAMS_TESTS) $(USER_PROGRAMS_SERVERS) \
+                 $(USER_PROGRAMS_DIRS)
 
 ifneq ($(words $(USER_PROGRAMS)),$(words $(sort $(USER_PROGRAMS))))
 $(error user/ and tests/programs/ both have a program named \
@@ -114,6 +120,13 @@ $(USER_PROGRAMS_USER): $(USER_BIN)/%: $(USER_CRT0) $(USER_OBJ)/user/%.c.o \
 
 $(foreach s,$(USER_SERVER_SRCS),$(eval $(USER_BIN)/$(notdir $(s:.c=)): $(USER_OBJ)/$(s).o))
 $(USER_PROGRAMS_SERVERS): $(USER_BIN)/%: $(USER_CRT0) $(USER_LIB) user/user.mk
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)
+
+$(foreach d,$(USER_DIRS),$(eval $(USER_BIN)/$(notdir $(d)): \
+    $(patsubst %.c,$(USER_OBJ)/%.c.o,$(wildcard $(d)/*.c))))
+$(USER_PROGRAMS_DIRS): $(USER_BIN)/%: $(USER_CRT0) $(USER_LIB) user/user.mk
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)

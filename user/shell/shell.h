@@ -1,0 +1,144 @@
+// The shell's parts (user/shell/*.c) and what they share.
+//
+// main.c      the loop: prompt, read a line, run it
+// output.c    Output: where builtins print; error lines; > and >>
+// request.c   one request to a name; reading a whole object
+// columns.c   aligned tables (ps, ns)
+// env.c       the environment programs get (env, export, unset)
+// programs.c  starting and waiting for programs (run, WORD, ps, kill)
+// files.c     filesystem builtins (echo, cat, ls, rm, mkdir, rmdir, touch, mv)
+// names.c     namespace builtins (ns, alias, unalias)
+// mount.c     FAT volumes (mount, umount, sync, poweroff)
+// table.c     the builtin table, help, exit
+//
+// Every builtin is a `void CmdNAME(const Args *c)` listed in table.c; it
+// prints through Out() and reports failures with Fail()/FailText().
+#ifndef USER_SHELL_H
+#define USER_SHELL_H
+
+#include <stdarg.h>
+#include <clanker/fs.h>
+#include <lib/cmdline.h>
+#include <lib/errortext.h>
+#include <lib/format.h>
+#include <lib/string.h>
+#include <lib/user.h>
+
+#define CONSOLE       "console:"
+#define BIN_PREFIX    "fs:root:bin/"
+#define PROMPT        "clanker> "
+#define WORDS_MAX     CMDLINE_MAX_WORDS     // words of one command
+#define ENV_MAX       32                    // variables (SYS_SPAWN's limit)
+#define TEXT_MAX      CMDLINE_TEXT_MAX      // bytes of one command's words
+
+// One command's words, as a builtin or a program gets them.
+typedef struct Args {
+    int argc;
+    char **argv;                // argv[argc] is NULL
+    int background;             // the command ended in '&'
+} Args;
+
+// --- output.c ----------------------------------------------------------------
+
+// Where printed bytes go: the console (by name) or a redirection target
+// (a handle). They wait in message, after its FsIo, until a flush.
+typedef struct Output {
+    const char *name;           // CONSOLE or the target
+    int32_t handle;             // from MSG_OPEN; 0 for the console
+    uint64_t offset;            // where the next write goes (FS_TRUNCATE targets)
+    int error;                  // the first failed write, 0 if none
+    uint32_t used;              // bytes waiting
+    Message *message;           // MSG_WRITE: FsIo + FS_IO_MAX bytes
+} Output;
+
+extern Output console;
+extern Output *out;             // where builtins print
+
+int OutputInit(void);
+void OutputFlush(Output *o);
+void OutputBytes(Output *o, const char *bytes, uint32_t n);
+void Out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void OutSpaces(uint32_t n);
+void FailText(const char *cmd, const char *name, const char *text);
+void Fail(const char *cmd, const char *name, int err);
+int RedirectBegin(const char *cmd, const char *target, int append);
+void RedirectEnd(const char *cmd);
+
+// --- request.c ---------------------------------------------------------------
+
+typedef void (*ReadSink)(const char *bytes, uint32_t n, void *context);
+
+// A NUL-terminated text of at most capacity - 1 bytes; the rest is cut.
+typedef struct Text {
+    char *bytes;
+    uint32_t length, capacity;
+} Text;
+
+Message *Request(const char *name, uint32_t type, const void *payload, uint32_t length);
+int Call(const char *name, uint32_t type, const void *payload, uint32_t length);
+int ReadAll(const char *name, ReadSink sink, void *context);
+void OutSink(const char *bytes, uint32_t n, void *context);     // context: an Output
+void TextSink(const char *bytes, uint32_t n, void *context);    // context: a Text
+
+// --- columns.c ---------------------------------------------------------------
+
+void ShowTable(const char *cmd, const char *name, const char *header, int columns);
+
+// --- env.c -------------------------------------------------------------------
+
+extern const char *environment[];
+void EnvInit(void);
+void CmdEnv(const Args *c);
+void CmdExport(const Args *c);
+void CmdUnset(const Args *c);
+
+// --- programs.c --------------------------------------------------------------
+
+int Spawn(const char *path, int argc, char *const *argv);
+void Follow(const char *cmd, const char *label, int pid, int background);
+void Reap(void);
+void RunWord(const Args *c);
+void CmdRun(const Args *c);
+void CmdPs(const Args *c);
+void CmdKill(const Args *c);
+
+// --- files.c -----------------------------------------------------------------
+
+void CmdEcho(const Args *c);
+void CmdCat(const Args *c);
+void CmdLs(const Args *c);
+void CmdRm(const Args *c);
+void CmdMkdir(const Args *c);
+void CmdRmdir(const Args *c);
+void CmdTouch(const Args *c);
+void CmdMv(const Args *c);
+
+// --- names.c -----------------------------------------------------------------
+
+int ResolveAlias(const char *name, char *out);
+void CmdNs(const Args *c);
+void CmdAlias(const Args *c);
+void CmdUnalias(const Args *c);
+
+// --- mount.c -----------------------------------------------------------------
+
+void CmdMount(const Args *c);
+void CmdUmount(const Args *c);
+void CmdSync(const Args *c);
+void CmdPoweroff(const Args *c);
+
+// --- table.c -----------------------------------------------------------------
+
+typedef struct Command {
+    const char *name;
+    void (*run)(const Args *c);
+    int minArgs, maxArgs;       // words after the name; maxArgs -1: any number
+    const char *missing;        // the error when there are too few
+    int program;                // starts a program: '&' applies, no redirection
+    const char *usage, *help;
+} Command;
+
+const Command *FindCommand(const char *name);
+void CmdExit(const Args *c);
+
+#endif
