@@ -80,6 +80,15 @@ $(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
+# pipe: (docs/servers.md): byte streams between processes, a kernel-mode
+# server started by etc/boot.conf before the shell.
+KERNEL_PROGRAMS += $(BUILD)/initrd/servers/pipe
+$(BUILD)/initrd/servers/pipe: $(patsubst %,$(BUILD)/obj/%.o,servers/pipe/pipe.c lib/string.c \
+                                lib/format.c)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
 # Block devices (docs/servers.md): block: lists the devices of every
 # driver (servers/block/block.c); the drivers are kernel-mode programs
 # started by etc/boot.conf, each serving the block protocol

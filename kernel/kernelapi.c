@@ -509,6 +509,8 @@ static const KernelApi table = {
     .ProcessGetRegisters = ProcessGetRegisters,
     .ProcessSetRegisters = ProcessSetRegisters,
     .ProcessPoke = ProcessPoke,
+    .ProcessContextGet = ProcessContextGet,
+    .ProcessContextSet = ProcessContextSet,
 };
 
 const KernelApi *KernelApiTable(void)

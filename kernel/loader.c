@@ -406,6 +406,13 @@ int LoaderSpawn(const char *path, int argc, const char *const *argv,
 int LoaderSpawnEnv(const char *path, int argc, const char *const *argv, int envc,
                    const char *const *envp, ProcessMode mode, Process *parent)
 {
+    return LoaderSpawnContext(path, argc, argv, envc, envp, mode, parent, NULL, 0);
+}
+
+int LoaderSpawnContext(const char *path, int argc, const char *const *argv, int envc,
+                       const char *const *envp, ProcessMode mode, Process *parent,
+                       const ProcessContext *context, uint32_t flags)
+{
     LoaderStrings strings = { (uint32_t)argc, argv, (uint32_t)envc, envp };
     const uint8_t *file;
     LoaderImage loaded;
@@ -413,7 +420,8 @@ int LoaderSpawnEnv(const char *path, int argc, const char *const *argv, int envc
     Process *p;
     int err, pid, owned;
 
-    if (!ValidArguments(argc, argv))
+    if (!ValidArguments(argc, argv) || (flags & ~SPAWN_FLAGS) ||
+        (context && !ProcessContextValid(context)))
         return E_INVAL;
     err = ReadProgram(path, &file, &size, &owned);
     if (err)
@@ -432,6 +440,9 @@ int LoaderSpawnEnv(const char *path, int argc, const char *const *argv, int envc
     /* POINT OF NO RETURN */
     p->codeLow = loaded.lowest;
     p->codeHigh = p->imageEnd = loaded.highest;
+    if (context)
+        p->context = *context;
+    p->suspended = (flags & SPAWN_SUSPENDED) != 0;
     pid = (int)p->pid;                  // once started, p may end at any time
     if (mode == PROCESS_USER) {
         ProcessStartUser(p, loaded.entry, loaded.stack);

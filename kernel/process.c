@@ -17,6 +17,13 @@
 // (ProcessSetTls), which the scheduler puts in the GDT while it runs, and
 // tells where its image ends (ProcessQuery).
 //
+// Every process carries a ProcessContext (its working directory and
+// standard streams as namespace names): a copy of its parent's when it
+// is made, the default one (ProcessContextDefault) when it has none. A
+// spawn may give it another (kernel/loader.c), and SPAWN_SUSPENDED makes
+// it wait, blocked on nothing, until its parent calls ProcessResume; a
+// suspended child whose parent ends is killed, since nobody could start it.
+//
 // The POSIX layer's fork and exec act on a user process stopped in the
 // kernel, whose registers are the trap frame at the top of its kernel
 // stack. ProcessFork copies every user page eagerly (no copy-on-write),
@@ -76,6 +83,7 @@ void ProcessInit(void)
     p->kernelStack = BootStack;
     *(uint32_t *)BootStack = STACK_CANARY;
     FpuInitState(p->fpuState);
+    ProcessContextDefault(&p->context);
     table[0] = p;
     SchedInit(p);
 }
@@ -118,6 +126,10 @@ static Process *NewProcess(const char *name, ProcessMode mode, Process *parent)
     p->state = PROCESS_NEW;           // not runnable, not findable, until started
     SetName(p, name);
     FpuInitState(p->fpuState);
+    if (parent)
+        p->context = parent->context;
+    else
+        ProcessContextDefault(&p->context);
     table[slot] = p;
     return p;
 }
@@ -209,6 +221,19 @@ static void ResetUserFrame(TrapFrame *t, uint32_t eip, uint32_t esp)
     };
 }
 
+// Make a started process ready, or, if it was made suspended, findable
+// but blocked on nothing (no queue, no timer: nothing wakes it but
+// ProcessResume). Interrupts off.
+static void Start(Process *p)
+{
+    if (p->suspended)
+        p->state = PROCESS_BLOCKED;
+    else
+        SchedMakeReady(p);
+}
+
+static Process *FindLive(uint32_t pid);
+
 void ProcessStartUser(Process *p, uint32_t eip, uint32_t esp)
 {
     uint32_t flags = CpuSave();
@@ -216,7 +241,7 @@ void ProcessStartUser(Process *p, uint32_t eip, uint32_t esp)
 
     ResetUserFrame(t, eip, esp);
     PushSwitchFrame(p, (uint32_t)(uintptr_t)t);
-    SchedMakeReady(p);
+    Start(p);
     CpuRestore(flags);
 }
 
@@ -227,8 +252,24 @@ void ProcessStartKernel(Process *p, KernelEntry entry, void *arg)
     p->entry = entry;
     p->entryArg = arg;
     PushSwitchFrame(p, ProcessStackTop(p));
-    SchedMakeReady(p);
+    Start(p);
     CpuRestore(flags);
+}
+
+int ProcessResume(uint32_t parent, uint32_t pid)
+{
+    uint32_t flags = CpuSave();
+    Process *p = FindLive(pid);
+    int err = !p || !p->parent || p->parent->pid != parent ? E_SRCH : 0;
+
+    if (!err && !p->suspended)
+        err = E_INVAL;
+    if (!err) {
+        p->suspended = 0;
+        SchedMakeReady(p);
+    }
+    CpuRestore(flags);
+    return err;
 }
 
 Process *ProcessCreateThread(const char *name, KernelEntry entry, void *arg)
@@ -274,7 +315,10 @@ static void ReleaseResources(Process *p)
     }
 }
 
-// Children of p lose their parent; finished ones are freed at once.
+static void Terminate(Process *p, int status);
+
+// Children of p lose their parent; finished ones are freed at once, and
+// suspended ones, which nobody can start any more, are ended and freed.
 static void OrphanChildren(Process *p)
 {
     for (int i = 1; i < PROCESS_MAX; i++) {
@@ -282,8 +326,12 @@ static void OrphanChildren(Process *p)
         if (!c || c->parent != p)
             continue;
         c->parent = NULL;
-        if (c->state == PROCESS_ZOMBIE)
+        if (c->state == PROCESS_ZOMBIE) {
             Free(c);
+        } else if (c->suspended && c->state == PROCESS_BLOCKED) {
+            SchedRemove(c);
+            Terminate(c, WAIT_STATUS_SIGNALED(SIGNAL_KILL));
+        }
     }
 }
 
@@ -523,6 +571,60 @@ uint32_t ProcessCount(void)
     for (int i = 0; i < PROCESS_MAX; i++)
         n += table[i] != NULL;
     return n;
+}
+
+// --- the context (include/clanker/context.h) ---------------------------------
+
+// Copy text (shorter than CONTEXT_NAME_MAX) into a context name.
+static void SetContextName(char *name, const char *text)
+{
+    size_t n = strnlen(text, CONTEXT_NAME_MAX - 1);
+
+    memcpy(name, text, n);
+    name[n] = 0;
+}
+
+void ProcessContextDefault(ProcessContext *out)
+{
+    memset(out, 0, sizeof(*out));
+    SetContextName(out->cwd, "fs:root:");
+    for (int i = 0; i < 3; i++)
+        SetContextName(out->stdio[i], "console:");
+}
+
+int ProcessContextValid(const ProcessContext *c)
+{
+    if (!c || strnlen(c->cwd, CONTEXT_NAME_MAX) == CONTEXT_NAME_MAX)
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        if (strnlen(c->stdio[i], CONTEXT_NAME_MAX) == CONTEXT_NAME_MAX)
+            return 0;
+    }
+    return 1;
+}
+
+int ProcessContextGet(uint32_t pid, ProcessContext *out)
+{
+    uint32_t flags = CpuSave();
+    Process *p = FindLive(pid);
+    int err = !p ? E_SRCH : (out ? 0 : E_INVAL);
+
+    if (!err)
+        *out = p->context;
+    CpuRestore(flags);
+    return err;
+}
+
+int ProcessContextSet(uint32_t pid, const ProcessContext *in)
+{
+    uint32_t flags = CpuSave();
+    Process *p = FindLive(pid);
+    int err = !p ? E_SRCH : (ProcessContextValid(in) ? 0 : E_INVAL);
+
+    if (!err)
+        p->context = *in;
+    CpuRestore(flags);
+    return err;
 }
 
 int ProcessQuery(uint32_t pid, ProcessFacts *out)

@@ -145,6 +145,79 @@ static int SysSpawn(uint32_t path, uint32_t argv, uint32_t envp, uint32_t d, uin
     return err;
 }
 
+// SYS_SPAWN_CONTEXT: SYS_SPAWN with a SpawnRequest. Everything (the
+// request, its strings, its context) is copied in and checked before the
+// program is read.
+typedef struct SpawnContextArgs {
+    SpawnArgs args;
+    SpawnRequest request;
+    ProcessContext context;
+} SpawnContextArgs;
+
+static int CopySpawnRequest(uint32_t path, uint32_t request, SpawnContextArgs *out)
+{
+    SpawnRequest *r = &out->request;
+    int err;
+
+    if (CopyFromUser(r, request, sizeof(*r)))
+        return E_FAULT;
+    if (r->flags & ~SPAWN_FLAGS)
+        return E_INVAL;
+    if ((err = CopySpawnArgs(path, (uint32_t)(uintptr_t)r->argv, (uint32_t)(uintptr_t)r->envp,
+                             &out->args)) != 0)
+        return err;
+    if (r->context && CopyFromUser(&out->context, (uint32_t)(uintptr_t)r->context,
+                                   sizeof(out->context)))
+        return E_FAULT;
+    if (r->context && !ProcessContextValid(&out->context))
+        return E_INVAL;
+    return 0;
+}
+
+static int SysSpawnContext(uint32_t path, uint32_t request, uint32_t c, uint32_t d, uint32_t e)
+{
+    SpawnContextArgs *a = ProcessKmalloc(sizeof(*a));     // freed even if killed meanwhile
+    int err = a ? CopySpawnRequest(path, request, a) : E_NOMEM;
+
+    (void)c; (void)d; (void)e;
+    if (!err)
+        err = LoaderSpawnContext(a->args.path, a->args.argc, a->args.argv, a->args.envc,
+                                 a->args.envp, PROCESS_USER, ProcessCurrent(),
+                                 a->request.context ? &a->context : NULL, a->request.flags);
+    ProcessKfree(a);
+    return err;
+}
+
+// SYS_RESUME: only the parent may start its suspended child.
+static int SysResume(uint32_t pid, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    (void)b; (void)c; (void)d; (void)e;
+    if ((int)pid <= 0)
+        return E_SRCH;
+    return ProcessResume(ProcessCurrent()->pid, pid);
+}
+
+static int SysContextGet(uint32_t out, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    ProcessContext context;
+
+    (void)b; (void)c; (void)d; (void)e;
+    if (UserCheck(out, sizeof(context), 1))
+        return E_FAULT;
+    ProcessContextGet(ProcessCurrent()->pid, &context);
+    return CopyToUser(out, &context, sizeof(context)) ? E_FAULT : 0;
+}
+
+static int SysContextSet(uint32_t in, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+    ProcessContext context;
+
+    (void)b; (void)c; (void)d; (void)e;
+    if (CopyFromUser(&context, in, sizeof(context)))
+        return E_FAULT;
+    return ProcessContextSet(ProcessCurrent()->pid, &context);
+}
+
 static int SysWait(uint32_t pid, uint32_t status, uint32_t options, uint32_t d, uint32_t e)
 {
     int result, value;
@@ -300,6 +373,10 @@ static const SyscallHandler handlers[SYS_COUNT] = {
     [SYS_IPC_WATCH_EXITS] = SysIpcWatchExits,
     [SYS_MEM_MAP]        = SysMemMap,
     [SYS_MEM_UNMAP]      = SysMemUnmap,
+    [SYS_SPAWN_CONTEXT]  = SysSpawnContext,
+    [SYS_RESUME]         = SysResume,
+    [SYS_CONTEXT_GET]    = SysContextGet,
+    [SYS_CONTEXT_SET]    = SysContextSet,
 };
 
 void SyscallDispatch(TrapFrame *frame)

@@ -7,7 +7,7 @@
 #                     ELF32 executable, $(BUILD)/initrd/bin/NAME, and each
 #                     directory user/NAME/ as one program of all its *.c
 #                     (user/shell/ is bin/shell), linked with
-#                     lib/user/ (crt0, system calls, malloc, IPC) and
+#                     lib/user/ (crt0, system calls, malloc, IPC, stdio) and
 #                     lib/string.c, lib/format.c, lib/cmdline.c,
 #                     lib/errortext.c, kernel/heap.c (shared with
 #                     the kernel, built again with the user flags under
@@ -47,7 +47,8 @@ USER_LIBS    := -lgcc
 USER_OBJ     := $(BUILD)/user-obj
 USER_CRT0    := $(USER_OBJ)/lib/user/crt0.S.o
 USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/user/malloc.c.o \
-                 $(USER_OBJ)/lib/user/ipc.c.o $(USER_OBJ)/lib/string.c.o \
+                 $(USER_OBJ)/lib/user/ipc.c.o $(USER_OBJ)/lib/user/stdio.c.o \
+                 $(USER_OBJ)/lib/string.c.o \
                  $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/kernel/heap.c.o \
                  $(USER_OBJ)/lib/ramfs.c.o $(USER_OBJ)/lib/fsserver.c.o \
                  $(USER_OBJ)/lib/cmdline.c.o $(USER_OBJ)/lib/errortext.c.o \

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <clanker/context.h>
 #include <clanker/message.h>
 #include <clanker/posix.h>
 
@@ -176,6 +177,14 @@ typedef struct KernelApi {
     // so a signal sent to it is delivered soon, whatever it is doing.
     // 0 or E_SRCH.
     int (*ProcessPoke)(uint32_t pid);
+
+    // The process context (include/clanker/context.h) of any live
+    // process, kernel-mode ones included: ProcessContextGet copies it out,
+    // ProcessContextSet replaces it (every name NUL-terminated within
+    // CONTEXT_NAME_MAX, else E_INVAL and nothing changes), as the POSIX
+    // layer's chdir does. 0, E_SRCH or E_INVAL (NULL).
+    int (*ProcessContextGet)(uint32_t pid, ProcessContext *out);
+    int (*ProcessContextSet)(uint32_t pid, const ProcessContext *in);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

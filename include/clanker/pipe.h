@@ -36,7 +36,9 @@
 //                                          where they would wait (a write
 //                                          then takes what fits, at least 1)
 //   MSG_STAT    "pipe:N" (empty)        -> FsStat: FS_TYPE_PIPE, size =
-//                                          bytes buffered, id = N
+//                                          bytes buffered, id = N, entries =
+//                                          read references, handles = write
+//                                          references (what poll needs)
 //
 // A request with handle 0 uses the sender's process reference to the end
 // it needs, and is E_BADF without one; a handle must belong to the sender

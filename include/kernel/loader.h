@@ -25,6 +25,14 @@ int LoaderSpawn(const char *path, int argc, const char *const *argv,
 int LoaderSpawnEnv(const char *path, int argc, const char *const *argv, int envc,
                    const char *const *envp, ProcessMode mode, Process *parent);
 
+// LoaderSpawnEnv with a context and SPAWN_* flags: the child gets a copy
+// of *context (NULL: parent's, or the default one without a parent), and
+// with SPAWN_SUSPENDED it is made but left blocked until ProcessResume.
+// E_INVAL also for unknown flags or a context name without its NUL.
+int LoaderSpawnContext(const char *path, int argc, const char *const *argv, int envc,
+                       const char *const *envp, ProcessMode mode, Process *parent,
+                       const ProcessContext *context, uint32_t flags);
+
 // The strings a new program starts with (argv[0..argc), envp[0..envc)).
 typedef struct LoaderStrings {
     uint32_t argc;

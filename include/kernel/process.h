@@ -14,6 +14,7 @@
 #define KERNEL_PROCESS_H
 
 #include <stdint.h>
+#include <clanker/context.h>
 #include <clanker/message.h>
 #include <clanker/posix.h>
 #include <arch/x86/fpu.h>
@@ -91,6 +92,8 @@ struct Process {
     int inBlock;                // blocked in the KernelApi's Block
     int wakePending;            // a Wake came while not blocked
     ProcessResource *resources;
+    ProcessContext context;     // cwd and standard streams (include/clanker/context.h)
+    uint8_t suspended;          // made SPAWN_SUSPENDED, not yet resumed: blocked on nothing
 };
 
 // Set up the table and turn the boot context into the idle process.
@@ -110,9 +113,28 @@ Process *ProcessCreateDaemon(const char *name, KernelEntry entry, void *arg);
 Process *ProcessCreate(const char *name, ProcessMode mode, Process *parent);
 
 // Make a loaded process runnable: a user process enters ring 3 at eip
-// with stack pointer esp; a kernel-mode program calls entry(arg).
+// with stack pointer esp; a kernel-mode program calls entry(arg). A
+// process whose suspended flag is set is made ready to start but left
+// blocked on nothing until ProcessResume.
 void ProcessStartUser(Process *p, uint32_t eip, uint32_t esp);
 void ProcessStartKernel(Process *p, KernelEntry entry, void *arg);
+
+// Start child pid of process parent, made suspended. Returns 0, E_SRCH
+// (no such live child of parent) or E_INVAL (it is not suspended).
+int ProcessResume(uint32_t parent, uint32_t pid);
+
+// The context every process starts with when nobody gives it one: cwd
+// "fs:root:", every stream "console:".
+void ProcessContextDefault(ProcessContext *out);
+
+// Whether every name of c is NUL-terminated within CONTEXT_NAME_MAX.
+int ProcessContextValid(const ProcessContext *c);
+
+// Copy live process pid's context into *out, or replace it with *in
+// (checked with ProcessContextValid first: E_INVAL, nothing changed).
+// Both return 0, E_SRCH (no such live process) or E_INVAL (NULL).
+int ProcessContextGet(uint32_t pid, ProcessContext *out);
+int ProcessContextSet(uint32_t pid, const ProcessContext *in);
 
 // Free a process that never ran (a failed load).
 void ProcessDiscard(Process *p);

@@ -110,8 +110,10 @@ int SysContextGet(ProcessContext *out);
 // CONTEXT_NAME_MAX, else E_INVAL). Returns 0 or E_*.
 int SysContextSet(const ProcessContext *context);
 
-// printf-style output (lib/format.c conversions) to the debug console;
-// output beyond 511 characters is cut. Returns characters written or E_*.
+// printf-style output (lib/format.c conversions) to standard output
+// (lib/user/stdio.c), or to the debug console when that stream cannot be
+// reached; output beyond 511 characters is cut. Returns characters
+// written or E_*.
 int Print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // Parse a decimal int with an optional leading '-' into *out.
@@ -123,12 +125,13 @@ int ParseInt(const char *s, int *out);
 // Native programs print and read through their context's stream names
 // (include/clanker/context.h), by name with handle 0.
 
-// The caller's context, read from the kernel once and kept; NULL only if
-// the kernel refused it.
+// The caller's context as the kernel holds it now (read again on every
+// call into one static copy); NULL only if the kernel refused it.
 const ProcessContext *ContextSelf(void);
 
-// Write n bytes to stream CONTEXT_STDOUT or CONTEXT_STDERR. Returns n or
-// E_* (E_PIPE: nobody reads it any more).
+// Write n bytes to stream CONTEXT_STDOUT or CONTEXT_STDERR. Returns n (or
+// the part written before an error) or E_* (E_PIPE: nobody reads it any
+// more; E_BADF: the stream's name is empty; E_INVAL: another stream).
 int StdioWrite(int stream, const void *bytes, uint32_t n);
 
 // Read at most n bytes of standard input: a line from a cooked console,

@@ -153,22 +153,6 @@ int SysGetPpid(void)
     return result;
 }
 
-// Format into a 512-byte stack buffer and write it with one SysDebugWrite.
-int Print(const char *fmt, ...)
-{
-    char buffer[512];
-    va_list args;
-
-    va_start(args, fmt);
-    int length = FormatV(buffer, sizeof buffer, fmt, args);
-    va_end(args);
-    if (length < 0)
-        return E_INVAL;
-    if ((size_t)length >= sizeof buffer)
-        length = sizeof buffer - 1;
-    return SysDebugWrite(buffer, (uint32_t)length);
-}
-
 // Decimal with optional '-'; every character must be a digit; the value
 // must fit in an int (INT_MIN included).
 int ParseInt(const char *s, int *out)

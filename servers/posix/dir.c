@@ -127,6 +127,7 @@ int32_t SysChdir(PosixProcess *p, const uint32_t *arg)
     if (stat.type != FS_TYPE_DIR)
         return E_NOTDIR;
     memcpy(p->cwd, path.path, sizeof(p->cwd));
+    PathContextCwd(p);
     return 0;
 }
 
@@ -140,6 +141,7 @@ int32_t SysFchdir(PosixProcess *p, const uint32_t *arg)
     if (f->kind != POSIX_FILE_DIR)
         return E_NOTDIR;
     memcpy(p->cwd, f->path, sizeof(p->cwd));
+    PathContextCwd(p);
     return 0;
 }
 

@@ -12,6 +12,8 @@
 //
 // fds 0, 1 and 2 start as one console description, open for reading and
 // writing.
+#include <clanker/console.h>
+#include <clanker/pipe.h>
 #include <lib/string.h>
 #include "posix.h"
 
@@ -88,18 +90,67 @@ void FdCloseAll(PosixProcess *p)
     }
 }
 
+// A new description of the console for p (read and write), or NULL.
+static PosixFile *NewConsole(PosixProcess *p)
+{
+    PosixPath console = { .path = "/dev/console" };
+
+    if (PathMap(&console, p->pid) != 0)
+        return NULL;
+    return FdNewFile(POSIX_FILE_CONSOLE, &console, LINUX_O_RDWR);
+}
+
 // Open fds 0, 1 and 2 on the console. Returns 0 or E_NOMEM.
 int FdOpenConsole(PosixProcess *p)
 {
-    PosixPath console = { .path = "/dev/console" };
-    PosixFile *f;
+    PosixFile *f = NewConsole(p);
 
-    if (PathMap(&console, p->pid) != 0 || !(f = FdNewFile(POSIX_FILE_CONSOLE, &console,
-                                                           LINUX_O_RDWR)))
+    if (!f)
         return E_NOMEM;
     f->refs = 3;
     for (int fd = 0; fd < 3; fd++)
         p->fds[fd] = f;
+    return 0;
+}
+
+// fd (0, 1 or 2) on the stream name of a context (not the console):
+// a pipe: stream (stream.c), else the file it names, through the mount
+// table. Returns the file or NULL (the fd stays closed).
+static PosixFile *OpenStream(PosixProcess *p, int fd, const char *name)
+{
+    PosixPath path;
+    PosixFile *f = NULL;
+    uint32_t flags = fd == 0 ? LINUX_O_RDONLY : LINUX_O_WRONLY | LINUX_O_CREAT;
+
+    if (strncmp(name, PIPE_PREFIX, strlen(PIPE_PREFIX)) == 0)
+        return StreamOpen(name, fd != 0, p->pid, &f) == 0 ? f : NULL;
+    if (PathFromName(name, path.path) != 0 || PathMap(&path, p->pid) != 0)
+        return NULL;
+    return OpenPath(&path, flags, &f) == 0 ? f : NULL;
+}
+
+// Open fds 0, 1 and 2 on the streams of context: "console:" (and any
+// other name of the console) shares one console description, as
+// FdOpenConsole's; an empty name leaves the fd closed. Returns 0 or
+// E_NOMEM (nothing open then).
+int FdOpenContext(PosixProcess *p, const ProcessContext *context)
+{
+    PosixFile *console = NULL;
+
+    for (int fd = 0; fd < 3; fd++) {
+        const char *name = context->stdio[fd];
+        if (strcmp(name, CONSOLE_NAME) != 0) {
+            p->fds[fd] = name[0] ? OpenStream(p, fd, name) : NULL;
+            continue;
+        }
+        if (console) {
+            console->refs++;
+        } else if (!(console = NewConsole(p))) {
+            FdCloseAll(p);
+            return E_NOMEM;
+        }
+        p->fds[fd] = console;
+    }
     return 0;
 }
 

@@ -129,6 +129,7 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         PipeProcessEnded(pid);
         PollProcessEnded(pid);
         ConsoleProcessEnded(pid);
+        StreamProcessEnded(pid);
         PosixProcessEnded(pid);
         VfsClientEnded(pid);
         return;
@@ -147,9 +148,12 @@ static void Route(Message *m, const IpcEnvelope *envelope)
 static uint32_t Timers(void)
 {
     uint32_t next = PollExpire(), console = ConsoleRetry(), alarm = AlarmExpire();
+    uint32_t stream = StreamRetry();
 
     if (next == 0 || (console != 0 && console < next))
         next = console;
+    if (next == 0 || (stream != 0 && stream < next))
+        next = stream;
     if (next == 0 || (alarm != 0 && alarm < next))
         next = alarm;
     return next;

@@ -128,6 +128,11 @@ static const OpenHandler openers[] = {
     [POSIX_MOUNT_NULL]   = OpenDevice,
 };
 
+int OpenPath(const PosixPath *path, uint32_t flags, PosixFile **out)
+{
+    return openers[path->mount->kind](path, flags, out);
+}
+
 // Open the path at userPath (relative to dirfd) with flags. Returns the
 // new fd or an error.
 static int32_t OpenAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t flags)

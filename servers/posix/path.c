@@ -158,6 +158,57 @@ int PathMap(PosixPath *path, uint32_t pid)
     return 0;
 }
 
+// --- the process context's cwd (docs/processes.md) ----------------------------
+
+// The POSIX path (POSIX_PATH_MAX bytes at out) of namespace name: the
+// filesystem mount whose prefix is the longest that name starts with,
+// and the rest of name below its mount point ("fs:temp:work/" is
+// /tmp/work, "fs:root:" is /). Returns 0, E_NOENT (no mount holds it)
+// or E_NAMETOOLONG.
+int PathFromName(const char *name, char *out)
+{
+    const PosixMount *best = NULL;
+    char joined[POSIX_PATH_MAX + NS_NAME_MAX + 2];
+    int length;
+
+    for (uint32_t i = 0; i < MOUNT_COUNT; i++) {
+        const PosixMount *m = &mounts[i];
+        if (m->path && m->kind == POSIX_MOUNT_FS &&
+            strncmp(name, m->prefix, strlen(m->prefix)) == 0 &&
+            (!best || strlen(m->prefix) > strlen(best->prefix)))
+            best = m;
+    }
+    if (!best)
+        return E_NOENT;
+    length = Format(joined, sizeof(joined), "%s/%s", best->path, name + strlen(best->prefix));
+    if (length < 0 || (uint32_t)length >= sizeof(joined))
+        return E_NAMETOOLONG;
+    return PathNormalize("/", joined, out);
+}
+
+// Tell the kernel p's new cwd, as a namespace name ending in ':' or '/'
+// in its context, so the native programs it starts inherit it. A cwd
+// whose name does not fit the context leaves the context as it was.
+void PathContextCwd(PosixProcess *p)
+{
+    ProcessContext context;
+    PosixPath path;
+    size_t length;
+
+    memcpy(path.path, p->cwd, sizeof(path.path));
+    if (PathMap(&path, p->pid) != 0 || api->ProcessContextGet(p->pid, &context) != 0)
+        return;
+    length = strlen(path.name);
+    if (length + 2 > CONTEXT_NAME_MAX)
+        return;
+    memcpy(context.cwd, path.name, length + 1);
+    if (length > 0 && path.name[length - 1] != ':' && path.name[length - 1] != '/') {
+        context.cwd[length] = path.mount->separator;
+        context.cwd[length + 1] = 0;
+    }
+    api->ProcessContextSet(p->pid, &context);
+}
+
 // The position of mount in the table (st_dev, handle records).
 uint32_t PathMountIndex(const PosixMount *mount)
 {

@@ -31,6 +31,10 @@
 //
 // fstat of either end is a FIFO (stat.c): st_ino the pipe's number,
 // st_size the bytes it holds.
+//
+// An end with no PosixPipe (f->pipe NULL) is a pipe of the pipe: server
+// (a standard stream from the process's context): each call below hands
+// it to stream.c.
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include "posix.h"
@@ -236,10 +240,12 @@ int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCo
     PosixPipe *pipe = f->pipe;
     int reading = f->kind == POSIX_FILE_PIPE_READ;
     PipeXfer x = { NULL, p, p->requestId, buf, iovCount, total, 0 }, *wait;
-    PipeXfer **list = reading ? &pipe->readWaiters : &pipe->writeWaiters;
+    PipeXfer **list = !pipe ? NULL : reading ? &pipe->readWaiters : &pipe->writeWaiters;
     uint8_t byte;
     int err = 0, finished;
 
+    if (!pipe)
+        return StreamTransfer(p, f, buf, iovCount, total);
     if (total == 0)
         return 0;
     if (!iovCount && (reading ? UserCheckWritable(p, buf, 1) : UserRead(p, &byte, buf, 1)))
@@ -268,6 +274,8 @@ int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCo
 // The bytes the pipe of end f holds (fstat's st_size).
 uint32_t PipeBuffered(const PosixFile *f)
 {
+    if (!f->pipe)
+        return StreamBuffered(f);
     return f->pipe->count;
 }
 
@@ -277,6 +285,8 @@ uint32_t PipePollEvents(const PosixFile *f)
     const PosixPipe *pipe = f->pipe;
     uint32_t events = 0;
 
+    if (!pipe)
+        return StreamPollEvents(f);
     if (f->kind == POSIX_FILE_PIPE_READ) {
         if (pipe->count > 0 || pipe->writers == 0)
             events |= LINUX_POLLIN | LINUX_POLLRDNORM;
@@ -321,6 +331,10 @@ void PipeClose(PosixFile *f)
 {
     PosixPipe *pipe = f->pipe;
 
+    if (!pipe) {
+        StreamClose(f);
+        return;
+    }
     if (f->kind == POSIX_FILE_PIPE_READ)
         pipe->readers--;
     else

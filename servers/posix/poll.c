@@ -53,8 +53,10 @@ static int sawConsole;           // a scan asked whether the console is readable
 // they are looked at where that costs a request).
 static uint32_t Ready(const PosixFile *f, uint32_t wanted)
 {
-    if (PipeIsEnd(f))
+    if (PipeIsEnd(f)) {
+        sawConsole |= !f->pipe;     // a pipe: stream is asked again on the same timer
         return PipePollEvents(f);
+    }
     if (f->kind != POSIX_FILE_CONSOLE)
         return POLL_READ | POLL_WRITE;
     if (!(wanted & POLL_READ))

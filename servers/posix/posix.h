@@ -10,6 +10,7 @@
 //              truncation, ioctl
 //   pipe.c     pipe, pipe2, and reading and writing pipe ends
 //   console.c  reads and polls of the console, answered later when they wait
+//   stream.c   fds on pipes of the pipe: server (standard streams from the context)
 //   poll.c     poll, ppoll, select (both), pselect6; the deadlines of waiting calls
 //   open.c     open and openat
 //   dir.c      calls on names: mkdir, rmdir, unlink, rename, access,
@@ -80,6 +81,8 @@ typedef struct PosixPath {
 int PathNormalize(const char *base, const char *raw, char *out);
 int PathMap(PosixPath *path, uint32_t pid);
 uint32_t PathMountIndex(const PosixMount *mount);
+int PathFromName(const char *name, char *out);
+
 
 // --- process.c: per-process state ----------------------------------------
 
@@ -214,6 +217,9 @@ void NsClose(const char *name, int32_t handle);
 int32_t NsReadInto(PosixProcess *p, const char *name, uint32_t type, const FsIo *io,
                    uint32_t buf);
 
+// path.c: tell the kernel p's cwd (its context), after chdir and fchdir.
+void PathContextCwd(PosixProcess *p);
+
 // --- fd.c: the fd table ----------------------------------------------------
 
 PosixFile *FdGet(PosixProcess *p, int32_t fd);
@@ -223,6 +229,10 @@ int FdFree(PosixProcess *p, int32_t minFd);
 void FdRelease(PosixFile *f);
 void FdCloseAll(PosixProcess *p);
 int FdOpenConsole(PosixProcess *p);
+int FdOpenContext(PosixProcess *p, const ProcessContext *context);
+
+// open.c: open an already resolved path with O_* flags (no O_CLOEXEC).
+int OpenPath(const PosixPath *path, uint32_t flags, PosixFile **out);
 
 // --- pipe.c, console.c and poll.c: pipes, the console, waiting for fds --------------------------
 
@@ -251,6 +261,20 @@ void PipeClose(PosixFile *f);
 uint32_t PipePollEvents(const PosixFile *f);
 uint32_t PipeBuffered(const PosixFile *f);
 void PipeProcessEnded(uint32_t pid);
+
+// stream.c: pipe ends served by pipe: (f->pipe NULL, f->handle the
+// pipe: server's). StreamOpen opens name's read or write end, taking
+// over adoptPid's reference to it. The others are pipe.c's calls for
+// such an end; StreamRetry is ConsoleRetry for waiting stream transfers.
+int StreamOpen(const char *name, int writing, uint32_t adoptPid, PosixFile **out);
+int32_t StreamTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                       uint32_t total);
+uint32_t StreamBuffered(const PosixFile *f);
+uint32_t StreamPollEvents(const PosixFile *f);
+void StreamClose(PosixFile *f);
+uint32_t StreamRetry(void);
+int StreamCancel(uint32_t pid);
+void StreamProcessEnded(uint32_t pid);
 
 int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count);
 int ConsoleReadable(const PosixFile *f);

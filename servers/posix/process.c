@@ -4,8 +4,8 @@
 // vfork, clone, wait4, waitpid, kill. execve is exec.c.
 //
 // A process's state is made on its first call: the kernel's facts about
-// it (ProcessQuery: parent, image end, stack), fds 0-2 on the console,
-// cwd "/", umask 022, the break at the end of its image, a default
+// it (ProcessQuery: parent, image end, stack), fds 0-2 and the cwd from
+// its context (fd.c FdOpenContext, path.c PathFromName), umask 022, the break at the end of its image, a default
 // termios. It lives in a hash table by pid until the kernel's exit notice
 // for the pid arrives (main.c), however the process ended; then its fds
 // are closed (and with them the fs handles the server held for it) and
@@ -61,9 +61,12 @@ PosixProcess *PosixProcessFind(uint32_t pid)
     return p;
 }
 
-// Fill a new state for pid from the kernel's facts. Returns 0 or E_NOMEM.
+// Fill a new state for pid from the kernel's facts and its context (its
+// cwd and fds 0-2). Returns 0 or E_NOMEM.
 static int Init(PosixProcess *p, const ProcessFacts *facts)
 {
+    ProcessContext context;
+
     memset(p, 0, sizeof(*p));
     p->pid = facts->pid;
     p->parent = facts->parent;
@@ -75,7 +78,11 @@ static int Init(PosixProcess *p, const ProcessFacts *facts)
     p->name[sizeof(p->name) - 1] = 0;
     VfsTakeExe(p->name, p->exe);
     MemoryInit(p, facts);
-    return FdOpenConsole(p);
+    if (api->ProcessContextGet(p->pid, &context) != 0)
+        return FdOpenConsole(p);
+    if (PathFromName(context.cwd, p->cwd) != 0)
+        memcpy(p->cwd, "/", 2);
+    return FdOpenContext(p, &context);
 }
 
 // The state of pid, made on its first call. NULL with *err (E_SRCH for a
@@ -147,7 +154,7 @@ int PosixCancelWait(PosixProcess *p, int32_t *value)
     if (PipeCancel(p->pid, value))
         return 1;
     *value = E_INTR;
-    if (PollCancel(p->pid) || ConsoleCancel(p->pid))
+    if (PollCancel(p->pid) || ConsoleCancel(p->pid) || StreamCancel(p->pid))
         return 1;
     if (p->waiting) {
         p->waiting = 0;

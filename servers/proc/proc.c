@@ -2,6 +2,7 @@
 //
 //   proc:list:            one line per process: "PID NAME STATE MODE PAGES"
 //   proc:PID:state        "ready", "running", "blocked" or "zombie"
+//   proc:PID:cwd          its working directory (include/clanker/context.h)
 //   proc:PID:name         the process's name
 //   proc:PID:memory       "PAGES pages (KIB KiB)"
 //   proc:PID:namespaces   one line per prefix it serves
@@ -96,6 +97,11 @@ static void WriteMemory(Process *p)
     Append("%u pages (%u KiB)\n", ProcessMemoryPages(p), ProcessMemoryPages(p) * 4);
 }
 
+static void WriteCwd(Process *p)
+{
+    Append("%s\n", p->context.cwd);
+}
+
 static void WriteNamespaces(Process *p)
 {
     listedOwner = p;
@@ -107,6 +113,7 @@ static const struct {
     const char *name;
     void (*write)(Process *p);
 } items[] = {
+    { "cwd", WriteCwd },
     { "memory", WriteMemory },
     { "name", WriteName },
     { "namespaces", WriteNamespaces },

@@ -52,6 +52,7 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
 from session import BUILD, PROMPT, ROOT, Checks, Session, SessionError  # noqa: E402
+from platform_suite import PlatformSuite  # noqa: E402
 
 
 def FreePages(s):
@@ -1044,7 +1045,8 @@ def FloppySuite():
 
 def main():
     suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
-              NvmeSuite, FloppySuite, FatDisksSuite]
+              NvmeSuite, FloppySuite, FatDisksSuite,
+              PlatformSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:

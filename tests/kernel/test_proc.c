@@ -76,6 +76,9 @@ KTEST(ProcDescribesOneProcess)
     Format(name, sizeof(name), "proc:%d:namespaces", pid);
     KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
     KTEST_ASSERT(strcmp(text, "tprocns:\n") == 0);
+    Format(name, sizeof(name), "proc:%d:cwd", pid);
+    KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
+    KTEST_ASSERT(strcmp(text, "fs:root:\n") == 0);
     KTEST_ASSERT_EQ(ProcessKill((uint32_t)pid), 0);
 }
 
@@ -175,12 +178,12 @@ KTEST(ProcListsPages)
 KTEST(ProcListsDirectories)
 {
     char name[32];
-    static const char *const files[] = { "memory", "name", "namespaces", "state" };
+    static const char *const files[] = { "cwd", "memory", "name", "namespaces", "state" };
 
     Format(name, sizeof(name), "proc:%u:", ProcessCurrent()->pid);
     KTEST_ASSERT_EQ(List(name, 0, 0), 0);
-    KTEST_ASSERT_EQ(textLength, 4 * sizeof(FsDirEntry));
-    for (uint32_t i = 0; i < 4; i++) {
+    KTEST_ASSERT_EQ(textLength, 5 * sizeof(FsDirEntry));
+    for (uint32_t i = 0; i < 5; i++) {
         KTEST_ASSERT(strcmp(Entry(i)->name, files[i]) == 0);
         KTEST_ASSERT_EQ(Entry(i)->type, FS_TYPE_FILE);
     }

@@ -3,6 +3,7 @@
 // KernelApi resources returned, and no leaks over many spawns.
 #include <stddef.h>
 #include <clanker/error.h>
+#include <clanker/kernelapi.h>
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include <arch/x86/irq.h>
@@ -115,6 +116,91 @@ KTEST(ProcessUserFaultsKillOnlyTheOffender)
 KTEST(ProcessPointerChecks)
 {
     KTEST_ASSERT_EQ(Run(PROCESS_USER, "bin/badptr", NULL, NULL), WAIT_STATUS_EXITED(0));
+}
+
+// The process context: get and set, inheritance, a given context,
+// SPAWN_SUSPENDED and SYS_RESUME, proc:PID:cwd and the standard streams,
+// with every error (the program counts its checks).
+KTEST(ProcessContextCalls)
+{
+    KTEST_ASSERT_EQ(Run(PROCESS_USER, "bin/ctxtest", NULL, NULL), WAIT_STATUS_EXITED(0));
+}
+
+// Suspended children: they never run, their parent alone resumes them,
+// killing one (or ending its parent) frees everything.
+KTEST(ProcessSuspendedSpawnLeaksNothing)
+{
+    const char *argv[] = { "bin/spin" };
+    uint32_t baseline, processes;
+    int pid, status;
+
+    KTEST_ASSERT_EQ(Run(PROCESS_USER, "bin/true", NULL, NULL), WAIT_STATUS_EXITED(0));
+    baseline = MemFreePages();
+    processes = ProcessCount();
+    for (int i = 0; i < 50; i++) {
+        pid = LoaderSpawnContext("bin/spin", 1, argv, 0, NULL, PROCESS_USER, ProcessCurrent(),
+                                 NULL, SPAWN_SUSPENDED);
+        KTEST_ASSERT(pid > 0);
+        KTEST_ASSERT_EQ(ProcessFind((uint32_t)pid)->state, PROCESS_BLOCKED);
+        KTEST_ASSERT_EQ(ProcessResume(0, (uint32_t)pid), E_SRCH);      // not its parent
+        KTEST_ASSERT_EQ(ProcessKill((uint32_t)pid), 0);
+        KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
+        KTEST_ASSERT_EQ(status, WAIT_STATUS_SIGNALED(SIGNAL_KILL));
+    }
+    KTEST_ASSERT_EQ(MemFreePages(), baseline);
+    KTEST_ASSERT_EQ(ProcessCount(), processes);
+    pid = LoaderSpawnContext("bin/spin", 1, argv, 0, NULL, PROCESS_USER, ProcessCurrent(),
+                             NULL, SPAWN_SUSPENDED);
+    KTEST_ASSERT(pid > 0);
+    SchedSleep(50);
+    KTEST_ASSERT_EQ(ProcessFind((uint32_t)pid)->cpuTicks, 0);
+    KTEST_ASSERT_EQ(ProcessResume(ProcessCurrent()->pid, (uint32_t)pid), 0);
+    KTEST_ASSERT_EQ(ProcessResume(ProcessCurrent()->pid, (uint32_t)pid), E_INVAL);
+    SchedSleep(50);
+    KTEST_ASSERT(ProcessFind((uint32_t)pid)->cpuTicks > 0);
+    KTEST_ASSERT_EQ(ProcessKill((uint32_t)pid), 0);
+    KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
+}
+
+// Contexts: the default, inheritance, a given one, and the checks of
+// LoaderSpawnContext and the KernelApi's ProcessContextGet/Set.
+KTEST(ProcessContextInheritedAndChecked)
+{
+    const KernelApi *api = KernelApiTable();
+    const char *argv[] = { "bin/spin" };
+    ProcessContext mine, child, bad;
+    int pid, status;
+
+    KTEST_ASSERT_EQ(api->ProcessContextGet(ProcessCurrent()->pid, &mine), 0);
+    KTEST_ASSERT(strcmp(mine.cwd, "fs:root:") == 0 && strcmp(mine.stdio[2], "console:") == 0);
+    KTEST_ASSERT_EQ(api->ProcessContextGet(99999, &mine), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessContextGet(ProcessCurrent()->pid, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessContextSet(ProcessCurrent()->pid, NULL), E_INVAL);
+    bad = mine;
+    memset(bad.stdio[0], 'x', sizeof(bad.stdio[0]));
+    KTEST_ASSERT_EQ(api->ProcessContextSet(ProcessCurrent()->pid, &bad), E_INVAL);
+    KTEST_ASSERT_EQ(api->ProcessContextSet(99999, &mine), E_SRCH);
+    KTEST_ASSERT_EQ(LoaderSpawnContext("bin/spin", 1, argv, 0, NULL, PROCESS_USER,
+                                       ProcessCurrent(), &bad, 0), E_INVAL);
+    KTEST_ASSERT_EQ(LoaderSpawnContext("bin/spin", 1, argv, 0, NULL, PROCESS_USER,
+                                       ProcessCurrent(), NULL, 2), E_INVAL);
+    pid = Spawn(PROCESS_USER, "bin/spin", NULL, NULL);
+    KTEST_ASSERT(pid > 0);
+    KTEST_ASSERT_EQ(api->ProcessContextGet((uint32_t)pid, &child), 0);
+    KTEST_ASSERT(memcmp(&child, &mine, sizeof(child)) == 0);
+    memcpy(child.cwd, "fs:temp:", 9);
+    KTEST_ASSERT_EQ(api->ProcessContextSet((uint32_t)pid, &child), 0);
+    KTEST_ASSERT_EQ(ProcessContextGet((uint32_t)pid, &bad), 0);
+    KTEST_ASSERT(strcmp(bad.cwd, "fs:temp:") == 0);
+    KTEST_ASSERT_EQ(ProcessKill((uint32_t)pid), 0);
+    KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
+    pid = LoaderSpawnContext("bin/spin", 1, argv, 0, NULL, PROCESS_USER, ProcessCurrent(),
+                             &child, 0);
+    KTEST_ASSERT(pid > 0);
+    KTEST_ASSERT_EQ(ProcessContextGet((uint32_t)pid, &bad), 0);
+    KTEST_ASSERT(memcmp(&bad, &child, sizeof(bad)) == 0);
+    KTEST_ASSERT_EQ(ProcessKill((uint32_t)pid), 0);
+    KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
 }
 
 KTEST(ProcessSpawnAndWaitFromUserMode)

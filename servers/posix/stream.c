@@ -1,0 +1,238 @@
+// pipe: streams: fds on pipes of the pipe: server (include/clanker/pipe.h).
+//
+// A process started with a pipe as a standard stream of its context
+// ("pipe:7", docs/processes.md) gets that fd as a pipe end served
+// elsewhere: a PosixFile of kind POSIX_FILE_PIPE_READ or PIPE_WRITE, like
+// the ends of pipe(2), but with no PosixPipe (f->pipe NULL) and a handle
+// of the pipe: server instead. pipe.c hands such files here, so every
+// call that takes a pipe end (read, write, readv, writev, poll, select,
+// fstat: S_IFIFO, lseek: ESPIPE, close) works on them unchanged.
+//
+// The handle is opened with MSG_OPEN adopting the process's own
+// reference to that end (PipeOpen.adoptPid), so the pipe sees one
+// reference either way, and closed when the last fd of it is closed (the
+// process's end closes every fd). A forked child shares the description.
+//
+// The server never waits on the pipe: server: reads and writes use
+// PIPE_MSG_TRY_READ and PIPE_MSG_TRY_WRITE, which answer at once. One
+// that gets E_AGAIN is kept on a list and the call answered later
+// (POSIX_DEFERRED), asked again every STREAM_RETRY_MS by StreamRetry,
+// which the main loop calls before each receive, as console reads are
+// (console.c); the deferred polls look again then too. A write returns
+// what the pipe took (at least one byte), as a write to a pipe may; a
+// write with no reader left fails with E_PIPE and raises SIGPIPE.
+// Readiness for poll and select comes from the pipe's MSG_STAT (bytes
+// held, read and write references).
+#include <clanker/pipe.h>
+#include <lib/string.h>
+#include "posix.h"
+
+#define STREAM_RETRY_MS 20
+#define STREAM_CHUNK    16384u      // bytes one write moves at most
+
+// A read or write of a pipe: stream that waits.
+typedef struct StreamWait {
+    struct StreamWait *next;
+    PosixProcess *p;
+    uint32_t requestId;
+    int writing;
+    int32_t handle;
+    uint32_t buf, length;           // the caller's buffer (one iovec)
+    char name[NS_NAME_MAX + 1];
+} StreamWait;
+
+static StreamWait *waits;           // oldest first
+static uint32_t nextTry;            // api->UptimeMs() of the next retry
+
+// The mount of a stream: none in the table; its name is the pipe's.
+static const PosixMount streamMount = { "", PIPE_PREFIX, POSIX_MOUNT_FS, '/' };
+
+int StreamOpen(const char *name, int writing, uint32_t adoptPid, PosixFile **out)
+{
+    PipeOpen o = { writing ? FS_WRITE : FS_READ, adoptPid };
+    FsHandle h;
+    FsStat st;
+    int got = NsRequest(name, MSG_OPEN, &o, sizeof(o), &h, sizeof(h));
+    PosixFile *f;
+
+    if (got < 0)
+        return got;
+    if (got != sizeof(h) || h.handle <= 0 || strlen(name) > NS_NAME_MAX)
+        return E_INVAL;
+    if (!(f = FdNewFile(writing ? POSIX_FILE_PIPE_WRITE : POSIX_FILE_PIPE_READ, NULL,
+                        writing ? LINUX_O_WRONLY : LINUX_O_RDONLY))) {
+        NsClose(name, h.handle);
+        return E_NOMEM;
+    }
+    f->handle = h.handle;
+    f->mount = &streamMount;
+    memcpy(f->name, name, strlen(name) + 1);
+    if (NsStat(&streamMount, name, &st) == 0)
+        f->id = st.id;
+    *out = f;
+    return 0;
+}
+
+// The first iovec with room of the count at iov (*buf, *length 0: none).
+static int FirstVector(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *buf,
+                       uint32_t *length)
+{
+    LinuxIovec vec = { 0, 0 };
+
+    for (uint32_t i = 0; i < count && vec.length == 0; i++) {
+        int err = UserRead(p, &vec, iov + i * sizeof(vec), sizeof(vec));
+        if (err)
+            return err;
+    }
+    *buf = vec.base;
+    *length = vec.length;
+    return 0;
+}
+
+// SIGPIPE for p, acted on as its write is answered (pipe.c does the same).
+static void Broken(PosixProcess *p)
+{
+    PosixSignalInfo why = { 0, p->pid, 0, 0 };
+
+    SignalPost(p, LINUX_SIGPIPE, &why);
+    if (p != posixCaller)
+        api->ProcessPoke(p->pid);
+}
+
+// One try of w's transfer: the bytes moved, E_AGAIN, or another error.
+static int32_t Try(const StreamWait *w)
+{
+    uint32_t n = w->length < STREAM_CHUNK ? w->length : STREAM_CHUNK;
+    FsIo io = { w->handle, n, 0 };
+    static union { Message m; uint8_t bytes[MESSAGE_HEADER_SIZE + sizeof(FsIo) + STREAM_CHUNK]; } rq;
+    FsCount count;
+    int err;
+
+    if (!w->writing)
+        return NsReadInto(w->p, w->name, PIPE_MSG_TRY_READ, &io, w->buf);
+    if ((err = UserRead(w->p, rq.m.data + sizeof(io), w->buf, n)) != 0)
+        return err;
+    memcpy(rq.m.data, &io, sizeof(io));
+    err = NsRequest(w->name, PIPE_MSG_TRY_WRITE, rq.m.data, sizeof(io) + n, &count,
+                    sizeof(count));
+    if (err == E_PIPE)
+        Broken(w->p);
+    if (err < 0)
+        return err;
+    return err == sizeof(count) && count.count > 0 && count.count <= n ? (int32_t)count.count
+                                                                       : E_INVAL;
+}
+
+int32_t StreamTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                       uint32_t total)
+{
+    StreamWait w = { NULL, p, p->requestId, f->kind == POSIX_FILE_PIPE_WRITE, f->handle,
+                     buf, total, { 0 } }, *kept, **link = &waits;
+    int32_t got;
+    int err;
+
+    if (iovCount && (err = FirstVector(p, buf, iovCount, &w.buf, &w.length)) != 0)
+        return err;
+    if (w.length == 0)
+        return 0;
+    if (!w.writing && (err = UserCheckWritable(p, w.buf, w.length < STREAM_CHUNK ? w.length
+                                                                               : STREAM_CHUNK)))
+        return err;
+    memcpy(w.name, f->name, sizeof(w.name));
+    if ((got = Try(&w)) != E_AGAIN)
+        return got;
+    if (f->flags & LINUX_O_NONBLOCK)
+        return E_AGAIN;
+    if (!(kept = api->kmalloc(sizeof(*kept))))
+        return E_NOMEM;
+    *kept = w;
+    if (!waits)
+        nextTry = api->UptimeMs() + STREAM_RETRY_MS;
+    while (*link)
+        link = &(*link)->next;
+    *link = kept;
+    return POSIX_DEFERRED;
+}
+
+uint32_t StreamRetry(void)
+{
+    uint32_t now = api->UptimeMs();
+    int32_t left = (int32_t)(nextTry - now);
+
+    if (!waits)
+        return 0;
+    if (left > 0)
+        return (uint32_t)left;
+    nextTry = now + STREAM_RETRY_MS;
+    for (StreamWait **link = &waits; *link;) {
+        StreamWait *w = *link;
+        int32_t got = Try(w);
+        if (got == E_AGAIN) {
+            link = &w->next;
+            continue;
+        }
+        *link = w->next;
+        PosixAnswer(w->requestId, got);
+        api->kfree(w);
+    }
+    PollRecheck();
+    return waits ? STREAM_RETRY_MS : 0;
+}
+
+// The pipe's MSG_STAT: bytes held (size), read references (entries) and
+// write references (handles). Returns 0 or E_*.
+static int Stat(const PosixFile *f, FsStat *st)
+{
+    return NsStat(&streamMount, f->name, st);
+}
+
+uint32_t StreamBuffered(const PosixFile *f)
+{
+    FsStat st;
+
+    return Stat(f, &st) == 0 ? (uint32_t)st.size : 0;
+}
+
+uint32_t StreamPollEvents(const PosixFile *f)
+{
+    FsStat st;
+    int err = Stat(f, &st);
+
+    if (f->kind == POSIX_FILE_PIPE_READ) {
+        if (err || st.size > 0 || st.handles == 0)
+            return LINUX_POLLIN | LINUX_POLLRDNORM | (err || st.handles == 0 ? LINUX_POLLHUP : 0);
+        return 0;
+    }
+    if (err || st.entries == 0)
+        return LINUX_POLLERR | LINUX_POLLOUT | LINUX_POLLWRNORM;
+    return st.size < PIPE_CAPACITY ? LINUX_POLLOUT | LINUX_POLLWRNORM : 0;
+}
+
+void StreamClose(PosixFile *f)
+{
+    NsClose(f->name, f->handle);
+}
+
+int StreamWatched(void)
+{
+    return waits != NULL;
+}
+
+int StreamCancel(uint32_t pid)
+{
+    for (StreamWait **link = &waits; *link; link = &(*link)->next) {
+        StreamWait *w = *link;
+        if (w->p->pid == pid) {
+            *link = w->next;
+            api->kfree(w);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void StreamProcessEnded(uint32_t pid)
+{
+    while (StreamCancel(pid))
+        ;
+}
