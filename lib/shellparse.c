@@ -439,10 +439,12 @@ int ShellParse(const char *line, ShellScript *script)
     if (err) {
         // Nothing half-parsed is left for the shell to run by mistake.
         char reason[SHELL_ERROR_MAX];
-        memcpy(reason, err == SHELL_E_MISSING ? script->errorText : Reason(err), SHELL_ERROR_MAX);
+        const char *why = err == SHELL_E_MISSING ? script->errorText : Reason(err);
+        size_t n = strnlen(why, SHELL_ERROR_MAX - 1);
+        memcpy(reason, why, n);
         memset(script, 0, sizeof(*script));
-        memcpy(script->errorText, reason, SHELL_ERROR_MAX);
-        script->errorText[SHELL_ERROR_MAX - 1] = '\0';
+        memcpy(script->errorText, reason, n);
+        script->errorText[n] = '\0';
         script->error = script->errorText;
     }
     return err;
