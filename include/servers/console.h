@@ -2,25 +2,26 @@
 // serial line as one stream, served with the filesystem protocol of
 // include/clanker/fs.h (docs/servers.md has the message set).
 //
-//   console.c    the server thread: requests, pending readers, the line editor
+//   console.c    the server thread: requests, pending readers, the line
+//                editor, modes, the foreground and ^C
 //   input.c      the input side: COM1 and keyboard interrupts into a ring,
 //                flow control, and the "console-input" thread
+//   interrupt.c  the "console-signal" thread: what a ^C does to the
+//                foreground, away from the server thread
 //   keyboard.c   PS/2 scancode set 1 to ASCII
+//
+// The protocol clients see (the requests, modes and ^C) is
+// include/clanker/console.h; this header adds the kernel side.
 #ifndef SERVERS_CONSOLE_H
 #define SERVERS_CONSOLE_H
 
 #include <stdint.h>
+#include <clanker/console.h>
 #include <clanker/message.h>
 
-#define CONSOLE_PREFIX     "console:"
+#define CONSOLE_PREFIX     CONSOLE_NAME
 #define CONSOLE_INPUT_NAME "console:input"      // where the input thread knocks
 #define CONSOLE_MSG_INPUT  (MSG_TYPE_LIMIT + 1) // "input arrived", from that thread only
-// Reads that never wait, for a client that must not block (the POSIX
-// server): FsIo -> the line as MSG_READ gives it, or E_AGAIN when no line
-// (or end of input) is at hand or another reader waits before it.
-#define CONSOLE_MSG_TRY_READ (MSG_TYPE_LIMIT + 2)
-// (empty) -> (empty) if a read now would be answered at once, else E_AGAIN.
-#define CONSOLE_MSG_POLL     (MSG_TYPE_LIMIT + 3)
 #define CONSOLE_RING_SIZE  4096                 // bytes of raw input held
 
 // Start the server and its input thread. Returns 0 or E_NOMEM.
@@ -35,6 +36,23 @@ int ConsoleInputStart(void);
 
 // Take the oldest raw input byte. Returns 1, or 0 if there is none.
 int ConsoleInputTake(uint8_t *byte);
+
+// Remove the oldest byte mark from the ring and, with toLine, the bytes
+// before it back to the last '\r' or '\n' (which stays). Returns 1 if
+// there was one, with *fromOldest 1 when what went began at the oldest
+// byte (so the line being edited goes too); 0 if there is none.
+int ConsoleInputCut(uint8_t mark, int toLine, int *fromOldest);
+
+// --- interrupt.c --------------------------------------------------------------
+
+// Start the "console-signal" thread. Returns 0 or E_NOMEM.
+int ConsoleInterruptStart(void);
+
+// Interrupt the count processes of pids and every descendant of one: a
+// POSIX process gets SIGINT (POSIX_MSG_SIGNAL to posix:signal), any other
+// user process ends with WAIT_STATUS_SIGNALED(2). Only queues the work
+// for the thread, so the server never waits for the POSIX server.
+void ConsoleInterrupt(const uint32_t *pids, uint32_t count);
 
 // --- keyboard.c ---------------------------------------------------------------
 

@@ -13,8 +13,33 @@
 //   CONSOLE_MSG_POLL      (empty) -> (empty) if such a read would be
 //                                 answered now; else E_AGAIN
 //
+//   CONSOLE_MSG_SET_MODE  ConsoleMode -> (empty); E_INVAL for unknown bits,
+//                                 or ECHO or SIGNALS without RAW
+//   CONSOLE_MSG_GET_MODE  (empty) -> ConsoleMode
+//   CONSOLE_MSG_SET_FOREGROUND  ConsoleForeground (count, then count
+//                                 pids: at least 4 + 4 * count bytes, at
+//                                 most the whole structure) -> (empty);
+//                                 E_INVAL for a count over
+//                                 CONSOLE_FOREGROUND_MAX or a short payload
+//
 // FsIo.handle must be 0 (the console hands out no handles: E_BADF) and its
 // offset is ignored; anything else is E_INVAL.
+//
+// Modes (include/clanker/console.h). Cooked (0) is all of the above. In
+// CONSOLE_MODE_RAW a read takes the bytes at hand as they are (at least
+// one: a read waits for the first), echoed only with CONSOLE_MODE_ECHO;
+// ^D is an ordinary byte. A part of a cooked line already handed out is
+// still given first, and a mode change starts the line editor afresh.
+//
+// ^C (CONSOLE_INTERRUPT), in cooked mode and in raw mode with
+// CONSOLE_MODE_SIGNALS, is acted on as soon as it arrives, whoever reads:
+// every request (the input thread's knock among them) is followed by a
+// look through the raw input for it. It is taken out with, in cooked
+// mode, the unfinished line before it (back to the last line end typed
+// before it, and the line being edited when there is none); bytes after
+// it stay. Then "^C\n" is echoed and the foreground is interrupted
+// (interrupt.c); with no foreground it is only echoed, in cooked mode,
+// and dropped silently in raw mode.
 //
 // A read waits until a line is ready: the server keeps it as a pending
 // reader and answers it later, readers in the order they came. Input is
@@ -65,6 +90,8 @@ static char line[LINE_EDIT_MAX + 1];        // the line being handed out
 static uint32_t lineLength, lineTaken;
 static int endOfInput;                      // a ^D waits for a reader
 static uint32_t inputPid;
+static uint32_t mode;                       // CONSOLE_MODE_* bits; 0: cooked
+static ConsoleForeground foreground;
 
 // Write text to the console, a chunk at a time, so a long write neither
 // interleaves with a kernel line nor holds interrupts off for long.
@@ -179,17 +206,70 @@ static int Stat(const Message *m)
     return 0;
 }
 
+// CONSOLE_MSG_SET_MODE: cooked, or raw with echo and signals as asked.
+static int SetMode(const Message *m)
+{
+    ConsoleMode want;
+
+    if (MessageDataLength(m) != sizeof(want))
+        return E_INVAL;
+    memcpy(&want, m->data, sizeof(want));
+    if ((want.flags & ~CONSOLE_MODES) ||
+        (want.flags && !(want.flags & CONSOLE_MODE_RAW)))
+        return E_INVAL;
+    /* POINT OF NO RETURN */
+    if (want.flags != mode)
+        LineEditInit(&editor, Echo, NULL);
+    mode = want.flags;
+    Answer(m->requestId, MSG_RESPONSE, NULL, 0);
+    return 0;
+}
+
+// CONSOLE_MSG_GET_MODE
+static int GetMode(const Message *m)
+{
+    ConsoleMode now = { mode };
+
+    if (MessageDataLength(m) != 0)
+        return E_INVAL;
+    Answer(m->requestId, MSG_RESPONSE, &now, sizeof(now));
+    return 0;
+}
+
+// CONSOLE_MSG_SET_FOREGROUND: the processes a ^C interrupts.
+static int SetForeground(const Message *m)
+{
+    uint32_t n = MessageDataLength(m);
+    ConsoleForeground want = { 0 };
+
+    if (n < sizeof(want.count) || n > sizeof(want))
+        return E_INVAL;
+    memcpy(&want, m->data, n);
+    if (want.count > CONSOLE_FOREGROUND_MAX ||
+        n < sizeof(want.count) + want.count * sizeof(want.pids[0]))
+        return E_INVAL;
+    /* POINT OF NO RETURN */
+    memset(&foreground, 0, sizeof(foreground));
+    foreground.count = want.count;
+    memcpy(foreground.pids, want.pids, want.count * sizeof(want.pids[0]));
+    Answer(m->requestId, MSG_RESPONSE, NULL, 0);
+    return 0;
+}
+
 // Each returns 0 once it has answered (or queued) the request, else the
 // error to answer with.
 static int TryRead(const Message *m);
 static int Poll(const Message *m);
 
 static int (*const handlers[])(const Message *m) = {
-    [MSG_READ]             = Read,
-    [MSG_WRITE]            = Write,
-    [MSG_STAT]             = Stat,
-    [CONSOLE_MSG_TRY_READ] = TryRead,
-    [CONSOLE_MSG_POLL]     = Poll,
+    [MSG_READ]                   = Read,
+    [MSG_WRITE]                  = Write,
+    [MSG_STAT]                   = Stat,
+    [CONSOLE_MSG_TRY_READ]       = TryRead,
+    [CONSOLE_MSG_POLL]           = Poll,
+    [CONSOLE_MSG_SET_MODE]       = SetMode,
+    [CONSOLE_MSG_GET_MODE]       = GetMode,
+    [CONSOLE_MSG_SET_FOREGROUND] = SetForeground,
 };
 
 // Answer (or queue) one request: the input thread's knock or a client's.
@@ -206,12 +286,33 @@ static void Serve(const Message *m)
         AnswerError(m->requestId, err);
 }
 
+// Raw mode: take the bytes at hand into the line, echoing them with
+// CONSOLE_MODE_ECHO. Returns 1 if there is any, 0 if the ring is empty.
+static int TakeRaw(void)
+{
+    uint8_t byte;
+
+    while (lineLength < LINE_EDIT_MAX && ConsoleInputTake(&byte))
+        line[lineLength++] = (char)byte;
+    if ((mode & CONSOLE_MODE_ECHO) && lineLength > 0)
+        Show(line, lineLength);
+    return lineLength > 0;
+}
+
 // Feed the editor from the ring until a line or the end of input is at
-// hand. Returns 1 if one is, 0 if the ring ran dry first.
+// hand (raw mode: any bytes). Returns 1 if one is, 0 if the ring ran dry
+// first.
+static void CheckInterrupt(void);
+
 static int Cook(void)
 {
     uint8_t byte;
 
+    CheckInterrupt();               // a ^C is never handed out as input
+    if (lineTaken == lineLength && !endOfInput && (mode & CONSOLE_MODE_RAW)) {
+        lineTaken = lineLength = 0;
+        return TakeRaw();
+    }
     while (lineTaken == lineLength && !endOfInput) {
         if (!ConsoleInputTake(&byte))
             return 0;
@@ -297,9 +398,27 @@ static int Poll(const Message *m)
     return 0;
 }
 
+// Act on every ^C in the input at hand (see the top of the file).
+static void CheckInterrupt(void)
+{
+    int cooked = !(mode & CONSOLE_MODE_RAW), fromOldest = 0;
+
+    if (!cooked && !(mode & CONSOLE_MODE_SIGNALS))
+        return;
+    while (ConsoleInputCut(CONSOLE_INTERRUPT, cooked, &fromOldest)) {
+        if (cooked && fromOldest)
+            LineEditInit(&editor, Echo, NULL);
+        if (cooked || foreground.count > 0)
+            Show("^C\n", 3);
+        if (foreground.count > 0)
+            ConsoleInterrupt(foreground.pids, foreground.count);
+    }
+}
+
 // Answer waiting readers for as long as there is input for them.
 static void Pump(void)
 {
+    CheckInterrupt();
     while (readerCount > 0 && Cook())
         AnswerReader();
 }
@@ -314,6 +433,7 @@ static void ConsoleServerMain(void *arg)
     if (IpcRegister(CONSOLE_PREFIX, 0) != 0)
         return;
     LineEditInit(&editor, Echo, NULL);
+    ConsoleInterruptStart();
     pid = ConsoleInputStart();
     inputPid = pid > 0 ? (uint32_t)pid : 0;
     for (;;) {

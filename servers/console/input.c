@@ -146,6 +146,33 @@ int ConsoleInputTake(uint8_t *byte)
     return got;
 }
 
+int ConsoleInputCut(uint8_t mark, int toLine, int *fromOldest)
+{
+    uint32_t flags = CpuSave(), at, start, removed;
+
+    for (at = 0; at < ringCount && ring[(ringHead + at) % CONSOLE_RING_SIZE] != mark; at++)
+        ;
+    if (at == ringCount) {
+        CpuRestore(flags);
+        return 0;
+    }
+    start = at;
+    while (toLine && start > 0) {
+        uint8_t before = ring[(ringHead + start - 1) % CONSOLE_RING_SIZE];
+        if (before == '\r' || before == '\n')
+            break;
+        start--;
+    }
+    *fromOldest = start == 0;
+    removed = at - start + 1;
+    for (uint32_t i = start; i + removed < ringCount; i++)
+        ring[(ringHead + i) % CONSOLE_RING_SIZE] = ring[(ringHead + i + removed) % CONSOLE_RING_SIZE];
+    ringCount -= removed;
+    Resume();
+    CpuRestore(flags);
+    return 1;
+}
+
 // Block the input thread until a handler has put something in the ring.
 static void WaitForInput(void)
 {

@@ -17,6 +17,10 @@
 // in MSG_READ (the shell) is served first; a POSIX reader gets a line
 // that nobody else waits for.
 //
+// termios (TCSETS, TCSETSW, TCSETSF, io.c) sets the console's mode
+// (ConsoleSetTermios): with ICANON off, a read gets the bytes at hand.
+// A process that ends leaving the console raw has it made cooked again.
+//
 // A signal cuts a waiting read short (ConsoleCancel, through
 // PosixCancelWait: E_INTR, or the read again after the handler with
 // SA_RESTART); a process that ends is taken off the list.
@@ -80,6 +84,46 @@ int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count)
     return POSIX_DEFERRED;
 }
 
+static uint32_t modeOwner;      // the process that left the console raw, or 0
+
+#define LINUX_ISIG   0000001
+#define LINUX_ICANON 0000002
+#define LINUX_ECHO   0000010
+
+// The console mode a termios asks for: ICANON on is cooked (the console's
+// line editor, which always echoes); off is CONSOLE_MODE_RAW, with ECHO
+// and ISIG as CONSOLE_MODE_ECHO and CONSOLE_MODE_SIGNALS. A raw read
+// returns the bytes at hand, at least one: VMIN 1 whatever VMIN says
+// (VTIME is not looked at).
+uint32_t ConsoleModeOf(const LinuxTermios *t)
+{
+    uint32_t mode = CONSOLE_MODE_RAW;
+
+    if (t->lflag & LINUX_ICANON)
+        return 0;
+    if (t->lflag & LINUX_ECHO)
+        mode |= CONSOLE_MODE_ECHO;
+    if (t->lflag & LINUX_ISIG)
+        mode |= CONSOLE_MODE_SIGNALS;
+    return mode;
+}
+
+// TCSETS and friends: give the console the mode t asks for. Returns 0 or
+// the console's error.
+int ConsoleSetTermios(PosixProcess *p, const LinuxTermios *t)
+{
+    ConsoleMode mode = { ConsoleModeOf(t) };
+    int got = NsRequest(CONSOLE_NAME, CONSOLE_MSG_SET_MODE, &mode, sizeof(mode), NULL, 0);
+
+    if (got < 0)
+        return got;
+    if (mode.flags)
+        modeOwner = p->pid;
+    else if (modeOwner == p->pid)
+        modeOwner = 0;
+    return 0;
+}
+
 // Whether the console f has a line (or the end of input) for a read now.
 int ConsoleReadable(const PosixFile *f)
 {
@@ -126,8 +170,15 @@ int ConsoleCancel(uint32_t pid)
     return 0;
 }
 
-// Process pid has ended: drop its waiting read.
+// Process pid has ended: drop its waiting read; if it left the console
+// raw, make it cooked again, for the shell it returns to.
 void ConsoleProcessEnded(uint32_t pid)
 {
+    ConsoleMode cooked = { 0 };
+
     ConsoleCancel(pid);
+    if (pid == modeOwner) {
+        modeOwner = 0;
+        NsRequest(CONSOLE_NAME, CONSOLE_MSG_SET_MODE, &cooked, sizeof(cooked), NULL, 0);
+    }
 }

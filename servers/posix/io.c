@@ -383,6 +383,8 @@ static int32_t TermiosSet(PosixProcess *p, uint32_t arg)
     int err = UserRead(p, &t, arg, sizeof(t));
 
     if (!err)
+        err = ConsoleSetTermios(p, &t);
+    if (!err)
         p->termios = t;
     return err;
 }

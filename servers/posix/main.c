@@ -8,6 +8,9 @@
 // process calls (the caller's memory, its mappings, its end), then
 // answers with a PosixResult that becomes the caller's eax.
 //
+// posix:signal takes POSIX_MSG_SIGNAL from other programs (the console's
+// ^C): kill(2) for one of its processes (signal.c SignalRequest).
+//
 // The same server answers posix:vfs:/path names: the filesystem protocol
 // of include/clanker/fs.h on the POSIX view of the namespaces, so the
 // kernel's loader can start posix:vfs:/bin/hello (vfs.c).
@@ -134,8 +137,17 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         VfsClientEnded(pid);
         return;
     }
-    if (strcmp(envelope->name, POSIX_CALL_NAME) == 0)
+    if (strcmp(envelope->name, POSIX_CALL_NAME) == 0) {
         ServeCall(m);
+    } else if (strcmp(envelope->name, POSIX_SIGNAL_NAME) == 0) {
+        int err = SignalRequest(m);
+        if (err) {
+            ReplyError(m->requestId, err);
+        } else {
+            reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
+            api->IpcReply(m->requestId, &reply.message);
+        }
+    }
     else if (strncmp(envelope->name, POSIX_VFS, strlen(POSIX_VFS)) == 0)
         VfsServe(m, envelope);
     else

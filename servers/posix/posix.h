@@ -196,6 +196,7 @@ void SignalPost(PosixProcess *p, uint32_t sig, const PosixSignalInfo *why);
 int32_t SignalOnAnswer(PosixProcess *p, int32_t value);
 int32_t SignalCheck(PosixProcess *p);
 int32_t SignalFault(PosixProcess *p, const uint32_t *arg);
+int SignalRequest(const Message *m);
 
 // --- user.c: the caller's memory -----------------------------------------
 
@@ -278,6 +279,8 @@ void StreamProcessEnded(uint32_t pid);
 
 int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count);
 int ConsoleReadable(const PosixFile *f);
+uint32_t ConsoleModeOf(const LinuxTermios *t);
+int ConsoleSetTermios(PosixProcess *p, const LinuxTermios *t);
 uint32_t ConsoleRetry(void);
 int ConsoleCancel(uint32_t pid);
 void ConsoleProcessEnded(uint32_t pid);

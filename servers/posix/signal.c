@@ -523,6 +523,27 @@ int32_t SysKill(PosixProcess *p, const uint32_t *arg)
     return k.sent ? 0 : E_SRCH;
 }
 
+// POSIX_MSG_SIGNAL to posix:signal (include/clanker/posix.h): another
+// program (the console's ^C) signals process pid as kill(2) would, from
+// sender. Returns 0, E_INVAL (a malformed request or signal) or E_SRCH
+// (no POSIX state for pid: the sender ends it itself).
+int SignalRequest(const Message *m)
+{
+    PosixSignalInfo why = { 0, m->senderId, 0, 0 };         // SI_USER
+    PosixSignal request;
+    PosixProcess *target;
+
+    if (m->type != POSIX_MSG_SIGNAL || MessageDataLength(m) != sizeof(request))
+        return E_INVAL;
+    memcpy(&request, m->data, sizeof(request));
+    if (request.signal == 0 || request.signal > LINUX_NSIG)
+        return E_INVAL;
+    if (!(target = PosixProcessFind(request.pid)) || target->ended)
+        return E_SRCH;
+    SignalSend(target, request.signal, &why);
+    return 0;
+}
+
 // tkill(tid, sig): threads are processes here.
 int32_t SysTkill(PosixProcess *p, const uint32_t *arg)
 {

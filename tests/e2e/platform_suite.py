@@ -3,11 +3,56 @@
   platform  bin/ctxtest (the context calls), bin/pipetest (the pipe:
             server started by boot.conf), bin/streamtest (a Linux program
             with stdin and stdout on pipes and its cwd from the context),
-            proc:PID:cwd from the shell
+            proc:PID:cwd from the shell; ^C typed on the serial line: a
+            native foreground program ended, a Linux one given SIGINT, the
+            unfinished line before the ^C dropped and the input after it
+            kept; a Linux program reading the console raw (termios)
 """
 import re
 
-from session import Checks, Session, SessionError
+from session import PROMPT, Checks, Session, SessionError
+
+
+def Interrupts(s, c):
+    """^C on the serial line, acted on while nobody reads the console."""
+    start = s.seen
+    s.type("intrtest self\n")
+    s.wait_for(r"^intrtest: waiting for \^C$", 60)
+    s.type("dropped\x03echo after\n")
+    s.wait_for(r"^after\n" + re.escape(PROMPT) + r"\Z", 60)
+    out = s.text[start:s.seen]
+    c.check("^C\n" in out and "killed by signal 2" in out,
+            "^C ends a native foreground program (WAIT_STATUS_SIGNALED(2))", out)
+    c.check("dropped" not in out and "\nclanker> echo after\nafter\n" in out,
+            "the unfinished line before ^C is dropped, the line after it kept", out)
+    start = s.seen
+    s.type("intrtest child bin/pxhello sleep 60000\n")
+    s.wait_for(r"^intrtest: waiting for \^C$", 60)
+    s.type("\x03")
+    s.wait_for(r"^intrtest: child status (\d+)$", 60)
+    s.wait_for(re.escape(PROMPT) + r"\Z", 60)
+    out = s.text[start:s.seen]
+    c.check("intrtest: child status 2\n" in out and "pxhello: slept" not in out,
+            "^C gives a Linux foreground program SIGINT through posix:signal", out)
+    out = s.run("intrtest signal", timeout=60)
+    c.check(out.endswith("env: (none)\nintrtest: signal checks passed\n"),
+            "posix:signal: kill(2) for other programs, and its errors", out)
+    c.equal(s.run("echo still here"), "still here\n", "the shell is not interrupted")
+    out = s.run("\x03echo no foreground")
+    c.check(out.endswith("no foreground\n"), "^C with no foreground is dropped", out)
+
+
+def RawConsole(s, c):
+    """termios: ICANON off reads the bytes at hand, no line end needed."""
+    start = s.seen
+    s.type("pxhello raw\n")
+    s.wait_for(r"^pxhello: raw$", 60)
+    s.type("x")
+    s.wait_for(r"^pxhello: raw read (\d+) bytes:(.*)$", 60)
+    s.wait_for(re.escape(PROMPT) + r"\Z", 60)
+    out = s.text[start:s.seen]
+    c.check("pxhello: raw read 1 bytes: 78\n" in out, "a raw read returns the byte typed", out)
+    c.equal(s.run("echo cooked again"), "cooked again\n", "the console is cooked again after")
 
 
 def Programs(s, c):
@@ -28,6 +73,8 @@ def PlatformSuite():
         s.boot()
         c.check(True, "boots to the shell prompt")
         Programs(s, c)
+        Interrupts(s, c)
+        RawConsole(s, c)
         s.type("poweroff\n")
         c.equal(s.finish(60), 0, "poweroff ends QEMU with status 0")
     except SessionError as e:

@@ -118,3 +118,64 @@ KTEST(SystemPoweroffRefusesOtherRequests)
     KTEST_ASSERT_EQ(Send("system:reboot", MSG_WRITE, 0, TIMEOUT_MS), E_NOENT);
     KTEST_ASSERT_EQ(Send("system:", MSG_WRITE, 0, TIMEOUT_MS), E_NOENT);
 }
+
+// Put n words at the start of payload; returns their size.
+static uint32_t SetWords(const uint32_t *words, uint32_t n)
+{
+    memcpy(payload, words, n * 4);
+    return n * 4;
+}
+
+// Modes: unknown bits, ECHO or SIGNALS without RAW and payloads of the
+// wrong size are refused and change nothing; a valid mode reads back.
+KTEST(ConsoleModesAreChecked)
+{
+    uint32_t raw[1] = { CONSOLE_MODE_RAW | CONSOLE_MODE_ECHO }, word[1];
+
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_GET_MODE, 0, TIMEOUT_MS), 0);
+    KTEST_ASSERT_EQ(answerLength, sizeof(ConsoleMode));
+    KTEST_ASSERT_EQ(*(uint32_t *)answer, 0);                     // cooked at boot
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_GET_MODE, 4, TIMEOUT_MS), E_INVAL);
+    word[0] = 8;
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, SetWords(word, 1), TIMEOUT_MS), E_INVAL);
+    word[0] = 0x80000001u;
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, SetWords(word, 1), TIMEOUT_MS), E_INVAL);
+    word[0] = CONSOLE_MODE_ECHO;
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, SetWords(word, 1), TIMEOUT_MS), E_INVAL);
+    word[0] = CONSOLE_MODE_SIGNALS;
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, SetWords(word, 1), TIMEOUT_MS), E_INVAL);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, 0, TIMEOUT_MS), E_INVAL);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, 3, TIMEOUT_MS), E_INVAL);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, 8, TIMEOUT_MS), E_INVAL);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_GET_MODE, 0, TIMEOUT_MS), 0);
+    KTEST_ASSERT_EQ(*(uint32_t *)answer, 0);                     // nothing changed
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, SetWords(raw, 1), TIMEOUT_MS), 0);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_GET_MODE, 0, TIMEOUT_MS), 0);
+    KTEST_ASSERT_EQ(*(uint32_t *)answer, raw[0]);
+    word[0] = 0;
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_MODE, SetWords(word, 1), TIMEOUT_MS), 0);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_GET_MODE, 0, TIMEOUT_MS), 0);
+    KTEST_ASSERT_EQ(*(uint32_t *)answer, 0);
+}
+
+// The foreground: a count over CONSOLE_FOREGROUND_MAX, fewer pids than
+// the count, more bytes than the structure and no count at all are refused.
+KTEST(ConsoleForegroundIsChecked)
+{
+    uint32_t words[CONSOLE_FOREGROUND_MAX + 2] = { 0 };
+
+    words[0] = CONSOLE_FOREGROUND_MAX + 1;
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_FOREGROUND,
+                         SetWords(words, CONSOLE_FOREGROUND_MAX + 1), TIMEOUT_MS), E_INVAL);
+    words[0] = 2;
+    words[1] = 99999;
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_FOREGROUND, SetWords(words, 2), TIMEOUT_MS),
+                    E_INVAL);                                    // one pid for a count of 2
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_FOREGROUND,
+                         SetWords(words, CONSOLE_FOREGROUND_MAX + 2), TIMEOUT_MS), E_INVAL);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_FOREGROUND, 2, TIMEOUT_MS), E_INVAL);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_FOREGROUND, 0, TIMEOUT_MS), E_INVAL);
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_FOREGROUND, SetWords(words, 3), TIMEOUT_MS), 0);
+    words[0] = 0;
+    KTEST_ASSERT_EQ(Send("console:", CONSOLE_MSG_SET_FOREGROUND, SetWords(words, 1), TIMEOUT_MS), 0);
+}

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +36,30 @@ static void ReadLine(void)
     printf("pxhello: read %d bytes: %s", (int)strlen(line), line);
 }
 
+// Turn ICANON and ECHO off (tcsetattr), read once: the bytes at hand,
+// without a line end. Print them in hex, then restore the termios.
+static void ReadRaw(void)
+{
+    struct termios before, raw;
+    unsigned char bytes[16];
+    ssize_t n;
+
+    if (tcgetattr(0, &before) != 0)
+        return;
+    raw = before;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    raw.c_cc[VMIN] = 1;
+    tcsetattr(0, TCSANOW, &raw);
+    printf("pxhello: raw\n");
+    fflush(stdout);
+    n = read(0, bytes, sizeof(bytes));
+    tcsetattr(0, TCSANOW, &before);
+    printf("pxhello: raw read %d bytes:", (int)n);
+    for (ssize_t i = 0; i < n; i++)
+        printf(" %02x", bytes[i]);
+    printf("\n");
+}
+
 int main(int argc, char **argv)
 {
     printf("hello from musl: argc %d\n", argc);
@@ -51,6 +77,8 @@ int main(int argc, char **argv)
         nanosleep(&t, NULL);
         printf("pxhello: slept\n");
     }
+    if (argc > 1 && strcmp(argv[1], "raw") == 0)
+        ReadRaw();
     if (argc > 2 && strcmp(argv[1], "exit") == 0)
         exit(atoi(argv[2]));
     if (argc > 1 && strcmp(argv[1], "abort") == 0)
