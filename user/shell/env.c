@@ -1,7 +1,21 @@
-// The environment: what programs the shell starts get as envp: NAME=VALUE strings, set
-// with export, removed with unset, listed with env. The start values are
-// defaults, since the shell itself is started with none.
+// Variables: the environment and the shell's own.
+//
+// The environment is what programs the shell starts get as envp:
+// NAME=VALUE strings, set with export, removed with unset, listed with
+// env. The shell's own variables are set by a command that is just
+// NAME=VALUE, listed with set, and seen only by $NAME; PATH among them
+// is where bare command names are looked for (programs.c), so the
+// environment's PATH can stay the POSIX one Linux programs expect
+// ("/bin"). $NAME looks at the shell's variables first, then the
+// environment; $? is the last status and $$ the shell's pid. A shell
+// started with an environment (a builtin in a pipeline) takes it; the
+// first shell, started with none, begins with the defaults.
 #include "shell.h"
+
+#define VARS_MAX 32
+
+static char varText[VARS_MAX][256];         // NAME=VALUE
+static int varCount;
 
 #define ENV_TEXT 256                // one NAME=VALUE with its NUL (SYS_SPAWN's limit)
 
@@ -62,12 +76,76 @@ static void EnvUnset(const char *name)
     environment[envCount] = NULL;
 }
 
-void EnvInit(void)
+void EnvInit(char **envp)
 {
     environment[0] = NULL;
-    EnvSet("PATH=/bin");
-    EnvSet("HOME=/home");
-    EnvSet("TERM=vt100");
+    if (envp && envp[0]) {
+        for (int i = 0; envp[i]; i++)
+            EnvSet(envp[i]);
+    } else {
+        EnvSet("PATH=/bin");
+        EnvSet("HOME=/home");
+        EnvSet("TERM=vt100");
+    }
+    VarAssign("PATH=" BIN_PREFIX);
+}
+
+// The value after "NAME=" in text if text's name is name[0..length).
+static const char *ValueIn(const char *text, const char *name, size_t length)
+{
+    return strncmp(text, name, length) == 0 && text[length] == '=' ? text + length + 1 : NULL;
+}
+
+const char *VarGet(const char *name, size_t length)
+{
+    static char number[16];
+    const char *value;
+
+    if (length == 1 && (name[0] == '?' || name[0] == '$')) {
+        Format(number, sizeof(number), "%d", name[0] == '?' ? lastStatus : SysGetPid());
+        return number;
+    }
+    for (int i = 0; i < varCount; i++)
+        if ((value = ValueIn(varText[i], name, length)) != NULL)
+            return value;
+    for (int i = 0; i < envCount; i++)
+        if ((value = ValueIn(environment[i], name, length)) != NULL)
+            return value;
+    return NULL;
+}
+
+// NAME=VALUE as a command: set the shell variable (and the environment's,
+// if NAME is exported). Returns 1 if text is an assignment, else 0.
+int VarAssign(const char *text)
+{
+    size_t n = EnvName(text), length = strlen(text);
+    int i;
+
+    if (n == 0 || text[n] != '=')
+        return 0;
+    if (length >= sizeof(varText[0])) {
+        FailText("shell", NULL, "variable too long");
+        return 1;
+    }
+    for (i = 0; i < varCount && !ValueIn(varText[i], text, n); i++)
+        ;
+    if (i == varCount && varCount == VARS_MAX) {
+        FailText("shell", NULL, "too many variables");
+        return 1;
+    }
+    if (i == varCount)
+        varCount++;
+    memcpy(varText[i], text, length + 1);
+    if (EnvFind(text, n) >= 0)
+        EnvSet(text);
+    return 1;
+}
+
+void CmdSet(const Args *c)
+{
+    (void)c;
+    for (int i = 0; i < varCount; i++)
+        Out("%s\n", varText[i]);
 }
 
 void CmdEnv(const Args *c)
@@ -88,7 +166,14 @@ void CmdExport(const Args *c)
 
 void CmdUnset(const Args *c)
 {
-    for (int i = 1; i < c->argc; i++)
+    for (int i = 1; i < c->argc; i++) {
+        size_t n = strlen(c->argv[i]);
         EnvUnset(c->argv[i]);
+        for (int v = 0; v < varCount; v++)
+            if (ValueIn(varText[v], c->argv[i], n)) {
+                memcpy(varText[v], varText[--varCount], sizeof(varText[0]));
+                break;
+            }
+    }
 }
 

@@ -4,7 +4,6 @@
 // `rm`, `mkdir`, `rmdir`, `touch` and `mv` are one request each.
 #include "shell.h"
 
-#define DEFAULT_LIST  "fs:root:"
 
 void CmdEcho(const Args *c)
 {
@@ -13,8 +12,28 @@ void CmdEcho(const Args *c)
     Out("\n");
 }
 
+// Copy standard input to the output until its end (cat with no names).
+static void CatInput(const Args *c)
+{
+    static char buffer[4096];
+    int n;
+
+    if (c->input) {
+        if ((n = ReadAll(c->input, OutSink, out)) != 0)
+            Fail("cat", c->input, n);
+        return;
+    }
+    while ((n = StdioRead(buffer, sizeof(buffer))) > 0)
+        OutputBytes(out, buffer, (uint32_t)n);
+    if (n < 0)
+        Fail("cat", "standard input", n);
+}
+
+// cat NS...: print each; with no names, standard input ('<' NAME, a pipe).
 void CmdCat(const Args *c)
 {
+    if (c->argc == 1)
+        CatInput(c);
     for (int i = 1; i < c->argc; i++) {
         int err = ReadAll(c->argv[i], OutSink, out);
         if (err)
@@ -79,8 +98,8 @@ void CmdLs(const Args *c)
 {
     const char *reason;
 
-    if (c->argc == 1 && (reason = ListDirectory(DEFAULT_LIST)) != NULL)
-        FailText("ls", DEFAULT_LIST, reason);
+    if (c->argc == 1 && (reason = ListDirectory(cwd)) != NULL)
+        FailText("ls", cwd, reason);
     for (int i = 1; i < c->argc; i++) {
         if (c->argc > 2)
             ListHeading(c->argv[i], i == 1);

@@ -4,14 +4,18 @@
 // the console, or for `> NS` / `>> NS` an Output on a handle the shell
 // opened on NS (FS_TRUNCATE or FS_APPEND) and closes after the command.
 // An Output gathers bytes in the payload of one MSG_WRITE and sends it
-// when FS_IO_MAX bytes are waiting or the command ends. Error lines
-// always go to the console, in order with what the command printed
-// there, and are one line each: "CMD: NAME: reason" or "CMD: reason",
-// the reason an ErrorText (lib/errortext.c).
+// when FS_IO_MAX bytes are waiting or the command ends. "The console"
+// is the shell's standard output, as its context names it: console: for
+// the first shell, a pipe for a builtin in a pipeline. Error lines go to
+// the standard error stream, after what was printed so far when both
+// are one stream, and are one line each: "CMD: NAME: reason" or "CMD:
+// reason", the reason an ErrorText (lib/errortext.c).
 #include <stdarg.h>
 #include "shell.h"
 
-Output console = { .name = CONSOLE };
+static char stdoutName[CONTEXT_NAME_MAX] = CONSOLE;
+static char stderrName[CONTEXT_NAME_MAX] = CONSOLE;
+Output console = { .name = stdoutName };
 static Output redirect;
 Output *out = &console;
 
@@ -105,7 +109,16 @@ void FailText(const char *cmd, const char *name, const char *text)
     int n = name ? Format(line, sizeof(line), "%s: %s: %s\n", cmd, name, text)
                  : Format(line, sizeof(line), "%s: %s\n", cmd, text);
 
-    OutputBytes(&console, line, n < (int)sizeof(line) ? (uint32_t)n : sizeof(line) - 1);
+    uint32_t length = n < (int)sizeof(line) ? (uint32_t)n : sizeof(line) - 1;
+
+    builtinFailed = 1;
+    if (strcmp(stdoutName, stderrName) == 0) {
+        OutputBytes(&console, line, length);
+        return;
+    }
+    OutputFlush(&console);
+    if (StdioWrite(CONTEXT_STDERR, line, length) < 0)
+        SysDebugWrite(line, length);
 }
 
 void Fail(const char *cmd, const char *name, int err)
@@ -157,6 +170,12 @@ void RedirectEnd(const char *cmd)
 // Make the two Outputs' messages. Returns 0 or E_NOMEM.
 int OutputInit(void)
 {
+    const ProcessContext *c = ContextSelf();
+
+    if (c && c->stdio[CONTEXT_STDOUT][0])
+        Format(stdoutName, sizeof(stdoutName), "%s", c->stdio[CONTEXT_STDOUT]);
+    if (c && c->stdio[CONTEXT_STDERR][0])
+        Format(stderrName, sizeof(stderrName), "%s", c->stdio[CONTEXT_STDERR]);
     console.message = CreateMessage(MSG_WRITE, sizeof(FsIo) + FS_IO_MAX);
     redirect.message = CreateMessage(MSG_WRITE, sizeof(FsIo) + FS_IO_MAX);
     return console.message && redirect.message ? 0 : E_NOMEM;

@@ -1,20 +1,26 @@
-// Programs: starting them, waiting for them, and the builtins that
-// manage processes.
+// Programs: finding them, starting them, and what their ends mean.
 //
-// `run NS ARGS` and a bare word that is no builtin (WORD runs
-// fs:root:bin/WORD) are started with SysSpawn and waited for; a non-zero
-// exit or a kill is reported. With '&' the shell prints [PID] and goes
-// on; such children are collected with SysWaitOptions(WAIT_NOHANG) before
-// each prompt.
+// A command word that is no builtin names a program (FindProgram): a
+// name with a ':' is used as it is ("fs:temp:x", "posix:vfs:/bin/sh"),
+// one with a '/' is relative to the working directory ("bin/hello",
+// "../tools/x"), and a bare word is looked for in each entry of the
+// shell variable PATH (entries separated by ';', default "fs:root:bin/")
+// with a MSG_STAT, first match wins. Programs are started suspended, with
+// the context a pipeline gives them, by run.c; a failure is reported as
+// "cmd: exit code N" or "cmd: killed by signal N" and becomes $? (the
+// code, or 128 + the signal).
 #include "shell.h"
 
+#define PATH_DEFAULT BIN_PREFIX
 
-// Start path as a child with argv[1..argc) after it and the environment.
-// Returns its pid or E_*.
+// Start path as a running child with argv[1..argc) after it, the
+// environment and the shell's context (mount's servers). Returns its pid or E_*.
 int Spawn(const char *path, int argc, char *const *argv)
 {
-    const char *args[CMDLINE_MAX_WORDS + 1];
+    const char *args[WORDS_MAX + 2];
 
+    if (argc > WORDS_MAX)
+        return E_INVAL;
     args[0] = path;
     for (int i = 1; i < argc; i++)
         args[i] = argv[i];
@@ -23,74 +29,97 @@ int Spawn(const char *path, int argc, char *const *argv)
     return SysSpawnEnv(path, args, environment);
 }
 
-// Print [pid] for a background child, or wait for it and report how a
-// failure ended ("cmd: label: exit code N"; no label: "cmd: exit code N").
-void Follow(const char *cmd, const char *label, int pid, int background)
+// Start path suspended (SYS_RESUME starts it) with argv, the environment
+// and context. Returns its pid or E_*.
+int SpawnWith(const char *path, char *const *argv, const ProcessContext *context)
+{
+    SpawnRequest request = { (const char *const *)argv, environment, context, SPAWN_SUSPENDED };
+
+    OutputFlush(&console);
+    return SysSpawnContext(path, &request);
+}
+
+// $? for a child's wait status; a failure is reported ("cmd: label:
+// exit code N"; no label: "cmd: exit code N").
+int StatusOf(const char *cmd, const char *label, int waitStatus)
 {
     char reason[40];
-    int status;
 
-    if (background) {
-        Out("[%d]\n", pid);
-        return;
-    }
-    if (SysWait(pid, &status) != pid)
-        return;
-    if (WAIT_IF_EXITED(status) && WAIT_EXIT_CODE(status) == 0)
-        return;
-    if (WAIT_IF_EXITED(status))
-        Format(reason, sizeof(reason), "exit code %d", WAIT_EXIT_CODE(status));
+    if (WAIT_IF_EXITED(waitStatus) && WAIT_EXIT_CODE(waitStatus) == 0)
+        return 0;
+    if (WAIT_IF_EXITED(waitStatus))
+        Format(reason, sizeof(reason), "exit code %d", WAIT_EXIT_CODE(waitStatus));
     else
-        Format(reason, sizeof(reason), "killed by signal %d", WAIT_TERM_SIGNAL(status));
+        Format(reason, sizeof(reason), "killed by signal %d", WAIT_TERM_SIGNAL(waitStatus));
     FailText(cmd, label, reason);
+    return WAIT_IF_EXITED(waitStatus) ? WAIT_EXIT_CODE(waitStatus)
+                                      : 128 + WAIT_TERM_SIGNAL(waitStatus);
 }
 
-// Collect every background child that has ended.
-void Reap(void)
+// Is name a file someone serves?
+static int IsFile(const char *name)
 {
-    while (SysWaitOptions(-1, NULL, WAIT_NOHANG) > 0)
-        ;
+    FsStat st;
+    Message *reply = Request(name, MSG_STAT, NULL, 0);
+    int ok = !MessageError(reply) && MessageDataLength(reply) >= sizeof(st);
+
+    if (ok)
+        memcpy(&st, reply->data, sizeof(st));
+    FreeMessage(reply);
+    return ok && st.type == FS_TYPE_FILE;
 }
 
-static int HasColon(const char *s)
+// The PATH entry at *list (up to ';') joined with word into path.
+// Returns 1 if one was read (advancing *list), 0 at the end.
+static int NextCandidate(const char **list, const char *word, char *path, uint32_t capacity)
 {
-    for (; *s; s++) {
-        if (*s == ':')
-            return 1;
-    }
-    return 0;
+    const char *entry = *list, *end;
+    uint32_t n;
+
+    while (*entry == ';' || *entry == ' ')
+        entry++;
+    if (!*entry)
+        return 0;
+    end = strchr(entry, ';');
+    n = end ? (uint32_t)(end - entry) : (uint32_t)strlen(entry);
+    *list = entry + n;
+    if (n + strlen(word) + 2 > capacity)
+        return NextCandidate(list, word, path, capacity);
+    memcpy(path, entry, n);
+    if (entry[n - 1] != ':' && entry[n - 1] != '/')
+        path[n++] = '/';
+    memcpy(path + n, word, strlen(word) + 1);
+    return 1;
 }
 
-// A word that is no builtin: the program fs:root:bin/WORD, or WORD
-// itself if it is a name (has a ':').
-void RunWord(const Args *c)
+int FindProgram(const char *word, char *path, uint32_t capacity)
 {
-    char path[CMDLINE_TEXT_MAX + sizeof(BIN_PREFIX)];
-    const char *word = c->argv[0];
-    int pid;
+    const char *list = VarGet("PATH", 4);
 
-    if (HasColon(word))
-        Format(path, sizeof(path), "%s", word);
-    else
-        Format(path, sizeof(path), "%s%s", BIN_PREFIX, word);
-    pid = Spawn(path, c->argc, c->argv);
-    if (pid == E_NOENT)
-        FailText(word, NULL, "no such command");
-    else if (pid < 0)
-        Fail(word, NULL, pid);
-    else
-        Follow(word, NULL, pid, c->background);
+    if (NameIsAbsolute(word) || strchr(word, '/'))
+        return NameJoin(cwd, word, path, capacity) < 0 ? E_NAMETOOLONG : 0;
+    if (!list)
+        list = PATH_DEFAULT;
+    while (NextCandidate(&list, word, path, capacity))
+        if (IsFile(path))
+            return 0;
+    return E_NOENT;
 }
 
-
+// run NS ARGS, when run as a builtin (shell --builtin run ...): start it
+// with the shell's context and wait.
 void CmdRun(const Args *c)
 {
-    int pid = Spawn(c->argv[1], c->argc - 1, c->argv + 1);
+    char path[NAME_MAX];
+    int pid, status;
 
-    if (pid < 0)
-        Fail("run", c->argv[1], pid);
-    else
-        Follow("run", c->argv[1], pid, c->background);
+    if (Resolve(c->argv[1], path) != 0 || (pid = SpawnWith(path, c->argv + 1, NULL)) < 0) {
+        Fail("run", c->argv[1], E_NOENT);
+        return;
+    }
+    SysResume(pid);
+    if (SysWait(pid, &status) == pid && StatusOf("run", c->argv[1], status) != 0)
+        builtinFailed = 1;
 }
 
 void CmdPs(const Args *c)
@@ -109,4 +138,3 @@ void CmdKill(const Args *c)
             Fail("kill", c->argv[i], err);
     }
 }
-

@@ -1,6 +1,10 @@
 // The shell's parts (user/shell/*.c) and what they share.
 //
-// main.c      the loop: prompt, read a line, run it
+// main.c      the loop: prompt, read a line (raw console, the editor), run it
+// run.c       a parsed line: expansion, && || ;, pipelines on pipe:
+// jobs.c      foreground and background jobs (jobs, wait, ^C's foreground)
+// cwd.c       the working directory (cd, pwd), names relative to it, PATH
+// complete.c  Tab: command names and namespace names, asking the servers
 // output.c    Output: where builtins print; error lines; > and >>
 // request.c   one request to a name; reading a whole object
 // columns.c   aligned tables (ps, ns)
@@ -18,25 +22,39 @@
 
 #include <stdarg.h>
 #include <clanker/fs.h>
+#include <clanker/console.h>
+#include <clanker/context.h>
 #include <lib/cmdline.h>
 #include <lib/errortext.h>
+#include <lib/name.h>
+#include <lib/shelledit.h>
+#include <lib/shellparse.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <lib/user.h>
 
 #define CONSOLE       "console:"
 #define BIN_PREFIX    "fs:root:bin/"
+#define SHELL_PROGRAM "fs:root:bin/shell"  // itself, for builtins in a pipeline
+#define BUILTIN_FLAG  "--builtin"          // shell --builtin NAME ARGS: run one builtin
 #define PROMPT        "clanker> "
-#define WORDS_MAX     CMDLINE_MAX_WORDS     // words of one command
+#define WORDS_MAX     SHELL_WORDS_MAX       // words of one command
 #define ENV_MAX       32                    // variables (SYS_SPAWN's limit)
 #define TEXT_MAX      CMDLINE_TEXT_MAX      // bytes of one command's words
+#define NAME_MAX      CONTEXT_NAME_MAX      // bytes of a resolved name
 
 // One command's words, as a builtin or a program gets them.
 typedef struct Args {
     int argc;
     char **argv;                // argv[argc] is NULL
     int background;             // the command ended in '&'
+    const char *input;          // a builtin's standard input ('<'); NULL: the shell's
 } Args;
+
+// The status of the last command ($?), and whether the running builtin
+// reported a failure (Fail, FailText set it).
+extern int lastStatus;
+extern int builtinFailed;
 
 // --- output.c ----------------------------------------------------------------
 
@@ -87,7 +105,10 @@ void ShowTable(const char *cmd, const char *name, const char *header, int column
 // --- env.c -------------------------------------------------------------------
 
 extern const char *environment[];
-void EnvInit(void);
+void EnvInit(char **envp);
+const char *VarGet(const char *name, size_t length);
+int VarAssign(const char *text);
+void CmdSet(const Args *c);
 void CmdEnv(const Args *c);
 void CmdExport(const Args *c);
 void CmdUnset(const Args *c);
@@ -95,12 +116,40 @@ void CmdUnset(const Args *c);
 // --- programs.c --------------------------------------------------------------
 
 int Spawn(const char *path, int argc, char *const *argv);
-void Follow(const char *cmd, const char *label, int pid, int background);
-void Reap(void);
-void RunWord(const Args *c);
+int SpawnWith(const char *path, char *const *argv, const ProcessContext *context);
+int StatusOf(const char *cmd, const char *label, int waitStatus);
+int FindProgram(const char *word, char *path, uint32_t capacity);
 void CmdRun(const Args *c);
 void CmdPs(const Args *c);
 void CmdKill(const Args *c);
+
+// --- run.c -------------------------------------------------------------------
+
+void RunLine(const char *line);
+int RunBuiltinMode(int argc, char **argv);
+
+// --- jobs.c ------------------------------------------------------------------
+
+#define JOB_PIDS_MAX SHELL_COMMANDS_MAX
+
+int JobsWaitForeground(const int *pids, const char *const *names, int count);
+void JobsStart(const int *pids, int count, const char *text);
+void JobsReap(void);
+void CmdJobs(const Args *c);
+void CmdWait(const Args *c);
+void ConsoleSetMode(uint32_t flags);
+
+// --- cwd.c -------------------------------------------------------------------
+
+extern char cwd[NAME_MAX];
+void CwdInit(void);
+int Resolve(const char *name, char *out);
+void CmdCd(const Args *c);
+void CmdPwd(const Args *c);
+
+// --- complete.c --------------------------------------------------------------
+
+void Complete(ShellEditor *e, int again);
 
 // --- files.c -----------------------------------------------------------------
 
@@ -136,7 +185,11 @@ typedef struct Command {
     const char *missing;        // the error when there are too few
     int program;                // starts a program: '&' applies, no redirection
     const char *usage, *help;
+    int names;                  // its words are names: resolved against the cwd
 } Command;
+
+extern const Command commands[];
+extern const uint32_t commandCount;
 
 const Command *FindCommand(const char *name);
 void CmdExit(const Args *c);

@@ -17,56 +17,67 @@ void CmdExit(const Args *c)
 
 static void CmdHelp(const Args *c);
 
-static const Command commands[] = {
+const Command commands[] = {
     { "alias", CmdAlias, 0, 2, NULL, 0,
-      "alias [FROM TO]", "list the aliases, or make FROM stand for TO" },
-    { "cat", CmdCat, 1, -1, "missing name", 0,
-      "cat NS...", "print files" },
+      "alias [FROM TO]", "list the aliases, or make FROM stand for TO", 0 },
+    { "cat", CmdCat, 0, -1, NULL, 0,
+      "cat [NS...]", "print files, or standard input", 1 },
+    { "cd", CmdCd, 0, 1, NULL, 0,
+      "cd [DIR]", "change the working directory (home:/ by default)", 0 },
     { "echo", CmdEcho, 0, -1, NULL, 0,
-      "echo TEXT...", "print TEXT" },
+      "echo TEXT...", "print TEXT", 0 },
     { "env", CmdEnv, 0, 0, NULL, 0,
-      "env", "list the environment programs get" },
+      "env", "list the environment programs get", 0 },
     { "exit", CmdExit, 0, 1, NULL, 0,
-      "exit [CODE]", "end the shell" },
+      "exit [CODE]", "end the shell", 0 },
     { "export", CmdExport, 1, -1, "missing NAME=VALUE", 0,
-      "export NAME=VALUE...", "set environment variables" },
+      "export NAME=VALUE...", "set environment variables", 0 },
     { "help", CmdHelp, 0, 0, NULL, 0,
-      "help", "list the commands" },
+      "help", "list the commands", 0 },
+    { "jobs", CmdJobs, 0, 0, NULL, 0,
+      "jobs", "list the background jobs", 0 },
     { "kill", CmdKill, 1, -1, "missing pid", 0,
-      "kill PID...", "end processes" },
+      "kill PID...", "end processes", 0 },
     { "ls", CmdLs, 0, -1, NULL, 0,
-      "ls [NS...]", "list directories (fs:root: by default)" },
+      "ls [NS...]", "list directories (the working directory by default)", 1 },
     { "mkdir", CmdMkdir, 1, -1, "missing name", 0,
-      "mkdir NS...", "make directories" },
+      "mkdir NS...", "make directories", 1 },
     { "mount", CmdMount, 0, 2, NULL, 0,
-      "mount [BLOCKNS FSPREFIX]", "serve a FAT volume as FSPREFIX, or list mounts" },
+      "mount [BLOCKNS FSPREFIX]", "serve a FAT volume as FSPREFIX, or list mounts", 0 },
     { "mv", CmdMv, 2, 2, "missing name", 0,
-      "mv FROM TO", "rename FROM to TO (same server)" },
+      "mv FROM TO", "rename FROM to TO (same server)", 1 },
     { "ns", CmdNs, 0, 0, NULL, 0,
-      "ns", "list the served prefixes" },
+      "ns", "list the served prefixes", 0 },
     { "poweroff", CmdPoweroff, 0, 0, NULL, 0,
-      "poweroff", "turn the machine off" },
+      "poweroff", "turn the machine off", 0 },
+    { "pwd", CmdPwd, 0, 0, NULL, 0,
+      "pwd", "print the working directory", 0 },
     { "ps", CmdPs, 0, 0, NULL, 0,
-      "ps", "list the processes" },
+      "ps", "list the processes", 0 },
     { "rm", CmdRm, 1, -1, "missing name", 0,
-      "rm NS...", "remove files" },
+      "rm NS...", "remove files", 1 },
     { "rmdir", CmdRmdir, 1, -1, "missing name", 0,
-      "rmdir NS...", "remove empty directories" },
+      "rmdir NS...", "remove empty directories", 1 },
     { "run", CmdRun, 1, -1, "missing name", 1,
-      "run NS [ARGS...] [&]", "run a program, in the background with &" },
+      "run NS [ARGS...] [&]", "run a program, in the background with &", 0 },
+    { "set", CmdSet, 0, 0, NULL, 0,
+      "set", "list the shell's variables (NAME=VALUE sets one)", 0 },
     { "sync", CmdSync, 0, 1, NULL, 0,
-      "sync [FSPREFIX]", "write cached data of mounted filesystems to disk" },
+      "sync [FSPREFIX]", "write cached data of mounted filesystems to disk", 0 },
     { "touch", CmdTouch, 1, -1, "missing name", 0,
-      "touch NS...", "create empty files" },
+      "touch NS...", "create empty files", 1 },
     { "umount", CmdUmount, 1, 1, "missing name", 0,
-      "umount FSPREFIX", "write out and stop a mounted filesystem" },
+      "umount FSPREFIX", "write out and stop a mounted filesystem", 0 },
     { "unalias", CmdUnalias, 1, 1, "missing name", 0,
-      "unalias FROM", "remove an alias" },
+      "unalias FROM", "remove an alias", 0 },
     { "unset", CmdUnset, 1, -1, "missing name", 0,
-      "unset NAME...", "remove environment variables" },
+      "unset NAME...", "remove variables", 0 },
+    { "wait", CmdWait, 0, -1, NULL, 0,
+      "wait [PID|%N...]", "wait for background jobs", 0 },
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+const uint32_t commandCount = COMMAND_COUNT;
 
 static void HelpLine(const char *usage, const char *help)
 {
@@ -82,8 +93,11 @@ static void CmdHelp(const Args *c)
     (void)c;
     for (uint32_t i = 0; i < COMMAND_COUNT; i++)
         HelpLine(commands[i].usage, commands[i].help);
-    HelpLine("WORD [ARGS...] [&]", "run " BIN_PREFIX "WORD");
-    HelpLine("CMD ... > NS, >> NS", "write (append) a builtin's output to NS");
+    HelpLine("WORD [ARGS...]", "run WORD from PATH (" BIN_PREFIX ")");
+    HelpLine("A | B, A && B, A || B, A; B", "pipelines and lists");
+    HelpLine("CMD &", "run in the background");
+    HelpLine("CMD < NS, > NS, >> NS", "read from NS, write (append) to NS");
+    HelpLine("$NAME, ${NAME}, $?", "variables, the last status");
 }
 
 // The builtin called name, or NULL.
