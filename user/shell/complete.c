@@ -158,9 +158,26 @@ static uint32_t CommonLength(const Candidates *c)
     return n;
 }
 
-// List the candidates under the line, then show the line again.
-static void List(ShellEditor *e, const Candidates *c)
+// Sort the candidates by their bytes (insertion sort: there are few).
+static void Sort(Candidates *c)
 {
+    static char held[CANDIDATE_TEXT];
+
+    for (uint32_t i = 1; i < c->count; i++) {
+        uint32_t k = i;
+        memcpy(held, c->text[i], CANDIDATE_TEXT);
+        while (k > 0 && strcmp(c->text[k - 1], held) > 0) {
+            memcpy(c->text[k], c->text[k - 1], CANDIDATE_TEXT);
+            k--;
+        }
+        memcpy(c->text[k], held, CANDIDATE_TEXT);
+    }
+}
+
+// List the candidates under the line, in order, then show the line again.
+static void List(ShellEditor *e, Candidates *c)
+{
+    Sort(c);
     OutputBytes(&console, "\n", 1);
     for (uint32_t i = 0; i < c->count; i++)
         Out("%s%s", c->text[i], i + 1 < c->count ? "  " : "\n");

@@ -26,9 +26,17 @@ void CwdInit(void)
         memcpy(cwd, c->cwd, n + 1);
 }
 
+// An absolute name is left as it is (its server judges it); a relative
+// one is joined to cwd.
 int Resolve(const char *name, char *out)
 {
-    int n = NameJoin(cwd, name, out, NAME_MAX);
+    int n;
+
+    if (NameIsAbsolute(name)) {
+        n = Format(out, NAME_MAX, "%s", name);
+        return n < NAME_MAX ? 0 : E_NAMETOOLONG;
+    }
+    n = NameJoin(cwd, name, out, NAME_MAX);
 
     return n == NAME_E_LONG ? E_NAMETOOLONG : n < 0 ? E_INVAL : 0;
 }
@@ -55,9 +63,11 @@ static int Directory(const char *name, char *out)
     char resolved[NAME_MAX], real[NS_NAME_MAX + 1];
     FsStat st;
     Message *reply;
-    int err;
+    int err, n;
 
-    if ((err = Resolve(name, resolved)) != 0 || (err = ResolveAlias(resolved, real)) != 0)
+    if ((n = NameJoin(cwd, name, resolved, sizeof(resolved))) < 0)
+        return n == NAME_E_LONG ? E_NAMETOOLONG : E_INVAL;
+    if ((err = ResolveAlias(resolved, real)) != 0)
         return err;
     reply = Request(real, MSG_STAT, NULL, 0);
     err = MessageError(reply);
@@ -70,7 +80,7 @@ static int Directory(const char *name, char *out)
         err = E_NOTDIR;
     if (err)
         return err;
-    size_t n = strlen(real);
+    n = (int)strlen(real);
     if (n + 2 > NAME_MAX)
         return E_NAMETOOLONG;
     if (real[n - 1] != ':' && real[n - 1] != '/')

@@ -10,7 +10,8 @@
 // word, so nothing is printed in the middle of another command's output.
 #include "shell.h"
 
-#define JOBS_MAX  8
+#define JOBS_MAX  16
+#define LOOSE_MAX 64            // background pids with no job slot: reaped, never listed
 #define JOB_TEXT  64
 
 typedef struct Job {
@@ -23,6 +24,34 @@ typedef struct Job {
 
 static Job jobs[JOBS_MAX];
 static int nextJobId = 1;
+static int loose[LOOSE_MAX];
+
+// A slot for a new job: a free one, else one whose job has ended.
+static Job *JobSlot(void)
+{
+    for (int i = 0; i < JOBS_MAX; i++)
+        if (!jobs[i].id)
+            return &jobs[i];
+    for (int i = 0; i < JOBS_MAX; i++) {
+        int running = 0;
+        for (int k = 0; k < jobs[i].count; k++)
+            running |= jobs[i].pids[k] > 0;
+        if (!running)
+            return &jobs[i];
+    }
+    return NULL;
+}
+
+// Keep pids of a job that found no slot, so they are still reaped.
+static void Loosen(const int *pids, int count)
+{
+    for (int i = 0; i < count; i++)
+        for (int k = 0; pids[i] > 0 && k < LOOSE_MAX; k++)
+            if (loose[k] <= 0) {
+                loose[k] = pids[i];
+                break;
+            }
+}
 
 void ConsoleSetMode(uint32_t flags)
 {
@@ -68,9 +97,8 @@ void JobsStart(const int *pids, int count, const char *text)
         if (pids[i] > 0)
             last = pids[i];
 
-    for (int i = 0; i < JOBS_MAX && !j; i++)
-        if (!jobs[i].id)
-            j = &jobs[i];
+    if (!(j = JobSlot()))
+        Loosen(pids, count);
     if (j) {
         j->id = nextJobId++;
         j->count = count;
@@ -110,6 +138,9 @@ void JobsReap(void)
     for (int i = 0; i < JOBS_MAX; i++)
         if (jobs[i].id)
             JobCollect(&jobs[i], 0);
+    for (int k = 0; k < LOOSE_MAX; k++)
+        if (loose[k] > 0 && SysWaitOptions(loose[k], NULL, WAIT_NOHANG) != 0)
+            loose[k] = 0;
 }
 
 void CmdJobs(const Args *c)

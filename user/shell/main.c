@@ -115,6 +115,7 @@ static int ReadLine(char *line)
     if (Call(CONSOLE, CONSOLE_MSG_SET_MODE, &raw, sizeof(raw)) != 0)
         return ReadCookedLine(line);
     got = ReadEditedLine(line);
+    OutputFlush(&console);              // the line's echo, before anything the command prints
     ConsoleSetMode(0);
     return got;
 }

@@ -191,7 +191,7 @@ static int StartElement(Element *e, const char *in, const char *out)
     char path[NAME_MAX];
     char **argv = e->argv;
     const char *label = e->argv[0];
-    int pid, err;
+    int pid, err, isRun = 0;
 
     memset(&ctx, 0, sizeof(ctx));
     if (self)
@@ -206,6 +206,7 @@ static int StartElement(Element *e, const char *in, const char *out)
             return err ? (Fail("run", e->argv[1], err), err) : E_INVAL;
         argv = e->argv + 1;
         label = "run";
+        isRun = 1;
     } else if (e->builtin) {                            // shell --builtin NAME ...
         memmove(e->argv + 2, e->argv, sizeof(char *) * (e->argc + 1));
         e->argv[0] = SHELL_PROGRAM;
@@ -221,10 +222,10 @@ static int StartElement(Element *e, const char *in, const char *out)
     if (!e->builtin)
         argv[0] = path;                 // a program's argv[0] is the name it was started by
     pid = SpawnWith(path, argv, &ctx);
-    if (pid == E_NOENT && label == e->argv[0])
+    if (pid == E_NOENT && !isRun)
         FailText(label, NULL, "no such command");
     else if (pid < 0)
-        Fail(label, label == e->argv[0] ? NULL : argv[0], pid);
+        Fail(label, isRun ? argv[0] : NULL, pid);
     return pid;
 }
 
