@@ -76,6 +76,8 @@ static void EnvUnset(const char *name)
     environment[envCount] = NULL;
 }
 
+static int VarStore(const char *text, int exported);
+
 void EnvInit(char **envp)
 {
     environment[0] = NULL;
@@ -87,7 +89,7 @@ void EnvInit(char **envp)
         EnvSet("HOME=/home");
         EnvSet("TERM=vt100");
     }
-    VarAssign("PATH=" BIN_PREFIX);
+    VarStore("PATH=" BIN_PREFIX, 0);
 }
 
 // The value after "NAME=" in text if text's name is name[0..length).
@@ -114,9 +116,10 @@ const char *VarGet(const char *name, size_t length)
     return NULL;
 }
 
-// NAME=VALUE as a command: set the shell variable (and the environment's,
-// if NAME is exported). Returns 1 if text is an assignment, else 0.
-int VarAssign(const char *text)
+// Set the shell variable of text (NAME=VALUE), and the environment's
+// when exported is set and NAME is in it. Returns 1 if text is an
+// assignment, else 0.
+static int VarStore(const char *text, int exported)
 {
     size_t n = EnvName(text), length = strlen(text);
     int i;
@@ -136,9 +139,16 @@ int VarAssign(const char *text)
     if (i == varCount)
         varCount++;
     memcpy(varText[i], text, length + 1);
-    if (EnvFind(text, n) >= 0)
+    if (exported && EnvFind(text, n) >= 0)
         EnvSet(text);
     return 1;
+}
+
+// NAME=VALUE as a command: set the shell variable (and the environment's,
+// if NAME is exported). Returns 1 if text is an assignment, else 0.
+int VarAssign(const char *text)
+{
+    return VarStore(text, 1);
 }
 
 void CmdSet(const Args *c)

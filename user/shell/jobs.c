@@ -17,7 +17,8 @@
 typedef struct Job {
     int id;                     // %N; 0: a free slot
     int count;
-    int pids[JOB_PIDS_MAX];     // <= 0: never started, or collected
+    int pids[JOB_PIDS_MAX];     // <= 0: never started
+    int ended[JOB_PIDS_MAX];    // collected
     int status;                 // $? of its last program, once it has ended
     char text[JOB_TEXT];        // the command, for jobs
 } Job;
@@ -35,7 +36,7 @@ static Job *JobSlot(void)
     for (int i = 0; i < JOBS_MAX; i++) {
         int running = 0;
         for (int k = 0; k < jobs[i].count; k++)
-            running |= jobs[i].pids[k] > 0;
+            running |= jobs[i].pids[k] > 0 && !jobs[i].ended[k];
         if (!running)
             return &jobs[i];
     }
@@ -71,7 +72,8 @@ static void SetForeground(const int *pids, int count)
     Call(CONSOLE, CONSOLE_MSG_SET_FOREGROUND, &f, sizeof(uint32_t) * (1 + f.count));
 }
 
-int JobsWaitForeground(const int *pids, const char *const *names, int count)
+int JobsWaitForeground(const int *pids, const char *const *names, const char *const *labels,
+                       int count)
 {
     int status = 0, waitStatus;
 
@@ -81,7 +83,7 @@ int JobsWaitForeground(const int *pids, const char *const *names, int count)
             status = 127;                   // it never started; already reported
             continue;
         }
-        status = SysWait(pids[i], &waitStatus) == pids[i] ? StatusOf(names[i], NULL, waitStatus)
+        status = SysWait(pids[i], &waitStatus) == pids[i] ? StatusOf(names[i], labels[i], waitStatus)
                                                           : 127;
     }
     SetForeground(NULL, 0);
@@ -103,8 +105,10 @@ void JobsStart(const int *pids, int count, const char *text)
         j->id = nextJobId++;
         j->count = count;
         j->status = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < count; i++) {
             j->pids[i] = pids[i];
+            j->ended[i] = 0;
+        }
         Format(j->text, sizeof(j->text), "%s", text);
     }
     Out("[%d]\n", last);
@@ -118,11 +122,11 @@ static int JobCollect(Job *j, int wait)
 
     for (int i = 0; i < j->count; i++) {
         int pid = j->pids[i], got;
-        if (pid <= 0)
+        if (pid <= 0 || j->ended[i])
             continue;
         got = wait ? SysWait(pid, &waitStatus) : SysWaitOptions(pid, &waitStatus, WAIT_NOHANG);
         if (got == pid || got < 0) {
-            j->pids[i] = 0;
+            j->ended[i] = 1;
             if (i == j->count - 1 && got == pid)
                 j->status = WAIT_IF_EXITED(waitStatus) ? WAIT_EXIT_CODE(waitStatus)
                                                        : 128 + WAIT_TERM_SIGNAL(waitStatus);

@@ -37,6 +37,7 @@ typedef struct Element {
     ShellOutput outputKind;
     const Command *builtin;         // NULL: a program
     char label[WORD_TEXT];          // the command word as typed, for messages
+    const char *name;               // run NAME: NAME, for messages
 } Element;
 
 int lastStatus;
@@ -207,6 +208,7 @@ static int StartElement(Element *e, const char *in, const char *out)
         argv = e->argv + 1;
         label = "run";
         isRun = 1;
+        e->name = e->argv[1];
     } else if (e->builtin) {                            // shell --builtin NAME ...
         memmove(e->argv + 2, e->argv, sizeof(char *) * (e->argc + 1));
         e->argv[0] = SHELL_PROGRAM;
@@ -250,7 +252,7 @@ static int RunJob(const ShellScript *s, const ShellPipeline *p, Element *element
     const ProcessContext *self = ContextSelf();
     const char *shellIn = self ? self->stdio[0] : CONSOLE, *shellOut = self ? self->stdio[1] : CONSOLE;
     int pids[SHELL_COMMANDS_MAX], made = 0;
-    const char *names[SHELL_COMMANDS_MAX];
+    const char *names[SHELL_COMMANDS_MAX], *labels[SHELL_COMMANDS_MAX];
     char text[64];
 
     for (; made < p->count - 1; made++)
@@ -266,6 +268,7 @@ static int RunJob(const ShellScript *s, const ShellPipeline *p, Element *element
         pids[i] = StartElement(e, i > 0 ? pipes[i - 1] : shellIn,
                                i < p->count - 1 ? pipes[i] : shellOut);
         names[i] = e->label;
+        labels[i] = e->name;
         if (pids[i] <= 0)
             continue;
         if (i > 0)
@@ -288,7 +291,7 @@ static int RunJob(const ShellScript *s, const ShellPipeline *p, Element *element
         JobsStart(pids, p->count, text);
         return 0;
     }
-    return JobsWaitForeground(pids, names, p->count);
+    return JobsWaitForeground(pids, names, labels, p->count);
 }
 
 // Run pipeline p. Returns its $?.

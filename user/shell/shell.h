@@ -132,7 +132,8 @@ int RunBuiltinMode(int argc, char **argv);
 
 #define JOB_PIDS_MAX SHELL_COMMANDS_MAX
 
-int JobsWaitForeground(const int *pids, const char *const *names, int count);
+int JobsWaitForeground(const int *pids, const char *const *names, const char *const *labels,
+                       int count);
 void JobsStart(const int *pids, int count, const char *text);
 void JobsReap(void);
 void CmdJobs(const Args *c);
