@@ -8,7 +8,7 @@
 #                     directory user/NAME/ as one program of all its *.c
 #                     (user/shell/ is bin/shell), linked with
 #                     lib/user/ (crt0, system calls, malloc, IPC, stdio) and
-#                     lib/string.c, lib/format.c, lib/cmdline.c,
+#                     lib/string.c, lib/format.c, lib/name.c, lib/shellparse.c, lib/shelledit.c,
 #                     lib/errortext.c, kernel/heap.c (shared with
 #                     the kernel, built again with the user flags under
 #                     $(BUILD)/user-obj/), the runtime as an archive
@@ -51,7 +51,7 @@ USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/user/malloc.c.
                  $(USER_OBJ)/lib/string.c.o \
                  $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/kernel/heap.c.o \
                  $(USER_OBJ)/lib/ramfs.c.o $(USER_OBJ)/lib/fsserver.c.o \
-                 $(USER_OBJ)/lib/cmdline.c.o $(USER_OBJ)/lib/errortext.c.o \
+                 $(USER_OBJ)/lib/errortext.c.o \
                  $(USER_OBJ)/lib/name.c.o $(USER_OBJ)/lib/user/name.c.o \
                  $(USER_OBJ)/lib/shellparse.c.o $(USER_OBJ)/lib/shelledit.c.o \
                  $(USER_OBJ)/lib/fat.c.o $(USER_OBJ)/lib/fatbackend.c.o

@@ -17,7 +17,7 @@ HOSTTEST_DIR    := build/host
 HOST_TESTS := build/host/test_format build/host/test_rangeset \
               build/host/test_memmap build/host/test_pmm build/host/test_heap \
               build/host/test_tar build/host/test_elf \
-              build/host/test_namespace build/host/test_cmdline \
+              build/host/test_namespace \
               build/host/test_ramfs build/host/test_errortext \
               build/host/test_fsserver build/host/test_lineedit \
               build/host/test_keyboard build/host/test_fat \
@@ -88,12 +88,6 @@ build/host/test_shellparse: tests/host/test_shellparse.c lib/shellparse.c includ
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
 build/host/test_shelledit: tests/host/test_shelledit.c lib/shelledit.c include/lib/shelledit.h
-	@echo "  HOSTCC  $@"
-	$(Q)mkdir -p $(HOSTTEST_DIR)
-	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
-
-build/host/test_cmdline: tests/host/test_cmdline.c lib/cmdline.c \
-                         include/lib/cmdline.h include/lib/string.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)

@@ -47,7 +47,7 @@ void CmdNs(const Args *c)
 // alias: list them; alias FROM TO: make FROM stand for TO.
 void CmdAlias(const Args *c)
 {
-    char text[CMDLINE_TEXT_MAX];
+    char text[SHELL_LINE_MAX];
     int err, n;
 
     if (c->argc == 1) {

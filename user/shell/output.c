@@ -105,7 +105,7 @@ void OutSpaces(uint32_t n)
 // The error line "cmd: name: text", or "cmd: text" when name is NULL.
 void FailText(const char *cmd, const char *name, const char *text)
 {
-    char line[CMDLINE_TEXT_MAX + 128];
+    char line[SHELL_LINE_MAX + 128];
     int n = name ? Format(line, sizeof(line), "%s: %s: %s\n", cmd, name, text)
                  : Format(line, sizeof(line), "%s: %s\n", cmd, text);
 

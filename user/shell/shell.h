@@ -24,7 +24,6 @@
 #include <clanker/fs.h>
 #include <clanker/console.h>
 #include <clanker/context.h>
-#include <lib/cmdline.h>
 #include <lib/errortext.h>
 #include <lib/name.h>
 #include <lib/shelledit.h>
@@ -40,7 +39,7 @@
 #define PROMPT        "clanker> "
 #define WORDS_MAX     SHELL_WORDS_MAX       // words of one command
 #define ENV_MAX       32                    // variables (SYS_SPAWN's limit)
-#define TEXT_MAX      CMDLINE_TEXT_MAX      // bytes of one command's words
+#define TEXT_MAX      SHELL_LINE_MAX      // bytes of one command's words
 #define NAME_MAX      CONTEXT_NAME_MAX      // bytes of a resolved name
 
 // One command's words, as a builtin or a program gets them.
