@@ -4,9 +4,11 @@
 # on its own:  make -f user/user.mk build/initrd.tar   (V=1 shows commands)
 #
 #   $(USER_PROGRAMS)  every user/*.c and tests/programs/*.c as a static
-#                     ELF32 executable, $(BUILD)/initrd/bin/NAME, linked with
+#                     ELF32 executable, $(BUILD)/initrd/bin/NAME, and each
+#                     directory user/NAME/ as one program of all its *.c
+#                     (user/shell/ is bin/shell), linked with
 #                     lib/user/ (crt0, system calls, malloc, IPC, stdio) and
-#                     lib/string.c, lib/format.c, lib/cmdline.c,
+#                     lib/string.c, lib/format.c, lib/name.c, lib/shellparse.c, lib/shelledit.c,
 #                     lib/errortext.c, kernel/heap.c (shared with
 #                     the kernel, built again with the user flags under
 #                     $(BUILD)/user-obj/), the runtime as an archive
@@ -49,7 +51,9 @@ USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/user/malloc.c.
                  $(USER_OBJ)/lib/string.c.o \
                  $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/kernel/heap.c.o \
                  $(USER_OBJ)/lib/ramfs.c.o $(USER_OBJ)/lib/fsserver.c.o \
-                 $(USER_OBJ)/lib/cmdline.c.o $(USER_OBJ)/lib/errortext.c.o \
+                 $(USER_OBJ)/lib/errortext.c.o \
+                 $(USER_OBJ)/lib/name.c.o $(USER_OBJ)/lib/user/name.c.o \
+                 $(USER_OBJ)/lib/shellparse.c.o $(USER_OBJ)/lib/shelledit.c.o \
                  $(USER_OBJ)/lib/fat.c.o $(USER_OBJ)/lib/fatbackend.c.o
 # The runtime is linked as an archive, so a program gets only the objects
 # it uses: the 4 MiB malloc arena (.bss, mapped at load) only goes into
@@ -61,12 +65,16 @@ USER_LIB     := $(USER_OBJ)/libuser.a
 # programs, as bin/NAME.
 USER_SERVER_SRCS := servers/fs/fstemp.c servers/fat/fatfs.c
 USER_SRCS     := $(sort $(wildcard user/*.c))
+# Programs of several files: user/NAME/*.c is bin/NAME.
+USER_DIRS     := $(sort $(patsubst %/,%,$(dir $(wildcard user/*/*.c))))
 USER_TEST_SRCS := $(sort $(wildcard tests/programs/*.c))
 USER_BIN      := $(BUILD)/initrd/bin
 USER_PROGRAMS_USER  := $(patsubst user/%.c,$(USER_BIN)/%,$(USER_SRCS))
 USER_PROGRAMS_TESTS := $(patsubst tests/programs/%.c,$(USER_BIN)/%,$(USER_TEST_SRCS))
 USER_PROGRAMS_SERVERS := $(patsubst %.c,$(USER_BIN)/%,$(notdir $(USER_SERVER_SRCS)))
-USER_PROGRAMS := $(USER_PROGRAMS_USER) $(USER_PROGRAMS_TESTS) $(USER_PROGRAMS_SERVERS)
+USER_PROGRAMS_DIRS := $(patsubst user/%,$(USER_BIN)/%,$(USER_DIRS))
+USER_PROGRAMS := $(USER_PROGRAMS_USER) $(USER_PROGRAMS_TESTS) $(USER_PROGRAMS_SERVERS) \
+                 $(USER_PROGRAMS_DIRS)
 
 ifneq ($(words $(USER_PROGRAMS)),$(words $(sort $(USER_PROGRAMS))))
 $(error user/ and tests/programs/ both have a program named \
@@ -115,6 +123,13 @@ $(USER_PROGRAMS_USER): $(USER_BIN)/%: $(USER_CRT0) $(USER_OBJ)/user/%.c.o \
 
 $(foreach s,$(USER_SERVER_SRCS),$(eval $(USER_BIN)/$(notdir $(s:.c=)): $(USER_OBJ)/$(s).o))
 $(USER_PROGRAMS_SERVERS): $(USER_BIN)/%: $(USER_CRT0) $(USER_LIB) user/user.mk
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)
+
+$(foreach d,$(USER_DIRS),$(eval $(USER_BIN)/$(notdir $(d)): \
+    $(patsubst %.c,$(USER_OBJ)/%.c.o,$(wildcard $(d)/*.c))))
+$(USER_PROGRAMS_DIRS): $(USER_BIN)/%: $(USER_CRT0) $(USER_LIB) user/user.mk
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(USER_LIB) $(USER_LIBS)

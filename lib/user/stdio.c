@@ -5,7 +5,10 @@
 // file reads and writes them with the filesystem protocol by name
 // (FsIo handle 0): MSG_READ to stdio[0], MSG_WRITE to stdio[1] or [2].
 // Servers of streams ignore the offset; for a file, each stream keeps its
-// own offset here, starting at 0, so consecutive writes follow each other.
+// own offset here, so consecutive writes follow each other: standard
+// input starts at 0, and output starts at the file's end (a MSG_STAT on
+// the first write), so a shell's `>` (which empties the file first) and
+// `>>` both come out right.
 //
 // Print formats into a stack buffer and writes it to standard output;
 // only when that stream cannot be reached at all (the context cannot be
@@ -26,6 +29,7 @@
 
 static ProcessContext self;
 static uint64_t offsets[3];         // for streams that are files
+static int started[3];              // output: the first write has found the end
 static union {
     Message message;
     uint8_t bytes[MESSAGE_HEADER_SIZE + sizeof(FsIo) + STDIO_CHUNK];
@@ -66,6 +70,19 @@ static int WriteChunk(const char *name, int stream, const uint8_t *bytes, uint32
     return (int)count.count;
 }
 
+// Before the first write to an output stream: a file's writes begin at its end.
+static void StartOutput(const char *name, int stream)
+{
+    FsStat st;
+
+    started[stream] = 1;
+    if (IpcCallInto(name, MSG_STAT, NULL, 0, &buffer.message, sizeof(buffer)) == (int)sizeof(st)) {
+        memcpy(&st, buffer.message.data, sizeof(st));
+        if (st.type == FS_TYPE_FILE)
+            offsets[stream] = st.size;
+    }
+}
+
 int StdioWrite(int stream, const void *bytes, uint32_t n)
 {
     const uint8_t *from = bytes;
@@ -75,6 +92,8 @@ int StdioWrite(int stream, const void *bytes, uint32_t n)
         return E_INVAL;
     if (!(name = StreamName(stream)))
         return E_BADF;
+    if (!started[stream])
+        StartOutput(name, stream);
     for (uint32_t done = 0; done < n;) {
         uint32_t chunk = n - done < STDIO_CHUNK ? n - done : STDIO_CHUNK;
         int written = WriteChunk(name, stream, from + done, chunk);

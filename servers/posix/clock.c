@@ -146,6 +146,42 @@ int32_t SysNanosleep(PosixProcess *p, const uint32_t *arg)
     return PollSleep(p, ms);            // answered when the time is up (poll.c)
 }
 
+#define LINUX_TIMER_ABSTIME 1u
+
+// Sleep until the clock reaches sec/nsec (absolute) or for that long.
+static int32_t ClockSleep(PosixProcess *p, uint32_t clock, uint32_t flags, int64_t sec, int64_t nsec)
+{
+    uint64_t ms, now;
+    int err = ClockMs(clock, &now);
+
+    if (err)
+        return err;
+    if ((flags & ~LINUX_TIMER_ABSTIME) || sec < 0 || nsec < 0 || nsec >= (int64_t)NSEC_PER_SEC)
+        return E_INVAL;
+    ms = (uint64_t)sec * 1000 + ((uint64_t)nsec + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
+    if (flags & LINUX_TIMER_ABSTIME)
+        ms = ms > now ? ms - now : 0;
+    return PollSleep(p, ms);
+}
+
+// clock_nanosleep(clock, flags, req, rem): glibc's sleep() and usleep().
+int32_t SysClockNanosleep(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxTimespec32 req;
+    int err = UserRead(p, &req, arg[2], sizeof(req));
+
+    return err ? err : ClockSleep(p, arg[0], arg[1], req.sec, req.nsec);
+}
+
+// clock_nanosleep_time64(clock, flags, struct __kernel_timespec *req, rem)
+int32_t SysClockNanosleep64(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxTimespec64 req;
+    int err = UserRead(p, &req, arg[2], sizeof(req));
+
+    return err ? err : ClockSleep(p, arg[0], arg[1], req.sec, req.nsec);
+}
+
 // sched_yield()
 int32_t SysSchedYield(PosixProcess *p, const uint32_t *arg)
 {

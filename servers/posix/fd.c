@@ -115,12 +115,12 @@ int FdOpenConsole(PosixProcess *p)
 
 // fd (0, 1 or 2) on the stream name of a context (not the console):
 // a pipe: stream (stream.c), else the file it names, through the mount
-// table. Returns the file or NULL (the fd stays closed).
+// table; output files are appended to (a shell empties them for `>`). Returns the file or NULL (the fd stays closed).
 static PosixFile *OpenStream(PosixProcess *p, int fd, const char *name)
 {
     PosixPath path;
     PosixFile *f = NULL;
-    uint32_t flags = fd == 0 ? LINUX_O_RDONLY : LINUX_O_WRONLY | LINUX_O_CREAT;
+    uint32_t flags = fd == 0 ? LINUX_O_RDONLY : LINUX_O_WRONLY | LINUX_O_CREAT | LINUX_O_APPEND;
 
     if (strncmp(name, PIPE_PREFIX, strlen(PIPE_PREFIX)) == 0)
         return StreamOpen(name, fd != 0, p->pid, &f) == 0 ? f : NULL;

@@ -101,6 +101,7 @@
 #define LINUX_SYS_EXIT_GROUP        252
 #define LINUX_SYS_SET_TID_ADDRESS   258
 #define LINUX_SYS_CLOCK_GETTIME     265
+#define LINUX_SYS_CLOCK_NANOSLEEP   267
 #define LINUX_SYS_CLOCK_GETRES      266
 #define LINUX_SYS_TGKILL            270
 #define LINUX_SYS_OPENAT            295
@@ -114,8 +115,9 @@
 #define LINUX_SYS_GETRANDOM         355
 #define LINUX_SYS_STATX             383
 #define LINUX_SYS_CLOCK_GETTIME64   403
+#define LINUX_SYS_CLOCK_NANOSLEEP64 407
 #define LINUX_SYS_CLOCK_GETRES64    406
-#define LINUX_SYS_COUNT             407     // one past the highest number served
+#define LINUX_SYS_COUNT             408     // one past the highest number served
 
 // open() flags (octal, as in the Linux headers).
 #define LINUX_O_ACCMODE    03

@@ -440,6 +440,8 @@ int32_t SysClockGettime64(PosixProcess *p, const uint32_t *arg);
 int32_t SysClockGetres(PosixProcess *p, const uint32_t *arg);
 int32_t SysClockGetres64(PosixProcess *p, const uint32_t *arg);
 int32_t SysNanosleep(PosixProcess *p, const uint32_t *arg);
+int32_t SysClockNanosleep(PosixProcess *p, const uint32_t *arg);
+int32_t SysClockNanosleep64(PosixProcess *p, const uint32_t *arg);
 int32_t SysSchedYield(PosixProcess *p, const uint32_t *arg);
 int32_t SysAlarm(PosixProcess *p, const uint32_t *arg);
 int32_t SysSetitimer(PosixProcess *p, const uint32_t *arg);

@@ -53,6 +53,7 @@ import zlib
 sys.path.insert(0, os.path.dirname(__file__))
 from session import BUILD, PROMPT, ROOT, Checks, Session, SessionError  # noqa: E402
 from platform_suite import PlatformSuite  # noqa: E402
+from shellplus import ShellplusSuite  # noqa: E402
 
 
 def FreePages(s):
@@ -172,7 +173,7 @@ def ShellErrors(s, c):
         ("kill 9999", "kill: 9999: no such process"),
         ("kill abc", "kill: abc: not a number"),
         ("frob", "frob: no such command"),
-        ("cat", "cat: missing name"),
+        ("mv fs:root:x", "mv: missing name"),
         ("echo \"open", "shell: unterminated quote"),
         ("run fs:root:hello.txt", "run: fs:root:hello.txt: not an executable"),
         ("run fs:root:nothing", "run: fs:root:nothing: no such file"),
@@ -852,13 +853,13 @@ def ForeignSuite():
                           "run fs:root:bin/busybox sh -c \"echo $((6 * 7))\"\n"
                           "run posix:vfs:/bin/busybox false\n"
                           "echo after busybox\n"
-                          'run posix:vfs:/bin/bash -c "x=$(echo sub); echo got $x; '
-                          'echo one two three | /bin/busybox wc -w; (exit 7); echo status $?"\n'
-                          'run posix:vfs:/bin/bash -c "trap \'echo caught USR1\' USR1; '
-                          'kill -USR1 $$; echo after the trap"\n'
-                          'run posix:vfs:/bin/bash -c "for f in /etc/*; do echo file $f; done; '
-                          'echo through a file > /tmp/b.txt; /bin/busybox cat /tmp/b.txt; '
-                          'echo hidden > /dev/null; /bin/busybox cat /nothing 2>/dev/null; exit 3"\n'
+                          "run posix:vfs:/bin/bash -c 'x=$(echo sub); echo got $x; "
+                          "echo one two three | /bin/busybox wc -w; (exit 7); echo status $?'\n"
+                          "run posix:vfs:/bin/bash -c 'trap \"echo caught USR1\" USR1; "
+                          "kill -USR1 $$; echo after the trap'\n"
+                          "run posix:vfs:/bin/bash -c 'for f in /etc/*; do echo file $f; done; "
+                          "echo through a file > /tmp/b.txt; /bin/busybox cat /tmp/b.txt; "
+                          "echo hidden > /dev/null; /bin/busybox cat /nothing 2>/dev/null; exit 3'\n"
                           'run posix:vfs:/bin/sash -c "-ls /etc"\n'
                           "poweroff\n", extra)
     open(os.path.join(BUILD, "test-logs", "e2e-foreign.log"), "w").write(out)
@@ -1046,7 +1047,7 @@ def FloppySuite():
 def main():
     suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
               NvmeSuite, FloppySuite, FatDisksSuite,
-              PlatformSuite]
+              PlatformSuite, ShellplusSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:

@@ -17,9 +17,10 @@ FUZZ_SECONDS ?= 60
 
 FUZZ_TARGETS := build/fuzz/fuzz_memmap build/fuzz/fuzz_heap \
                 build/fuzz/fuzz_tar build/fuzz/fuzz_elf \
-                build/fuzz/fuzz_namespace build/fuzz/fuzz_cmdline \
+                build/fuzz/fuzz_namespace \
                 build/fuzz/fuzz_ramfs build/fuzz/fuzz_fsserver \
-                build/fuzz/fuzz_lineedit build/fuzz/fuzz_fat
+                build/fuzz/fuzz_lineedit build/fuzz/fuzz_fat \
+                build/fuzz/fuzz_shellparse
 
 build/fuzz/fuzz_memmap: tests/fuzz/fuzz_memmap.c kernel/memmap.c \
                         kernel/rangeset.c include/kernel/memmap.h \
@@ -54,8 +55,8 @@ build/fuzz/fuzz_namespace: tests/fuzz/fuzz_namespace.c tests/fuzz/fuzzkit.c test
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-build/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c lib/cmdline.c \
-                         include/lib/cmdline.h include/lib/string.h
+build/fuzz/fuzz_shellparse: tests/fuzz/fuzz_shellparse.c lib/shellparse.c \
+                            include/lib/shellparse.h include/lib/string.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)

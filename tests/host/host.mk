@@ -17,10 +17,11 @@ HOSTTEST_DIR    := build/host
 HOST_TESTS := build/host/test_format build/host/test_rangeset \
               build/host/test_memmap build/host/test_pmm build/host/test_heap \
               build/host/test_tar build/host/test_elf \
-              build/host/test_namespace build/host/test_cmdline \
+              build/host/test_namespace \
               build/host/test_ramfs build/host/test_errortext \
               build/host/test_fsserver build/host/test_lineedit \
-              build/host/test_keyboard build/host/test_fat
+              build/host/test_keyboard build/host/test_fat \
+              build/host/test_name build/host/test_shellparse build/host/test_shelledit
 
 build/host/test_format: tests/host/test_format.c lib/format.c \
                         include/lib/format.h
@@ -76,8 +77,17 @@ build/host/test_namespace: tests/host/test_namespace.c tests/host/testkit.c test
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_cmdline: tests/host/test_cmdline.c lib/cmdline.c \
-                         include/lib/cmdline.h include/lib/string.h
+build/host/test_name: tests/host/test_name.c lib/name.c include/lib/name.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_shellparse: tests/host/test_shellparse.c lib/shellparse.c include/lib/shellparse.h
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(HOSTTEST_DIR)
+	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
+
+build/host/test_shelledit: tests/host/test_shelledit.c lib/shelledit.c include/lib/shelledit.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
