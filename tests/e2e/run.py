@@ -185,7 +185,7 @@ def ShellErrors(s, c):
 def FsRequests(s, c):
     for prefix in ("fs:root:", "fs:temp:"):
         out = s.run("run fs:root:bin/fstest %s" % prefix, timeout=300)
-        c.matches(out, r"fstest: %s: \d+ checks passed, 0 failed" % re.escape(prefix),
+        c.matches(out, r"fstest: %s: [1-9]\d* checks passed, 0 failed" % re.escape(prefix),
                   "every %s request and its errors, handle ownership, two clients "
                   "interleaving on one file" % prefix)
     out = s.run("run fs:root:bin/fsfill fs:temp:big", timeout=300)
@@ -342,7 +342,7 @@ def PosixVfs(s, c):
     # difference: a POSIX path may hold "//", so "bad//name" is valid.
     out = s.run("run fs:root:bin/fstest posix:vfs:/tmp/", timeout=300)
     fails = re.findall(r"^fstest: FAIL (.*)$", out, re.M)
-    c.check(re.search(r"^fstest: posix:vfs:/tmp/: \d+ checks passed", out, re.M) and
+    c.check(re.search(r"^fstest: posix:vfs:/tmp/: [1-9]\d* checks passed", out, re.M) and
             fails == ["malformed path (got -2)"],
             "the filesystem protocol through posix:vfs:, handle ownership included", out)
 
@@ -505,7 +505,7 @@ def IdeCdrom(c, directory):
         ["xorriso", "-as", "mkisofs", "-quiet", "-o", iso, content],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
     if not made:
-        print("SKIP e2e-ide-cd: xorriso is not installed")
+        print("SKIPPED e2e-ide-cd: xorriso is not installed (not counted)")
         return
     sectors = os.path.getsize(iso) // 2048
 
