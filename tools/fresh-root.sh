@@ -69,7 +69,7 @@ include=git
 case "$mirror $(for f in $(source_files); do cat "$f"; done)" in
     *https://*) include=git,ca-certificates ;;   # apt and git need the CA list for https
 esac
-stamp="$suite minbase $mirror $include"
+stamp="2 $suite minbase $mirror $include"   # a different stamp makes the base afresh
 
 # --- the cached base ---------------------------------------------------------
 # Made once into a new directory, then renamed, so an interrupted run never
@@ -94,8 +94,12 @@ copy_sources() {
             esac
         fi
     done
-    ls "$1"/etc/apt/sources.list "$1"/etc/apt/sources.list.d/* >/dev/null 2>&1 ||
-        echo "deb $mirror $suite main" > "$1/etc/apt/sources.list"
+    # None of them copied (a machine with only the mirror given): debootstrap's.
+    for f in "$1"/etc/apt/sources.list "$1"/etc/apt/sources.list.d/*.list \
+             "$1"/etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] && return 0
+    done
+    echo "deb $mirror $suite main" > "$1/etc/apt/sources.list"
 }
 
 make_base() {
