@@ -13,7 +13,10 @@
 # the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
 # the IDE primary master (block:ide:0.0.0), FLOPPY=IMG as floppy drive A
 # (block:floppy:a), NVME=IMG as an NVMe drive (block:nvme:0), to run,
-# run-iso and debug; see README.
+# run-iso and debug; see README. For those three, QEMU_ARGS="..." adds
+# arguments to QEMU's command line, GUI=1 opens a window with the VGA
+# screen where there is a display (tools/qemu-display.sh), and
+# QEMU_DISPLAY=NAME picks QEMU's -display backend (default none).
 
 ifeq ($(V),1)
 Q :=
@@ -27,6 +30,8 @@ QEMU     := qemu-system-i386
 ACCEL    ?= tcg
 MEM      ?= 128
 QEMU_DISPLAY ?= none
+QEMU_ARGS ?=
+GUI_ON   := $(filter-out 0 no,$(GUI))
 BUILD    := build
 
 KCFLAGS  := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
@@ -146,7 +151,7 @@ iso: $(ISO)
 deps-build:
 	$(Q)tools/setup.sh build
 deps-run:
-	$(Q)tools/setup.sh run
+	$(Q)tools/setup.sh $(if $(GUI_ON),gui,run)
 deps-test:
 	$(Q)tools/setup.sh test
 
@@ -213,7 +218,9 @@ QEMU_DEVICES = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$
                $(if $(FLOPPY),-drive file=$(FLOPPY)$(comma)format=raw$(comma)if=floppy$(comma)index=0) \
                $(if $(NVME),-drive file=$(NVME)$(comma)format=raw$(comma)if=none$(comma)id=nvme0 \
                             -device nvme$(comma)serial=clanker0$(comma)drive=nvme0)
-QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY) $(QEMU_DEVICES)
+# GUI=1 picks a window backend when the recipe runs (or none, saying why).
+QEMU_DISPLAY_ARG = $(if $(GUI_ON),$$(tools/qemu-display.sh $(QEMU)),$(QEMU_DISPLAY))
+QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY_ARG) $(QEMU_DEVICES) $(QEMU_ARGS)
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 # make run: on a terminal the serial console is interactive (Ctrl-A X

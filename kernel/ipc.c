@@ -292,7 +292,9 @@ int IpcTransact(const char *name, IpcMemory memory, uintptr_t request, uint32_t 
     int result;
     const NsEntry *entry = Route(name, resolved, &result);
 
-    if (!entry)
+    if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE)
+        result = E_MSGSIZE;                 // whoever asks, before anything is sent
+    else if (!entry)
         ;                                   // result says why
     else if (!entry->owner)
         result = ServeInKernel(resolved, memory, request, length, delivery);

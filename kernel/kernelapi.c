@@ -433,6 +433,21 @@ static int ApiIpcReply(uint32_t requestId, const Message *reply)
     return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
 }
 
+// Answer requestId with MSG_ERROR error; a reply that cannot be made (out
+// of memory) leaves the client to its timeout or the server's exit.
+static void ApiIpcReplyError(uint32_t requestId, int error)
+{
+    Message *m = ErrorMessage(error);
+
+    if (m) {
+        ApiIpcReply(requestId, m);
+        ApiFreeMessage(m);
+    }
+}
+
+// Receive, call the prefix's handler, free; forever. A prefix registered
+// without a handler answers E_NOSYS, as the ring-3 IpcServe does, so its
+// clients never wait for a reply that cannot come.
 static void ApiIpcServe(void)
 {
     IpcEnvelope envelope;
@@ -445,6 +460,8 @@ static void ApiIpcServe(void)
         }
         if (envelope.handler)
             ((void (*)(Message *, const IpcEnvelope *))(uintptr_t)envelope.handler)(m, &envelope);
+        else
+            ApiIpcReplyError(m->requestId, E_NOSYS);
         ApiFreeMessage(m);
     }
 }

@@ -18,6 +18,7 @@ static const char *const texts[] = {
     [-E_NXIO]        = "no such device",
     [-E_NOEXEC]      = "not an executable",
     [-E_BADF]        = "bad handle",
+    [-E_CHILD]       = "no such child",
     [-E_AGAIN]       = "server busy",
     [-E_NOMEM]       = "out of memory",
     [-E_FAULT]       = "bad address",

@@ -47,9 +47,10 @@ typedef struct IpcDelivery {
     Message *allocated;         // out: the message allocate made
 } IpcDelivery;
 
-// Send the request at request (length bytes, in memory; length already
-// checked against the limits) to name and wait up to timeoutMs (0:
-// forever); deliver the reply. Returns the reply's length or an E_* code.
+// Send the request at request (length bytes, in memory) to name and wait
+// up to timeoutMs (0: forever); deliver the reply. Returns the reply's
+// length or an E_* code: E_MSGSIZE, before anything is sent, for a length
+// under MESSAGE_HEADER_SIZE or over MESSAGE_MAX_SIZE.
 int IpcTransact(const char *name, IpcMemory memory, uintptr_t request, uint32_t length,
                 uint32_t timeoutMs, IpcDelivery *delivery);
 

@@ -187,7 +187,7 @@ def ShellErrors(s, c):
 def FsRequests(s, c):
     for prefix in ("fs:root:", "fs:temp:"):
         out = s.run("run fs:root:bin/fstest %s" % prefix, timeout=300)
-        c.matches(out, r"fstest: %s: \d+ checks passed, 0 failed" % re.escape(prefix),
+        c.matches(out, r"fstest: %s: [1-9]\d* checks passed, 0 failed" % re.escape(prefix),
                   "every %s request and its errors, handle ownership, two clients "
                   "interleaving on one file" % prefix)
     out = s.run("run fs:root:bin/fsfill fs:temp:big", timeout=300)
@@ -220,7 +220,10 @@ def KillDuringLoad(s, c):
 
     The server never answers and keeps what it holds until it ends, so
     free memory is compared with no server running: before it starts and
-    after it is killed (one whole cycle first, to warm the caches)."""
+    after it is killed. One whole cycle of the same rounds comes first, so
+    the kernel heap has reached the size those rounds need: it gives back
+    pages only from its top, and a first peak that leaves a live block up
+    there would read as a leak. A real leak still shows: it grows again."""
 
     def Cycle(rounds):
         server = StartServer(s, "hold:")
@@ -231,7 +234,7 @@ def KillDuringLoad(s, c):
         s.run("kill %d" % server)
         s.run("echo settle")
 
-    Cycle(1)
+    Cycle(4)
     before = FreePages(s)
     Cycle(4)
     after = FreePagesAgain(s, before)
@@ -344,7 +347,7 @@ def PosixVfs(s, c):
     # difference: a POSIX path may hold "//", so "bad//name" is valid.
     out = s.run("run fs:root:bin/fstest posix:vfs:/tmp/", timeout=300)
     fails = re.findall(r"^fstest: FAIL (.*)$", out, re.M)
-    c.check(re.search(r"^fstest: posix:vfs:/tmp/: \d+ checks passed", out, re.M) and
+    c.check(re.search(r"^fstest: posix:vfs:/tmp/: [1-9]\d* checks passed", out, re.M) and
             fails == ["malformed path (got -2)"],
             "the filesystem protocol through posix:vfs:, handle ownership included", out)
 
@@ -507,7 +510,7 @@ def IdeCdrom(c, directory):
         ["xorriso", "-as", "mkisofs", "-quiet", "-o", iso, content],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
     if not made:
-        print("SKIP e2e-ide-cd: xorriso is not installed")
+        print("SKIPPED e2e-ide-cd: xorriso is not installed (not counted)")
         return
     sectors = os.path.getsize(iso) // 2048
 

@@ -27,6 +27,8 @@ static void TestKnownCodes(void **state)
         { E_FBIG, "file too large" },        { E_MSGSIZE, "message too long" },
         { E_NOEXEC, "not an executable" },   { E_FAULT, "bad address" },
         { E_BUSY, "busy" },                  { E_XDEV, "not on the same server" },
+        { E_CHILD, "no such child" },        { E_INTR, "interrupted" },
+        { E_NODEV, "not supported by the device" },
     };
 
     (void)state;
@@ -34,12 +36,31 @@ static void TestKnownCodes(void **state)
         assert_string_equal(ErrorText(cases[i].err), cases[i].text);
 }
 
+// Every code include/clanker/error.h defines has a text of its own, not
+// the number a code without one is printed as.
+static void TestEveryCodeHasText(void **state)
+{
+    static const int codes[] = {
+        E_PERM, E_NOENT, E_SRCH, E_INTR, E_IO, E_NXIO, E_NOEXEC, E_BADF, E_CHILD,
+        E_AGAIN, E_NOMEM, E_FAULT, E_BUSY, E_EXIST, E_XDEV, E_NODEV, E_NOTDIR,
+        E_ISDIR, E_INVAL, E_FBIG, E_NOSPC, E_ROFS, E_PIPE, E_RANGE, E_NAMETOOLONG,
+        E_NOSYS, E_NOTEMPTY, E_MSGSIZE, E_TIMEDOUT,
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        const char *text = ErrorText(codes[i]);
+        if (strncmp(text, "error ", 6) == 0)
+            fail_msg("code %d has no text (%s)", codes[i], text);
+    }
+}
+
 // Codes without a text, in the table's gaps and past either end.
 static void TestUnknownCodes(void **state)
 {
     (void)state;
-    assert_string_equal(ErrorText(E_CHILD), "error -10");
     assert_string_equal(ErrorText(-7), "error -7");
+    assert_string_equal(ErrorText(-13), "error -13");
     assert_string_equal(ErrorText(-111), "error -111");
     assert_string_equal(ErrorText(-2147483647 - 1), "error -2147483648");
     assert_string_equal(ErrorText(0), "error 0");
@@ -50,6 +71,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(TestKnownCodes),
+        cmocka_unit_test(TestEveryCodeHasText),
         cmocka_unit_test(TestUnknownCodes),
     };
 

@@ -18,9 +18,15 @@
 extern const KtestCase __ktests_start[], __ktests_end[];
 
 static JumpBuffer testExit;
+static Process *runner;                    // the thread that runs the tests
+static volatile uint32_t helperFailures;  // during the current test
 
+// A failure in the runner jumps back to RunOne, on the runner's stack. A
+// helper thread a test started has a stack of its own, where that jump
+// cannot go: it counts the failure, which fails the test, and ends itself.
 void KtestFail(const char *file, int line, const char *fmt, ...)
 {
+    Process *self = ProcessCurrent();
     va_list args;
 
     ConsolePrint("  assertion failed at %s:%d: ", file, line);
@@ -28,6 +34,11 @@ void KtestFail(const char *file, int line, const char *fmt, ...)
     ConsolePrintV(fmt, args);
     va_end(args);
     ConsolePrint("\n");
+    if (self != runner) {
+        ConsolePrint("  (in helper thread %u %s, which ends)\n", self->pid, self->name);
+        helperFailures++;
+        ProcessExit(KTEST_HELPER_FAILED);
+    }
     ArchLongJump(&testExit, 1);
 }
 
@@ -87,6 +98,7 @@ static int RunOne(const KtestCase *tc)
     volatile int passed = 0;
 
     ConsolePrint("ktest: %s\n", tc->name);
+    helperFailures = 0;
     if (ArchSetJump(&testExit) == 0) {
         tc->run();
         passed = 1;
@@ -97,6 +109,10 @@ static int RunOne(const KtestCase *tc)
     uint32_t leftovers = ProcessKillChildren();
     if (leftovers)
         ConsolePrint("ktest: %s left %u processes running; killed them\n", tc->name, leftovers);
+    if (helperFailures) {
+        ConsolePrint("ktest: %s: %u helper threads failed\n", tc->name, helperFailures);
+        passed = 0;
+    }
     ConsolePrint("ktest: %s %s\n", tc->name, passed ? "ok" : "FAILED");
     return passed;
 }
@@ -107,6 +123,7 @@ void KtestMain(void *arg)
     unsigned passed = 0, failed = 0;
 
     (void)arg;
+    runner = ProcessCurrent();
     CmdlineValue("test", only, sizeof(only));
     RunCrash(only);
     for (const KtestCase *tc = __ktests_start; tc < __ktests_end; tc++) {

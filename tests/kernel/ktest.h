@@ -2,8 +2,10 @@
 //
 // KTEST(Name) { ... } defines a test; the linker gathers every test into
 // the .ktests section. A failed KTEST_ASSERT ends the test at once and
-// the suite goes on with the next one. KTEST_EXPECT_PANIC runs a statement
-// that must panic or fault, and checks that it did.
+// the suite goes on with the next one. In a helper thread the test
+// started, a failed KTEST_ASSERT ends that thread (exit status
+// KTEST_HELPER_FAILED) and fails the test when it ends. KTEST_EXPECT_PANIC
+// runs a statement that must panic or fault, and checks that it did.
 #ifndef TESTS_KERNEL_KTEST_H
 #define TESTS_KERNEL_KTEST_H
 
@@ -21,6 +23,9 @@ typedef struct KtestCase {
     static const KtestCase fn##Case                                        \
         __attribute__((section(".ktests"), used, aligned(4))) = { #fn, fn }; \
     static void fn(void)
+
+// The exit status of a helper thread whose KTEST_ASSERT failed.
+#define KTEST_HELPER_FAILED 99
 
 void KtestFail(const char *file, int line, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 3, 4)));

@@ -436,17 +436,86 @@ KTEST(IpcOversizedRequestFailsBack)
     KTEST_ASSERT_EQ(WaitFor((int)s->pid), WAIT_STATUS_EXITED(0));
 }
 
-// Messages over the size limit are refused.
+// A server whose buffer holds more than the size limit, so only the
+// kernel's check can refuse a message over it; it answers every request
+// and remembers the longest it received.
+static volatile int roomyServerLongest;
+
+static void RoomyServer(void *arg)
+{
+    static uint8_t buffer[MESSAGE_MAX_SIZE + 64] __attribute__((aligned(16)));
+    Message *m = (Message *)buffer;
+
+    (void)arg;
+    KTEST_ASSERT_EQ(IpcRegister("tsize:", 0), 0);
+    for (;;) {
+        int n = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)buffer, sizeof(buffer), 0);
+        if (n < 0)
+            continue;
+        if (n > roomyServerLongest)
+            roomyServerLongest = n;
+        IpcReply(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0));
+        if (m->type == MSG_CLOSE)
+            return;
+    }
+}
+
+// Send a MSG_QUERY of length bytes (at least a header's worth allocated).
+static int CallWithLength(uint32_t length)
+{
+    Message *m = kmalloc(length > MESSAGE_HEADER_SIZE ? length : MESSAGE_HEADER_SIZE), *reply = NULL;
+    int err;
+
+    KTEST_ASSERT(m != NULL);
+    memset(m, 0, length > MESSAGE_HEADER_SIZE ? length : MESSAGE_HEADER_SIZE);
+    *m = (Message){ .type = MSG_QUERY, .length = length };
+    err = IpcCall("tsize:", m, 1000, &reply);
+    kfree(reply);
+    return err;
+}
+
+// Messages over the size limit (or shorter than a header) are refused
+// with E_MSGSIZE before they reach the server; exactly the limit passes.
 KTEST(IpcMessageSizeLimit)
 {
-    Process *s = StartServer("tsize:");
-    Message *big = kmalloc(MESSAGE_MAX_SIZE), *reply;
+    Process *s = ProcessCreateThread("roomyserver", RoomyServer, NULL);
 
-    KTEST_ASSERT(big != NULL);
-    *big = (Message){ .type = MSG_QUERY, .length = MESSAGE_MAX_SIZE };
-    KTEST_ASSERT_EQ(IpcCall("tsize:", big, 0, &reply), 0);          // exactly the limit
-    kfree(reply);
-    Stop(s);
+    KTEST_ASSERT(s != NULL);
+    roomyServerLongest = 0;
+    SchedSleep(20);
+    KTEST_ASSERT_EQ(CallWithLength(MESSAGE_MAX_SIZE), 0);
+    KTEST_ASSERT_EQ(roomyServerLongest, MESSAGE_MAX_SIZE);
+    KTEST_ASSERT_EQ(CallWithLength(MESSAGE_MAX_SIZE + 1), E_MSGSIZE);
+    KTEST_ASSERT_EQ(CallWithLength(MESSAGE_MAX_SIZE + 64), E_MSGSIZE);
+    KTEST_ASSERT_EQ(CallWithLength(MESSAGE_HEADER_SIZE - 1), E_MSGSIZE);
+    KTEST_ASSERT_EQ(roomyServerLongest, MESSAGE_MAX_SIZE);      // none got through
+    KTEST_ASSERT_EQ(Call("tsize:", MSG_CLOSE, NULL, 1000, NULL), 0);
+    KTEST_ASSERT_EQ(WaitFor((int)s->pid), WAIT_STATUS_EXITED(0));
+}
+
+// A kernel-mode program that serves a prefix registered without a handler
+// through the KernelApi's IpcServe answers each request MSG_ERROR E_NOSYS
+// at once (its client is not left waiting), and goes on serving.
+KTEST(IpcServeWithoutHandlerAnswersNosys)
+{
+    int server = Spawn(PROCESS_KERNEL, "tests/knohandler", "tnohandler:", NULL, NULL);
+    int32_t error;
+
+    KTEST_ASSERT(server > 0);
+    SchedSleep(30);
+    for (int i = 0; i < 2; i++) {
+        Message *reply = NULL;
+
+        KTEST_ASSERT_EQ(Call("tnohandler:x", MSG_PING, "hello", 2000, &reply), 0);
+        KTEST_ASSERT(reply != NULL);
+        KTEST_ASSERT_EQ(reply->type, MSG_ERROR);
+        KTEST_ASSERT(MessageDataLength(reply) >= sizeof(error));
+        memcpy(&error, reply->data, sizeof(error));
+        kfree(reply);
+        KTEST_ASSERT_EQ(error, E_NOSYS);
+    }
+    KTEST_ASSERT_EQ(ProcessKill((uint32_t)server), 0);
+    WaitFor(server);
 }
 
 // --- exit notices -------------------------------------------------------------
