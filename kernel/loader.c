@@ -31,6 +31,7 @@
 #include <clanker/fs.h>
 #include <clanker/kernelapi.h>
 #include <clanker/syscall.h>
+#include <lib/format.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
@@ -409,6 +410,17 @@ int LoaderSpawnEnv(const char *path, int argc, const char *const *argv, int envc
     return LoaderSpawnContext(path, argc, argv, envc, envp, mode, parent, NULL, 0);
 }
 
+// Note the name p's program came from: path itself when it is a
+// namespace name, else the initrd path under fs:root: (boot.conf's
+// "bin/shell"); "" when it does not fit.
+static void LoaderImageName(Process *p, const char *path)
+{
+    int n = Format(p->image, sizeof(p->image), "%s%s", strchr(path, ':') ? "" : "fs:root:", path);
+
+    if (n < 0 || n >= (int)sizeof(p->image))
+        p->image[0] = 0;
+}
+
 int LoaderSpawnContext(const char *path, int argc, const char *const *argv, int envc,
                        const char *const *envp, ProcessMode mode, Process *parent,
                        const ProcessContext *context, uint32_t flags)
@@ -442,6 +454,7 @@ int LoaderSpawnContext(const char *path, int argc, const char *const *argv, int 
     p->codeHigh = p->imageEnd = loaded.highest;
     if (context)
         p->context = *context;
+    LoaderImageName(p, path);
     p->suspended = (flags & SPAWN_SUSPENDED) != 0;
     pid = (int)p->pid;                  // once started, p may end at any time
     if (mode == PROCESS_USER) {

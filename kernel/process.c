@@ -126,10 +126,12 @@ static Process *NewProcess(const char *name, ProcessMode mode, Process *parent)
     p->state = PROCESS_NEW;           // not runnable, not findable, until started
     SetName(p, name);
     FpuInitState(p->fpuState);
-    if (parent)
+    if (parent) {
         p->context = parent->context;
-    else
+        memcpy(p->image, parent->image, sizeof(p->image));   // a fork's; a spawn names its own
+    } else {
         ProcessContextDefault(&p->context);
+    }
     table[slot] = p;
     return p;
 }
@@ -642,6 +644,7 @@ int ProcessQuery(uint32_t pid, ProcessFacts *out)
             .userLimit = USER_LIMIT,
         };
         memcpy(out->name, p->name, strnlen(p->name, sizeof(out->name) - 1));
+        memcpy(out->image, p->image, strnlen(p->image, sizeof(out->image) - 1));
     }
     CpuRestore(flags);
     return err;

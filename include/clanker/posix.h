@@ -71,6 +71,7 @@ typedef struct ProcessFacts {
     uint32_t stackBottom;   // lowest address of the stack mapping
     uint32_t userLimit;     // first address user code may not use
     char name[32];
+    char image[128];        // the name its program was loaded from ("fs:root:bin/x"), "" if unknown
 } ProcessFacts;
 
 // The user registers of a process stopped in the kernel (ProcessGetRegisters

@@ -24,6 +24,7 @@
 
 #define PROCESS_MAX        256
 #define PROCESS_NAME_MAX   32
+#define PROCESS_IMAGE_MAX  128     // bytes of the image name, its NUL included
 #define KERNEL_STACK_SIZE  16384
 #define STACK_CANARY       0x57ac4ca7u
 
@@ -93,6 +94,7 @@ struct Process {
     int wakePending;            // a Wake came while not blocked
     ProcessResource *resources;
     ProcessContext context;     // cwd and standard streams (include/clanker/context.h)
+    char image[PROCESS_IMAGE_MAX]; // the name its program was loaded from ("" if none)
     uint8_t suspended;          // made SPAWN_SUSPENDED, not yet resumed: blocked on nothing
 };
 

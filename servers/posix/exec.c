@@ -147,6 +147,18 @@ static void ExecReset(PosixProcess *p, const char *path)
     memcpy(p->exe, path, strlen(path) + 1);
 }
 
+// The path of execve: the caller's own /proc/self/exe (how busybox runs
+// its applets) is the program it runs now. Returns 0 or -errno.
+static int ExecResolve(PosixProcess *p, uint32_t userPath, PosixPath *path)
+{
+    int err = UserResolve(p, LINUX_AT_FDCWD, userPath, 0, path);
+
+    if (err || !PosixIsOwnExe(p, path->path) || !p->exe[0])
+        return err;
+    memcpy(path->path, p->exe, strlen(p->exe) + 1);
+    return PathMap(path, p->pid);
+}
+
 // execve(path, argv, envp)
 int32_t SysExecve(PosixProcess *p, const uint32_t *arg)
 {
@@ -154,7 +166,7 @@ int32_t SysExecve(PosixProcess *p, const uint32_t *arg)
     PosixPath path;
     uint8_t *image = NULL;
     uint32_t size = 0, total = 0;
-    int err = UserResolve(p, LINUX_AT_FDCWD, arg[0], 0, &path);
+    int err = ExecResolve(p, arg[0], &path);
 
     if (!err)
         err = ReadStrings(p, arg[1], &argv, &total);

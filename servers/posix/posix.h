@@ -165,6 +165,9 @@ typedef struct PosixProcess {
     uint32_t waitRequest;
 } PosixProcess;
 
+// Whether path is p's own /proc/self/exe or /proc/PID/exe (stat.c).
+int PosixIsOwnExe(PosixProcess *p, const char *path);
+
 // A handler that cannot answer yet (a read of an empty pipe, a wait for
 // a child) saves p->requestId, returns POSIX_DEFERRED, and later calls
 // PosixAnswer(requestId, value). If the caller has ended or been killed

@@ -76,7 +76,8 @@ static int Init(PosixProcess *p, const ProcessFacts *facts)
     p->termios = defaultTermios;
     memcpy(p->name, facts->name, sizeof(p->name));
     p->name[sizeof(p->name) - 1] = 0;
-    VfsTakeExe(p->name, p->exe);
+    if (!facts->image[0] || PathFromName(facts->image, p->exe) != 0)
+        VfsTakeExe(p->name, p->exe);    // a program the kernel loaded by another name
     MemoryInit(p, facts);
     if (api->ProcessContextGet(p->pid, &context) != 0)
         return FdOpenConsole(p);

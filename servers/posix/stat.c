@@ -179,7 +179,7 @@ int32_t SysStatx(PosixProcess *p, const uint32_t *arg)
 }
 
 // Whether path is the caller's own /proc/PID/exe.
-static int IsOwnExe(PosixProcess *p, const char *path)
+int PosixIsOwnExe(PosixProcess *p, const char *path)
 {
     char own[32];
 
@@ -200,7 +200,7 @@ int32_t SysReadlink(PosixProcess *p, const uint32_t *arg)
         return E_INVAL;
     if ((err = UserResolve(p, LINUX_AT_FDCWD, arg[0], 0, &path)) != 0)
         return err;
-    if (!IsOwnExe(p, path.path))
+    if (!PosixIsOwnExe(p, path.path))
         return NsStat(path.mount, path.name, &fs) == 0 ? E_INVAL : E_NOENT;
     if (p->exe[0] == 0)
         return E_NOENT;
