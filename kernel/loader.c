@@ -455,6 +455,7 @@ int LoaderSpawnContext(const char *path, int argc, const char *const *argv, int 
     if (context)
         p->context = *context;
     LoaderImageName(p, path);
+    ProcessSetArgs(p, (uint32_t)argc, argv);
     p->suspended = (flags & SPAWN_SUSPENDED) != 0;
     pid = (int)p->pid;                  // once started, p may end at any time
     if (mode == PROCESS_USER) {

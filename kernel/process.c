@@ -106,6 +106,20 @@ static int FreeSlot(void)
     return -1;
 }
 
+void ProcessSetArgs(Process *p, uint32_t argc, const char *const *argv)
+{
+    uint32_t used = 0;
+
+    for (uint32_t i = 0; i < argc; i++) {
+        uint32_t n = (uint32_t)strnlen(argv[i], PROCESS_ARGS_MAX) + 1;
+        if (used + n > PROCESS_ARGS_MAX)
+            break;
+        memcpy(p->args + used, argv[i], n);
+        used += n;
+    }
+    p->argsLength = used;
+}
+
 static Process *NewProcess(const char *name, ProcessMode mode, Process *parent)
 {
     int slot = FreeSlot();
@@ -124,11 +138,14 @@ static Process *NewProcess(const char *name, ProcessMode mode, Process *parent)
     p->mode = mode;
     p->parent = parent;
     p->state = PROCESS_NEW;           // not runnable, not findable, until started
+    p->startTick = SchedTicks();
     SetName(p, name);
     FpuInitState(p->fpuState);
     if (parent) {
         p->context = parent->context;
         memcpy(p->image, parent->image, sizeof(p->image));   // a fork's; a spawn names its own
+        memcpy(p->args, parent->args, sizeof(p->args));
+        p->argsLength = parent->argsLength;
     } else {
         ProcessContextDefault(&p->context);
     }
@@ -888,6 +905,7 @@ int ProcessExec(uint32_t pid, const void *image, uint32_t size,
     p->codeHigh = p->imageEnd = loaded.highest;
     if (strings.argc > 0)
         SetName(p, LoaderBaseName(argv[0]));
+    ProcessSetArgs(p, strings.argc, argv);
     CpuRestore(flags);
     return 0;
 }

@@ -261,6 +261,57 @@ void SchedExit(void)
     Panic("SchedExit: a finished process was scheduled again");
 }
 
+// --- load averages ------------------------------------------------------------
+
+#define LOAD_ONE        (1u << SCHED_LOAD_SHIFT)
+#define LOAD_INTERVAL   (5 * SCHED_HZ)      // ticks between samples
+
+// e^(-5s/1min), e^(-5s/5min), e^(-5s/15min) in fixed point: each
+// sample moves the average that far towards the number runnable now.
+static const uint32_t loadDecay[3] = { 1884, 2014, 2037 };
+static uint32_t loadAverage[3];
+
+// The processes ready or running now, the idle process not counted.
+static uint32_t Runnable(void)
+{
+    uint32_t n = current && current != idle;
+
+    for (Process *p = ready.head; p; p = p->next)
+        n += p != idle;
+    return n;
+}
+
+static void SampleLoad(void)
+{
+    uint32_t runnable = Runnable() * LOAD_ONE;
+
+    for (int i = 0; i < 3; i++)
+        loadAverage[i] = (loadAverage[i] * loadDecay[i] +
+                          runnable * (LOAD_ONE - loadDecay[i])) >> SCHED_LOAD_SHIFT;
+}
+
+void SchedLoad(uint32_t out[3])
+{
+    uint32_t flags = CpuSave();
+
+    for (int i = 0; i < 3; i++)
+        out[i] = loadAverage[i];
+    CpuRestore(flags);
+}
+
+// --- CPU time by kind ------------------------------------------------------------
+
+static uint64_t cpuTicks[3];    // SCHED_CPU_*
+
+void SchedCpuTicks(uint64_t out[3])
+{
+    uint32_t flags = CpuSave();
+
+    for (int i = 0; i < 3; i++)
+        out[i] = cpuTicks[i];
+    CpuRestore(flags);
+}
+
 void SchedTick(void)
 {
     uint64_t now = PitTicks();
@@ -268,6 +319,10 @@ void SchedTick(void)
     if (!current)
         return;                     // before the scheduler starts
     current->cpuTicks++;
+    cpuTicks[current == idle ? SCHED_CPU_IDLE :
+             current->mode == PROCESS_USER ? SCHED_CPU_USER : SCHED_CPU_KERNEL]++;
+    if (now % LOAD_INTERVAL == 0)
+        SampleLoad();
     while (sleepers && sleepers->wakeTick <= now) {
         Process *p = sleepers;
         sleepers = p->next;

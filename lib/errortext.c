@@ -37,6 +37,7 @@ static const char *const texts[] = {
     [-E_NAMETOOLONG] = "name too long",
     [-E_NOSYS]       = "not supported",
     [-E_NOTEMPTY]    = "directory not empty",
+    [-E_LOOP]        = "too many links",
     [-E_MSGSIZE]     = "message too long",
     [-E_TIMEDOUT]    = "timed out",
 };

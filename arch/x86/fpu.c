@@ -1,5 +1,6 @@
 // x87 and SSE state: turning the units on and saving them per process.
 #include <lib/string.h>
+#include <arch/x86/cpu.h>
 #include <arch/x86/fpu.h>
 
 #define CR0_MP 0x00000002u          // monitor coprocessor
@@ -16,10 +17,10 @@ static uint8_t initialState[FPU_STATE_SIZE] __attribute__((aligned(FPU_STATE_ALI
 
 static uint32_t CpuidFeatures(void)
 {
-    uint32_t a = 1, b, c, d;
+    uint32_t r[4];
 
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
-    return d;
+    CpuId(1, r);
+    return r[3];
 }
 
 void FpuInit(void)

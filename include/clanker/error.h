@@ -34,6 +34,7 @@
 #define E_NAMETOOLONG (-36) // name too long
 #define E_NOSYS  (-38)  // no such call
 #define E_NOTEMPTY (-39) // directory not empty
+#define E_LOOP   (-40)  // too many symbolic links
 #define E_MSGSIZE (-90) // message too long
 #define E_TIMEDOUT (-110)   // timed out
 

@@ -46,6 +46,7 @@
 #define FS_TYPE_DIR  2u
 #define FS_TYPE_DEVICE 3u   // a console or other stream
 #define FS_TYPE_PIPE   4u   // a pipe: stream (include/clanker/pipe.h)
+#define FS_TYPE_LINK   5u   // a symbolic link: MSG_READ by name gives its target (posix:proc:)
 
 #define FS_NAME_MAX 255u    // bytes in one name component
 

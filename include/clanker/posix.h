@@ -20,6 +20,7 @@
 #define POSIX_PREFIX    "posix:"
 #define POSIX_CALL_NAME "posix:call"
 #define POSIX_VFS       "posix:vfs:"    // posix:vfs:/path is the POSIX view of the namespaces
+#define POSIX_PROC      "posix:proc:"   // Linux's /proc, made from proc: (servers/posix/procfs.c)
 
 // Another program asks the POSIX server to signal one of its processes,
 // as kill(2) would (the console's ^C, the native shell's kill):

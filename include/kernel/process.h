@@ -25,6 +25,7 @@
 #define PROCESS_MAX        256
 #define PROCESS_NAME_MAX   32
 #define PROCESS_IMAGE_MAX  128     // bytes of the image name, its NUL included
+#define PROCESS_ARGS_MAX   256     // bytes of its arguments kept for proc: (NUL-separated)
 #define KERNEL_STACK_SIZE  16384
 #define STACK_CANARY       0x57ac4ca7u
 
@@ -95,6 +96,9 @@ struct Process {
     ProcessResource *resources;
     ProcessContext context;     // cwd and standard streams (include/clanker/context.h)
     char image[PROCESS_IMAGE_MAX]; // the name its program was loaded from ("" if none)
+    char args[PROCESS_ARGS_MAX];   // its arguments, each NUL-terminated, cut at a whole one
+    uint32_t argsLength;           // bytes of args in use
+    uint64_t startTick;            // SchedTicks() when it was made
     uint8_t suspended;          // made SPAWN_SUSPENDED, not yet resumed: blocked on nothing
 };
 
@@ -137,6 +141,10 @@ int ProcessContextValid(const ProcessContext *c);
 // Both return 0, E_SRCH (no such live process) or E_INVAL (NULL).
 int ProcessContextGet(uint32_t pid, ProcessContext *out);
 int ProcessContextSet(uint32_t pid, const ProcessContext *in);
+
+// Keep a copy of the argc strings argv as p's arguments (what proc:PID:args
+// reads): as many whole strings as fit in PROCESS_ARGS_MAX bytes.
+void ProcessSetArgs(Process *p, uint32_t argc, const char *const *argv);
 
 // Free a process that never ran (a failed load).
 void ProcessDiscard(Process *p);

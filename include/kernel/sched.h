@@ -61,4 +61,19 @@ void SchedPreempt(void);
 
 uint64_t SchedTicks(void);
 
+// The load averages: the number of processes ready or running (idle
+// not counted), averaged over 1, 5 and 15 minutes, sampled every 5
+// seconds, as fixed-point numbers with SCHED_LOAD_SHIFT fraction bits.
+// Interrupts may be on.
+#define SCHED_LOAD_SHIFT 11
+void SchedLoad(uint32_t out[3]);
+
+// The ticks since boot by what was running: out[SCHED_CPU_USER] a
+// user-mode process, out[SCHED_CPU_KERNEL] a kernel-mode one (programs
+// and threads), out[SCHED_CPU_IDLE] the idle process. Interrupts may be on.
+#define SCHED_CPU_USER   0
+#define SCHED_CPU_KERNEL 1
+#define SCHED_CPU_IDLE   2
+void SchedCpuTicks(uint64_t out[3]);
+
 #endif

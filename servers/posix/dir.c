@@ -192,7 +192,8 @@ static int PutRecord(uint8_t *out, uint32_t *used, uint32_t capacity, uint64_t i
 static uint8_t DirentType(uint32_t fsType)
 {
     return fsType == FS_TYPE_DIR ? LINUX_DT_DIR :
-           fsType == FS_TYPE_DEVICE ? LINUX_DT_CHR : LINUX_DT_REG;
+           fsType == FS_TYPE_DEVICE ? LINUX_DT_CHR :
+           fsType == FS_TYPE_LINK ? LINUX_DT_LNK : LINUX_DT_REG;
 }
 
 // Fill out with records of f's entries from its offset on, moving the

@@ -147,16 +147,13 @@ static void ExecReset(PosixProcess *p, const char *path)
     memcpy(p->exe, path, strlen(path) + 1);
 }
 
-// The path of execve: the caller's own /proc/self/exe (how busybox runs
-// its applets) is the program it runs now. Returns 0 or -errno.
+// The path of execve, links followed: /proc/self/exe (how busybox runs
+// its applets) is the program the caller runs now. Returns 0 or -errno.
 static int ExecResolve(PosixProcess *p, uint32_t userPath, PosixPath *path)
 {
     int err = UserResolve(p, LINUX_AT_FDCWD, userPath, 0, path);
 
-    if (err || !PosixIsOwnExe(p, path->path) || !p->exe[0])
-        return err;
-    memcpy(path->path, p->exe, strlen(p->exe) + 1);
-    return PathMap(path, p->pid);
+    return err ? err : PathFollow(path, p->pid);
 }
 
 // execve(path, argv, envp)

@@ -51,11 +51,18 @@
 #define LINUX_SYS_FCNTL             55
 #define LINUX_SYS_UMASK             60
 #define LINUX_SYS_DUP2              63
+#define LINUX_SYS_SETPGID           57
 #define LINUX_SYS_GETPPID           64
+#define LINUX_SYS_GETPGRP           65
+#define LINUX_SYS_SETSID            66
+#define LINUX_SYS_GETPGID           132
+#define LINUX_SYS_GETSID            147
 #define LINUX_SYS_GETTIMEOFDAY      78
 #define LINUX_SYS_READLINK          85
+#define LINUX_SYS_READLINKAT        305
 #define LINUX_SYS_MUNMAP            91
 #define LINUX_SYS_UNAME             122
+#define LINUX_SYS_SYSINFO           116
 #define LINUX_SYS_MPROTECT          125
 #define LINUX_SYS_FCHDIR            133
 #define LINUX_SYS_LLSEEK            140
@@ -107,6 +114,7 @@
 #define LINUX_SYS_OPENAT            295
 #define LINUX_SYS_MKDIRAT           296
 #define LINUX_SYS_FSTATAT64         300
+#define LINUX_SYS_UTIMENSAT         320
 #define LINUX_SYS_UNLINKAT          301
 #define LINUX_SYS_RENAMEAT          302
 #define LINUX_SYS_FACCESSAT         307
@@ -162,11 +170,13 @@
 #define LINUX_S_IFCHR  0020000
 #define LINUX_S_IFDIR  0040000
 #define LINUX_S_IFREG  0100000
+#define LINUX_S_IFLNK  0120000
 
 // getdents64 d_type.
 #define LINUX_DT_CHR 2
 #define LINUX_DT_DIR 4
 #define LINUX_DT_REG 8
+#define LINUX_DT_LNK 10
 
 // mmap.
 #define LINUX_MAP_SHARED          0x01
@@ -330,6 +340,17 @@ typedef struct __attribute__((packed)) LinuxUtsname {
     char machine[LINUX_UTS_LENGTH];
     char domainname[LINUX_UTS_LENGTH];
 } LinuxUtsname;
+
+// sysinfo's struct on i386 (64 bytes); loads in 1/65536ths.
+typedef struct __attribute__((packed)) LinuxSysinfo {
+    int32_t uptime;
+    uint32_t loads[3];
+    uint32_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad;
+    uint32_t totalhigh, freehigh, memUnit;
+    uint8_t reserved[8];
+} LinuxSysinfo;
+_Static_assert(sizeof(LinuxSysinfo) == 64, "sysinfo struct");
 
 // rt_sigaction's struct (with an 8-byte mask, sigsetsize 8).
 typedef struct __attribute__((packed)) LinuxSigaction {

@@ -13,7 +13,8 @@
 //
 // The same server answers posix:vfs:/path names: the filesystem protocol
 // of include/clanker/fs.h on the POSIX view of the namespaces, so the
-// kernel's loader can start posix:vfs:/bin/hello (vfs.c).
+// kernel's loader can start posix:vfs:/bin/hello (vfs.c), and
+// posix:proc: names, Linux's /proc for any program (procfs.c).
 //
 // One thread does everything, one request at a time. A call that has to
 // wait for another process (a read of an empty pipe or of the console, a
@@ -121,6 +122,21 @@ static void ServeCall(Message *m)
         PosixAnswer(m->requestId, value);
 }
 
+// A request for a name under posix:proc: from another program: "self"
+// is its sender.
+static void ServeProcfs(Message *m, const IpcEnvelope *envelope)
+{
+    int err = 0;
+    Message *answer = ProcfsTransact(envelope->name, m, m->senderId, &err);
+
+    if (!answer) {
+        ReplyError(m->requestId, err);
+        return;
+    }
+    api->IpcReply(m->requestId, answer);
+    api->FreeMessage(answer);
+}
+
 // Route one received message by the name it was sent to.
 static void Route(Message *m, const IpcEnvelope *envelope)
 {
@@ -150,6 +166,8 @@ static void Route(Message *m, const IpcEnvelope *envelope)
     }
     else if (strncmp(envelope->name, POSIX_VFS, strlen(POSIX_VFS)) == 0)
         VfsServe(m, envelope);
+    else if (strncmp(envelope->name, POSIX_PROC, strlen(POSIX_PROC)) == 0)
+        ServeProcfs(m, envelope);
     else
         ReplyError(m->requestId, E_NOENT);
 }

@@ -5,9 +5,8 @@
 // waited for without a time limit. A MSG_ERROR reply's E_* code is
 // passed up unchanged: it already is the errno the caller should see.
 //
-// proc: speaks only part of the protocol (no MSG_STAT, no handles), so
-// NsStat makes a proc: object's FsStat from a one-entry MSG_LIST: a
-// directory lists, a file answers E_NOTDIR, anything else E_NOENT.
+// Names under posix:proc: (the /proc mount) are not sent: this server
+// answers them itself (procfs.c), as it would a request over IPC.
 #include <lib/string.h>
 #include "posix.h"
 
@@ -16,7 +15,11 @@
 // E_NOMEM).
 Message *NsTransact(const char *name, const Message *request, int *err)
 {
-    Message *reply = api->IpcSend(name, request, 0);
+    Message *reply;
+
+    if (strncmp(name, POSIX_PROC, sizeof(POSIX_PROC) - 1) == 0)     // served here
+        return ProcfsTransact(name, request, posixCaller ? posixCaller->pid : 0, err);
+    reply = api->IpcSend(name, request, 0);
 
     if (!reply) {
         *err = E_NOMEM;
@@ -58,32 +61,11 @@ int NsRequest(const char *name, uint32_t type, const void *payload, uint32_t len
     return (int)got;
 }
 
-// A proc: object's FsStat, from a one-entry listing.
-static int ProcStat(const char *name, FsStat *out)
-{
-    FsListRequest list = { 0, 1 };
-    int got = NsRequest(name, MSG_LIST, &list, sizeof(list), NULL, 0);
-
-    memset(out, 0, sizeof(*out));
-    if (got >= 0) {
-        out->type = FS_TYPE_DIR;
-        out->entries = (uint32_t)got / sizeof(FsDirEntry);
-        return 0;
-    }
-    if (got == E_NOTDIR) {
-        out->type = FS_TYPE_FILE;
-        return 0;
-    }
-    return got == E_INVAL ? E_NOENT : got;
-}
-
 // The FsStat of the object name under mount. Returns 0 or an error.
 int NsStat(const PosixMount *mount, const char *name, FsStat *out)
 {
     int got;
 
-    if (mount->kind == POSIX_MOUNT_PROC)
-        return ProcStat(name, out);
     if (mount->kind == POSIX_MOUNT_NULL) {
         *out = (FsStat){ .type = FS_TYPE_DEVICE, .id = 3 };
         return 0;

@@ -85,7 +85,8 @@ static int OpenOnFs(const PosixPath *path, uint32_t flags, PosixFile **out)
     return 0;
 }
 
-// Open path on proc: (read-only texts and directories).
+// Open path on posix:proc: (read-only texts and directories; a link
+// not followed, O_NOFOLLOW, is E_LOOP as on Linux).
 static int OpenOnProc(const PosixPath *path, uint32_t flags, PosixFile **out)
 {
     FsStat stat;
@@ -95,6 +96,8 @@ static int OpenOnProc(const PosixPath *path, uint32_t flags, PosixFile **out)
         return (flags & LINUX_O_CREAT) && err == E_NOENT ? E_ACCES : err;
     if (stat.type == FS_TYPE_DIR)
         return OpenDirectory(path, flags, out);
+    if (stat.type == FS_TYPE_LINK)
+        return E_LOOP;
     if (flags & LINUX_O_DIRECTORY)
         return E_NOTDIR;
     if ((flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY || (flags & LINUX_O_TRUNC))
@@ -144,6 +147,8 @@ static int32_t OpenAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_
     if ((flags & LINUX_O_ACCMODE) == LINUX_O_ACCMODE)
         return E_INVAL;
     if ((err = UserResolve(p, dirfd, userPath, 0, &path)) != 0)
+        return err;
+    if (!(flags & LINUX_O_NOFOLLOW) && (err = PathFollow(&path, p->pid)) != 0)
         return err;
     if ((fd = FdFree(p, 0)) < 0)
         return fd;

@@ -7,8 +7,8 @@
 //
 //   /              fs:root:   (the initrd, writable)
 //   /tmp           fs:temp:
-//   /proc          proc:      ('/' becomes ':': /proc/7/name is proc:7:name;
-//                              /proc/self is the caller's pid)
+//   /proc          posix:proc: (Linux's /proc, procfs.c; /proc/self is
+//                              the caller's pid)
 //   /dev/console   console:
 //   /dev/null      (this server: reads give end of file, writes succeed)
 //
@@ -24,7 +24,10 @@
 // Paths are normalised lexically before they are mapped: empty
 // components and "." go, ".." takes away the component before it (and
 // stays at "/" at the top). So /tmp/../etc/boot.conf is fs:root:etc/boot.conf.
-// There are no symbolic links to follow.
+// The only symbolic links are those of /proc (procfs.c: self, PID/exe,
+// PID/cwd, PID/fd/N), and only a path's last component is followed
+// (PathFollow): /proc/self/exe opens the program, /proc/PID/cwd/x is
+// E_NOTDIR. /proc/self inside a path is the caller's pid (PathMap).
 #include <lib/format.h>
 #include <lib/string.h>
 #include "posix.h"
@@ -40,7 +43,7 @@ static char addedPrefixes[MOUNT_COUNT - FIXED_MOUNTS][NS_NAME_MAX + 1];
 static PosixMount mounts[MOUNT_COUNT] = {
     { "/",            "fs:root:", POSIX_MOUNT_FS,     '/' },
     { "/tmp",         "fs:temp:", POSIX_MOUNT_FS,     '/' },
-    { "/proc",        "proc:",    POSIX_MOUNT_PROC,   ':' },
+    { "/proc",        POSIX_PROC, POSIX_MOUNT_PROC,   '/' },
     { "/dev/console", "console:", POSIX_MOUNT_DEVICE, '/' },
     { "/dev/null",    "null:",    POSIX_MOUNT_NULL,   '/' },
 };
@@ -132,7 +135,8 @@ static const char *BelowMount(const char *path, const PosixMount *mount)
 }
 
 // Write the namespace name of path->path into path->name, with
-// path->mount. /proc/self becomes /proc/PID for the caller pid. Returns
+// path->mount. /proc/self/... becomes /proc/PID/... for the caller pid
+// (/proc/self itself stays: the link procfs.c answers). Returns
 // 0, E_NAMETOOLONG, or E_NOTDIR (a path below the console).
 int PathMap(PosixPath *path, uint32_t pid)
 {
@@ -143,8 +147,7 @@ int PathMap(PosixPath *path, uint32_t pid)
 
     if ((mount->kind == POSIX_MOUNT_DEVICE || mount->kind == POSIX_MOUNT_NULL) && *rest)
         return E_NOTDIR;
-    if (mount->kind == POSIX_MOUNT_PROC && strncmp(rest, "self", 4) == 0 &&
-        (rest[4] == 0 || rest[4] == '/')) {
+    if (mount->kind == POSIX_MOUNT_PROC && strncmp(rest, "self/", 5) == 0) {
         Format(self, sizeof(self), "%u", pid);
         rest += 4;
     }
@@ -156,6 +159,53 @@ int PathMap(PosixPath *path, uint32_t pid)
             *c = mount->separator;
     path->mount = mount;
     return 0;
+}
+
+// --- symbolic links (only /proc has them) ---------------------------------------
+
+#define LINKS_FOLLOWED 8        // more is E_LOOP, as Linux's MAXSYMLINKS is 40
+
+// Read the target of link path (mapped) into out (POSIX_PATH_MAX bytes).
+// Returns 0, E_INVAL (not a link) or another error (E_NOENT).
+int PathReadLink(const PosixPath *path, char *out)
+{
+    FsStat st;
+    int got = NsStat(path->mount, path->name, &st);
+
+    if (got != 0)
+        return got;
+    if (st.type != FS_TYPE_LINK)
+        return E_INVAL;
+    got = NsRequest(path->name, MSG_READ, NULL, 0, out, POSIX_PATH_MAX - 1);
+    if (got < 0)
+        return got;
+    out[got < POSIX_PATH_MAX - 1 ? got : POSIX_PATH_MAX - 1] = 0;
+    return 0;
+}
+
+// If path (mapped) is a link, replace it with what the link names,
+// relative to the link's directory, again while that is a link.
+// Returns 0, E_LOOP, or a mapping error. A target that is no POSIX path
+// (pipe:[7]) is left as the link.
+int PathFollow(PosixPath *path, uint32_t pid)
+{
+    char target[POSIX_PATH_MAX], base[POSIX_PATH_MAX];
+    int err;
+
+    for (int i = 0; i < LINKS_FOLLOWED; i++) {
+        uint32_t used;
+        if (path->mount->kind != POSIX_MOUNT_PROC || PathReadLink(path, target) != 0)
+            return 0;
+        if (target[0] != '/' && strchr(target, ':'))
+            return 0;
+        memcpy(base, path->path, sizeof(base));
+        used = (uint32_t)strlen(base);
+        Up(base, &used);
+        if ((err = PathNormalize(base, target, path->path)) != 0 ||
+            (err = PathMap(path, pid)) != 0)
+            return err;
+    }
+    return E_LOOP;
 }
 
 // --- the process context's cwd (docs/processes.md) ----------------------------
@@ -173,7 +223,7 @@ int PathFromName(const char *name, char *out)
 
     for (uint32_t i = 0; i < MOUNT_COUNT; i++) {
         const PosixMount *m = &mounts[i];
-        if (m->path && m->kind == POSIX_MOUNT_FS &&
+        if (m->path && (m->kind == POSIX_MOUNT_FS || m->kind == POSIX_MOUNT_PROC) &&
             strncmp(name, m->prefix, strlen(m->prefix)) == 0 &&
             (!best || strlen(m->prefix) > strlen(best->prefix)))
             best = m;
@@ -207,6 +257,14 @@ void PathContextCwd(PosixProcess *p)
         context.cwd[length + 1] = 0;
     }
     api->ProcessContextSet(p->pid, &context);
+}
+
+// Call visit for every mount in the table, in table order.
+void PathForEachMount(void (*visit)(const PosixMount *m, void *arg), void *arg)
+{
+    for (uint32_t i = 0; i < MOUNT_COUNT; i++)
+        if (mounts[i].path)
+            visit(&mounts[i], arg);
 }
 
 // The position of mount in the table (st_dev, handle records).

@@ -25,6 +25,7 @@
 //   nsclient.c requests to the namespace servers behind the mounts
 //   user.c     copies to and from the caller's memory
 //   vfs.c      posix:vfs:/path, forwarded to the mapped names
+//   procfs.c   posix:proc:, Linux's /proc made from proc: (mounted at /proc)
 //
 // A handler gets the caller's state and its six argument words and
 // returns what the caller's eax becomes: a value, or a negative E_* code
@@ -58,7 +59,7 @@ static inline uint32_t PosixPageUp(uint32_t value)
 
 typedef enum PosixMountKind {
     POSIX_MOUNT_FS,         // a server of the filesystem protocol ('/' separators)
-    POSIX_MOUNT_PROC,       // proc: (':' separators, no handles, no MSG_STAT)
+    POSIX_MOUNT_PROC,       // posix:proc: (served here, texts by name, no handles)
     POSIX_MOUNT_DEVICE,     // a stream: the console
     POSIX_MOUNT_NULL,       // /dev/null, served by this server itself
 } PosixMountKind;
@@ -82,13 +83,16 @@ int PathNormalize(const char *base, const char *raw, char *out);
 int PathMap(PosixPath *path, uint32_t pid);
 uint32_t PathMountIndex(const PosixMount *mount);
 int PathFromName(const char *name, char *out);
+void PathForEachMount(void (*visit)(const PosixMount *m, void *arg), void *arg);
+int PathReadLink(const PosixPath *path, char *out);
+int PathFollow(PosixPath *path, uint32_t pid);
 
 
 // --- process.c: per-process state ----------------------------------------
 
 typedef enum PosixFileKind {
     POSIX_FILE_REGULAR,     // an fs handle
-    POSIX_FILE_NAMED,       // a proc: text, read by name at an offset
+    POSIX_FILE_NAMED,       // a posix:proc: text, read by name at an offset
     POSIX_FILE_DIR,         // a directory: listed by name, offset = entry index
     POSIX_FILE_CONSOLE,     // console:
     POSIX_FILE_NULL,        // /dev/null: reads end at once, writes vanish
@@ -165,8 +169,6 @@ typedef struct PosixProcess {
     uint32_t waitRequest;
 } PosixProcess;
 
-// Whether path is p's own /proc/self/exe or /proc/PID/exe (stat.c).
-int PosixIsOwnExe(PosixProcess *p, const char *path);
 
 // A handler that cannot answer yet (a read of an empty pipe, a wait for
 // a child) saves p->requestId, returns POSIX_DEFERRED, and later calls
@@ -336,6 +338,17 @@ extern const uint32_t clockBootEpoch;   // CLOCK_REALTIME at uptime 0, in second
 uint32_t AlarmExpire(void);
 void AlarmForget(PosixProcess *p);
 
+// --- procfs.c: posix:proc: -------------------------------------------------
+
+// Answer request (the filesystem protocol, read-only) for name, a name
+// under posix:proc:, on behalf of pid requester ("self"). Returns the
+// reply (the caller frees it) or NULL with *err.
+Message *ProcfsTransact(const char *name, const Message *request, uint32_t requester,
+                        int *err);
+
+// Fill *out (sysinfo(2)) from proc:'s uptime, load, memory and process list.
+void ProcfsSysinfo(LinuxSysinfo *out);
+
 // --- vfs.c -----------------------------------------------------------------
 
 void VfsServe(Message *request, const IpcEnvelope *envelope);
@@ -356,6 +369,10 @@ int32_t PosixDispatch(PosixProcess *p, const PosixCall *call);
 int32_t SysExit(PosixProcess *p, const uint32_t *arg);
 int32_t SysGetpid(PosixProcess *p, const uint32_t *arg);
 int32_t SysGetppid(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetpgrp(PosixProcess *p, const uint32_t *arg);
+int32_t SysGetpgid(PosixProcess *p, const uint32_t *arg);
+int32_t SysSetpgid(PosixProcess *p, const uint32_t *arg);
+int32_t SysSetsid(PosixProcess *p, const uint32_t *arg);
 int32_t SysSetThreadArea(PosixProcess *p, const uint32_t *arg);
 int32_t SysSetTidAddress(PosixProcess *p, const uint32_t *arg);
 int32_t SysSetRobustList(PosixProcess *p, const uint32_t *arg);
@@ -414,6 +431,8 @@ int32_t SysFstat64(PosixProcess *p, const uint32_t *arg);
 int32_t SysFstatat64(PosixProcess *p, const uint32_t *arg);
 int32_t SysStatx(PosixProcess *p, const uint32_t *arg);
 int32_t SysReadlink(PosixProcess *p, const uint32_t *arg);
+int32_t SysReadlinkat(PosixProcess *p, const uint32_t *arg);
+int32_t SysLstat64(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysMount(PosixProcess *p, const uint32_t *arg);
 int32_t SysUmount2(PosixProcess *p, const uint32_t *arg);
@@ -443,6 +462,7 @@ int32_t SysClockGettime64(PosixProcess *p, const uint32_t *arg);
 int32_t SysClockGetres(PosixProcess *p, const uint32_t *arg);
 int32_t SysClockGetres64(PosixProcess *p, const uint32_t *arg);
 int32_t SysNanosleep(PosixProcess *p, const uint32_t *arg);
+int32_t SysUtimensat(PosixProcess *p, const uint32_t *arg);
 int32_t SysClockNanosleep(PosixProcess *p, const uint32_t *arg);
 int32_t SysClockNanosleep64(PosixProcess *p, const uint32_t *arg);
 int32_t SysSchedYield(PosixProcess *p, const uint32_t *arg);
@@ -451,6 +471,7 @@ int32_t SysSetitimer(PosixProcess *p, const uint32_t *arg);
 int32_t SysGetitimer(PosixProcess *p, const uint32_t *arg);
 
 int32_t SysUname(PosixProcess *p, const uint32_t *arg);
+int32_t SysSysinfo(PosixProcess *p, const uint32_t *arg);
 int32_t SysUgetrlimit(PosixProcess *p, const uint32_t *arg);
 int32_t SysGetuid(PosixProcess *p, const uint32_t *arg);
 int32_t SysUmask(PosixProcess *p, const uint32_t *arg);

@@ -185,6 +185,55 @@ int32_t SysGetpid(PosixProcess *p, const uint32_t *arg)
     return (int32_t)p->pid;
 }
 
+// --- process groups and sessions ------------------------------------------
+// A process starts as a group of its own (its pid) and a fork keeps its
+// parent's; sessions are not kept apart, so a session is its group.
+
+// getpgrp()
+int32_t SysGetpgrp(PosixProcess *p, const uint32_t *arg)
+{
+    (void)arg;
+    return (int32_t)p->pgrp;
+}
+
+// The process pid names for getpgid/setpgid/getsid (0: the caller), or NULL.
+static PosixProcess *GroupTarget(PosixProcess *p, uint32_t pid)
+{
+    return pid == 0 || pid == p->pid ? p : PosixProcessFind(pid);
+}
+
+// getpgid(pid) and getsid(pid)
+int32_t SysGetpgid(PosixProcess *p, const uint32_t *arg)
+{
+    PosixProcess *t = GroupTarget(p, arg[0]);
+
+    return t ? (int32_t)t->pgrp : E_SRCH;
+}
+
+// setpgid(pid, pgid): the caller or one of its children joins group pgid
+// (0: its own pid).
+int32_t SysSetpgid(PosixProcess *p, const uint32_t *arg)
+{
+    PosixProcess *t = GroupTarget(p, arg[0]);
+
+    if ((int32_t)arg[1] < 0)
+        return E_INVAL;
+    if (!t || (t != p && t->parent != p->pid))
+        return E_SRCH;
+    t->pgrp = arg[1] ? arg[1] : t->pid;
+    return 0;
+}
+
+// setsid(): a group (and session) of its own.
+int32_t SysSetsid(PosixProcess *p, const uint32_t *arg)
+{
+    (void)arg;
+    if (p->pgrp == p->pid)
+        return E_PERM;                  // already a group leader, as Linux says
+    p->pgrp = p->pid;
+    return (int32_t)p->pid;
+}
+
 // getppid(): 0 for a process started by the kernel, or whose parent has
 // ended.
 int32_t SysGetppid(PosixProcess *p, const uint32_t *arg)

@@ -11,9 +11,9 @@
 // buffered and st_ino the pipe's number. Nothing records times yet: all
 // three are the boot epoch of clock.c.
 //
-// There are no symbolic links, so lstat is stat and readlink knows only
-// /proc/self/exe (and /proc/PID/exe for the caller's own pid): the path
-// the program was loaded from, when it came through posix:vfs:.
+// The links of /proc (path.c) are S_IFLNK|0777 with st_size their
+// target's length: lstat sees them, stat and fstatat without
+// AT_SYMLINK_NOFOLLOW what they name, readlink their target.
 #include <lib/format.h>
 #include <lib/string.h>
 #include "posix.h"
@@ -44,6 +44,10 @@ static void StatFromFs(const FsStat *fs, const PosixMount *mount, const char *na
     out->blksize = BLOCK_SIZE;
     if (fs->type == FS_TYPE_DIR)
         out->mode = LINUX_S_IFDIR | 0755;
+    else if (fs->type == FS_TYPE_LINK) {
+        out->mode = LINUX_S_IFLNK | 0777;
+        out->size = (int64_t)fs->size;
+    }
     else if (fs->type == FS_TYPE_DEVICE && mount->kind == POSIX_MOUNT_NULL) {
         out->mode = LINUX_S_IFCHR | 0666;
         out->rdev = (1 << 8) | 3;       // Linux's /dev/null: major 1, minor 3
@@ -110,17 +114,28 @@ static int StatAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t fl
         if ((err = PathMap(&path, p->pid)) != 0)
             return err;
     }
+    if (!(flags & LINUX_AT_SYMLINK_NOFOLLOW) && (err = PathFollow(&path, p->pid)) != 0)
+        return err;
     if ((err = NsStat(path.mount, path.name, &fs)) != 0)
         return err;
     StatFromFs(&fs, path.mount, path.name, out);
     return 0;
 }
 
-// stat64(path, buf) and lstat64(path, buf)
+// stat64(path, buf)
 int32_t SysStat64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
     int err = StatAt(p, LINUX_AT_FDCWD, arg[0], 0, &st);
+
+    return err ? err : UserWrite(p, arg[1], &st, sizeof(st));
+}
+
+// lstat64(path, buf): a link itself, not what it names
+int32_t SysLstat64(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxStat64 st;
+    int err = StatAt(p, LINUX_AT_FDCWD, arg[0], LINUX_AT_SYMLINK_NOFOLLOW, &st);
 
     return err ? err : UserWrite(p, arg[1], &st, sizeof(st));
 }
@@ -147,6 +162,24 @@ int32_t SysFstatat64(PosixProcess *p, const uint32_t *arg)
     if ((err = StatAt(p, (int32_t)arg[0], arg[1], arg[3], &st)) != 0)
         return err;
     return UserWrite(p, arg[2], &st, sizeof(st));
+}
+
+// utimensat(dirfd, path, times, flags): the filesystems keep no times,
+// so this checks its arguments and that the file exists, and sets
+// nothing (touch on an existing file then succeeds, as it should).
+int32_t SysUtimensat(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxTimespec32 times[2];
+    LinuxStat64 st;
+    int err;
+
+    if (arg[3] & ~(uint32_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+        return E_INVAL;
+    if (arg[2] && (err = UserRead(p, times, arg[2], sizeof(times))) != 0)
+        return err;
+    if (arg[1] == 0)
+        return StatFd(p, (int32_t)arg[0], &st);     // futimens(fd, times)
+    return StatAt(p, (int32_t)arg[0], arg[1], arg[3], &st);
 }
 
 // statx(dirfd, path, flags, mask, buf): every basic field, whatever the
@@ -178,35 +211,37 @@ int32_t SysStatx(PosixProcess *p, const uint32_t *arg)
     return UserWrite(p, arg[4], &x, sizeof(x));
 }
 
-// Whether path is the caller's own /proc/PID/exe.
-int PosixIsOwnExe(PosixProcess *p, const char *path)
+// readlinkat(dirfd, path, buf, size): the target of a link of /proc
+// (path.c), at most size bytes of it, not NUL-terminated; E_INVAL for
+// anything that is not a link.
+static int32_t ReadlinkAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t buf,
+                          uint32_t size)
 {
-    char own[32];
-
-    Format(own, sizeof(own), "/proc/%u/exe", p->pid);
-    return strcmp(path, "/proc/self/exe") == 0 || strcmp(path, own) == 0;
-}
-
-// readlink(path, buf, size): /proc/self/exe only; any other existing
-// object is not a link (E_INVAL).
-int32_t SysReadlink(PosixProcess *p, const uint32_t *arg)
-{
+    char target[POSIX_PATH_MAX];
     PosixPath path;
-    FsStat fs;
     uint32_t length;
     int err;
 
-    if ((int32_t)arg[2] <= 0)
+    if ((int32_t)size <= 0)
         return E_INVAL;
-    if ((err = UserResolve(p, LINUX_AT_FDCWD, arg[0], 0, &path)) != 0)
+    if ((err = UserResolve(p, dirfd, userPath, 0, &path)) != 0)
         return err;
-    if (!PosixIsOwnExe(p, path.path))
-        return NsStat(path.mount, path.name, &fs) == 0 ? E_INVAL : E_NOENT;
-    if (p->exe[0] == 0)
-        return E_NOENT;
-    length = (uint32_t)strlen(p->exe);
-    if (length > arg[2])
-        length = arg[2];
-    err = UserWrite(p, arg[1], p->exe, length);
+    if ((err = PathReadLink(&path, target)) != 0)
+        return err;
+    length = (uint32_t)strlen(target);
+    if (length > size)
+        length = size;
+    err = UserWrite(p, buf, target, length);
     return err ? err : (int32_t)length;
+}
+
+// readlink(path, buf, size)
+int32_t SysReadlink(PosixProcess *p, const uint32_t *arg)
+{
+    return ReadlinkAt(p, LINUX_AT_FDCWD, arg[0], arg[1], arg[2]);
+}
+
+int32_t SysReadlinkat(PosixProcess *p, const uint32_t *arg)
+{
+    return ReadlinkAt(p, (int32_t)arg[0], arg[1], arg[2], arg[3]);
 }

@@ -32,6 +32,15 @@ int32_t SysUname(PosixProcess *p, const uint32_t *arg)
     return UserWrite(p, arg[0], &u, sizeof(u));
 }
 
+// sysinfo(info): the facts of proc: (procfs.c), in pages of 4096 bytes
+int32_t SysSysinfo(PosixProcess *p, const uint32_t *arg)
+{
+    LinuxSysinfo info;
+
+    ProcfsSysinfo(&info);
+    return UserWrite(p, arg[0], &info, sizeof(info));
+}
+
 // ugetrlimit(resource, rlim)
 int32_t SysUgetrlimit(PosixProcess *p, const uint32_t *arg)
 {

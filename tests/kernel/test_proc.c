@@ -58,7 +58,7 @@ KTEST(ProcListsProcesses)
 
 KTEST(ProcDescribesOneProcess)
 {
-    char name[48];
+    char name[48], expect[16];
     int pid = LoaderSpawn("bin/uecho", 2, (const char *[]){ "bin/uecho", "tprocns:" },
                           PROCESS_USER, ProcessCurrent());
 
@@ -79,7 +79,61 @@ KTEST(ProcDescribesOneProcess)
     Format(name, sizeof(name), "proc:%d:cwd", pid);
     KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
     KTEST_ASSERT(strcmp(text, "fs:root:\n") == 0);
+    Format(name, sizeof(name), "proc:%d:args", pid);          // NUL-ended, copied as bytes
+    KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
+    KTEST_ASSERT_EQ(textLength, sizeof("bin/uecho") + sizeof("tprocns:"));
+    KTEST_ASSERT(memcmp(text, "bin/uecho\0tprocns:\0", textLength) == 0);
+    Format(name, sizeof(name), "proc:%d:image", pid);
+    KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
+    KTEST_ASSERT(strcmp(text, "fs:root:bin/uecho\n") == 0);
+    Format(name, sizeof(name), "proc:%d:parent", pid);
+    KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
+    Format(expect, sizeof(expect), "%u\n", ProcessCurrent()->pid);
+    KTEST_ASSERT(strcmp(text, expect) == 0);
+    Format(name, sizeof(name), "proc:%d:mode", pid);
+    KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
+    KTEST_ASSERT(strcmp(text, "user\n") == 0);
+    Format(name, sizeof(name), "proc:%d:cpu", pid);
+    KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
+    KTEST_ASSERT(KtestContains(text, " ms\n"));
+    Format(name, sizeof(name), "proc:%d:started", pid);       // made after boot, before now
+    KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
+    KTEST_ASSERT(KtestContains(text, " ms\n") && text[0] >= '0' && text[0] <= '9');
     KTEST_ASSERT_EQ(ProcessKill((uint32_t)pid), 0);
+}
+
+// A long argument list is kept as whole arguments, cut at the last that fits.
+KTEST(ProcArgsKeepWholeArguments)
+{
+    static char big[200];
+    char name[48];
+    int pid, status;
+
+    memset(big, 'a', sizeof(big) - 1);
+    pid = LoaderSpawn("bin/spin", 3, (const char *[]){ "bin/spin", big, big },
+                      PROCESS_USER, ProcessCurrent());
+    KTEST_ASSERT(pid > 0);
+    Format(name, sizeof(name), "proc:%d:args", pid);
+    KTEST_ASSERT_EQ(Read(name, MSG_READ), 0);
+    KTEST_ASSERT_EQ(textLength, sizeof("bin/spin") + sizeof(big));
+    KTEST_ASSERT_EQ(text[textLength - 1], 0);
+    KTEST_ASSERT_EQ(ProcessKill((uint32_t)pid), 0);
+    KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
+}
+
+KTEST(ProcSystemItems)
+{
+    KTEST_ASSERT_EQ(Read("proc:system:cpu", MSG_READ), 0);
+    KTEST_ASSERT(strncmp(text, "vendor ", 7) == 0 && KtestContains(text, "\nfeatures"));
+    KTEST_ASSERT(KtestContains(text, " fpu") && KtestContains(text, " tsc"));
+    KTEST_ASSERT_EQ(Read("proc:system:load", MSG_READ), 0);     // "A.BC A.BC A.BC"
+    KTEST_ASSERT(textLength >= 15 && text[1] == '.' && text[4] == ' ' && text[textLength - 1] == '\n');
+    KTEST_ASSERT_EQ(Read("proc:system:times", MSG_READ), 0);
+    KTEST_ASSERT(strncmp(text, "user ", 5) == 0 && KtestContains(text, " ms, kernel ") &&
+                 KtestContains(text, " ms, idle "));
+    KTEST_ASSERT_EQ(Read("proc:system:uptime", MSG_READ), 0);
+    KTEST_ASSERT(KtestContains(text, " ms\n"));
+    KTEST_ASSERT_EQ(Read("proc:system:colour", MSG_READ), E_NOENT);
 }
 
 KTEST(ProcSystemMemoryAndErrors)
@@ -178,18 +232,23 @@ KTEST(ProcListsPages)
 KTEST(ProcListsDirectories)
 {
     char name[32];
-    static const char *const files[] = { "cwd", "memory", "name", "namespaces", "state" };
+    static const char *const files[] = {
+        "args", "cpu", "cwd", "image", "memory", "mode", "name", "namespaces", "parent",
+        "started", "state",
+    };
+    static const char *const system[] = { "cpu", "load", "memory", "times", "uptime" };
 
     Format(name, sizeof(name), "proc:%u:", ProcessCurrent()->pid);
     KTEST_ASSERT_EQ(List(name, 0, 0), 0);
-    KTEST_ASSERT_EQ(textLength, 5 * sizeof(FsDirEntry));
-    for (uint32_t i = 0; i < 5; i++) {
+    KTEST_ASSERT_EQ(textLength, 11 * sizeof(FsDirEntry));
+    for (uint32_t i = 0; i < 11; i++) {
         KTEST_ASSERT(strcmp(Entry(i)->name, files[i]) == 0);
         KTEST_ASSERT_EQ(Entry(i)->type, FS_TYPE_FILE);
     }
     KTEST_ASSERT_EQ(List("proc:system:", 0, 0), 0);
-    KTEST_ASSERT_EQ(textLength, sizeof(FsDirEntry));
-    KTEST_ASSERT(strcmp(Entry(0)->name, "memory") == 0);
+    KTEST_ASSERT_EQ(textLength, 5 * sizeof(FsDirEntry));
+    for (uint32_t i = 0; i < 5; i++)
+        KTEST_ASSERT(strcmp(Entry(i)->name, system[i]) == 0);
     KTEST_ASSERT_EQ(List("proc:list:", 0, 0), E_NOTDIR);
     KTEST_ASSERT_EQ(List("proc:system:memory", 0, 0), E_NOTDIR);
     Format(name, sizeof(name), "proc:%u:state", ProcessCurrent()->pid);

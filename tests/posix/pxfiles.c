@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -360,21 +361,69 @@ static void Console(void)
     close(fd);
 }
 
+// /proc: Linux's formats, made from proc:. Each file is read whole.
+static ssize_t ReadWhole(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY);
+    ssize_t n, total = 0;
+
+    if (fd < 0)
+        return -1;
+    while (total < (ssize_t)size - 1 && (n = read(fd, buf + total, size - 1 - total)) > 0)
+        total += n;
+    close(fd);
+    buf[total] = 0;
+    return total;
+}
+
 static void Proc(const char *argv0)
 {
-    char buf[256];
+    char buf[1024], want[64], comm[32];
+    struct sysinfo info;
+    struct stat st;
+    unsigned ppid;
+    int pid;
+    char state;
     ssize_t n;
-    int fd = open("/proc/self/name", O_RDONLY);
 
-    memset(buf, 0, sizeof(buf));
-    CHECK(fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && strstr(buf, "pxfiles"));
-    close(fd);
-    CHECK(Lists("/proc", "list") && Lists("/proc", "system"));
+    CHECK(ReadWhole("/proc/self/comm", buf, sizeof(buf)) > 0 && strcmp(buf, "pxfiles\n") == 0);
+    CHECK(Lists("/proc", "meminfo") && Lists("/proc", "self") && Lists("/proc", "uptime"));
+    snprintf(want, sizeof(want), "%d", getpid());
+    CHECK(Lists("/proc", want));
+    (void)argv0;                    // started as posix:vfs:/bin/pxfiles or fs:root:bin/pxfiles
     n = readlink("/proc/self/exe", buf, sizeof(buf));
-    if (strncmp(argv0, "posix:vfs:", 10) == 0)
-        CHECK(n == 12 && memcmp(buf, "/bin/pxfiles", 12) == 0);
-    else
-        CHECK(n > 0 || errno == ENOENT);
+    CHECK(n == 12 && memcmp(buf, "/bin/pxfiles", 12) == 0);
+    n = readlink("/proc/self", buf, sizeof(buf) - 1);
+    CHECK(n == (ssize_t)strlen(want) && memcmp(buf, want, (size_t)n) == 0);
+    CHECK(lstat("/proc/self", &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(stat("/proc/self", &st) == 0 && S_ISDIR(st.st_mode));
+    CHECK(lstat("/proc/self/exe", &st) == 0 && S_ISLNK(st.st_mode) && st.st_size == 12);
+    CHECK(stat("/proc/self/exe", &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 1000);
+    n = readlink("/proc/self/fd/1", buf, sizeof(buf) - 1);
+    CHECK(n > 0);
+    // stat: "PID (COMM) STATE PPID ..."; the parent is getppid()'s.
+    CHECK(ReadWhole("/proc/self/stat", buf, sizeof(buf)) > 0);
+    CHECK(sscanf(buf, "%d (%31[^)]) %c %u", &pid, comm, &state, &ppid) == 4);
+    CHECK(pid == getpid() && strcmp(comm, "pxfiles") == 0 && ppid == (unsigned)getppid());
+    CHECK(ReadWhole("/proc/self/status", buf, sizeof(buf)) > 0 && strstr(buf, "Name:\tpxfiles\n"));
+    CHECK(ReadWhole("/proc/self/cmdline", buf, sizeof(buf)) > 0 && strstr(buf, "pxfiles"));
+    CHECK(ReadWhole("/proc/meminfo", buf, sizeof(buf)) > 0 && strncmp(buf, "MemTotal:", 9) == 0);
+    CHECK(ReadWhole("/proc/mounts", buf, sizeof(buf)) > 0 && strstr(buf, "fs:root: / "));
+    CHECK(ReadWhole("/proc/cpuinfo", buf, sizeof(buf)) > 0 && strstr(buf, "vendor_id\t: "));
+    CHECK(ReadWhole("/proc/uptime", buf, sizeof(buf)) > 0 && strchr(buf, '.'));
+    CHECK(sysinfo(&info) == 0 && info.totalram > info.freeram && info.freeram > 0 &&
+          info.mem_unit == 4096 && info.procs > 3);
+    // Bad requests: no such pid or file, writes, a link opened O_NOFOLLOW.
+    CHECK_ERR(open("/proc/99999/stat", O_RDONLY), ENOENT);
+    CHECK_ERR(open("/proc/self/colour", O_RDONLY), ENOENT);
+    CHECK_ERR(open("/proc/meminfo/x", O_RDONLY), ENOTDIR);
+    CHECK_ERR(open("/proc/meminfo", O_WRONLY), EACCES);
+    CHECK_ERR(open("/proc/new", O_WRONLY | O_CREAT, 0644), EACCES);
+    CHECK_ERR(open("/proc/self/exe", O_RDONLY | O_NOFOLLOW), ELOOP);
+    CHECK_ERR(readlink("/proc/meminfo", buf, sizeof(buf)), EINVAL);
+    CHECK_ERR(readlink("/proc/self/fd/63", buf, sizeof(buf)), ENOENT);
+    CHECK_ERR(mkdir("/proc/d", 0755), EACCES);
+    CHECK_ERR(unlink("/proc/meminfo"), EACCES);
     CHECK_ERR(readlink("/etc/boot.conf", buf, sizeof(buf)), EINVAL);
 }
 

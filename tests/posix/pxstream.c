@@ -39,7 +39,6 @@ int main(int argc, char **argv)
     char cwd[256], text[64];
     long total = 0;
     ssize_t n;
-    int fd;
 
     (void)CheckSummary;                 // its line would go into the pipe: stderr instead
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -62,9 +61,8 @@ int main(int argc, char **argv)
     CHECK(read(0, buffer, 1) == 0);
     CHECK(write(0, "x", 1) == -1 && errno == EBADF);
     CHECK(chdir("/") == 0);
-    fd = open("/proc/self/cwd", O_RDONLY);
-    CHECK(fd >= 0 && read(fd, text, sizeof(text)) == 9 && memcmp(text, "fs:root:\n", 9) == 0);
-    close(fd);
+    // /proc/self/cwd is the kernel's record (proc:PID:cwd), which chdir updates.
+    CHECK(readlink("/proc/self/cwd", text, sizeof(text)) == 1 && text[0] == '/');
     fprintf(stderr, "pxstream: copied %ld bytes\n", total);
     fprintf(stderr, "pxstream: %d passed, %d failed\n", checksPassed, checksFailed);
     return checksFailed ? 1 : 0;

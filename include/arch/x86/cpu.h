@@ -72,6 +72,13 @@ static inline void CpuInvalidatePage(uintptr_t va)
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+// CPUID leaf (subleaf 0): out[] = eax, ebx, ecx, edx.
+static inline void CpuId(uint32_t leaf, uint32_t out[4])
+{
+    __asm__ volatile("cpuid" : "=a"(out[0]), "=b"(out[1]), "=c"(out[2]), "=d"(out[3])
+                     : "a"(leaf), "c"(0));
+}
+
 static inline uint64_t CpuReadTsc(void)
 {
     uint32_t lo, hi;
