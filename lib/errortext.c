@@ -21,6 +21,7 @@ static const char *const texts[] = {
     [-E_CHILD]       = "no such child",
     [-E_AGAIN]       = "server busy",
     [-E_NOMEM]       = "out of memory",
+    [-E_ACCES]       = "access denied",
     [-E_FAULT]       = "bad address",
     [-E_XDEV]        = "not on the same server",
     [-E_BUSY]        = "busy",

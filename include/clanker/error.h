@@ -18,6 +18,7 @@
 #define E_CHILD  (-10)  // no such child to wait for
 #define E_AGAIN  (-11)  // try again (resource temporarily full)
 #define E_NOMEM  (-12)  // out of memory
+#define E_ACCES  (-13)  // access denied (read-only by nature: posix:proc:)
 #define E_FAULT  (-14)  // bad address
 #define E_BUSY   (-16)  // resource in use
 #define E_EXIST  (-17)  // already exists / already mapped

@@ -20,7 +20,8 @@
 // the file's size afterwards.
 //
 // ioctl knows the terminal requests of the console (TCGETS, TCSETS*,
-// TIOCGWINSZ: 80x25, TIOCGPGRP, TIOCSPGRP); the termios is kept per
+// TIOCGWINSZ: 80x25, TIOCGPGRP, TIOCSPGRP: the console's foreground
+// process group, which a ^C is for); the termios is kept per
 // process and changes nothing in the console's line editing yet.
 #include <lib/string.h>
 #include "posix.h"
@@ -397,13 +398,46 @@ static int32_t WindowSize(PosixProcess *p, uint32_t arg)
     return UserWrite(p, arg, &size, sizeof(size));
 }
 
-// TIOCGPGRP: the foreground process group (the process's own at first).
-static int32_t GroupGet(PosixProcess *p, uint32_t arg)
+// The console's foreground process group, as the last TIOCSPGRP set it
+// (a job-control shell gives the console to each job, and takes it back).
+static uint32_t terminalGroup;
+
+typedef struct GroupSearch {
+    uint32_t group;
+    int found;
+} GroupSearch;
+
+static void FindMember(PosixProcess *p, void *arg)
 {
-    return UserWrite(p, arg, &p->pgrp, sizeof(p->pgrp));
+    GroupSearch *search = arg;
+
+    if (!p->ended && p->pgrp == search->group)
+        search->found = 1;
 }
 
-// TIOCSPGRP: keep a new foreground group (a positive number).
+// The console's foreground group while a live process is in it; 0 when
+// none was set or its processes have all ended (then nobody holds the
+// console as a job, and a ^C is for whomever the console names).
+uint32_t ConsoleForegroundGroup(void)
+{
+    GroupSearch search = { terminalGroup, 0 };
+
+    if (terminalGroup)
+        PosixProcessForEach(FindMember, &search);
+    return search.found ? terminalGroup : 0;
+}
+
+// TIOCGPGRP: the foreground process group (the process's own while none is set).
+static int32_t GroupGet(PosixProcess *p, uint32_t arg)
+{
+    uint32_t group = ConsoleForegroundGroup();
+
+    if (!group)
+        group = p->pgrp;
+    return UserWrite(p, arg, &group, sizeof(group));
+}
+
+// TIOCSPGRP: make a group (a positive number) the console's foreground.
 static int32_t GroupSet(PosixProcess *p, uint32_t arg)
 {
     int32_t group;
@@ -413,7 +447,7 @@ static int32_t GroupSet(PosixProcess *p, uint32_t arg)
         return err;
     if (group <= 0)
         return E_INVAL;
-    p->pgrp = (uint32_t)group;
+    terminalGroup = (uint32_t)group;
     return 0;
 }
 

@@ -21,7 +21,6 @@
 #define E_NOTTY     (-25)   // not a terminal
 #define E_MFILE     (-24)   // the process's fd table is full
 #define E_SPIPE     (-29)   // seek on a stream
-#define E_ACCES     (-13)   // permission denied
 #define E_NODEV     (-19)   // no such device (file-backed mmap)
 #define E_OVERFLOW  (-75)   // value too large for the type
 

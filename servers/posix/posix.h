@@ -283,6 +283,7 @@ int StreamCancel(uint32_t pid);
 void StreamProcessEnded(uint32_t pid);
 
 int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count);
+uint32_t ConsoleForegroundGroup(void);
 int ConsoleReadable(const PosixFile *f);
 uint32_t ConsoleModeOf(const LinuxTermios *t);
 int ConsoleSetTermios(PosixProcess *p, const LinuxTermios *t);

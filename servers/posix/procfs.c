@@ -201,6 +201,8 @@ static int GatherFacts(uint32_t pid, ProcFacts *out)
     if (Fact(pid, "state", fact) < 0)
         return E_NOENT;
     out->state = StateLetter(fact);
+    if (posixCaller && posixCaller->pid == pid)
+        out->state = 'R';           // blocked only on this call: it runs, in the kernel
     if (Fact(pid, "name", out->name) < 0)
         return E_NOENT;
     out->parent = FactNumber(pid, "parent");
@@ -414,16 +416,25 @@ typedef struct ListCount {
     uint32_t total, running, highest;
 } ListCount;
 
+static char list[FS_IO_MAX];       // proc:list:'s text, NUL-terminated
+
+// Read proc:list: into list[]. Returns 0 or an error.
+static int ReadList(void)
+{
+    int got = NsRequest("proc:list:", MSG_READ, NULL, 0, list, sizeof(list) - 1);
+
+    if (got < 0)
+        return got;
+    list[got < (int)sizeof(list) ? got : (int)sizeof(list) - 1] = 0;
+    return 0;
+}
+
 // Count the processes of proc:list: ("PID NAME STATE MODE PAGES" lines).
 static void CountProcesses(ListCount *out)
 {
-    static char list[FS_IO_MAX];
-    int got = NsRequest("proc:list:", MSG_READ, NULL, 0, list, sizeof(list) - 1);
-
     *out = (ListCount){ 0, 0, 0 };
-    if (got < 0)
+    if (ReadList() != 0)
         return;
-    list[got < (int)sizeof(list) ? got : (int)sizeof(list) - 1] = 0;
     for (const char *line = list; *line; ) {
         const char *s = line;
         uint32_t pid = Number(&s);
@@ -761,17 +772,15 @@ static void SortEntries(Listing *l)
 
 static void ListRoot(Listing *l)
 {
-    static char list[FS_IO_MAX];
-    int got = NsRequest("proc:list:", MSG_READ, NULL, 0, list, sizeof(list) - 1);
+    int err = ReadList();
 
     AddEntry(l, "self", FS_TYPE_LINK, 1);
     for (uint32_t k = 0; k < SYSTEM_FILES; k++) {
         ProcfsNode n = { NODE_SYSTEM, 0, k };
         AddEntry(l, systemFiles[k].name, FS_TYPE_FILE, NodeId(&n));
     }
-    if (got < 0)
+    if (err)
         return;
-    list[got < (int)sizeof(list) ? got : (int)sizeof(list) - 1] = 0;
     for (const char *line = list; *line; ) {
         const char *s = line;
         char name[12];

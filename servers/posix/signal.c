@@ -523,15 +523,19 @@ int32_t SysKill(PosixProcess *p, const uint32_t *arg)
     return k.sent ? 0 : E_SRCH;
 }
 
-// POSIX_MSG_SIGNAL to posix:signal (include/clanker/posix.h): another
-// program (the console's ^C) signals process pid as kill(2) would, from
-// sender. Returns 0, E_INVAL (a malformed request or signal) or E_SRCH
-// (no POSIX state for pid: the sender ends it itself).
+// POSIX_MSG_SIGNAL to posix:signal (include/clanker/posix.h): the
+// console's ^C signals process pid as kill(2) would, from sender, when
+// pid is in the console's foreground process group, or when no live
+// group holds the console (io.c ConsoleForegroundGroup); a process of
+// another group is left alone (answered 0), as a job in the background
+// is on Linux. Returns 0, E_INVAL (a malformed request or signal) or
+// E_SRCH (no POSIX state for pid: the sender ends it itself).
 int SignalRequest(const Message *m)
 {
     PosixSignalInfo why = { 0, m->senderId, 0, 0 };         // SI_USER
     PosixSignal request;
     PosixProcess *target;
+    uint32_t group;
 
     if (m->type != POSIX_MSG_SIGNAL || MessageDataLength(m) != sizeof(request))
         return E_INVAL;
@@ -540,6 +544,9 @@ int SignalRequest(const Message *m)
         return E_INVAL;
     if (!(target = PosixProcessFind(request.pid)) || target->ended)
         return E_SRCH;
+    group = ConsoleForegroundGroup();
+    if (group && target->pgrp != group)
+        return 0;               // a job in the background: the console's ^C is not for it
     SignalSend(target, request.signal, &why);
     return 0;
 }

@@ -198,11 +198,14 @@ void VfsServe(Message *m, const IpcEnvelope *envelope)
         ReplyError(requestId, err);
         return;
     }
-    reply = api->IpcSend(path.name, mapped ? mapped : m, 0);
+    if (strncmp(path.name, POSIX_PROC, strlen(POSIX_PROC)) == 0)   // /proc: served here
+        reply = ProcfsTransact(path.name, mapped ? mapped : m, client, &err);
+    else if (!(reply = api->IpcSend(path.name, mapped ? mapped : m, 0)))
+        err = E_NOMEM;
     if (mapped)
         api->FreeMessage(mapped);
     if (!reply) {
-        ReplyError(requestId, E_NOMEM);
+        ReplyError(requestId, err);
         return;
     }
     if ((err = AfterForward(m, &path, client, reply)) != 0)

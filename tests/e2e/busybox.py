@@ -74,7 +74,7 @@ CASES = [
     ["sh", "-c", "x=5; echo $((x * x))"],
     ["sh", "-c", "printf 'a\\tb\\n' | expand -t 4"],
     ["sh", "-c", "echo one two three | wc -w"],
-    ["ls", "etc"],
+    ["ls", "-1", "etc"],
     ["stat", "-c", "%s %F", "hello.txt"],
     ["sh", "-c", "echo abc | md5sum"],
     ["sh", "-c", "cat nothing; echo status $?"],
@@ -159,6 +159,75 @@ def Facts(s, c):
     c.check(re.search(r"\b1\b", out) is not None, "ls /proc lists the pids", out)
 
 
+def ProcView(s, c):
+    """/proc is made from proc:: ps, free, uptime, mount and top print
+    what the kernel says, and /proc's files parse as Linux's do."""
+    native = s.run("ps")
+    out = s.run("busybox ps")
+    c.check(re.search(r"^\s*1 root\s+\[proc\]$", out, re.M) is not None and
+            re.search(r"^\s*\d+ root\s+bin/shell$", out, re.M) is not None and
+            re.search(r"^\s*\d+ root\s+fs:root:bin/busybox ps$", out, re.M) is not None,
+            "ps: kernel threads in [], programs by their arguments, itself", out)
+    pids = set(re.findall(r"^\s*(\d+)\s+\S+\s+(?:running|ready|blocked)", native, re.M))
+    listed = set(re.findall(r"^\s*(\d+) root", out, re.M))
+    c.check(len(pids) > 5 and pids <= listed | set(), "ps: every process the kernel lists",
+            "native %s, busybox %s" % (sorted(pids), sorted(listed)))
+    c.check([int(p) for p in re.findall(r"^\s*(\d+) root", out, re.M)] ==
+            sorted(int(p) for p in listed), "ps: in pid order", out)
+    memory = s.run("cat proc:system:memory")
+    total = re.search(r"total (\d+) pages", memory)
+    out = s.run("busybox free")
+    got = re.search(r"^Mem:\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M)
+    c.check(total is not None and got is not None and
+            int(got.group(1)) == int(total.group(1)) * 4 and
+            int(got.group(1)) == int(got.group(2)) + int(got.group(3)),
+            "free: proc:'s total in KiB, used + free = total", memory + out)
+    uptime = s.run("cat proc:system:uptime")
+    out = s.run("busybox uptime")
+    ms = re.match(r"(\d+) ms", uptime)
+    up = re.search(r"up (\d+) min,\s+0 users,\s+load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d$",
+                   out, re.M)
+    c.check(ms is not None and up is not None and
+            abs(int(up.group(1)) - int(ms.group(1)) // 60000) <= 1,
+            "uptime: proc:system:uptime in minutes and the load averages", uptime + out)
+    c.equal(s.run("busybox mount"),
+            "fs:root: on / type clankerfs (rw)\nfs:temp: on /tmp type clankerfs (rw)\n"
+            "posix:proc: on /proc type proc (ro)\nconsole: on /dev/console type devtmpfs (rw)\n"
+            "null: on /dev/null type devtmpfs (rw)\n", "mount: the POSIX mount table")
+    out = s.run("busybox top -b -n 1")
+    c.check(re.search(r"^Mem: \d+K used, \d+K free,", out, re.M) is not None and
+            re.search(r"^CPU:\s+\d+% usr\s+\d+% sys", out, re.M) is not None and
+            re.search(r"^Load average: [\d.]+ [\d.]+ [\d.]+ \d+/\d+ \d+$", out, re.M) is not None and
+            re.search(r"^\s*0\s+0 root\s+R\s+\d+\s+\d+%\s+\d+% \[idle\]$", out, re.M) is not None and
+            re.search(r"fs:root:bin/busybox top -b -n 1$", out, re.M) is not None,
+            "top -b -n 1: memory, CPU, load and the processes", out)
+    out = s.run("busybox sh -c 'echo $$; read pid comm state ppid rest < /proc/self/stat; "
+                "echo $pid $comm $state; readlink /proc/self; readlink /proc/$$/exe'")
+    lines = out.split("\n")
+    c.check(len(lines) >= 4 and lines[1] == "%s (busybox) R" % lines[0] and
+            lines[2].isdigit() and int(lines[2]) > int(lines[0]) and lines[3] == "/bin/busybox",
+            "/proc/self: the shell's stat to its read, readlink's own pid, the shell's exe", out)
+    out = s.run("busybox sh -c 'tr \"\\000\" \" \" < /proc/$$/cmdline; echo'")
+    c.equal(out, "fs:root:bin/busybox sh -c tr \"\\000\" \" \" < /proc/$$/cmdline; echo \n",
+            "/proc/PID/cmdline: the arguments, NUL-ended")
+    out = s.run("busybox ls -l /proc/self/fd/")
+    c.check(re.search(r" 0 -> /dev/console$", out, re.M) is not None, "/proc/PID/fd/ links", out)
+    out = s.run("busybox cat /proc/uptime /proc/meminfo /proc/cpuinfo /proc/loadavg")
+    c.check(re.match(r"\d+\.\d\d \d+\.\d\d\nMemTotal: +\d+ kB\n", out) is not None and
+            "\nvendor_id\t: " in out and "\nflags\t\t: fpu" in out,
+            "/proc/uptime, meminfo, cpuinfo, loadavg", out)
+    c.equal(s.run("busybox cat /proc/99999/stat"),
+            "cat: can't open '/proc/99999/stat': No such file or directory\n"
+            "busybox: exit code 1\n", "a pid that is not there")
+    c.equal(s.run("busybox sh -c 'echo x > /proc/meminfo'"),
+            "sh: can't create /proc/meminfo: Permission denied\nbusybox: exit code 1\n",
+            "/proc cannot be written")
+    out = s.run("cat posix:proc:self/status")
+    c.check(out.startswith("Name:\tshell\n"), "posix:proc: answers native programs too", out)
+    c.equal(s.run("echo x > posix:proc:meminfo"), "echo: posix:proc:meminfo: access denied\n",
+            "posix:proc: is read-only for them too")
+
+
 def InteractiveShell(s, c):
     """busybox sh as a login shell on the console: its prompt, line
     editing, a pipe, a loop, cd, ^C of a foreground program, exit."""
@@ -173,9 +242,12 @@ def InteractiveShell(s, c):
     s.wait_for(r"^/bin\n", 60)
     s.type("echo typo\x7f\x7f\x7fpo-fixed\n")
     s.wait_for(r"^tpo-fixed\n", 60)
-    s.type("sleep 30\n")
-    s.wait_for(r"sleep 30\n", 60)
+    # The job prints once it runs as the console's foreground (ash has
+    # given it the console), and then becomes sleep; ^C is for it alone.
+    s.type("sh -c 'echo job-runs; exec sleep 30'\n")
+    s.wait_for(r"^job-runs\n", 60)
     s.type("\x03")
+    s.wait_for(r"\^C\n+/bin # ", 30)         # typed after the prompt, as a person would
     s.type("echo survived\n")
     s.wait_for(r"^survived\n", 30)
     s.type("exit\n")
@@ -201,6 +273,7 @@ def BusyboxSuite():
         c.check(True, "boots to the shell prompt")
         Applets(s, c, host)
         Facts(s, c)
+        ProcView(s, c)
         InteractiveShell(s, c)
         s.type("poweroff\n")
         c.equal(s.finish(60), 0, "poweroff ends QEMU with status 0")

@@ -885,7 +885,7 @@ def ForeignSuite():
     c.contains(out, "\ngot sub\n3\nstatus 7\n",
                "bash: command substitution, a pipeline into busybox, a subshell's status")
     c.contains(out, "\ncaught USR1\nafter the trap\n", "bash: a trap runs for kill -USR1 $$")
-    c.contains(out, "\nfile /etc/boot.conf\nthrough a file\nrun: posix:vfs:/bin/bash: exit code 3\n",
+    c.contains(out, "\nfile /etc/boot.conf\nfile /etc/group\nfile /etc/passwd\nthrough a file\nrun: posix:vfs:/bin/bash: exit code 3\n",
                "bash: a glob, a redirection to /tmp, an exit code")
     c.contains(out, '-ls /etc"\n.\n..\nboot.conf\ngroup\npasswd\n', "sash -ls /etc")
     return c

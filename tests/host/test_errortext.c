@@ -29,6 +29,7 @@ static void TestKnownCodes(void **state)
         { E_BUSY, "busy" },                  { E_XDEV, "not on the same server" },
         { E_CHILD, "no such child" },        { E_INTR, "interrupted" },
         { E_NODEV, "not supported by the device" },
+        { E_ACCES, "access denied" },        { E_LOOP, "too many links" },
     };
 
     (void)state;
@@ -44,7 +45,7 @@ static void TestEveryCodeHasText(void **state)
         E_PERM, E_NOENT, E_SRCH, E_INTR, E_IO, E_NXIO, E_NOEXEC, E_BADF, E_CHILD,
         E_AGAIN, E_NOMEM, E_FAULT, E_BUSY, E_EXIST, E_XDEV, E_NODEV, E_NOTDIR,
         E_ISDIR, E_INVAL, E_FBIG, E_NOSPC, E_ROFS, E_PIPE, E_RANGE, E_NAMETOOLONG,
-        E_NOSYS, E_NOTEMPTY, E_MSGSIZE, E_TIMEDOUT,
+        E_NOSYS, E_NOTEMPTY, E_MSGSIZE, E_TIMEDOUT, E_ACCES, E_LOOP,
     };
 
     (void)state;
@@ -60,7 +61,7 @@ static void TestUnknownCodes(void **state)
 {
     (void)state;
     assert_string_equal(ErrorText(-7), "error -7");
-    assert_string_equal(ErrorText(-13), "error -13");
+    assert_string_equal(ErrorText(-15), "error -15");
     assert_string_equal(ErrorText(-111), "error -111");
     assert_string_equal(ErrorText(-2147483647 - 1), "error -2147483648");
     assert_string_equal(ErrorText(0), "error 0");

@@ -58,7 +58,8 @@ static uint64_t state = 0x2545f4914f6cdd1dull;
 
 static const char *const paths[] = {
     "/tmp/fz0", "/tmp/fz1", "/tmp/fzdir", "/tmp/fzdir/a", "/tmp", ".", "",
-    "/proc/self/name", "/proc", "/dev/console", "/nonexistent/x",
+    "/proc/self/stat", "/proc", "/dev/console", "/nonexistent/x", "/proc/self",
+    "/proc/self/exe", "/proc/self/fd/0", "/proc/1/cwd", "/proc/meminfo", "/proc/self/fd",
     "/tmp/../tmp/./fz0", "/tmp/fz0/", "//tmp//fz1",
 };
 
@@ -68,7 +69,7 @@ static const uint16_t served[] = {
     3, 4, 5, 6, 10, 12, 13, 19, 20, 24, 33, 38, 39, 40, 41, 47, 49, 50, 54, 55, 60, 63, 64,
     78, 85, 122, 140, 145, 146, 158, 163, 168, 172, 174, 175, 180, 181, 183, 191, 192, 194,
     195, 196, 197, 199, 200, 201, 202, 219, 220, 221, 224, 258, 265, 266, 295, 296, 300, 301,
-    302, 307, 311, 330, 355, 383, 403, 406,
+    302, 307, 311, 330, 355, 383, 403, 406, 57, 65, 66, 116, 132, 147, 305, 320,
 };
 
 static uint32_t Random(void)
