@@ -43,9 +43,9 @@ KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
             -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 KLIBS    := -lgcc
 
-KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c servers/proc/*.c \
-                                servers/console/*.c) \
-                     lib/string.c lib/format.c lib/errortext.c lib/lineedit.c)
+KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c kernel/*/*.c \
+                                kernel/services/console/*.c) \
+                     lib/string.c lib/format.c lib/errortext.c lib/lineedit.c lib/heap.c lib/tar.c)
 KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c tests/bench/*.c))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
 KTEST_OBJS  := $(patsubst %,$(BUILD)/obj/%.o,$(KTEST_SRCS))
@@ -71,7 +71,7 @@ $(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/str
 # fs:root:, built on the shared filesystem code.
 KERNEL_PROGRAMS += $(BUILD)/initrd/servers/fsroot
 $(BUILD)/initrd/servers/fsroot: $(patsubst %,$(BUILD)/obj/%.o,servers/fs/fsroot.c lib/fsserver.c \
-                                  lib/ramfs.c kernel/tar.c lib/string.c lib/format.c)
+                                  lib/ramfs.c lib/tar.c lib/string.c lib/format.c)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)

@@ -7,8 +7,8 @@
 //
 // The process calls at the end of the table (ProcessRead ... ProcessSetTls)
 // let a server act for a user process, as the POSIX server does for a
-// caller stopped in int 0x80; they are kernel/procmem.c and
-// kernel/process.c's own, and touch only user processes.
+// caller stopped in int 0x80; they are kernel/mm/procmem.c and
+// kernel/proc/process.c's own, and touch only user processes.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
@@ -18,14 +18,14 @@
 #include <arch/x86/irq.h>
 #include <arch/x86/layout.h>
 #include <kernel/console.h>
-#include <kernel/initrd.h>
-#include <kernel/ipc.h>
-#include <kernel/kheap.h>
-#include <kernel/memory.h>
-#include <kernel/process.h>
-#include <kernel/procmem.h>
-#include <kernel/sched.h>
-#include <kernel/vmm.h>
+#include <kernel/exec/initrd.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/mm/kheap.h>
+#include <kernel/mm/memory.h>
+#include <kernel/proc/process.h>
+#include <kernel/mm/procmem.h>
+#include <kernel/proc/sched.h>
+#include <kernel/mm/vmm.h>
 
 typedef struct ProgramIrq {
     void (*handler)(void);

@@ -14,18 +14,18 @@
 #include <arch/x86/layout.h>
 #include <arch/x86/pc.h>
 #include <arch/x86/fpu.h>
-#include <kernel/bootconf.h>
+#include <kernel/exec/bootconf.h>
 #include <kernel/cmdline.h>
-#include <kernel/initrd.h>
-#include <kernel/ipc.h>
+#include <kernel/exec/initrd.h>
+#include <kernel/ipc/ipc.h>
 #include <kernel/console.h>
-#include <kernel/memory.h>
+#include <kernel/mm/memory.h>
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
-#include <kernel/process.h>
-#include <kernel/sched.h>
-#include <servers/console.h>
-#include <servers/proc.h>
+#include <kernel/proc/process.h>
+#include <kernel/proc/sched.h>
+#include <kernel/services/console.h>
+#include <kernel/services/proc.h>
 
 // Provided only by the test kernel (tests/kernel/ktest.c, tests/bench/).
 void KtestMain(void *arg) __attribute__((weak));

@@ -10,7 +10,7 @@
 #include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/symbols.h>
-#include <kernel/vmm.h>
+#include <kernel/mm/vmm.h>
 
 #define BACKTRACE_DEPTH 16
 

@@ -21,9 +21,9 @@
 #include <clanker/error.h>
 #include <clanker/message.h>
 #include <clanker/posix.h>
-#include <kernel/ipc.h>
+#include <kernel/ipc/ipc.h>
 #include <kernel/posix.h>
-#include <kernel/process.h>
+#include <kernel/proc/process.h>
 
 #define ERRNO_MAX 4095          // -4095..-1 is an error to a Linux libc
 

@@ -8,14 +8,14 @@
 #include <clanker/syscall.h>
 #include <arch/x86/cpu.h>
 #include <kernel/console.h>
-#include <kernel/ipc.h>
-#include <kernel/kheap.h>
-#include <kernel/loader.h>
-#include <kernel/process.h>
-#include <kernel/procmem.h>
-#include <kernel/sched.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/mm/kheap.h>
+#include <kernel/exec/loader.h>
+#include <kernel/proc/process.h>
+#include <kernel/mm/procmem.h>
+#include <kernel/proc/sched.h>
 #include <kernel/syscall.h>
-#include <kernel/usercopy.h>
+#include <kernel/mm/usercopy.h>
 
 #define DEBUG_WRITE_MAX (64u * 1024)
 
@@ -338,7 +338,7 @@ static int SysIpcWatchExits(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint
     return IpcWatchExits();
 }
 
-// Map zeroed pages into the caller's own space (kernel/procmem.c checks
+// Map zeroed pages into the caller's own space (kernel/mm/procmem.c checks
 // the range: page-aligned, inside user space, below the stack).
 static int SysMemMap(uint32_t addr, uint32_t length, uint32_t prot, uint32_t d, uint32_t e)
 {

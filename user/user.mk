@@ -9,7 +9,7 @@
 #                     (user/shell/ is bin/shell), linked with
 #                     lib/user/ (crt0, system calls, malloc, IPC, stdio) and
 #                     lib/string.c, lib/format.c, lib/name.c, lib/shellparse.c, lib/shelledit.c,
-#                     lib/errortext.c, kernel/heap.c (shared with
+#                     lib/errortext.c, lib/heap.c (shared with
 #                     the kernel, built again with the user flags under
 #                     $(BUILD)/user-obj/), the runtime as an archive
 #   $(INITRD)         $(BUILD)/initrd.tar, a deterministic USTAR archive of
@@ -49,7 +49,7 @@ USER_CRT0    := $(USER_OBJ)/lib/user/crt0.S.o
 USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/user/malloc.c.o \
                  $(USER_OBJ)/lib/user/ipc.c.o $(USER_OBJ)/lib/user/stdio.c.o \
                  $(USER_OBJ)/lib/string.c.o \
-                 $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/kernel/heap.c.o \
+                 $(USER_OBJ)/lib/format.c.o $(USER_OBJ)/lib/heap.c.o \
                  $(USER_OBJ)/lib/ramfs.c.o $(USER_OBJ)/lib/fsserver.c.o \
                  $(USER_OBJ)/lib/errortext.c.o \
                  $(USER_OBJ)/lib/name.c.o $(USER_OBJ)/lib/user/name.c.o \

@@ -12,8 +12,8 @@
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
-#include <kernel/memory.h>
-#include <kernel/vmm.h>
+#include <kernel/mm/memory.h>
+#include <kernel/mm/vmm.h>
 
 #define PTE_PRESENT  0x001u
 #define PTE_LARGE    0x080u

@@ -6,7 +6,7 @@
 // the stack pointer in *saveEsp, loads loadEsp and pops the next
 // process's registers, returning into wherever that process last called
 // ArchSwitch (or into its start routine, for a new process; see
-// kernel/process.c for the frame a new process is given).
+// kernel/proc/process.c for the frame a new process is given).
 // Everything else (CR3, TSS, FPU) is switched by the caller; every kernel
 // stack lies in the kernel half, so it stays mapped across a CR3 change.
 

@@ -18,8 +18,8 @@
 #include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/posix.h>
-#include <kernel/process.h>
-#include <kernel/sched.h>
+#include <kernel/proc/process.h>
+#include <kernel/proc/sched.h>
 #include <kernel/syscall.h>
 
 #define PF_PRESENT  0x01

@@ -2,7 +2,7 @@
 //
 // Pure and freestanding: bytes go in one at a time, echo comes out through
 // a callback, and the editor says when a line (or the end of input) is
-// complete. The console server (servers/console/) feeds it; the rules are
+// complete. The console server (kernel/services/console/) feeds it; the rules are
 // the same whether the bytes are typed or piped in all at once:
 //
 //   printable (0x20-0x7e)  appended and echoed, unless the line already

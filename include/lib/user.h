@@ -143,7 +143,7 @@ int StdioRead(void *buffer, uint32_t n);
 int NameResolve(const char *name, char *out, uint32_t capacity);
 
 // --- memory (lib/user/malloc.c) -------------------------------------------
-// A heap of at most 64 MiB (kernel/heap.c over a reserved address range
+// A heap of at most 64 MiB (lib/heap.c over a reserved address range
 // whose pages are mapped as it grows, SYS_MEM_MAP, and given back as it
 // shrinks); blocks are 16-byte aligned. malloc returns NULL when the
 // range is used up or the machine is out of memory. free

@@ -1,13 +1,13 @@
 // malloc and free for user programs (include/lib/user.h).
 //
-// kernel/heap.c's boundary-tag allocator over a reserved range of the
+// lib/heap.c's boundary-tag allocator over a reserved range of the
 // address space, ARENA_BASE to ARENA_BASE + ARENA_SIZE. Nothing is mapped
 // there at first: when the heap grows, the new pages are mapped with
 // SYS_MEM_MAP, and when it shrinks they are given back, so a program uses
 // the memory its heap holds, not its limit. Any damage the heap detects
 // ends the program with exit code 134 (SIGABRT's 128 + 6, as a C
 // runtime's abort would).
-#include <kernel/heap.h>
+#include <lib/heap.h>
 #include <lib/user.h>
 
 #define ARENA_BASE  0x20000000u     // below 0x40000000 (ET_DYN images), above normal images

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
-#include <kernel/tar.h>
+#include <lib/tar.h>
 #include <lib/fsserver.h>
 #include <lib/string.h>
 

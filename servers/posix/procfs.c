@@ -2,7 +2,7 @@
 //
 // Linux programs read /proc in Linux's formats (ps parses /proc/PID/stat,
 // free /proc/meminfo, busybox's shell finds itself through
-// /proc/self/exe). proc: (servers/proc/proc.c) holds the facts of every
+// /proc/self/exe). proc: (kernel/services/proc.c) holds the facts of every
 // process in ClankerOS's own plain texts; this file reads them afresh for
 // each request and writes them in Linux's formats, adding only what the
 // POSIX layer itself owns: fds, process groups, signal state, its mount

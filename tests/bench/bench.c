@@ -9,15 +9,15 @@
 #include <arch/x86/layout.h>
 #include <arch/x86/pc.h>
 #include <kernel/console.h>
-#include <kernel/kheap.h>
-#include <kernel/memory.h>
+#include <kernel/mm/kheap.h>
+#include <kernel/mm/memory.h>
 #include <kernel/panic.h>
-#include <kernel/vmm.h>
-#include <kernel/ipc.h>
-#include <kernel/loader.h>
-#include <kernel/namespace.h>
-#include <kernel/process.h>
-#include <kernel/sched.h>
+#include <kernel/mm/vmm.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/exec/loader.h>
+#include <kernel/ipc/namespace.h>
+#include <kernel/proc/process.h>
+#include <kernel/proc/sched.h>
 #include <lib/format.h>
 
 #define ROUNDS 4096

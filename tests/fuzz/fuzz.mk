@@ -22,34 +22,34 @@ FUZZ_TARGETS := build/fuzz/fuzz_memmap build/fuzz/fuzz_heap \
                 build/fuzz/fuzz_lineedit build/fuzz/fuzz_fat \
                 build/fuzz/fuzz_shellparse
 
-build/fuzz/fuzz_memmap: tests/fuzz/fuzz_memmap.c kernel/memmap.c \
-                        kernel/rangeset.c include/kernel/memmap.h \
-                        include/kernel/multiboot.h include/kernel/rangeset.h \
+build/fuzz/fuzz_memmap: tests/fuzz/fuzz_memmap.c kernel/mm/memmap.c \
+                        kernel/mm/rangeset.c include/kernel/mm/memmap.h \
+                        include/kernel/multiboot.h include/kernel/mm/rangeset.h \
                         include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-build/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c kernel/tar.c include/kernel/tar.h \
+build/fuzz/fuzz_tar: tests/fuzz/fuzz_tar.c lib/tar.c include/lib/tar.h \
                      include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-build/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c kernel/elf.c include/kernel/elf.h \
+build/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c kernel/exec/elf.c include/kernel/exec/elf.h \
                      include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-build/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c kernel/heap.c \
-                      include/kernel/heap.h include/clanker/error.h
+build/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c lib/heap.c \
+                      include/lib/heap.h include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-build/fuzz/fuzz_namespace: tests/fuzz/fuzz_namespace.c tests/fuzz/fuzzkit.c tests/fuzz/fuzzkit.h kernel/namespace.c \
-                           include/kernel/namespace.h include/clanker/message.h \
+build/fuzz/fuzz_namespace: tests/fuzz/fuzz_namespace.c tests/fuzz/fuzzkit.c tests/fuzz/fuzzkit.h kernel/ipc/namespace.c \
+                           include/kernel/ipc/namespace.h include/clanker/message.h \
                            include/clanker/error.h
 	@echo "  FUZZCC  $@"
 	$(Q)mkdir -p $(FUZZ_DIR)

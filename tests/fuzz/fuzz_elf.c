@@ -1,4 +1,4 @@
-// libFuzzer target for the ELF32 parser (kernel/elf.c).
+// libFuzzer target for the ELF32 parser (kernel/exec/elf.c).
 //
 // The input is the file itself, copied into a heap buffer of exactly its
 // size so AddressSanitizer catches any read past the end, and parsed with
@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include <clanker/error.h>
-#include <kernel/elf.h>
+#include <kernel/exec/elf.h>
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 

@@ -1,4 +1,4 @@
-// libFuzzer target for the boundary-tag heap (kernel/heap.c).
+// libFuzzer target for the boundary-tag heap (lib/heap.c).
 //
 // The input is a sequence of operations on one heap over a 16 MiB region
 // (page size 4096). Everything between the heap's end and its limit is
@@ -30,7 +30,7 @@
 #include <sanitizer/asan_interface.h>
 
 #include <clanker/error.h>
-#include <kernel/heap.h>
+#include <lib/heap.h>
 
 #define REGION_BYTES ((uintptr_t)16 * 1024 * 1024)
 #define PAGE_BYTES   ((uintptr_t)4096)

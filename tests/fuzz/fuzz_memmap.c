@@ -1,4 +1,4 @@
-// libFuzzer target for MemMapBuild (kernel/memmap.c over kernel/rangeset.c).
+// libFuzzer target for MemMapBuild (kernel/mm/memmap.c over kernel/mm/rangeset.c).
 //
 // Input layout:
 //   byte 0      flags: bit 0 hasMmap, bit 1 hasBasic, bit 2 pass a NULL map
@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include <clanker/error.h>
-#include <kernel/memmap.h>
+#include <kernel/mm/memmap.h>
 #include <kernel/multiboot.h>
 
 #define HEADER_BYTES 9

@@ -1,4 +1,4 @@
-// libFuzzer target for the namespace registry (kernel/namespace.c).
+// libFuzzer target for the namespace registry (kernel/ipc/namespace.c).
 //
 // The input is a sequence of operations on one registry, checked against a
 // shadow model: an array of the registered prefixes with their owners and
@@ -36,7 +36,7 @@
 
 #include <clanker/error.h>
 #include <clanker/message.h>
-#include <kernel/namespace.h>
+#include <kernel/ipc/namespace.h>
 
 #include "fuzzkit.h"
 

@@ -1,4 +1,4 @@
-// libFuzzer target for the USTAR reader (kernel/tar.c).
+// libFuzzer target for the USTAR reader (lib/tar.c).
 //
 // The input is the archive itself. It is copied into a heap buffer of
 // exactly its size, so AddressSanitizer catches any read past the end, and
@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include <clanker/error.h>
-#include <kernel/tar.h>
+#include <lib/tar.h>
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 

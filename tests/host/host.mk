@@ -29,49 +29,49 @@ build/host/test_format: tests/host/test_format.c lib/format.c \
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_rangeset: tests/host/test_rangeset.c tests/host/testkit.c tests/host/testkit.h kernel/rangeset.c \
-                          include/kernel/rangeset.h include/clanker/error.h
+build/host/test_rangeset: tests/host/test_rangeset.c tests/host/testkit.c tests/host/testkit.h kernel/mm/rangeset.c \
+                          include/kernel/mm/rangeset.h include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_memmap: tests/host/test_memmap.c tests/host/testkit.c tests/host/testkit.h kernel/memmap.c \
-                        kernel/rangeset.c include/kernel/memmap.h \
-                        include/kernel/multiboot.h include/kernel/rangeset.h \
+build/host/test_memmap: tests/host/test_memmap.c tests/host/testkit.c tests/host/testkit.h kernel/mm/memmap.c \
+                        kernel/mm/rangeset.c include/kernel/mm/memmap.h \
+                        include/kernel/multiboot.h include/kernel/mm/rangeset.h \
                         include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_pmm: tests/host/test_pmm.c kernel/pmm.c kernel/rangeset.c \
-                     include/kernel/pmm.h include/kernel/rangeset.h \
+build/host/test_pmm: tests/host/test_pmm.c kernel/mm/pmm.c kernel/mm/rangeset.c \
+                     include/kernel/mm/pmm.h include/kernel/mm/rangeset.h \
                      include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_heap: tests/host/test_heap.c kernel/heap.c \
-                      include/kernel/heap.h include/clanker/error.h
+build/host/test_heap: tests/host/test_heap.c lib/heap.c \
+                      include/lib/heap.h include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_tar: tests/host/test_tar.c kernel/tar.c \
-                     include/kernel/tar.h include/clanker/error.h \
+build/host/test_tar: tests/host/test_tar.c lib/tar.c \
+                     include/lib/tar.h include/clanker/error.h \
                      tests/host/data/sample.tar
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_elf: tests/host/test_elf.c kernel/elf.c \
-                     include/kernel/elf.h include/clanker/error.h \
+build/host/test_elf: tests/host/test_elf.c kernel/exec/elf.c \
+                     include/kernel/exec/elf.h include/clanker/error.h \
                      tests/host/data/hello.elf
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_namespace: tests/host/test_namespace.c tests/host/testkit.c tests/host/testkit.h kernel/namespace.c \
-                           include/kernel/namespace.h include/clanker/message.h \
+build/host/test_namespace: tests/host/test_namespace.c tests/host/testkit.c tests/host/testkit.h kernel/ipc/namespace.c \
+                           include/kernel/ipc/namespace.h include/clanker/message.h \
                            include/clanker/error.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
@@ -123,8 +123,8 @@ build/host/test_lineedit: tests/host/test_lineedit.c lib/lineedit.c include/lib/
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)
 
-build/host/test_keyboard: tests/host/test_keyboard.c servers/console/keyboard.c \
-                          include/servers/console.h include/clanker/message.h
+build/host/test_keyboard: tests/host/test_keyboard.c kernel/services/console/keyboard.c \
+                          include/kernel/services/console.h include/clanker/message.h
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(HOSTTEST_DIR)
 	$(Q)$(HOSTTEST_CC) $(HOSTTEST_CFLAGS) -o $@ $(filter %.c,$^) $(HOSTTEST_LIBS)

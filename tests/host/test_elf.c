@@ -1,4 +1,4 @@
-// Host unit tests for kernel/elf.c (ELF32 i386 executable parser).
+// Host unit tests for kernel/exec/elf.c (ELF32 i386 executable parser).
 //
 // Images are built in memory: a 12 KiB file with the ELF header at 0, the
 // program headers right after it, "code" at 0x1000 and "data" at 0x2000.
@@ -25,7 +25,7 @@
 #include <cmocka.h>
 
 #include <clanker/error.h>
-#include <kernel/elf.h>
+#include <kernel/exec/elf.h>
 
 #define HELLO_PATH "tests/host/data/hello.elf"
 

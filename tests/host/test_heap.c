@@ -1,4 +1,4 @@
-// Host unit tests for kernel/heap.c (boundary-tag heap core).
+// Host unit tests for lib/heap.c (boundary-tag heap core).
 //
 // The heap runs over a page-aligned buffer from aligned_alloc. The grow and
 // shrink callbacks only track the "mapped" end; everything between that end
@@ -14,7 +14,7 @@
 #include <sanitizer/asan_interface.h>
 
 #include <clanker/error.h>
-#include <kernel/heap.h>
+#include <lib/heap.h>
 
 #define KIB ((size_t)1024)
 #define MIB ((size_t)1024 * 1024)

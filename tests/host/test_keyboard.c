@@ -1,4 +1,4 @@
-// Host unit tests for servers/console/keyboard.c (PS/2 scancode set 1 to
+// Host unit tests for kernel/services/console/keyboard.c (PS/2 scancode set 1 to
 // ASCII): letters, Shift, Caps Lock, Ctrl, the 0xe0 prefix, releases.
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <servers/console.h>
+#include <kernel/services/console.h>
 
 #define RELEASE(code) ((uint8_t)((code) | 0x80))
 #define LSHIFT 0x2a

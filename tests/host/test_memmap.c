@@ -1,4 +1,4 @@
-// Host unit tests for kernel/memmap.c (MemMapBuild).
+// Host unit tests for kernel/mm/memmap.c (MemMapBuild).
 //
 // Memory maps are built as raw byte buffers laid out exactly as a Multiboot
 // loader leaves them, so the parser sees the same bytes as on real hardware.
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include <clanker/error.h>
-#include <kernel/memmap.h>
+#include <kernel/mm/memmap.h>
 #include <kernel/multiboot.h>
 
 #include "testkit.h"

@@ -1,4 +1,4 @@
-// Host unit tests for kernel/namespace.c (the namespace registry).
+// Host unit tests for kernel/ipc/namespace.c (the namespace registry).
 //
 // The registry gets malloc/free through a counting wrapper that can be made
 // to fail after a given number of calls, so out-of-memory paths are tested
@@ -14,7 +14,7 @@
 
 #include <clanker/error.h>
 #include <clanker/message.h>
-#include <kernel/namespace.h>
+#include <kernel/ipc/namespace.h>
 
 #include "testkit.h"
 

@@ -1,4 +1,4 @@
-// Host unit tests for kernel/pmm.c (physical page allocator core).
+// Host unit tests for kernel/mm/pmm.c (physical page allocator core).
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,8 +8,8 @@
 #include <cmocka.h>
 
 #include <clanker/error.h>
-#include <kernel/pmm.h>
-#include <kernel/rangeset.h>
+#include <kernel/mm/pmm.h>
+#include <kernel/mm/rangeset.h>
 
 #define PAGE PMM_PAGE_SIZE
 

@@ -1,4 +1,4 @@
-// Host unit tests for kernel/rangeset.c.
+// Host unit tests for kernel/mm/rangeset.c.
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include <clanker/error.h>
-#include <kernel/rangeset.h>
+#include <kernel/mm/rangeset.h>
 
 #include "testkit.h"
 

@@ -1,4 +1,4 @@
-// Host unit tests for kernel/tar.c (USTAR reader).
+// Host unit tests for lib/tar.c (USTAR reader).
 //
 // Most archives are built here, block by block, with a helper that writes a
 // valid ustar header (correct checksum) which a test then damages. Each
@@ -27,7 +27,7 @@
 #include <cmocka.h>
 
 #include <clanker/error.h>
-#include <kernel/tar.h>
+#include <lib/tar.h>
 
 #define BLOCK 512
 #define SAMPLE_PATH "tests/host/data/sample.tar"

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <kernel/rangeset.h>
+#include <kernel/mm/rangeset.h>
 
 // A counting allocator that can be told to fail: the next failAfter
 // allocations succeed, then every one returns NULL (-1: never fail).

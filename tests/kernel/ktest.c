@@ -12,7 +12,7 @@
 #include <arch/x86/pc.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
-#include <kernel/process.h>
+#include <kernel/proc/process.h>
 #include "ktest.h"
 
 extern const KtestCase __ktests_start[], __ktests_end[];

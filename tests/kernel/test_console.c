@@ -6,9 +6,9 @@
 #include <clanker/error.h>
 #include <clanker/fs.h>
 #include <lib/string.h>
-#include <kernel/ipc.h>
-#include <kernel/kheap.h>
-#include <servers/console.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/mm/kheap.h>
+#include <kernel/services/console.h>
 #include "ktest.h"
 
 #define TIMEOUT_MS 1000

@@ -3,8 +3,8 @@
 #include <stddef.h>
 #include <lib/string.h>
 #include <arch/x86/layout.h>
-#include <kernel/kheap.h>
-#include <kernel/memory.h>
+#include <kernel/mm/kheap.h>
+#include <kernel/mm/memory.h>
 #include "ktest.h"
 
 #define STRESS_SLOTS 256

@@ -7,12 +7,12 @@
 #include <lib/format.h>
 #include <lib/string.h>
 #include <arch/x86/layout.h>
-#include <kernel/ipc.h>
-#include <kernel/kheap.h>
-#include <kernel/loader.h>
-#include <kernel/memory.h>
-#include <kernel/process.h>
-#include <kernel/sched.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/mm/kheap.h>
+#include <kernel/exec/loader.h>
+#include <kernel/mm/memory.h>
+#include <kernel/proc/process.h>
+#include <kernel/proc/sched.h>
 #include "ktest.h"
 
 static Message *NewMessage(uint32_t type, const void *data, uint32_t length)

@@ -4,7 +4,7 @@
 #include <clanker/error.h>
 #include <lib/string.h>
 #include <arch/x86/layout.h>
-#include <kernel/memory.h>
+#include <kernel/mm/memory.h>
 #include "ktest.h"
 
 static MultibootInfo info;

@@ -2,8 +2,8 @@
 // pages that must never be handed out.
 #include <stddef.h>
 #include <arch/x86/layout.h>
-#include <kernel/memory.h>
-#include <kernel/vmm.h>
+#include <kernel/mm/memory.h>
+#include <kernel/mm/vmm.h>
 #include "ktest.h"
 
 // Is [pa, pa+4K) clear of every region the boot plan protects?

@@ -3,8 +3,8 @@
 #include <stddef.h>
 #include <clanker/error.h>
 #include <arch/x86/layout.h>
-#include <kernel/memory.h>
-#include <kernel/vmm.h>
+#include <kernel/mm/memory.h>
+#include <kernel/mm/vmm.h>
 #include "ktest.h"
 
 #define ELF_BASE 0x08048000u

@@ -5,11 +5,11 @@
 #include <clanker/error.h>
 #include <clanker/pipe.h>
 #include <clanker/syscall.h>
-#include <kernel/ipc.h>
-#include <kernel/loader.h>
-#include <kernel/memory.h>
-#include <kernel/process.h>
-#include <kernel/sched.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/exec/loader.h>
+#include <kernel/mm/memory.h>
+#include <kernel/proc/process.h>
+#include <kernel/proc/sched.h>
 #include "ktest.h"
 
 // Start servers/pipe (a child of the test thread) and wait until it

@@ -18,13 +18,13 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
 #include <arch/x86/trap.h>
-#include <kernel/initrd.h>
-#include <kernel/ipc.h>
-#include <kernel/kheap.h>
-#include <kernel/loader.h>
-#include <kernel/memory.h>
-#include <kernel/process.h>
-#include <kernel/sched.h>
+#include <kernel/exec/initrd.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/mm/kheap.h>
+#include <kernel/exec/loader.h>
+#include <kernel/mm/memory.h>
+#include <kernel/proc/process.h>
+#include <kernel/proc/sched.h>
 #include "ktest.h"
 
 // Keep in step with tests/programs/int80.c.

@@ -7,11 +7,11 @@
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include <arch/x86/irq.h>
-#include <kernel/bootconf.h>
-#include <kernel/loader.h>
-#include <kernel/memory.h>
-#include <kernel/process.h>
-#include <kernel/sched.h>
+#include <kernel/exec/bootconf.h>
+#include <kernel/exec/loader.h>
+#include <kernel/mm/memory.h>
+#include <kernel/proc/process.h>
+#include <kernel/proc/sched.h>
 #include "ktest.h"
 
 // Spawn a program as a child of the test thread.

@@ -1,0 +1,39 @@
+// One IPC request in flight (kernel/ipc/ipc.c). Every process embeds one: a
+// client has at most one request outstanding, so sending allocates
+// nothing, and messages up to IPC_INLINE_MAX bytes travel in buffers
+// inside it.
+#ifndef KERNEL_IPCREQUEST_H
+#define KERNEL_IPCREQUEST_H
+
+#include <stdint.h>
+#include <clanker/message.h>
+#include <kernel/proc/waitqueue.h>
+
+#define IPC_INLINE_MAX 256
+
+typedef enum IpcState {
+    IPC_IDLE,           // not in use
+    IPC_QUEUED,         // on the server's queue
+    IPC_SERVING,        // received by the server, not yet answered
+    IPC_DONE,           // answered or failed; the client has not looked yet
+} IpcState;
+
+struct Process;
+
+typedef struct IpcRequest {
+    struct IpcRequest *next;    // on the server's queue or serving list
+    uint32_t id;
+    IpcState state;
+    struct Process *client;
+    struct Process *server;
+    uint32_t handler;
+    Message *message;           // the request, until received
+    Message *reply;             // once DONE without error
+    int error;                  // once DONE
+    WaitQueue waiter;           // the client, while it waits
+    char name[NS_NAME_MAX + 1];
+    uint8_t messageInline[IPC_INLINE_MAX] __attribute__((aligned(16)));
+    uint8_t replyInline[IPC_INLINE_MAX] __attribute__((aligned(16)));
+} IpcRequest;
+
+#endif

@@ -1,0 +1,25 @@
+// Reaching user memory safely (kernel/mm/usercopy.c).
+//
+// Every pointer a program hands the kernel is checked before use: the
+// whole range must lie in user space (not page 0, not the kernel half),
+// must not wrap past 4 GiB, and every page must be mapped for ring 3
+// (and writable, for copies out). A bad pointer gets E_FAULT; the kernel
+// never faults on it. Interrupts stay off across check and copy, so the
+// mapping cannot change in between.
+#ifndef KERNEL_USERCOPY_H
+#define KERNEL_USERCOPY_H
+
+#include <stdint.h>
+
+// 0 if [addr, addr+length) is accessible to the current process, else
+// E_FAULT. A zero length is always fine.
+int UserCheck(uintptr_t addr, uint32_t length, int write);
+
+int CopyFromUser(void *dst, uintptr_t src, uint32_t length);
+int CopyToUser(uintptr_t dst, const void *src, uint32_t length);
+
+// Copy a NUL-terminated string of at most max-1 characters into dst.
+// Returns its length, E_FAULT, or E_NAMETOOLONG if no NUL within max.
+int CopyStringFromUser(char *dst, uintptr_t src, uint32_t max);
+
+#endif

@@ -1,0 +1,353 @@
+// Round-robin scheduling with preemption on the timer tick.
+//
+// The ready queue holds READY processes in FIFO order; the idle process is
+// never on it and runs only when it is empty. Sleepers are kept in a list
+// sorted by wake tick, so a tick looks only at the head.
+//
+// Everything here runs with interrupts off: on one CPU that is the lock.
+// A switch saves the outgoing process's FPU state and stack pointer and
+// loads the incoming one's address space, TSS stack, TLS segment (into
+// its GDT slot; the program's own %gs picks it up when its trap frame is
+// popped), FPU state and stack.
+#include <stddef.h>
+#include <clanker/error.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/descriptor.h>
+#include <arch/x86/irq.h>
+#include <kernel/panic.h>
+#include <kernel/proc/sched.h>
+
+void ArchSwitch(uint32_t *saveEsp, uint32_t loadEsp);
+
+static Process *current;
+static Process *idle;
+static WaitQueue ready;
+static Process *sleepers;           // sorted by wakeTick, linked by next
+static uint32_t quantumLeft;
+static int needSwitch;
+
+static void Enqueue(WaitQueue *q, Process *p)
+{
+    p->next = NULL;
+    if (q->tail)
+        q->tail->next = p;
+    else
+        q->head = p;
+    q->tail = p;
+}
+
+static Process *Dequeue(WaitQueue *q)
+{
+    Process *p = q->head;
+
+    if (p) {
+        q->head = p->next;
+        if (!q->head)
+            q->tail = NULL;
+        p->next = NULL;
+    }
+    return p;
+}
+
+// Unlink p from q if it is there.
+static void Unlink(WaitQueue *q, Process *p)
+{
+    Process *prev = NULL;
+
+    for (Process *it = q->head; it; prev = it, it = it->next) {
+        if (it != p)
+            continue;
+        if (prev)
+            prev->next = p->next;
+        else
+            q->head = p->next;
+        if (q->tail == p)
+            q->tail = prev;
+        p->next = NULL;
+        return;
+    }
+}
+
+static void UnlinkSleeper(Process *p)
+{
+    for (Process **link = &sleepers; *link; link = &(*link)->next) {
+        if (*link == p) {
+            *link = p->next;
+            p->next = NULL;
+            return;
+        }
+    }
+}
+
+void SchedInit(Process *idleProcess)
+{
+    idle = current = idleProcess;
+    idle->state = PROCESS_RUNNING;
+    quantumLeft = SCHED_QUANTUM;
+}
+
+Process *SchedCurrent(void)
+{
+    return current;
+}
+
+void SchedMakeReady(Process *p)
+{
+    p->state = PROCESS_READY;
+    if (p == idle)
+        return;
+    Enqueue(&ready, p);
+    if (current == idle)
+        needSwitch = 1;             // leave idle at the next trap exit
+}
+
+static void CheckStack(const Process *p)
+{
+    if (*(const uint32_t *)p->kernelStack != STACK_CANARY)
+        Panic("kernel stack overflow in pid %u (%s)", p->pid, p->name);
+}
+
+// Run next instead of the current process. The caller has already put
+// the current process where it belongs (ready queue, a wait queue, ...).
+static void SwitchTo(Process *next)
+{
+    Process *prev = current;
+
+    needSwitch = 0;
+    quantumLeft = SCHED_QUANTUM;
+    next->state = PROCESS_RUNNING;
+    if (next == prev)
+        return;
+    CheckStack(prev);
+    FpuSave(prev->fpuState);
+    current = next;
+    GdtSetKernelStack(ProcessStackTop(next));
+    GdtSetTls(next->tls);
+    if (next->space != VmmCurrent())
+        VmmActivate(next->space);
+    FpuRestore(next->fpuState);
+    ArchSwitch(&prev->savedEsp, next->savedEsp);
+    ProcessReapDead();              // back in prev, on its own stack
+}
+
+static Process *PickNext(void)
+{
+    Process *next = Dequeue(&ready);
+
+    return next ? next : idle;
+}
+
+void SchedYield(void)
+{
+    uint32_t flags = CpuSave();
+
+    if (current != idle && current->state == PROCESS_RUNNING)
+        SchedMakeReady(current);
+    else if (current == idle && !ready.head) {
+        CpuRestore(flags);
+        return;
+    }
+    SwitchTo(PickNext());
+    CpuRestore(flags);
+}
+
+// Take a blocked process off its wait queue and the sleep list.
+static void Unblock(Process *p)
+{
+    if (p->waitingOn)
+        Unlink(p->waitingOn, p);
+    if (p->wakeTick)
+        UnlinkSleeper(p);
+    p->waitingOn = NULL;
+    p->wakeTick = 0;
+    p->timedOut = 0;
+}
+
+void SchedWake(Process *p)
+{
+    if (p->state != PROCESS_BLOCKED)
+        return;
+    Unblock(p);
+    SchedMakeReady(p);
+}
+
+void SchedWakeFirst(Process *p)
+{
+    if (p->state != PROCESS_BLOCKED || p == idle)
+        return;
+    Unblock(p);
+    p->state = PROCESS_READY;
+    p->next = ready.head;           // the front: it runs next
+    ready.head = p;
+    if (!ready.tail)
+        ready.tail = p;
+    needSwitch = 1;
+}
+
+void SchedWakeAll(WaitQueue *queue)
+{
+    while (queue->head)
+        SchedWake(queue->head);
+}
+
+static void AddSleeper(Process *p);
+
+static uint64_t MsToTicks(uint32_t ms)
+{
+    return ((uint64_t)ms * SCHED_HZ + 999) / 1000;
+}
+
+// Block the current process on queue (may be NULL) until woken or, with
+// ticks non-zero, until that many ticks have passed. Returns 0 when woken,
+// E_TIMEDOUT when the time ran out.
+static int BlockFor(WaitQueue *queue, uint64_t ticks)
+{
+    if (current == idle)
+        Panic("the idle process cannot block");
+    current->state = PROCESS_BLOCKED;
+    current->waitingOn = queue;
+    current->timedOut = 0;
+    if (queue)
+        Enqueue(queue, current);
+    if (ticks) {
+        current->wakeTick = PitTicks() + ticks;
+        AddSleeper(current);
+    }
+    SwitchTo(PickNext());
+    return current->timedOut ? E_TIMEDOUT : 0;
+}
+
+void SchedBlock(WaitQueue *queue)
+{
+    BlockFor(queue, 0);
+}
+
+int SchedBlockTimeout(WaitQueue *queue, uint32_t ms)
+{
+    return BlockFor(queue, MsToTicks(ms));
+}
+
+static void AddSleeper(Process *p)
+{
+    Process **link = &sleepers;
+
+    while (*link && (*link)->wakeTick <= p->wakeTick)
+        link = &(*link)->next;
+    p->next = *link;
+    *link = p;
+}
+
+void SchedSleep(uint32_t ms)
+{
+    uint32_t flags = CpuSave();
+    uint64_t ticks = MsToTicks(ms);
+
+    if (ticks > 0)
+        BlockFor(NULL, ticks);
+    CpuRestore(flags);
+}
+
+void SchedRemove(Process *p)
+{
+    if (p->state == PROCESS_READY)
+        Unlink(&ready, p);
+    Unblock(p);
+}
+
+void SchedExit(void)
+{
+    CpuDisableInterrupts();
+    SwitchTo(PickNext());
+    Panic("SchedExit: a finished process was scheduled again");
+}
+
+// --- load averages ------------------------------------------------------------
+
+#define LOAD_ONE        (1u << SCHED_LOAD_SHIFT)
+#define LOAD_INTERVAL   (5 * SCHED_HZ)      // ticks between samples
+
+// e^(-5s/1min), e^(-5s/5min), e^(-5s/15min) in fixed point: each
+// sample moves the average that far towards the number runnable now.
+static const uint32_t loadDecay[3] = { 1884, 2014, 2037 };
+static uint32_t loadAverage[3];
+
+// The processes ready or running now, the idle process not counted.
+static uint32_t Runnable(void)
+{
+    uint32_t n = current && current != idle;
+
+    for (Process *p = ready.head; p; p = p->next)
+        n += p != idle;
+    return n;
+}
+
+static void SampleLoad(void)
+{
+    uint32_t runnable = Runnable() * LOAD_ONE;
+
+    for (int i = 0; i < 3; i++)
+        loadAverage[i] = (loadAverage[i] * loadDecay[i] +
+                          runnable * (LOAD_ONE - loadDecay[i])) >> SCHED_LOAD_SHIFT;
+}
+
+void SchedLoad(uint32_t out[3])
+{
+    uint32_t flags = CpuSave();
+
+    for (int i = 0; i < 3; i++)
+        out[i] = loadAverage[i];
+    CpuRestore(flags);
+}
+
+// --- CPU time by kind ------------------------------------------------------------
+
+static uint64_t cpuTicks[3];    // SCHED_CPU_*
+
+void SchedCpuTicks(uint64_t out[3])
+{
+    uint32_t flags = CpuSave();
+
+    for (int i = 0; i < 3; i++)
+        out[i] = cpuTicks[i];
+    CpuRestore(flags);
+}
+
+void SchedTick(void)
+{
+    uint64_t now = PitTicks();
+
+    if (!current)
+        return;                     // before the scheduler starts
+    current->cpuTicks++;
+    cpuTicks[current == idle ? SCHED_CPU_IDLE :
+             current->mode == PROCESS_USER ? SCHED_CPU_USER : SCHED_CPU_KERNEL]++;
+    if (now % LOAD_INTERVAL == 0)
+        SampleLoad();
+    while (sleepers && sleepers->wakeTick <= now) {
+        Process *p = sleepers;
+        sleepers = p->next;
+        p->next = NULL;
+        p->wakeTick = 0;
+        if (p->waitingOn) {             // a timed block ran out
+            Unlink(p->waitingOn, p);
+            p->waitingOn = NULL;
+            p->timedOut = 1;
+        }
+        SchedMakeReady(p);
+    }
+    if (quantumLeft > 0)
+        quantumLeft--;
+    if ((quantumLeft == 0 || current == idle) && ready.head)
+        needSwitch = 1;
+}
+
+void SchedPreempt(void)
+{
+    if (needSwitch && current)
+        SchedYield();
+}
+
+uint64_t SchedTicks(void)
+{
+    return PitTicks();
+}
