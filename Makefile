@@ -45,7 +45,8 @@ KLIBS    := -lgcc
 
 KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c kernel/*/*.c \
                                 kernel/services/console/*.c) \
-                     lib/string.c lib/format.c lib/errortext.c lib/lineedit.c lib/heap.c lib/tar.c)
+                     lib/string.c lib/format.c lib/errortext.c lib/lineedit.c lib/heap.c lib/tar.c \
+                     lib/server.c)
 KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c tests/bench/*.c))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
 KTEST_OBJS  := $(patsubst %,$(BUILD)/obj/%.o,$(KTEST_SRCS))
@@ -67,11 +68,15 @@ $(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/str
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
+# Every kernel-mode server and driver is built on the server skeleton
+# (include/lib/server.h) over the KernelApi's port.
+KPROG_SKELETON := $(BUILD)/obj/lib/server.c.o $(BUILD)/obj/lib/kapi/serverport.c.o
+
 # Kernel-mode servers started by etc/boot.conf: servers/fs/fsroot.c is
 # fs:root:, built on the shared filesystem code.
 KERNEL_PROGRAMS += $(BUILD)/initrd/servers/fsroot
 $(BUILD)/initrd/servers/fsroot: $(patsubst %,$(BUILD)/obj/%.o,servers/fs/fsroot.c lib/fsserver.c \
-                                  lib/ramfs.c lib/tar.c lib/string.c lib/format.c)
+                                  lib/ramfs.c lib/tar.c lib/string.c lib/format.c) $(KPROG_SKELETON)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
@@ -80,7 +85,7 @@ $(BUILD)/initrd/servers/fsroot: $(patsubst %,$(BUILD)/obj/%.o,servers/fs/fsroot.
 # (int 0x80) and posix:vfs:, one file per group of calls.
 POSIX_SERVER_SRCS := $(sort $(wildcard servers/posix/*.c)) lib/string.c lib/format.c
 KERNEL_PROGRAMS += $(BUILD)/initrd/servers/posix
-$(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS))
+$(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS)) $(KPROG_SKELETON)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
@@ -89,7 +94,7 @@ $(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS
 # server started by etc/boot.conf before the shell.
 KERNEL_PROGRAMS += $(BUILD)/initrd/servers/pipe
 $(BUILD)/initrd/servers/pipe: $(patsubst %,$(BUILD)/obj/%.o,servers/pipe/pipe.c lib/string.c \
-                                lib/format.c)
+                                lib/format.c) $(KPROG_SKELETON)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
@@ -99,7 +104,7 @@ $(BUILD)/initrd/servers/pipe: $(patsubst %,$(BUILD)/obj/%.o,servers/pipe/pipe.c 
 # started by etc/boot.conf, each serving the block protocol
 # (include/clanker/block.h).
 KERNEL_PROGRAMS += $(BUILD)/initrd/servers/block
-$(BUILD)/initrd/servers/block: $(patsubst %,$(BUILD)/obj/%.o,servers/block/block.c lib/string.c)
+$(BUILD)/initrd/servers/block: $(patsubst %,$(BUILD)/obj/%.o,servers/block/block.c lib/string.c) $(KPROG_SKELETON)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
@@ -109,28 +114,28 @@ $(BUILD)/initrd/servers/block: $(patsubst %,$(BUILD)/obj/%.o,servers/block/block
 # block:floppy:, drivers/nvme block:nvme:.
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/pci
 $(BUILD)/initrd/drivers/pci: $(patsubst %,$(BUILD)/obj/%.o,drivers/pci/pci.c lib/pci.c \
-                               lib/string.c lib/format.c)
+                               lib/string.c lib/format.c) $(KPROG_SKELETON)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/floppy
 $(BUILD)/initrd/drivers/floppy: $(patsubst %,$(BUILD)/obj/%.o,drivers/floppy/floppy.c lib/blockdev.c \
-                                  lib/string.c)
+                                  lib/string.c) $(KPROG_SKELETON)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/ide
 $(BUILD)/initrd/drivers/ide: $(patsubst %,$(BUILD)/obj/%.o,drivers/ide/ide.c lib/pci.c \
-                               lib/string.c lib/format.c)
+                               lib/string.c lib/format.c) $(KPROG_SKELETON)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
 KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/nvme
 $(BUILD)/initrd/drivers/nvme: $(patsubst %,$(BUILD)/obj/%.o,drivers/nvme/nvme.c lib/blockdev.c \
-                                lib/pci.c lib/string.c)
+                                lib/pci.c lib/string.c) $(KPROG_SKELETON)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)

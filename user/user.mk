@@ -54,7 +54,8 @@ USER_LIB_OBJS := $(USER_OBJ)/lib/user/syscall.c.o $(USER_OBJ)/lib/user/malloc.c.
                  $(USER_OBJ)/lib/errortext.c.o \
                  $(USER_OBJ)/lib/name.c.o $(USER_OBJ)/lib/user/name.c.o \
                  $(USER_OBJ)/lib/shellparse.c.o $(USER_OBJ)/lib/shelledit.c.o \
-                 $(USER_OBJ)/lib/fat.c.o $(USER_OBJ)/lib/fatbackend.c.o
+                 $(USER_OBJ)/lib/fat.c.o $(USER_OBJ)/lib/fatbackend.c.o \
+                 $(USER_OBJ)/lib/server.c.o $(USER_OBJ)/lib/user/serverport.c.o
 # The runtime is linked as an archive, so a program gets only the objects
 # it uses: the 4 MiB malloc arena (.bss, mapped at load) only goes into
 # programs that call malloc.

@@ -204,4 +204,9 @@ int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
 // Wait at most timeoutMs (0: no limit) for a notice. Returns 0 or E_*.
 int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs);
 
+// The server skeleton's port for ring-3 programs (lib/user/serverport.c;
+// include/lib/server.h): SYS_IPC_RECEIVE and SYS_IPC_REPLY.
+struct ServerPort;
+extern const struct ServerPort serverPortUser;
+
 #endif

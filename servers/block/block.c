@@ -16,6 +16,8 @@
 #include <clanker/error.h>
 #include <clanker/fs.h>
 #include <clanker/kernelapi.h>
+#include <lib/kapi.h>
+#include <lib/server.h>
 #include <lib/string.h>
 
 #define ENTRIES_MAX FS_LIST_MAX
@@ -116,30 +118,51 @@ static void Gather(void)
     SortEntries();
 }
 
-static int List(const Message *m)
+// MSG_LIST of block: itself: the union of every driver's listing.
+static int List(Server *server, ServerRequest *r)
 {
-    uint32_t size = MessageDataLength(m), n = 0;
+    uint32_t size = MessageDataLength(r->message), n = 0;
     FsListRequest want = { 0, FS_LIST_MAX };
 
+    (void)server;
+    /* decode */
+    if (r->envelope->name[sizeof(BLOCK_PREFIX) - 1] != 0)
+        return E_NOENT;             // under block: but no driver's
     if (size != 0 && size != sizeof(want))
         return E_INVAL;
     if (size)
-        memcpy(&want, m->data, sizeof(want));
+        memcpy(&want, r->message->data, sizeof(want));
     if (want.count == 0 || want.count > FS_LIST_MAX)
         want.count = FS_LIST_MAX;
+    /* invoke */
     Gather();
     for (uint32_t i = want.index; i < entryCount && n < want.count; i++, n++) {
-        memcpy(reply.message.data + n * sizeof(FsDirEntry), &entries[i], sizeof(FsDirEntry));
-        ((FsDirEntry *)(reply.message.data + n * sizeof(FsDirEntry)))->id = i + 1;
+        FsDirEntry e = entries[i];
+        e.id = i + 1;
+        ServerReplyData(r, &e, sizeof(e));
     }
-    reply.message = (Message){ .type = MSG_RESPONSE,
-                               .length = MESSAGE_HEADER_SIZE + n * (uint32_t)sizeof(FsDirEntry) };
     return 0;
 }
 
+// Any other request to a name under block: that no driver holds.
+static int Unrouted(Server *server, ServerRequest *r)
+{
+    (void)server;
+    return r->envelope->name[sizeof(BLOCK_PREFIX) - 1] != 0 ? E_NOENT : E_INVAL;
+}
+
+static const ServerRoute routes[] = {
+    { MSG_LIST, NULL, List },
+};
+
 int main(const KernelApi *kernel, int argc, char **argv)
 {
-    IpcEnvelope envelope;
+    static ServerPort port;
+    static Server server = {
+        .name = "block", .routes = routes, .routeCount = sizeof(routes) / sizeof(routes[0]),
+        .unrouted = Unrouted, .requestBuffer = &request.message,
+        .replyBuffer = &reply.message, .capacity = sizeof(request),
+    };
 
     (void)argc; (void)argv;
     api = kernel;
@@ -147,20 +170,7 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("block: cannot serve %s\n", BLOCK_PREFIX);
         return 1;
     }
-    for (;;) {
-        int err;
-        if (api->IpcReceiveInto(&request.message, sizeof(request), &envelope) < 0)
-            continue;
-        if (request.message.senderId == 0)
-            continue;
-        if (envelope.name[sizeof(BLOCK_PREFIX) - 1] != 0)
-            err = E_NOENT;          // under block: but no driver's
-        else
-            err = request.message.type == MSG_LIST ? List(&request.message) : E_INVAL;
-        if (err) {
-            reply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
-            memcpy(reply.message.data, &err, 4);
-        }
-        api->IpcReply(request.message.requestId, &reply.message);
-    }
+    port = ServerPortKernelApi(api);
+    server.port = &port;
+    ServerRun(&server);
 }

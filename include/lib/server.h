@@ -1,0 +1,110 @@
+// The server skeleton (lib/server.c): one receive loop for every server.
+//
+// A server is a table: which handler serves which requests, and a few
+// hooks. ServerRun receives a request, finds its route, runs the handler
+// and sends the reply the handler built (or the error it returned), then
+// runs the idle hook; forever. Writing a server means writing the table
+// and its handlers (docs/servers.md has a whole one):
+//
+//   static int Hello(Server *s, ServerRequest *r)
+//   {
+//       return ServerReplyText(r, "hello\n");
+//   }
+//   static const ServerRoute routes[] = { { MSG_READ, NULL, Hello } };
+//   static Server server = { .name = "hello", .routes = routes,
+//                            .routeCount = 1, ... };
+//   ServerRun(&server);
+//
+// The skeleton is freestanding: it receives and replies through a
+// ServerPort, which each environment provides (lib/user/serverport.c for
+// ring-3 programs, lib/kapi/serverport.c for kernel-mode programs over the
+// KernelApi, kernel/services/port.c for the kernel's own threads).
+#ifndef LIB_SERVER_H
+#define LIB_SERVER_H
+
+#include <stdint.h>
+#include <clanker/message.h>
+
+typedef struct Server Server;
+
+// How one environment receives requests and sends replies.
+typedef struct ServerPort {
+    void *context;
+    // Receive into buffer (capacity bytes), waiting at most timeoutMs (0:
+    // no limit). Returns the length, E_TIMEDOUT, or another error.
+    int (*Receive)(void *context, Message *buffer, uint32_t capacity,
+                   IpcEnvelope *envelope, uint32_t timeoutMs);
+    // Answer requestId with reply (the caller keeps the message).
+    int (*Reply)(void *context, uint32_t requestId, const Message *reply);
+} ServerPort;
+
+// One request being served, and the reply being built for it.
+typedef struct ServerRequest {
+    const Message *message;         // the request as received
+    const IpcEnvelope *envelope;    // the name it was sent to
+    uint32_t sender;                // its sender's pid (message->senderId)
+    Message *reply;                 // MSG_RESPONSE, empty; a handler appends data
+    uint32_t replyCapacity;         // bytes reply may hold, header included
+} ServerRequest;
+
+// What a handler returns: 0 (send *reply), an E_* code (send MSG_ERROR
+// with it instead), or SERVER_DEFERRED (send nothing now: the handler
+// kept message->requestId and answers later with ServerAnswer*).
+#define SERVER_DEFERRED 1
+typedef int (*ServerHandler)(Server *s, ServerRequest *r);
+
+// A route: requests of type (SERVER_ANY_TYPE: any) sent to a name that
+// starts with prefix (NULL: any name). The first route that matches wins.
+#define SERVER_ANY_TYPE 0xffffffffu
+typedef struct ServerRoute {
+    uint32_t type;
+    const char *prefix;
+    ServerHandler handler;
+} ServerRoute;
+
+struct Server {
+    const char *name;               // for messages ("pipe")
+    const ServerPort *port;
+    const ServerRoute *routes;
+    uint32_t routeCount;
+    // A request no route takes: NULL answers E_INVAL.
+    ServerHandler unrouted;
+    // MSG_PROCESS_EXIT notices from the kernel (after IpcWatchExits): a
+    // client ended. NULL ignores them.
+    void (*ProcessEnded)(Server *s, uint32_t pid);
+    // Run after every request and every timeout: timers, retries. Returns
+    // how long the next receive may wait in ms (0: no limit). NULL: none.
+    uint32_t (*Idle)(Server *s);
+    // Buffers for one request and one reply, each capacity bytes at least
+    // MESSAGE_HEADER_SIZE (the largest message is MESSAGE_MAX_SIZE).
+    Message *requestBuffer;
+    Message *replyBuffer;
+    uint32_t capacity;
+    void *state;                    // the server's own
+};
+
+// Serve forever. A failed receive (out of memory, a fault) is retried.
+void ServerRun(Server *s) __attribute__((noreturn));
+
+// Serve one request already received into s->requestBuffer (the loop's
+// body; tests drive servers with it).
+void ServerDispatch(Server *s, const IpcEnvelope *envelope);
+
+// Append length bytes of data to r's reply. Returns 0 or E_MSGSIZE (the
+// reply is left as it was).
+int ServerReplyData(ServerRequest *r, const void *data, uint32_t length);
+
+// Append the NUL-terminated text (without its NUL). Returns 0 or E_MSGSIZE.
+int ServerReplyText(ServerRequest *r, const char *text);
+
+// Answer requestId later (after SERVER_DEFERRED): a MSG_RESPONSE with up
+// to SERVER_ANSWER_MAX bytes of data (more: E_MSGSIZE, nothing sent), or
+// MSG_ERROR with err, or a message of the server's own making. They may
+// be called from a handler serving another request. Return the port's
+// result.
+#define SERVER_ANSWER_MAX 64
+int ServerAnswer(Server *s, uint32_t requestId, const void *data, uint32_t length);
+int ServerAnswerError(Server *s, uint32_t requestId, int err);
+int ServerAnswerMessage(Server *s, uint32_t requestId, const Message *m);
+
+#endif

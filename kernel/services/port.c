@@ -1,0 +1,21 @@
+// The server skeleton's port for the kernel's own service threads
+// (proc:, console:): the kernel's IPC calls in kernel memory.
+#include <stdint.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/services/port.h>
+
+static int Receive(void *context, Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
+                   uint32_t timeoutMs)
+{
+    (void)context;
+    return IpcReceiveTimed(IPC_MEMORY_KERNEL, (uintptr_t)buffer, capacity, (uintptr_t)envelope,
+                           timeoutMs);
+}
+
+static int Reply(void *context, uint32_t requestId, const Message *reply)
+{
+    (void)context;
+    return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
+}
+
+const ServerPort serverPortKernel = { NULL, Receive, Reply };

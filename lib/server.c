@@ -1,0 +1,120 @@
+// The server skeleton: one receive loop, dispatch by a route table
+// (include/lib/server.h).
+//
+// Every request gets exactly one answer unless its handler defers it:
+// the reply the handler built, or MSG_ERROR with the code it returned.
+// MSG_PROCESS_EXIT notices from the kernel (senderId 0) are not requests:
+// they go to the ProcessEnded hook and are never answered.
+#include <stddef.h>
+#include <clanker/error.h>
+#include <lib/server.h>
+#include <lib/string.h>
+
+// Whether route takes a request of type sent to name.
+static int RouteMatches(const ServerRoute *route, uint32_t type, const char *name)
+{
+    if (route->type != SERVER_ANY_TYPE && route->type != type)
+        return 0;
+    return !route->prefix || strncmp(name, route->prefix, strlen(route->prefix)) == 0;
+}
+
+// The handler for a request of type sent to name: the first matching
+// route's, else the unrouted hook (NULL if none).
+static ServerHandler FindHandler(const Server *s, uint32_t type, const char *name)
+{
+    for (uint32_t i = 0; i < s->routeCount; i++)
+        if (RouteMatches(&s->routes[i], type, name))
+            return s->routes[i].handler;
+    return s->unrouted;
+}
+
+// A kernel exit notice: tell the hook which pid ended.
+static void ExitNotice(Server *s, const Message *m)
+{
+    uint32_t pid;
+
+    if (!s->ProcessEnded || MessageDataLength(m) < sizeof(pid))
+        return;
+    memcpy(&pid, m->data, sizeof(pid));
+    s->ProcessEnded(s, pid);
+}
+
+void ServerDispatch(Server *s, const IpcEnvelope *envelope)
+{
+    const Message *m = s->requestBuffer;
+    ServerRequest r = { m, envelope, m->senderId, s->replyBuffer, s->capacity };
+    ServerHandler handler;
+    int err;
+
+    if (m->type == MSG_PROCESS_EXIT && m->senderId == 0) {
+        ExitNotice(s, m);
+        return;
+    }
+    *r.reply = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
+    handler = FindHandler(s, m->type, envelope->name);
+    err = handler ? handler(s, &r) : E_INVAL;
+    if (err == SERVER_DEFERRED)
+        return;
+    if (err)
+        ServerAnswerError(s, m->requestId, err);
+    else
+        s->port->Reply(s->port->context, m->requestId, r.reply);
+}
+
+void ServerRun(Server *s)
+{
+    IpcEnvelope envelope;
+    uint32_t wait = s->Idle ? s->Idle(s) : 0;
+
+    for (;;) {
+        int got = s->port->Receive(s->port->context, s->requestBuffer, s->capacity,
+                                   &envelope, wait);
+        if (got >= 0)
+            ServerDispatch(s, &envelope);
+        wait = s->Idle ? s->Idle(s) : 0;
+    }
+}
+
+int ServerReplyData(ServerRequest *r, const void *data, uint32_t length)
+{
+    if (length > r->replyCapacity - r->reply->length)
+        return E_MSGSIZE;
+    memcpy((uint8_t *)r->reply + r->reply->length, data, length);
+    r->reply->length += length;
+    return 0;
+}
+
+int ServerReplyText(ServerRequest *r, const char *text)
+{
+    return ServerReplyData(r, text, (uint32_t)strlen(text));
+}
+
+// The buffer of ServerAnswer and ServerAnswerError: apart from the reply
+// being built, so a handler may answer an earlier request.
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_HEADER_SIZE + SERVER_ANSWER_MAX];
+} answer;
+
+int ServerAnswer(Server *s, uint32_t requestId, const void *data, uint32_t length)
+{
+    if (length > SERVER_ANSWER_MAX)
+        return E_MSGSIZE;
+    answer.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE + length };
+    memcpy(answer.message.data, data, length);
+    return s->port->Reply(s->port->context, requestId, &answer.message);
+}
+
+int ServerAnswerError(Server *s, uint32_t requestId, int err)
+{
+    int32_t code = err;
+
+    answer.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
+    memcpy(answer.message.data, &code, 4);
+    return s->port->Reply(s->port->context, requestId, &answer.message);
+}
+
+int ServerAnswerMessage(Server *s, uint32_t requestId, const Message *m)
+{
+    return s->port->Reply(s->port->context, requestId, m);
+}
