@@ -3,7 +3,7 @@
 // console: answers MSG_READ only when a whole line is ready, so a plain
 // MSG_READ would stop this one-threaded server until someone types.
 // Instead the server asks with the console's CONSOLE_MSG_TRY_READ, which
-// gives the line at hand or E_AGAIN at once (include/kernel/services/console.h).
+// gives the line at hand or E_AGAIN at once (include/clanker/console.h).
 // A read that gets E_AGAIN is kept on a list, oldest first, and answered
 // later (POSIX_DEFERRED): ConsoleRetry, which the main loop calls before
 // each receive, asks again for the oldest every CONSOLE_RETRY_MS while
@@ -26,7 +26,7 @@
 // SA_RESTART); a process that ends is taken off the list.
 #include <clanker/syscall.h>
 #include <lib/string.h>
-#include <kernel/services/console.h>
+#include <clanker/console.h>
 #include "posix.h"
 
 #define CONSOLE_RETRY_MS 20
