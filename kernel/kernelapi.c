@@ -25,7 +25,7 @@
 #include <kernel/proc/process.h>
 #include <kernel/mm/procmem.h>
 #include <kernel/proc/sched.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 typedef struct ProgramIrq {
     void (*handler)(void);

@@ -10,7 +10,7 @@
 #include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/symbols.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 #define BACKTRACE_DEPTH 16
 

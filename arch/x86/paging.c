@@ -12,8 +12,7 @@
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
-#include <kernel/mm/memory.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 #define PTE_PRESENT  0x001u
 #define PTE_LARGE    0x080u
@@ -42,7 +41,7 @@ static uint32_t *TableOf(uint32_t pde)
 // Allocate a zeroed page for a page table or directory (low memory).
 static uint32_t NewTablePage(void)
 {
-    uint32_t pa = MemPageAllocate(MEM_ZONE_LOW);
+    uint32_t pa = ArchPageAllocate();
 
     if (pa)
         memset(PhysToVirt(pa), 0, PAGE_SIZE);
@@ -152,7 +151,7 @@ int VmmUnmap(AddressSpace *space, uintptr_t va, uint32_t *pa)
         *pa = old & PTE_ADDRESS;
     if (old & VMM_OWNED) {
         space->ownedPages--;
-        MemPageFree(old & PTE_ADDRESS);
+        ArchPageFree(old & PTE_ADDRESS);
     }
     return 0;
 }
@@ -219,11 +218,11 @@ void VmmDestroy(AddressSpace *space)
         for (uint32_t j = 0; j < 1024; j++) {
             uint32_t pte = TableOf(pde)[j];
             if ((pte & PTE_PRESENT) && (pte & VMM_OWNED))
-                MemPageFree(pte & PTE_ADDRESS);
+                ArchPageFree(pte & PTE_ADDRESS);
         }
-        MemPageFree(pde & PTE_ADDRESS);
+        ArchPageFree(pde & PTE_ADDRESS);
     }
-    MemPageFree(space->directoryPhys);
+    ArchPageFree(space->directoryPhys);
     *space = (AddressSpace){ 0 };
 }
 

@@ -10,7 +10,7 @@
 #include <kernel/mm/kheap.h>
 #include <kernel/mm/memory.h>
 #include <kernel/panic.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 static Heap kernelHeap;
 

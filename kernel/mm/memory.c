@@ -17,7 +17,7 @@
 #include <kernel/mm/memory.h>
 #include <kernel/panic.h>
 #include <kernel/mm/pmm.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 #define LOW_MEMORY_END 0x100000u
 
@@ -213,6 +213,18 @@ void MemPageFree(uint32_t pa)
         Panic("MemPageFree: double free of physical page 0x%08x", pa);
     if (err)
         Panic("MemPageFree: 0x%08x is not a page of RAM the allocator manages", pa);
+}
+
+// The VMM's frames (include/arch/x86/vmm.h): low memory, which the direct
+// map always reaches.
+uint32_t ArchPageAllocate(void)
+{
+    return MemPageAllocate(MEM_ZONE_LOW);
+}
+
+void ArchPageFree(uint32_t pa)
+{
+    MemPageFree(pa);
 }
 
 uint32_t MemFreePages(void)

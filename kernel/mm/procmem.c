@@ -27,7 +27,7 @@
 #include <kernel/mm/memory.h>
 #include <kernel/proc/process.h>
 #include <kernel/mm/procmem.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 #define STACK_BOTTOM (USER_LIMIT - USER_STACK_SIZE)
 #define PROT_ALL     (POSIX_PROT_READ | POSIX_PROT_WRITE | POSIX_PROT_EXEC)

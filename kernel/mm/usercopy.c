@@ -4,7 +4,7 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
 #include <kernel/mm/usercopy.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 int UserCheck(uintptr_t addr, uint32_t length, int write)
 {

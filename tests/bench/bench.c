@@ -12,7 +12,7 @@
 #include <kernel/mm/kheap.h>
 #include <kernel/mm/memory.h>
 #include <kernel/panic.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/exec/loader.h>
 #include <kernel/ipc/namespace.h>

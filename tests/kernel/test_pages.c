@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <arch/x86/layout.h>
 #include <kernel/mm/memory.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 #include "ktest.h"
 
 // Is [pa, pa+4K) clear of every region the boot plan protects?

@@ -4,7 +4,7 @@
 #include <clanker/error.h>
 #include <arch/x86/layout.h>
 #include <kernel/mm/memory.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 #include "ktest.h"
 
 #define ELF_BASE 0x08048000u

@@ -3,7 +3,7 @@
 #define KERNEL_LOADER_H
 
 #include <kernel/proc/process.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 #define LOADER_MAX_ARGS    32               // a spawn's arguments
 #define LOADER_MAX_ARG_LEN 256

@@ -20,7 +20,7 @@
 #include <arch/x86/fpu.h>
 #include <kernel/ipc/ipcrequest.h>
 #include <kernel/proc/waitqueue.h>
-#include <kernel/mm/vmm.h>
+#include <arch/x86/vmm.h>
 
 #define PROCESS_MAX        256
 #define PROCESS_NAME_MAX   32

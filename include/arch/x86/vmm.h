@@ -4,8 +4,8 @@
 // include/arch/x86/layout.h); page tables for user space are allocated on
 // demand. All calls validate their arguments and return an error instead
 // of faulting.
-#ifndef KERNEL_VMM_H
-#define KERNEL_VMM_H
+#ifndef ARCH_X86_VMM_H
+#define ARCH_X86_VMM_H
 
 #include <stdint.h>
 
@@ -71,5 +71,16 @@ void VmmUnmapTemporary(void *va);
 // full, out of page tables). VmmUnmapDevice takes the same va and size.
 void *VmmMapDevice(uint32_t pa, uint32_t size);
 void VmmUnmapDevice(void *va, uint32_t size);
+
+// --- provided by the kernel (kernel/mm/memory.c) ---------------------------------
+// The frames page tables and directories are made of (from low memory, so
+// the direct map reaches them), and where freed and VMM_OWNED pages go
+// back. The only calls paging makes up into the kernel (tools/layers.txt).
+
+// A free page frame's physical address, or 0 when none is left.
+uint32_t ArchPageAllocate(void);
+
+// Give back the frame at physical address pa.
+void ArchPageFree(uint32_t pa);
 
 #endif
