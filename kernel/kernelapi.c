@@ -20,6 +20,7 @@
 #include <kernel/console.h>
 #include <kernel/exec/initrd.h>
 #include <kernel/ipc/ipc.h>
+#include <kernel/personality.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/mm/memory.h>
 #include <kernel/proc/process.h>
@@ -528,6 +529,7 @@ static const KernelApi table = {
     .ProcessPoke = ProcessPoke,
     .ProcessContextGet = ProcessContextGet,
     .ProcessContextSet = ProcessContextSet,
+    .PersonalityRegister = PersonalityRegister,
 };
 
 const KernelApi *KernelApiTable(void)

@@ -9,6 +9,7 @@
 #include <arch/x86/pc.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
+#include <kernel/trap.h>
 #include <kernel/symbols.h>
 #include <arch/x86/vmm.h>
 

@@ -2,12 +2,11 @@
 //
 // All 256 vectors point at the stubs of trap.S. Every gate is an
 // interrupt gate (interrupts off on entry); only the native system-call
-// vector (0x40) and the POSIX layer's (0x80) may be raised from ring 3
-// with an int instruction.
+// vector (0x40), and the vectors personalities claim later (IdtAllowUser),
+// may be raised from ring 3 with an int instruction.
 #include <stdint.h>
 #include <arch/x86/descriptor.h>
 #include <arch/x86/trap.h>
-#include <clanker/posix.h>
 #include <clanker/syscall.h>
 
 typedef struct __attribute__((packed)) IdtGate {
@@ -30,7 +29,7 @@ static IdtGate idt[TRAP_VECTORS];
 
 static uint8_t GateType(int vector)
 {
-    if (vector == SYSCALL_VECTOR || vector == POSIX_VECTOR)
+    if (vector == SYSCALL_VECTOR)
         return GATE_INTERRUPT_RING3;
     return GATE_INTERRUPT_RING0;
 }
@@ -48,4 +47,10 @@ void IdtInit(void)
         };
     }
     __asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
+void IdtAllowUser(uint32_t vector)
+{
+    if (vector < TRAP_VECTORS)
+        idt[vector].typeAttr = GATE_INTERRUPT_RING3;
 }

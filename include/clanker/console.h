@@ -15,8 +15,9 @@
 // (bytes after it stay, so typed-ahead input is kept), echoes "^C\n",
 // and interrupts the foreground: every
 // process of CONSOLE_MSG_SET_FOREGROUND and every descendant of one. A
-// POSIX process gets SIGINT (POSIX_MSG_SIGNAL to "posix:signal"); any
-// other is ended with WAIT_STATUS_SIGNALED(2). With no foreground ^C is
+// process with a personality is interrupted by it (the POSIX server gives
+// SIGINT; include/clanker/personality.h); any other is ended with
+// WAIT_STATUS_SIGNALED(2). With no foreground ^C is
 // dropped (echoed, in cooked mode).
 #ifndef CLANKER_CONSOLE_H
 #define CLANKER_CONSOLE_H

@@ -17,7 +17,8 @@
 #include <stdint.h>
 #include <clanker/context.h>
 #include <clanker/message.h>
-#include <clanker/posix.h>
+#include <clanker/personality.h>
+#include <clanker/process.h>
 
 #define KERNEL_API_VERSION 1
 
@@ -102,7 +103,7 @@ typedef struct KernelApi {
     int (*ProcessReadString)(uint32_t pid, char *to, uint32_t from, uint32_t capacity);
     // Map zeroed pages over [addr, addr + length) (addr page-aligned,
     // length rounded up to whole pages, inside user space, below the
-    // stack) with POSIX_PROT_* protection (0: pages ring 3 cannot touch);
+    // stack) with PROCESS_PROT_* protection (0: pages ring 3 cannot touch);
     // pages already mapped there keep their contents and get the new
     // protection. 0, E_INVAL (alignment, range, length 0, unknown prot
     // bits) or E_NOMEM (nothing changed then).
@@ -114,7 +115,7 @@ typedef struct KernelApi {
     // any page in it is not mapped, as mprotect; then nothing changed).
     // The range may include the stack; length 0 does nothing.
     int (*ProcessProtect)(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot);
-    // Facts about a user process (include/clanker/posix.h).
+    // Facts about a user process (include/clanker/process.h).
     int (*ProcessQuery)(uint32_t pid, ProcessFacts *out);
     // End the process with a wait status (WAIT_STATUS_EXITED(code), or
     // WAIT_STATUS_SIGNALED(sig) with sig 1..126): as if it had exited; its
@@ -126,7 +127,7 @@ typedef struct KernelApi {
     // 6 * 8 + 3 itself. 0, E_INVAL (another entry number, a descriptor
     // that is not a present 32-bit data segment, base outside user space)
     // or E_SRCH.
-    int (*ProcessSetTls)(uint32_t pid, PosixUserDesc *desc);
+    int (*ProcessSetTls)(uint32_t pid, TlsDescriptor *desc);
 
     // Processes that make processes (the POSIX layer's second phase).
     // Copy pid, a user process stopped in its int 0x80, into a new child
@@ -171,11 +172,11 @@ typedef struct KernelApi {
     // in ring 3. ProcessSetRegisters changes them: the general registers,
     // eip, esp, the arithmetic flags of eflags and the FPU state (segment
     // registers and every other flag stay the kernel's). 0 or E_SRCH.
-    int (*ProcessGetRegisters)(uint32_t pid, PosixRegisters *out);
-    int (*ProcessSetRegisters)(uint32_t pid, const PosixRegisters *in);
-    // Make pid call POSIX_CALL_SIGNALS before it next returns to ring 3,
-    // so a signal sent to it is delivered soon, whatever it is doing.
-    // 0 or E_SRCH.
+    int (*ProcessGetRegisters)(uint32_t pid, ProcessRegisters *out);
+    int (*ProcessSetRegisters)(uint32_t pid, const ProcessRegisters *in);
+    // Make pid make its personality's PERSONALITY_CALL_RETURN call before
+    // it next returns to ring 3, so a signal sent to it is delivered soon,
+    // whatever it is doing. 0 or E_SRCH.
     int (*ProcessPoke)(uint32_t pid);
 
     // The process context (include/clanker/context.h) of any live
@@ -185,6 +186,14 @@ typedef struct KernelApi {
     // layer's chdir does. 0, E_SRCH or E_INVAL (NULL).
     int (*ProcessContextGet)(uint32_t pid, ProcessContext *out);
     int (*ProcessContextSet)(uint32_t pid, const ProcessContext *in);
+
+    // Claim trap vector for a personality served at service
+    // (include/clanker/personality.h): int VECTOR from ring 3 becomes a
+    // MSG_PERSONALITY_CALL to that name; the caller's faults, return
+    // calls and ^C go there too. Claiming again by the same name is 0.
+    // 0, E_INVAL (a vector of the CPU, the IRQs or int 0x40: only
+    // 0x41-0xff; a bad name), E_BUSY (another name has it), E_NOSPC.
+    int (*PersonalityRegister)(uint32_t vector, const char *service);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

@@ -31,9 +31,10 @@ typedef enum MessageType {
     MSG_PING,           // echo the payload back (tests and benchmarks)
     MSG_PROCESS_EXIT,   // from the kernel, to servers that asked (IpcWatchExits):
                         // process data[0..3] ended; senderId and requestId 0, no reply
-    MSG_POSIX_CALL,     // from the kernel for a process's int 0x80 (include/clanker/posix.h)
+    MSG_PERSONALITY_CALL, // from the kernel: a process's trap to a personality (include/clanker/personality.h)
     MSG_SYNC,           // write everything cached for the name (a disk, a filesystem) to its device
     MSG_UNMOUNT,        // to a filesystem's prefix: flush, reply, stop serving, exit
+    MSG_PERSONALITY_INTERRUPT, // from the kernel: ^C for a personality's process
     MSG_TYPE_LIMIT,     // first unused number; servers may use higher ones
 } MessageType;
 

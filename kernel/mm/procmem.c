@@ -19,7 +19,7 @@
 // it holds no mapping and goes with the address space.)
 #include <stddef.h>
 #include <clanker/error.h>
-#include <clanker/posix.h>
+#include <clanker/process.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
@@ -30,7 +30,7 @@
 #include <arch/x86/vmm.h>
 
 #define STACK_BOTTOM (USER_LIMIT - USER_STACK_SIZE)
-#define PROT_ALL     (POSIX_PROT_READ | POSIX_PROT_WRITE | POSIX_PROT_EXEC)
+#define PROT_ALL     (PROCESS_PROT_READ | PROCESS_PROT_WRITE | PROCESS_PROT_EXEC)
 #define FRESH_MARKER VMM_NOCACHE
 
 void *ProcMemWindow(uint32_t pa)
@@ -155,12 +155,12 @@ int ProcMemReadString(uint32_t pid, char *to, uint32_t from, uint32_t capacity)
 
 // --- mappings ----------------------------------------------------------------
 
-// The page flags for POSIX_PROT_* bits (x86 pages cannot forbid execution).
+// The page flags for PROCESS_PROT_* bits (x86 pages cannot forbid execution).
 static uint32_t PageFlags(uint32_t prot)
 {
     uint32_t flags = prot ? VMM_USER : 0;
 
-    if (prot & POSIX_PROT_WRITE)
+    if (prot & PROCESS_PROT_WRITE)
         flags |= VMM_WRITE;
     return flags;
 }

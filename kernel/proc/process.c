@@ -667,7 +667,7 @@ int ProcessQuery(uint32_t pid, ProcessFacts *out)
     return err;
 }
 
-int ProcessSetTls(uint32_t pid, PosixUserDesc *desc)
+int ProcessSetTls(uint32_t pid, TlsDescriptor *desc)
 {
     uint32_t flags = CpuSave();
     Process *p = ProcessFindUser(pid);
@@ -785,6 +785,7 @@ int ProcessFork(uint32_t pid)
     UserFrame(child)->eax = 0;                  // fork returns 0 in the child
     memcpy(child->fpuState, parent->fpuState, sizeof(child->fpuState));
     child->tls = parent->tls;
+    child->personality = parent->personality;
     child->imageEnd = parent->imageEnd;
     child->codeLow = parent->codeLow;
     child->codeHigh = parent->codeHigh;
@@ -802,7 +803,7 @@ int ProcessFork(uint32_t pid)
 #define FXSAVE_MXCSR    24          // where MXCSR sits in the FXSAVE image
 #define MXCSR_VALID     0x0000ffbfu // the bits every SSE CPU accepts
 
-int ProcessGetRegisters(uint32_t pid, PosixRegisters *out)
+int ProcessGetRegisters(uint32_t pid, ProcessRegisters *out)
 {
     uint32_t flags = CpuSave();
     Process *p = FindStopped(pid);
@@ -810,7 +811,7 @@ int ProcessGetRegisters(uint32_t pid, PosixRegisters *out)
 
     if (p && out) {
         t = UserFrame(p);
-        *out = (PosixRegisters){
+        *out = (ProcessRegisters){
             .eax = t->eax, .ebx = t->ebx, .ecx = t->ecx, .edx = t->edx,
             .esi = t->esi, .edi = t->edi, .ebp = t->ebp, .esp = t->userEsp,
             .eip = t->eip, .eflags = t->eflags, .vector = t->vector,
@@ -822,7 +823,7 @@ int ProcessGetRegisters(uint32_t pid, PosixRegisters *out)
     return p ? (out ? 0 : E_INVAL) : E_SRCH;
 }
 
-int ProcessSetRegisters(uint32_t pid, const PosixRegisters *in)
+int ProcessSetRegisters(uint32_t pid, const ProcessRegisters *in)
 {
     uint32_t flags = CpuSave(), mxcsr;
     Process *p = FindStopped(pid);
@@ -851,7 +852,7 @@ int ProcessPoke(uint32_t pid)
     Process *p = ProcessFindUser(pid);
 
     if (p)
-        p->posixPoke = 1;
+        p->returnCall = 1;
     CpuRestore(flags);
     return p ? 0 : E_SRCH;
 }

@@ -216,10 +216,12 @@
 
 // Signals.
 #define LINUX_NSIG      64
+#define LINUX_SIGINT    2
 #define LINUX_SIGKILL   9
 #define LINUX_SIGSEGV   11
 #define LINUX_SIGALRM   14
 #define LINUX_SIGSTOP   19
+#define LINUX_SI_KERNEL 0x80    // si_code of a signal the kernel sent (a terminal's ^C)
 #define LINUX_SIG_DFL   0u
 #define LINUX_SIG_IGN   1u
 #define LINUX_SIG_BLOCK   0

@@ -153,7 +153,16 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         VfsClientEnded(pid);
         return;
     }
-    if (strcmp(envelope->name, POSIX_CALL_NAME) == 0) {
+    if (strcmp(envelope->name, POSIX_CALL_NAME) == 0 && m->type == MSG_PERSONALITY_INTERRUPT &&
+        m->senderId != 0) {
+        int err = SignalInterrupt(m);
+        if (err) {
+            ReplyError(m->requestId, err);
+        } else {
+            reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
+            api->IpcReply(m->requestId, &reply.message);
+        }
+    } else if (strcmp(envelope->name, POSIX_CALL_NAME) == 0) {
         ServeCall(m);
     } else if (strcmp(envelope->name, POSIX_SIGNAL_NAME) == 0) {
         int err = SignalRequest(m);
@@ -201,8 +210,9 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("posix: this kernel has no process calls for a POSIX server\n");
         return 1;
     }
-    if (api->IpcWatchExits() != 0 || api->NamespaceRegister(POSIX_PREFIX, NULL) != 0) {
-        api->Print("posix: cannot serve %s\n", POSIX_PREFIX);
+    if (api->IpcWatchExits() != 0 || api->NamespaceRegister(POSIX_PREFIX, NULL) != 0 ||
+        api->PersonalityRegister(POSIX_VECTOR, POSIX_CALL_NAME) != 0) {
+        api->Print("posix: cannot serve %s and int 0x%x\n", POSIX_PREFIX, POSIX_VECTOR);
         return 1;
     }
     for (;;) {

@@ -39,6 +39,7 @@
 #include <clanker/fs.h>
 #include <clanker/kernelapi.h>
 #include <clanker/message.h>
+#include <clanker/posix.h>
 #include "linux.h"
 
 #define POSIX_FD_MAX       64       // fds per process (RLIMIT_NOFILE)
@@ -202,6 +203,7 @@ int32_t SignalOnAnswer(PosixProcess *p, int32_t value);
 int32_t SignalCheck(PosixProcess *p);
 int32_t SignalFault(PosixProcess *p, const uint32_t *arg);
 int SignalRequest(const Message *m);
+int SignalInterrupt(const Message *m);
 
 // --- user.c: the caller's memory -----------------------------------------
 

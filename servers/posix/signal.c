@@ -523,20 +523,17 @@ int32_t SysKill(PosixProcess *p, const uint32_t *arg)
     return k.sent ? 0 : E_SRCH;
 }
 
-// POSIX_MSG_SIGNAL to posix:signal (include/clanker/posix.h): the
-// console's ^C signals process pid as kill(2) would, from sender, when
-// pid is in the console's foreground process group, or when no live
-// group holds the console (io.c ConsoleForegroundGroup); a process of
-// another group is left alone (answered 0), as a job in the background
-// is on Linux. Returns 0, E_INVAL (a malformed request or signal) or
-// E_SRCH (no POSIX state for pid: the sender ends it itself).
+// POSIX_MSG_SIGNAL to posix:signal (include/clanker/posix.h): another
+// program signals process pid as kill(2) would, from sender. Returns 0,
+// E_INVAL (a malformed request or signal) or E_SRCH (no POSIX state for
+// pid: the sender ends it itself).
 int SignalRequest(const Message *m)
 {
     PosixSignalInfo why = { 0, m->senderId, 0, 0 };         // SI_USER
     PosixSignal request;
     PosixProcess *target;
-    uint32_t group;
 
+    /* decode */
     if (m->type != POSIX_MSG_SIGNAL || MessageDataLength(m) != sizeof(request))
         return E_INVAL;
     memcpy(&request, m->data, sizeof(request));
@@ -544,10 +541,36 @@ int SignalRequest(const Message *m)
         return E_INVAL;
     if (!(target = PosixProcessFind(request.pid)) || target->ended)
         return E_SRCH;
+    /* invoke */
+    SignalSend(target, request.signal, &why);
+    return 0;
+}
+
+// MSG_PERSONALITY_INTERRUPT from the kernel: the console's ^C for process
+// pid. It takes SIGINT when it is in the console's foreground process
+// group, or when no live group holds the console (io.c
+// ConsoleForegroundGroup); a process of another group is left alone
+// (answered 0), as a job in the background is on Linux. Returns 0,
+// E_INVAL (malformed) or E_SRCH (no POSIX state for pid: the kernel ends
+// it).
+int SignalInterrupt(const Message *m)
+{
+    PosixSignalInfo why = { LINUX_SI_KERNEL, 0, 0, 0 };
+    PersonalityInterrupt request;
+    PosixProcess *target;
+    uint32_t group;
+
+    /* decode */
+    if (MessageDataLength(m) != sizeof(request))
+        return E_INVAL;
+    memcpy(&request, m->data, sizeof(request));
+    if (!(target = PosixProcessFind(request.pid)) || target->ended)
+        return E_SRCH;
     group = ConsoleForegroundGroup();
     if (group && target->pgrp != group)
-        return 0;               // a job in the background: the console's ^C is not for it
-    SignalSend(target, request.signal, &why);
+        return 0;               // a job in the background: the ^C is not for it
+    /* invoke */
+    SignalSend(target, LINUX_SIGINT, &why);
     return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <kernel/exec/loader.h>
 #include <kernel/mm/memory.h>
 #include <kernel/proc/process.h>
+#include <kernel/personality.h>
 #include <kernel/proc/sched.h>
 #include "ktest.h"
 
@@ -121,7 +122,8 @@ static void ProbeServer(void *arg)
     Message *m = (Message *)buffer;
 
     (void)arg;
-    if (IpcRegister(POSIX_PREFIX, 0) != 0) {
+    if (IpcRegister(POSIX_PREFIX, 0) != 0 ||
+        PersonalityRegister(POSIX_VECTOR, POSIX_CALL_NAME) != 0) {
         probe.state = -1;
         return;
     }
@@ -228,8 +230,24 @@ KTEST(PosixTrapReachesTheServer)
     Stop(s->pid);
 }
 
+// Claiming a vector: only 0x41-0xff, one name each; the same name again is fine.
+KTEST(PersonalityRegisterRefusals)
+{
+    KTEST_ASSERT_EQ(PersonalityRegister(14, POSIX_CALL_NAME), E_INVAL);      // #PF
+    KTEST_ASSERT_EQ(PersonalityRegister(0x21, POSIX_CALL_NAME), E_INVAL);    // an IRQ
+    KTEST_ASSERT_EQ(PersonalityRegister(SYSCALL_VECTOR, POSIX_CALL_NAME), E_INVAL);
+    KTEST_ASSERT_EQ(PersonalityRegister(0x100, POSIX_CALL_NAME), E_INVAL);
+    KTEST_ASSERT_EQ(PersonalityRegister(0x81, ""), E_INVAL);
+    KTEST_ASSERT_EQ(PersonalityRegister(0x81, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(PersonalityRegister(POSIX_VECTOR, POSIX_CALL_NAME), 0);
+    KTEST_ASSERT_EQ(PersonalityRegister(POSIX_VECTOR, POSIX_CALL_NAME), 0);   // again: fine
+    KTEST_ASSERT_EQ(PersonalityRegister(POSIX_VECTOR, "other:call"), E_BUSY);
+    KTEST_ASSERT(PersonalityClaims(POSIX_VECTOR) && !PersonalityClaims(0x81));
+}
+
 KTEST(PosixTrapWithoutServerIsNosys)
 {
+    KTEST_ASSERT_EQ(PersonalityRegister(POSIX_VECTOR, POSIX_CALL_NAME), 0);
     KTEST_ASSERT(!IpcServes(POSIX_PREFIX));
     KTEST_ASSERT_EQ(Run("nosys", NULL), WAIT_STATUS_EXITED(0));
     KTEST_ASSERT_EQ(KernelInt80(5, 10), E_NOSYS);

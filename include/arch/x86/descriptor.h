@@ -32,4 +32,8 @@ void GdtSetTls(uint64_t descriptor);
 
 void IdtInit(void);
 
+// Let ring 3 raise vector with an int instruction (a personality's
+// vector, kernel/personality.c); at start only SYSCALL_VECTOR may be.
+void IdtAllowUser(uint32_t vector);
+
 #endif

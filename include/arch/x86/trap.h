@@ -1,4 +1,5 @@
-// Trap frames and trap dispatch (arch/x86/trap.S, arch/x86/trap.c).
+// Trap frames (arch/x86/trap.S saves them; kernel/trap.c dispatches them)
+// and what the hardware says of a trap (arch/x86/trap.c).
 #ifndef ARCH_X86_TRAP_H
 #define ARCH_X86_TRAP_H
 
@@ -20,18 +21,12 @@ typedef struct TrapFrame {
 // Entry points of the 256 vector stubs (trap.S).
 extern const uint32_t TrapVectors[TRAP_VECTORS];
 
-// Called by trap.S for every vector.
+// Called by trap.S for every vector: the kernel's (kernel/trap.c), the
+// arch's one upcall on every trap (tools/layers.txt).
 void TrapDispatch(TrapFrame *frame);
 
 // Name of a CPU exception vector (0-31), e.g. "Page Fault (#PF)".
 const char *TrapExceptionName(uint32_t vector);
-
-// Print the full report of a trap: name, decoded error code, registers and
-// a backtrace.
-void TrapReport(const TrapFrame *frame);
-
-// Print every register of the frame, plus the control registers.
-void TrapPrintRegisters(const TrapFrame *frame);
 
 // The stack pointer at the moment of the trap.
 uint32_t TrapStackPointer(const TrapFrame *frame);

@@ -28,7 +28,7 @@ int ProcMemReadString(uint32_t pid, char *to, uint32_t from, uint32_t capacity);
 // Map zeroed pages over [addr, addr + length rounded up to a page), which
 // must be page-aligned, not empty and inside [USER_BASE, stack bottom);
 // pages already mapped there keep their frames. Then every page of the
-// range gets prot (POSIX_PROT_*): no bits, a page ring 3 cannot touch;
+// range gets prot (PROCESS_PROT_*): no bits, a page ring 3 cannot touch;
 // WRITE, writable; READ or EXEC alone, read-only. Returns 0, E_INVAL
 // (range, alignment, unknown prot bits), E_SRCH, or E_NOMEM (then no
 // mapping changed).

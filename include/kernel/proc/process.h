@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <clanker/context.h>
 #include <clanker/message.h>
-#include <clanker/posix.h>
+#include <clanker/process.h>
 #include <arch/x86/fpu.h>
 #include <kernel/ipc/ipcrequest.h>
 #include <kernel/proc/waitqueue.h>
@@ -89,8 +89,8 @@ struct Process {
     uint32_t prefixes;          // namespace prefixes it holds
     uint8_t ipcWatchExits;      // IpcReceive also delivers MSG_PROCESS_EXIT notices
     uint32_t ipcExitsSeen;      // how many of the kernel's exit notices it has had
-    uint8_t posixClient;        // it has made an int 0x80 call: faults go to the POSIX server
-    uint8_t posixPoke;          // call POSIX_CALL_SIGNALS before returning to ring 3
+    uint8_t personality;        // 1 + the personality whose vector it raised (kernel/personality.c), 0: none
+    uint8_t returnCall;         // make its personality's return call before ring 3 (ProcessPoke)
     int inBlock;                // blocked in the KernelApi's Block
     int wakePending;            // a Wake came while not blocked
     ProcessResource *resources;
@@ -162,7 +162,8 @@ int ProcessKill(uint32_t pid);
 // or E_INVAL (any other status).
 int ProcessEnd(uint32_t pid, int waitStatus);
 
-// Fill *out with what the POSIX layer needs to know of user process pid.
+// Fill *out with what a server acting for user process pid needs to know
+// of it (the POSIX layer does).
 // Returns 0, E_SRCH or E_INVAL (out NULL).
 int ProcessQuery(uint32_t pid, ProcessFacts *out);
 
@@ -171,7 +172,7 @@ int ProcessQuery(uint32_t pid, ProcessFacts *out);
 // number -1 or GDT_TLS_INDEX is accepted and GDT_TLS_INDEX written back;
 // the segment is in the GDT whenever pid runs. Returns 0, E_SRCH or
 // E_INVAL (another entry number, a descriptor refused, desc NULL).
-int ProcessSetTls(uint32_t pid, PosixUserDesc *desc);
+int ProcessSetTls(uint32_t pid, TlsDescriptor *desc);
 
 // Copy user process pid (live, not the caller: stopped in the kernel)
 // into a new child of it: every user page copied, the same protection,
@@ -204,11 +205,12 @@ int ProcessReap(uint32_t parent, int32_t child, int *waitStatus);
 // changes the general registers, eip, esp, the arithmetic flags
 // (EFLAGS_USER) and the FPU state (MXCSR's reserved bits cleared). Both
 // return 0, E_SRCH or E_INVAL (NULL).
-int ProcessGetRegisters(uint32_t pid, PosixRegisters *out);
-int ProcessSetRegisters(uint32_t pid, const PosixRegisters *in);
+int ProcessGetRegisters(uint32_t pid, ProcessRegisters *out);
+int ProcessSetRegisters(uint32_t pid, const ProcessRegisters *in);
 
-// Have user process pid make a POSIX_CALL_SIGNALS call before it next
-// returns to ring 3 (kernel/posix.c). Returns 0 or E_SRCH.
+// Have user process pid make its personality's PERSONALITY_CALL_RETURN
+// call before it next returns to ring 3 (kernel/personality.c). Returns
+// 0 or E_SRCH.
 int ProcessPoke(uint32_t pid);
 
 // Kill the current process for a fault, with one line on the console.

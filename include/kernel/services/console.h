@@ -49,9 +49,10 @@ int ConsoleInputCut(uint8_t mark, int toLine, int *fromOldest);
 int ConsoleInterruptStart(void);
 
 // Interrupt the count processes of pids and every descendant of one: a
-// POSIX process gets SIGINT (POSIX_MSG_SIGNAL to posix:signal), any other
-// user process ends with WAIT_STATUS_SIGNALED(2). Only queues the work
-// for the thread, so the server never waits for the POSIX server.
+// process with a personality is interrupted by it (PersonalityInterruptProcess:
+// the POSIX server gives SIGINT), any other user process ends with
+// WAIT_STATUS_SIGNALED(2). Only queues the work for the thread, so the
+// server never waits for a personality's server.
 void ConsoleInterrupt(const uint32_t *pids, uint32_t count);
 
 // --- keyboard.c ---------------------------------------------------------------

@@ -5,21 +5,21 @@
 // other way could deadlock the two. The server thread therefore only
 // decides whom to interrupt (ConsoleInterrupt: the foreground processes
 // and every live descendant of one, found in the process table at that
-// moment) and queues their pids; the "console-signal" thread sends each
-// a SIGINT through POSIX_MSG_SIGNAL to posix:signal, and ends with
-// WAIT_STATUS_SIGNALED(2) any process the POSIX server does not know
-// (E_SRCH: a native program) or cannot be asked about (no POSIX server,
-// no answer in SIGNAL_TIMEOUT_MS).
+// moment) and queues their pids; the "console-signal" thread asks each
+// one's personality to interrupt it (PersonalityInterruptProcess: the POSIX
+// server gives it SIGINT), and ends with WAIT_STATUS_SIGNALED(2) any
+// process no personality has (E_SRCH: a native program) or whose
+// personality cannot be asked (gone, no answer in SIGNAL_TIMEOUT_MS).
 //
 // The queue is a ring of pids guarded by interrupts off (one CPU); a ^C
 // that finds it full drops the pids that do not fit.
 #include <stddef.h>
 #include <clanker/error.h>
-#include <clanker/posix.h>
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 #include <kernel/ipc/ipc.h>
+#include <kernel/personality.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/proc/process.h>
 #include <kernel/proc/sched.h>
@@ -82,33 +82,12 @@ static uint32_t Next(void)
     return pid;
 }
 
-// Ask the POSIX server to SIGINT pid. Returns 0 if it did.
-static int AskPosix(uint32_t pid)
-{
-    Message *request, *reply = NULL;
-    PosixSignal sig = { pid, SIGINT_NUMBER };
-    int err;
-
-    if (!IpcServes(POSIX_PREFIX))
-        return E_SRCH;
-    if (!(request = kmalloc(MESSAGE_HEADER_SIZE + sizeof(sig))))
-        return E_NOMEM;
-    *request = (Message){ .type = POSIX_MSG_SIGNAL, .length = MESSAGE_HEADER_SIZE + sizeof(sig) };
-    memcpy(request->data, &sig, sizeof(sig));
-    err = IpcCall(POSIX_SIGNAL_NAME, request, SIGNAL_TIMEOUT_MS, &reply);
-    if (!err && reply->type == MSG_ERROR)
-        err = E_SRCH;
-    if (reply)
-        kfree(reply);
-    return err;
-}
-
 static void SignalMain(void *arg)
 {
     (void)arg;
     for (;;) {
         uint32_t pid = Next();
-        if (AskPosix(pid) != 0)
+        if (PersonalityInterruptProcess(pid, SIGNAL_TIMEOUT_MS) != 0)
             ProcessEnd(pid, WAIT_STATUS_SIGNALED(SIGINT_NUMBER));   // E_SRCH if gone: fine
     }
 }

@@ -1,0 +1,215 @@
+// Personalities: trap vectors claimed by servers (include/clanker/personality.h).
+//
+// The kernel knows no personality's calls. For a claimed vector it packs
+// the caller's registers into a MSG_PERSONALITY_CALL request, sends it to
+// the claiming service on the caller's behalf (the server sees the
+// caller's pid as the sender) and blocks the caller until the answer
+// comes; the server does the work through IPC and the KernelApi's process
+// calls. Only eax changes.
+//
+// Both messages live on the caller's kernel stack and travel in the
+// inline buffers of its IpcRequest, so the trap allocates nothing: a
+// caller killed while it waits (or ended by the server itself, as exit
+// does) leaves nothing behind, and the server's late reply is dropped.
+//
+// What the caller gets:
+//   MSG_RESPONSE carrying exactly a PersonalityResult  its value
+//   MSG_ERROR carrying an errno-range E_* code          that code
+//   no server holds the name (E_NOENT)                   -ENOSYS
+//   any other reply (wrong type, size, code)             -ENOSYS
+//   an IPC failure (E_PIPE: the server died, ...)        that error
+//
+// A process that raised a claimed vector remembers which (Process
+// .personality, kept across fork and exec): its CPU exceptions, its
+// return calls after ProcessPoke and the console's ^C go to that
+// personality.
+#include <stddef.h>
+#include <clanker/error.h>
+#include <clanker/message.h>
+#include <clanker/personality.h>
+#include <clanker/syscall.h>
+#include <lib/string.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/descriptor.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/mm/kheap.h>
+#include <kernel/personality.h>
+#include <kernel/proc/process.h>
+
+#define ERRNO_MAX 4095          // -4095..-1 is an error to a Linux libc
+
+typedef struct Personality {
+    uint32_t vector;                    // 0: a free slot
+    char service[NS_NAME_MAX + 1];
+} Personality;
+
+static Personality personalities[PERSONALITY_MAX];
+
+typedef struct CallRequest {
+    Message header;
+    PersonalityCall call;
+} CallRequest;
+
+// Room for exactly a PersonalityResult, or a MSG_ERROR's int32 code (the
+// same size); a longer reply fails its delivery with E_MSGSIZE.
+typedef struct CallReply {
+    Message header;
+    union {
+        PersonalityResult result;
+        int32_t error;
+    };
+} CallReply;
+
+// Whether a trap vector may be claimed: not an exception (0-31), an IRQ
+// (32-47) or the native system calls (0x40).
+static int Claimable(uint32_t vector)
+{
+    return vector > SYSCALL_VECTOR && vector < TRAP_VECTORS;
+}
+
+// The personality of vector, or NULL.
+static Personality *ForVector(uint32_t vector)
+{
+    for (int i = 0; i < PERSONALITY_MAX; i++)
+        if (personalities[i].vector == vector && vector != 0)
+            return &personalities[i];
+    return NULL;
+}
+
+// The personality process p has used, or NULL.
+static const Personality *Of(const Process *p)
+{
+    if (!p || p->personality == 0 || p->personality > PERSONALITY_MAX)
+        return NULL;
+    return personalities[p->personality - 1].vector ? &personalities[p->personality - 1] : NULL;
+}
+
+int PersonalityRegister(uint32_t vector, const char *service)
+{
+    size_t length = service ? strnlen(service, NS_NAME_MAX + 1) : 0;
+    Personality *slot = ForVector(vector);
+
+    /* decode */
+    if (!Claimable(vector) || length == 0 || length > NS_NAME_MAX)
+        return E_INVAL;
+    if (slot)
+        return strcmp(slot->service, service) == 0 ? 0 : E_BUSY;
+    for (int i = 0; i < PERSONALITY_MAX && !slot; i++)
+        if (personalities[i].vector == 0)
+            slot = &personalities[i];
+    if (!slot)
+        return E_NOSPC;
+    /* invoke */
+    memcpy(slot->service, service, length + 1);
+    slot->vector = vector;
+    IdtAllowUser(vector);
+    return 0;
+}
+
+int PersonalityClaims(uint32_t vector)
+{
+    return ForVector(vector) != NULL;
+}
+
+// What the caller's eax becomes for the reply in *reply (length bytes).
+static int32_t ReplyValue(const CallReply *reply, int length)
+{
+    if (length != (int)sizeof(*reply))
+        return E_NOSYS;
+    if (reply->header.type == MSG_RESPONSE)
+        return reply->result.value;
+    if (reply->header.type == MSG_ERROR && reply->error < 0 && reply->error >= -ERRNO_MAX)
+        return reply->error;
+    return E_NOSYS;
+}
+
+// What the caller's eax becomes when the exchange failed with err.
+static int32_t FailureValue(int err)
+{
+    if (err == E_NOENT || err == E_MSGSIZE)
+        return E_NOSYS;         // no server; a reply too big to be a PersonalityResult
+    return err;
+}
+
+// Send call to personality p on the current process's behalf and wait.
+// Returns the value its eax would become.
+static int32_t Call(const Personality *p, const PersonalityCall *call)
+{
+    CallRequest request = {
+        .header = { .type = MSG_PERSONALITY_CALL, .length = sizeof(CallRequest) },
+        .call = *call,
+    };
+    CallReply reply;
+    IpcDelivery delivery = { .memory = IPC_MEMORY_KERNEL, .buffer = (uintptr_t)&reply,
+                             .capacity = sizeof(reply) };
+    int length = IpcTransact(p->service, IPC_MEMORY_KERNEL, (uintptr_t)&request,
+                             sizeof(request), 0, &delivery);
+
+    return length < 0 ? FailureValue(length) : ReplyValue(&reply, length);
+}
+
+void PersonalityTrap(TrapFrame *frame)
+{
+    PersonalityCall call = { frame->eax, { frame->ebx, frame->ecx, frame->edx,
+                                           frame->esi, frame->edi, frame->ebp } };
+    Personality *p = ForVector(frame->vector);
+
+    if (!p || frame->eax >= PERSONALITY_CALL_KERNEL) {
+        frame->eax = (uint32_t)E_NOSYS;     // the kernel's own calls are not for programs
+        return;
+    }
+    ProcessCurrent()->personality = (uint8_t)(p - personalities + 1);
+    frame->eax = (uint32_t)Call(p, &call);
+}
+
+void PersonalityReturnToUser(TrapFrame *frame)
+{
+    Process *self = ProcessCurrent();
+    PersonalityCall call = { PERSONALITY_CALL_RETURN, { 0 } };
+    const Personality *p = Of(self);
+
+    (void)frame;
+    while (self->returnCall) {
+        self->returnCall = 0;
+        if (p)
+            Call(p, &call);     // the server changes the registers itself
+    }
+}
+
+int PersonalityFault(TrapFrame *frame, int signal, uint32_t address)
+{
+    PersonalityCall call = { PERSONALITY_CALL_FAULT, { (uint32_t)signal, frame->vector, address,
+                                                       frame->errorCode } };
+    const Personality *p = Of(ProcessCurrent());
+
+    if (!(frame->cs & 3) || !p)
+        return E_NOSYS;
+    return Call(p, &call) == 0 ? 0 : E_INVAL;
+}
+
+int PersonalityInterruptProcess(uint32_t pid, uint32_t timeoutMs)
+{
+    PersonalityInterrupt what = { pid };
+    char service[NS_NAME_MAX + 1];
+    Message *request, *reply = NULL;
+    uint32_t flags = CpuSave();
+    const Personality *p = Of(ProcessFind(pid));
+    int err;
+
+    if (p)
+        memcpy(service, p->service, sizeof(service));
+    CpuRestore(flags);
+    if (!p)
+        return E_SRCH;
+    if (!(request = kmalloc(MESSAGE_HEADER_SIZE + sizeof(what))))
+        return E_NOMEM;
+    *request = (Message){ .type = MSG_PERSONALITY_INTERRUPT,
+                          .length = MESSAGE_HEADER_SIZE + sizeof(what) };
+    memcpy(request->data, &what, sizeof(what));
+    err = IpcCall(service, request, timeoutMs, &reply);         // takes request
+    if (!err && reply->type == MSG_ERROR)
+        err = E_SRCH;
+    if (reply)
+        kfree(reply);
+    return err;
+}
