@@ -63,14 +63,25 @@ KERNEL_PROGRAMS := $(patsubst tests/kprograms/%.c,$(BUILD)/initrd/tests/%,$(KPRO
 KPROG_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-Ttext-segment=0x08048000 \
                  -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-e,main
 
-$(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/string.c.o
+$(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/string.c.o \
+                         $(BUILD)/obj/lib/kapi/need.c.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+
+# Two kernel-mode programs the loader must refuse (tests/kernel/test_kapi.c):
+# one built for another KernelApi version, one that states none.
+KERNEL_PROGRAMS += $(BUILD)/initrd/tests/kapiold $(BUILD)/initrd/tests/kapinone
+$(BUILD)/initrd/tests/kapiold $(BUILD)/initrd/tests/kapinone: \
+        $(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kapibad/%.c.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
 
 # Every kernel-mode server and driver is built on the server skeleton
 # (include/lib/server.h) over the KernelApi's port.
-KPROG_SKELETON := $(BUILD)/obj/lib/server.c.o $(BUILD)/obj/lib/kapi/serverport.c.o
+KPROG_SKELETON := $(BUILD)/obj/lib/server.c.o $(BUILD)/obj/lib/kapi/serverport.c.o \
+                  $(BUILD)/obj/lib/kapi/need.c.o
 
 # Kernel-mode servers started by etc/boot.conf: servers/fs/fsroot.c is
 # fs:root:, built on the shared filesystem code.
@@ -143,7 +154,7 @@ $(BUILD)/initrd/drivers/nvme: $(patsubst %,$(BUILD)/obj/%.o,drivers/nvme/nvme.c 
 include user/user.mk
 include tests/posix/posix.mk
 
-.PHONY: all kernel iso run run-iso debug test host-test boot-test e2e-test bench fuzz clean deps-build deps-run deps-test deps-fuzz
+.PHONY: all kernel iso run run-iso debug test host-test boot-test checkdeps e2e-test bench fuzz clean deps-build deps-run deps-test deps-fuzz
 .DEFAULT_GOAL := all
 
 all: deps-build
@@ -269,9 +280,16 @@ fuzz: deps-fuzz
 	$(Q)$(MAKE) --no-print-directory fuzz-run
 
 test: deps-test
+	$(Q)$(MAKE) --no-print-directory checkdeps
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory boot-test
 	$(Q)$(MAKE) --no-print-directory e2e-test
+
+# The layers (tools/layers.txt): every include and every call of the
+# built objects, then the check's own tests on trees that break them.
+checkdeps: $(KERNEL) $(TESTKERNEL) $(INITRD)
+	$(Q)tools/checkdeps --objects $(BUILD)/obj $(BUILD)/user-obj
+	$(Q)tests/tools/test_checkdeps.sh
 
 boot-test: $(KERNEL) $(TESTKERNEL) $(ISO) $(INITRD)
 	$(Q)tests/boot/run.sh

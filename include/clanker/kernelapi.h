@@ -20,7 +20,24 @@
 #include <clanker/personality.h>
 #include <clanker/process.h>
 
-#define KERNEL_API_VERSION 1
+// The table's version: it changes whenever a call is added, removed or
+// changes meaning. A kernel-mode program states the version it was built
+// for with KERNEL_API_NEEDS (every program links lib/kapi/need.c, which
+// states KERNEL_API_VERSION), and the loader refuses a program whose
+// version is not the kernel's, with a line saying so.
+#define KERNEL_API_VERSION 2
+
+// What KERNEL_API_NEEDS puts in the program's KERNEL_API_SECTION.
+#define KERNEL_API_SECTION ".clanker.kapi"
+#define KERNEL_API_MAGIC   0x4950414bu          // "KAPI"
+typedef struct KernelApiNeed {
+    uint32_t magic;         // KERNEL_API_MAGIC
+    uint32_t version;       // the KERNEL_API_VERSION the program was built for
+} KernelApiNeed;
+
+#define KERNEL_API_NEEDS(v) \
+    __attribute__((section(KERNEL_API_SECTION), used)) \
+    static const KernelApiNeed kernelApiNeed = { KERNEL_API_MAGIC, (v) }
 
 typedef struct KernelApi {
     uint32_t version;           // KERNEL_API_VERSION

@@ -272,3 +272,61 @@ int ElfParse(const void *file, size_t length, uint32_t low, uint32_t high,
     *image = result;
     return 0;
 }
+
+// --- sections ------------------------------------------------------------------
+
+#define ELF_SHDR_SIZE 40u
+#define SHT_NOBITS    8
+
+// Whether [offset, offset + size) lies inside a file of length bytes.
+static int InFile(uint64_t offset, uint64_t size, size_t length)
+{
+    return offset <= length && size <= length - offset;
+}
+
+// The section header at index i (checked to be in the file by the caller).
+static const uint8_t *SectionHeader(const uint8_t *f, uint32_t shoff, uint32_t i)
+{
+    return f + shoff + (uint64_t)i * ELF_SHDR_SIZE;
+}
+
+int ElfFindSection(const void *file, size_t length, const char *name, uint32_t *offset,
+                   uint32_t *size)
+{
+    const uint8_t *f = file;
+    uint32_t shoff, shnum, strIndex, strOffset, strSize;
+    size_t nameLength = strlen(name);
+    const uint8_t *names;
+
+    /* decode: the header, the section table and its name table */
+    if (length < ELF_EHDR_SIZE || f[0] != 0x7f || f[1] != 'E' || f[2] != 'L' || f[3] != 'F' ||
+        f[EI_CLASS] != ELFCLASS32)
+        return E_NOEXEC;
+    shoff = Read32(f + 32);
+    shnum = Read16(f + 48);
+    strIndex = Read16(f + 50);
+    if (shoff == 0 || shnum == 0)
+        return E_NOENT;
+    if (Read16(f + 46) != ELF_SHDR_SIZE || !InFile(shoff, (uint64_t)shnum * ELF_SHDR_SIZE, length) ||
+        strIndex >= shnum)
+        return E_NOEXEC;
+    strOffset = Read32(SectionHeader(f, shoff, strIndex) + 16);
+    strSize = Read32(SectionHeader(f, shoff, strIndex) + 20);
+    if (!InFile(strOffset, strSize, length))
+        return E_NOEXEC;
+    names = f + strOffset;
+    /* look for name */
+    for (uint32_t i = 0; i < shnum; i++) {
+        const uint8_t *h = SectionHeader(f, shoff, i);
+        uint32_t at = Read32(h);
+        if (at >= strSize || strSize - at <= nameLength ||
+            memcmp(names + at, name, nameLength + 1) != 0)
+            continue;
+        if (Read32(h + 4) == SHT_NOBITS || !InFile(Read32(h + 16), Read32(h + 20), length))
+            return E_NOEXEC;
+        *offset = Read32(h + 16);
+        *size = Read32(h + 20);
+        return 0;
+    }
+    return E_NOENT;
+}

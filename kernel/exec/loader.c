@@ -35,6 +35,7 @@
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
+#include <kernel/console.h>
 #include <kernel/exec/elf.h>
 #include <kernel/exec/initrd.h>
 #include <kernel/ipc/ipc.h>
@@ -421,6 +422,33 @@ static void LoaderImageName(Process *p, const char *path)
         p->image[0] = 0;
 }
 
+// A kernel-mode program must state the KernelApi version it was built
+// for (KERNEL_API_NEEDS: one KernelApiNeed in its KERNEL_API_SECTION),
+// and it must be this kernel's. Returns 0, or E_NOEXEC with a line that
+// says why.
+static int CheckKernelApi(const char *path, const uint8_t *file, uint32_t size)
+{
+    KernelApiNeed need;
+    uint32_t offset, length;
+    int err = ElfFindSection(file, size, KERNEL_API_SECTION, &offset, &length);
+
+    if (err == E_NOENT || (!err && length != sizeof(need))) {
+        ConsolePrint("loader: %s: a kernel-mode program that states no KernelApi version "
+                     "(it must link lib/kapi/need.c)\n", path);
+        return E_NOEXEC;
+    }
+    if (err)
+        return err;
+    memcpy(&need, file + offset, sizeof(need));
+    if (need.magic != KERNEL_API_MAGIC || need.version != KERNEL_API_VERSION) {
+        ConsolePrint("loader: %s: built for KernelApi version %u; this kernel has version %u\n",
+                     path, need.magic == KERNEL_API_MAGIC ? need.version : 0,
+                     KERNEL_API_VERSION);
+        return E_NOEXEC;
+    }
+    return 0;
+}
+
 int LoaderSpawnContext(const char *path, int argc, const char *const *argv, int envc,
                        const char *const *envp, ProcessMode mode, Process *parent,
                        const ProcessContext *context, uint32_t flags)
@@ -438,6 +466,11 @@ int LoaderSpawnContext(const char *path, int argc, const char *const *argv, int 
     err = ReadProgram(path, &file, &size, &owned);
     if (err)
         return err;
+    if (mode == PROCESS_KERNEL && (err = CheckKernelApi(path, file, size)) != 0) {
+        if (owned)
+            ProcessKfree((void *)file);
+        return err;
+    }
     p = ProcessCreate(LoaderBaseName(path), mode, parent);
     err = p ? LoaderLoad(p->space, mode, CpuReadTsc() ^ ((uint64_t)p->pid << 32), file, size,
                          &strings, &loaded)

@@ -521,12 +521,9 @@ int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t le
     return err;
 }
 
-int IpcReply(uint32_t requestId, Message *reply)
+int IpcReply(uint32_t requestId, const Message *reply)
 {
-    int err = IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
-
-    kfree(reply);
-    return err;
+    return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
 }
 
 // --- notifications ----------------------------------------------------------

@@ -47,7 +47,7 @@ static int ClockMs(uint32_t clock, uint64_t *ms)
 }
 
 // time(tloc)
-int32_t SysTime(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysTime(PosixProcess *p, const uint32_t *arg)
 {
     uint64_t ms;
     int32_t now;
@@ -61,7 +61,7 @@ int32_t SysTime(PosixProcess *p, const uint32_t *arg)
 }
 
 // gettimeofday(tv, tz): tz, if given, is UTC without daylight saving.
-int32_t SysGettimeofday(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGettimeofday(PosixProcess *p, const uint32_t *arg)
 {
     static const int32_t zone[2] = { 0, 0 };
     LinuxTimeval tv;
@@ -79,7 +79,7 @@ int32_t SysGettimeofday(PosixProcess *p, const uint32_t *arg)
 }
 
 // clock_gettime(clock, struct timespec32 *)
-int32_t SysClockGettime(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysClockGettime(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 ts;
     uint64_t ms;
@@ -93,7 +93,7 @@ int32_t SysClockGettime(PosixProcess *p, const uint32_t *arg)
 }
 
 // clock_gettime64(clock, struct __kernel_timespec *)
-int32_t SysClockGettime64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysClockGettime64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec64 ts;
     uint64_t ms;
@@ -107,7 +107,7 @@ int32_t SysClockGettime64(PosixProcess *p, const uint32_t *arg)
 }
 
 // clock_getres(clock, struct timespec32 *): 1 ms for every clock.
-int32_t SysClockGetres(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysClockGetres(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 ts = { 0, (int32_t)NSEC_PER_MSEC };
     uint64_t ms;
@@ -119,7 +119,7 @@ int32_t SysClockGetres(PosixProcess *p, const uint32_t *arg)
 }
 
 // clock_getres_time64(clock, struct __kernel_timespec *)
-int32_t SysClockGetres64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysClockGetres64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec64 ts = { 0, NSEC_PER_MSEC };
     uint64_t ms;
@@ -132,7 +132,7 @@ int32_t SysClockGetres64(PosixProcess *p, const uint32_t *arg)
 
 // nanosleep(req, rem): sleeps, rounding up to whole milliseconds; rem is
 // never written (nothing interrupts a sleep yet).
-int32_t SysNanosleep(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysNanosleep(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 req;
     uint64_t ms;
@@ -165,7 +165,7 @@ static int32_t ClockSleep(PosixProcess *p, uint32_t clock, uint32_t flags, int64
 }
 
 // clock_nanosleep(clock, flags, req, rem): glibc's sleep() and usleep().
-int32_t SysClockNanosleep(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysClockNanosleep(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 req;
     int err = UserRead(p, &req, arg[2], sizeof(req));
@@ -174,7 +174,7 @@ int32_t SysClockNanosleep(PosixProcess *p, const uint32_t *arg)
 }
 
 // clock_nanosleep_time64(clock, flags, struct __kernel_timespec *req, rem)
-int32_t SysClockNanosleep64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysClockNanosleep64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec64 req;
     int err = UserRead(p, &req, arg[2], sizeof(req));
@@ -183,7 +183,7 @@ int32_t SysClockNanosleep64(PosixProcess *p, const uint32_t *arg)
 }
 
 // sched_yield()
-int32_t SysSchedYield(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSchedYield(PosixProcess *p, const uint32_t *arg)
 {
     (void)p; (void)arg;
     api->SchedYield();
@@ -281,7 +281,7 @@ static LinuxItimerval Current(const PosixProcess *p)
 }
 
 // alarm(seconds): the seconds left of the old timer (rounded up).
-int32_t SysAlarm(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysAlarm(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t left = AlarmLeft(p, api->UptimeMs());
 
@@ -292,7 +292,7 @@ int32_t SysAlarm(PosixProcess *p, const uint32_t *arg)
 }
 
 // setitimer(which, new, old)
-int32_t SysSetitimer(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSetitimer(PosixProcess *p, const uint32_t *arg)
 {
     LinuxItimerval want, old = Current(p);
     uint32_t ms = 0, everyMs = 0;
@@ -313,7 +313,7 @@ int32_t SysSetitimer(PosixProcess *p, const uint32_t *arg)
 }
 
 // getitimer(which, cur)
-int32_t SysGetitimer(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetitimer(PosixProcess *p, const uint32_t *arg)
 {
     LinuxItimerval now = Current(p);
 

@@ -28,31 +28,31 @@ static int32_t OnName(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_
 }
 
 // mkdir(path, mode)
-int32_t SysMkdir(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysMkdir(PosixProcess *p, const uint32_t *arg)
 {
     return OnName(p, LINUX_AT_FDCWD, arg[0], MSG_MKDIR);
 }
 
 // mkdirat(dirfd, path, mode)
-int32_t SysMkdirat(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysMkdirat(PosixProcess *p, const uint32_t *arg)
 {
     return OnName(p, (int32_t)arg[0], arg[1], MSG_MKDIR);
 }
 
 // rmdir(path)
-int32_t SysRmdir(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRmdir(PosixProcess *p, const uint32_t *arg)
 {
     return OnName(p, LINUX_AT_FDCWD, arg[0], MSG_RMDIR);
 }
 
 // unlink(path)
-int32_t SysUnlink(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysUnlink(PosixProcess *p, const uint32_t *arg)
 {
     return OnName(p, LINUX_AT_FDCWD, arg[0], MSG_DELETE);
 }
 
 // unlinkat(dirfd, path, flags): AT_REMOVEDIR makes it rmdir.
-int32_t SysUnlinkat(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysUnlinkat(PosixProcess *p, const uint32_t *arg)
 {
     if (arg[2] & ~(uint32_t)LINUX_AT_REMOVEDIR)
         return E_INVAL;
@@ -77,13 +77,13 @@ static int32_t RenameAt(PosixProcess *p, int32_t oldDir, uint32_t oldPath, int32
 }
 
 // rename(old, new)
-int32_t SysRename(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRename(PosixProcess *p, const uint32_t *arg)
 {
     return RenameAt(p, LINUX_AT_FDCWD, arg[0], LINUX_AT_FDCWD, arg[1]);
 }
 
 // renameat(olddirfd, old, newdirfd, new)
-int32_t SysRenameat(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRenameat(PosixProcess *p, const uint32_t *arg)
 {
     return RenameAt(p, (int32_t)arg[0], arg[1], (int32_t)arg[2], arg[3]);
 }
@@ -104,19 +104,19 @@ static int32_t AccessAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint3
 }
 
 // access(path, mode)
-int32_t SysAccess(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysAccess(PosixProcess *p, const uint32_t *arg)
 {
     return AccessAt(p, LINUX_AT_FDCWD, arg[0], arg[1]);
 }
 
 // faccessat(dirfd, path, mode)
-int32_t SysFaccessat(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysFaccessat(PosixProcess *p, const uint32_t *arg)
 {
     return AccessAt(p, (int32_t)arg[0], arg[1], arg[2]);
 }
 
 // chdir(path)
-int32_t SysChdir(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysChdir(PosixProcess *p, const uint32_t *arg)
 {
     PosixPath path;
     FsStat stat;
@@ -132,7 +132,7 @@ int32_t SysChdir(PosixProcess *p, const uint32_t *arg)
 }
 
 // fchdir(fd)
-int32_t SysFchdir(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysFchdir(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
 
@@ -147,7 +147,7 @@ int32_t SysFchdir(PosixProcess *p, const uint32_t *arg)
 
 // getcwd(buf, size): returns the length with the NUL, E_RANGE if size is
 // too small.
-int32_t SysGetcwd(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetcwd(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t length = (uint32_t)strlen(p->cwd) + 1;
     int err;
@@ -237,7 +237,7 @@ static int FillEntries(PosixFile *f, uint8_t *out, uint32_t capacity, int *full)
 
 // getdents64(fd, dirp, count): the records that fit, 0 at the end,
 // E_INVAL if the buffer cannot hold even the next one.
-int32_t SysGetdents64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetdents64(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     uint32_t capacity = arg[2] < FS_IO_MAX ? arg[2] : FS_IO_MAX;

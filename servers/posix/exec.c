@@ -157,7 +157,7 @@ static int ExecResolve(PosixProcess *p, uint32_t userPath, PosixPath *path)
 }
 
 // execve(path, argv, envp)
-int32_t SysExecve(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysExecve(PosixProcess *p, const uint32_t *arg)
 {
     static ExecStrings argv, envp;
     PosixPath path;

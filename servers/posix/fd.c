@@ -155,7 +155,7 @@ int FdOpenContext(PosixProcess *p, const ProcessContext *context)
 }
 
 // close(fd)
-int32_t SysClose(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysClose(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
 
@@ -181,7 +181,7 @@ static int32_t DupTo(PosixProcess *p, PosixFile *f, int32_t newFd, int cloexec)
 }
 
 // dup(fd)
-int32_t SysDup(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysDup(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int fd;
@@ -194,7 +194,7 @@ int32_t SysDup(PosixProcess *p, const uint32_t *arg)
 }
 
 // dup2(oldfd, newfd)
-int32_t SysDup2(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysDup2(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int32_t newFd = (int32_t)arg[1];
@@ -207,7 +207,7 @@ int32_t SysDup2(PosixProcess *p, const uint32_t *arg)
 }
 
 // dup3(oldfd, newfd, flags): dup2 with O_CLOEXEC; equal fds are E_INVAL.
-int32_t SysDup3(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysDup3(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int32_t newFd = (int32_t)arg[1];
@@ -238,7 +238,7 @@ static int32_t FcntlDup(PosixProcess *p, PosixFile *f, uint32_t minFd, int cloex
 
 // fcntl64(fd, cmd, arg) and fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD,
 // F_SETFD, F_GETFL, F_SETFL; other commands are E_INVAL.
-int32_t SysFcntl(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysFcntl(PosixProcess *p, const uint32_t *arg)
 {
     int32_t fd = (int32_t)arg[0];
     PosixFile *f = FdGet(p, fd);

@@ -107,7 +107,7 @@ static int32_t IoWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t cou
 }
 
 // read(fd, buf, count)
-int32_t SysRead(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRead(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int32_t got;
@@ -127,7 +127,7 @@ int32_t SysRead(PosixProcess *p, const uint32_t *arg)
 }
 
 // write(fd, buf, count)
-int32_t SysWrite(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysWrite(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
 
@@ -161,7 +161,7 @@ static int Positioned(PosixProcess *p, const uint32_t *arg, PosixFile **f, uint6
 }
 
 // pread64(fd, buf, count, offset_lo, offset_hi)
-int32_t SysPread64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPread64(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f;
     uint64_t offset;
@@ -171,7 +171,7 @@ int32_t SysPread64(PosixProcess *p, const uint32_t *arg)
 }
 
 // pwrite64(fd, buf, count, offset_lo, offset_hi)
-int32_t SysPwrite64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPwrite64(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f;
     uint64_t offset;
@@ -272,13 +272,13 @@ static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
 }
 
 // readv(fd, iov, iovcnt)
-int32_t SysReadv(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysReadv(PosixProcess *p, const uint32_t *arg)
 {
     return Vector(p, arg, 0);
 }
 
 // writev(fd, iov, iovcnt)
-int32_t SysWritev(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysWritev(PosixProcess *p, const uint32_t *arg)
 {
     return Vector(p, arg, 1);
 }
@@ -316,7 +316,7 @@ static int Seek(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out)
 
 // lseek(fd, offset, whence): 32-bit offsets; a result past 2 GiB - 1 is
 // E_OVERFLOW.
-int32_t SysLseek(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysLseek(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     uint64_t to;
@@ -333,7 +333,7 @@ int32_t SysLseek(PosixProcess *p, const uint32_t *arg)
 }
 
 // _llseek(fd, offset_hi, offset_lo, loff_t *result, whence)
-int32_t SysLlseek(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysLlseek(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int64_t offset = (int64_t)(((uint64_t)arg[1] << 32) | arg[2]);
@@ -351,7 +351,7 @@ int32_t SysLlseek(PosixProcess *p, const uint32_t *arg)
 }
 
 // ftruncate64(fd, length_lo, length_hi)
-int32_t SysFtruncate64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysFtruncate64(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     FsTruncate truncate = { 0, 0, 0 };
@@ -466,7 +466,7 @@ static const struct {
 
 // ioctl(fd, request, arg): terminal requests on the console; anything on
 // a file is E_NOTTY.
-int32_t SysIoctl(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysIoctl(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
 

@@ -157,7 +157,7 @@ static uint32_t RegionsFindGap(const PosixProcess *p, uint32_t size)
 
 // brk(addr): move the break to addr (0 or out of range: just ask).
 // Returns the break, which stays where it was when the move fails.
-int32_t SysBrk(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysBrk(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t want = arg[0], oldTop = PosixPageUp(p->brkEnd), newTop = PosixPageUp(want);
 
@@ -273,7 +273,7 @@ static int MapPlace(PosixProcess *p, uint32_t *addr, uint32_t size, uint32_t pro
 // mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings, and
 // private copies of regular files (the offset is in pages, so always
 // aligned): the pages are filled from the file, then given prot.
-int32_t SysMmap2(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysMmap2(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t size = PosixPageUp(arg[1]), prot = arg[2], flags = arg[3], type, addr = arg[0];
     PosixFile *f = NULL;
@@ -311,7 +311,7 @@ static int CheckRange(uint32_t addr, uint32_t length, uint32_t *size)
 }
 
 // munmap(addr, length)
-int32_t SysMunmap(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysMunmap(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t size;
     int err = CheckRange(arg[0], arg[1], &size);
@@ -326,7 +326,7 @@ int32_t SysMunmap(PosixProcess *p, const uint32_t *arg)
 }
 
 // mprotect(addr, length, prot)
-int32_t SysMprotect(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysMprotect(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t size, prot = arg[2] & ~(uint32_t)(LINUX_PROT_GROWSDOWN | LINUX_PROT_GROWSUP);
     int err;
@@ -341,14 +341,14 @@ int32_t SysMprotect(PosixProcess *p, const uint32_t *arg)
 }
 
 // mremap(old, oldSize, newSize, flags, new): not in this phase.
-int32_t SysMremap(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysMremap(PosixProcess *p, const uint32_t *arg)
 {
     (void)p; (void)arg;
     return E_NOMEM;
 }
 
 // madvise(addr, length, advice): advice is only advice.
-int32_t SysMadvise(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysMadvise(PosixProcess *p, const uint32_t *arg)
 {
     (void)p;
     return (arg[0] & (POSIX_PAGE_SIZE - 1)) ? E_INVAL : 0;

@@ -158,13 +158,13 @@ static int32_t OpenAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_
 }
 
 // open(path, flags, mode)
-int32_t SysOpen(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysOpen(PosixProcess *p, const uint32_t *arg)
 {
     return OpenAt(p, LINUX_AT_FDCWD, arg[0], arg[1]);
 }
 
 // openat(dirfd, path, flags, mode)
-int32_t SysOpenat(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysOpenat(PosixProcess *p, const uint32_t *arg)
 {
     return OpenAt(p, (int32_t)arg[0], arg[1], arg[2]);
 }

@@ -313,7 +313,7 @@ static void CheckFiles(PosixProcess *p, void *arg)
 
 // mount(source, target, fstype, flags, data): source a served fs prefix
 // ("fs:disk:"); fstype, flags and data are not looked at.
-int32_t SysMount(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysMount(PosixProcess *p, const uint32_t *arg)
 {
     char source[NS_NAME_MAX + 1];
     PosixPath target;
@@ -344,7 +344,7 @@ int32_t SysMount(PosixProcess *p, const uint32_t *arg)
 
 // umount2(target, flags) and umount(target): only what mount(2) made,
 // and only while no file is open on it.
-int32_t SysUmount2(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysUmount2(PosixProcess *p, const uint32_t *arg)
 {
     PosixPath target;
     PosixMount *m;

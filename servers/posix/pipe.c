@@ -451,13 +451,13 @@ static int32_t MakePipe(PosixProcess *p, uint32_t userFds, uint32_t flags)
 }
 
 // pipe(fds)
-int32_t SysPipe(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPipe(PosixProcess *p, const uint32_t *arg)
 {
     return MakePipe(p, arg[0], 0);
 }
 
 // pipe2(fds, flags): O_NONBLOCK, O_CLOEXEC.
-int32_t SysPipe2(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPipe2(PosixProcess *p, const uint32_t *arg)
 {
     return MakePipe(p, arg[0], arg[1]);
 }

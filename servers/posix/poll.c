@@ -295,7 +295,7 @@ int32_t PollSleep(PosixProcess *p, uint64_t ms)
 }
 
 // poll(fds, nfds, timeout): timeout in ms, negative for no limit.
-int32_t SysPoll(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPoll(PosixProcess *p, const uint32_t *arg)
 {
     return Poll(p, arg[0], arg[1], (int32_t)arg[2] < 0 ? -1 : (int32_t)arg[2]);
 }
@@ -308,7 +308,7 @@ static int CheckMask(uint32_t mask, uint32_t size)
 }
 
 // ppoll(fds, nfds, tsp, sigmask, sigsetsize)
-int32_t SysPpoll(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPpoll(PosixProcess *p, const uint32_t *arg)
 {
     int64_t ms;
     int err = TimespecMs(p, arg[2], &ms);
@@ -329,7 +329,7 @@ static int32_t Select(PosixProcess *p, const uint32_t *arg, int64_t timeoutMs)
 }
 
 // _newselect(nfds, readfds, writefds, exceptfds, struct timeval *timeout)
-int32_t SysSelect(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSelect(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimeval tv;
     int err;
@@ -345,17 +345,17 @@ int32_t SysSelect(PosixProcess *p, const uint32_t *arg)
 
 // select(struct sel_arg_struct *), the old i386 call 82: the five
 // arguments of _newselect in memory.
-int32_t SysOldSelect(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysOldSelect(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t args[5];
     int err = UserRead(p, args, arg[0], sizeof(args));
 
-    return err ? err : SysSelect(p, args);
+    return err ? err : LinuxSysSelect(p, args);
 }
 
 // pselect6(nfds, readfds, writefds, exceptfds, struct timespec32 *timeout,
 // { sigset *, sigsetsize } *)
-int32_t SysPselect6(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPselect6(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t mask[2] = { 0, 0 };
     int64_t ms;

@@ -27,7 +27,9 @@
 //   vfs.c      posix:vfs:/path, forwarded to the mapped names
 //   procfs.c   posix:proc:, Linux's /proc made from proc: (mounted at /proc)
 //
-// A handler gets the caller's state and its six argument words and
+// LinuxSysNAME serves Linux's NAME call (LinuxSysRead is read(2): the
+// native calls of lib/user are Sys*, these are Linux's). A handler gets
+// the caller's state and its six argument words and
 // returns what the caller's eax becomes: a value, or a negative E_* code
 // (which is the Linux errno negated). It touches the caller's memory only
 // through user.c, so no argument can make the server fault.
@@ -369,115 +371,115 @@ typedef int32_t (*PosixHandler)(PosixProcess *p, const uint32_t *arg);
 int32_t PosixDispatch(PosixProcess *p, const PosixCall *call);
 
 // Every handler, by file (table.c maps the numbers to them).
-int32_t SysExit(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetpid(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetppid(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetpgrp(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetpgid(PosixProcess *p, const uint32_t *arg);
-int32_t SysSetpgid(PosixProcess *p, const uint32_t *arg);
-int32_t SysSetsid(PosixProcess *p, const uint32_t *arg);
-int32_t SysSetThreadArea(PosixProcess *p, const uint32_t *arg);
-int32_t SysSetTidAddress(PosixProcess *p, const uint32_t *arg);
-int32_t SysSetRobustList(PosixProcess *p, const uint32_t *arg);
-int32_t SysPrctl(PosixProcess *p, const uint32_t *arg);
-int32_t SysFork(PosixProcess *p, const uint32_t *arg);
-int32_t SysClone(PosixProcess *p, const uint32_t *arg);
-int32_t SysWaitpid(PosixProcess *p, const uint32_t *arg);
-int32_t SysWait4(PosixProcess *p, const uint32_t *arg);
-int32_t SysExecve(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysExit(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetpid(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetppid(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetpgrp(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetpgid(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSetpgid(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSetsid(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSetThreadArea(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSetTidAddress(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSetRobustList(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPrctl(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysFork(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysClone(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysWaitpid(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysWait4(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysExecve(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysClose(PosixProcess *p, const uint32_t *arg);
-int32_t SysDup(PosixProcess *p, const uint32_t *arg);
-int32_t SysDup2(PosixProcess *p, const uint32_t *arg);
-int32_t SysDup3(PosixProcess *p, const uint32_t *arg);
-int32_t SysFcntl(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysClose(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysDup(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysDup2(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysDup3(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysFcntl(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysRead(PosixProcess *p, const uint32_t *arg);
-int32_t SysWrite(PosixProcess *p, const uint32_t *arg);
-int32_t SysReadv(PosixProcess *p, const uint32_t *arg);
-int32_t SysWritev(PosixProcess *p, const uint32_t *arg);
-int32_t SysPread64(PosixProcess *p, const uint32_t *arg);
-int32_t SysPwrite64(PosixProcess *p, const uint32_t *arg);
-int32_t SysLseek(PosixProcess *p, const uint32_t *arg);
-int32_t SysLlseek(PosixProcess *p, const uint32_t *arg);
-int32_t SysFtruncate64(PosixProcess *p, const uint32_t *arg);
-int32_t SysIoctl(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRead(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysWrite(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysReadv(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysWritev(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPread64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPwrite64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysLseek(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysLlseek(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysFtruncate64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysIoctl(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysPipe(PosixProcess *p, const uint32_t *arg);
-int32_t SysPipe2(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPipe(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPipe2(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysPoll(PosixProcess *p, const uint32_t *arg);
-int32_t SysPpoll(PosixProcess *p, const uint32_t *arg);
-int32_t SysSelect(PosixProcess *p, const uint32_t *arg);
-int32_t SysOldSelect(PosixProcess *p, const uint32_t *arg);
-int32_t SysPselect6(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPoll(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPpoll(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSelect(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysOldSelect(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPselect6(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysOpen(PosixProcess *p, const uint32_t *arg);
-int32_t SysOpenat(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysOpen(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysOpenat(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysMkdir(PosixProcess *p, const uint32_t *arg);
-int32_t SysMkdirat(PosixProcess *p, const uint32_t *arg);
-int32_t SysRmdir(PosixProcess *p, const uint32_t *arg);
-int32_t SysUnlink(PosixProcess *p, const uint32_t *arg);
-int32_t SysUnlinkat(PosixProcess *p, const uint32_t *arg);
-int32_t SysRename(PosixProcess *p, const uint32_t *arg);
-int32_t SysRenameat(PosixProcess *p, const uint32_t *arg);
-int32_t SysAccess(PosixProcess *p, const uint32_t *arg);
-int32_t SysFaccessat(PosixProcess *p, const uint32_t *arg);
-int32_t SysChdir(PosixProcess *p, const uint32_t *arg);
-int32_t SysFchdir(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetcwd(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetdents64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysMkdir(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysMkdirat(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRmdir(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysUnlink(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysUnlinkat(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRename(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRenameat(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysAccess(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysFaccessat(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysChdir(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysFchdir(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetcwd(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetdents64(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysStat64(PosixProcess *p, const uint32_t *arg);
-int32_t SysFstat64(PosixProcess *p, const uint32_t *arg);
-int32_t SysFstatat64(PosixProcess *p, const uint32_t *arg);
-int32_t SysStatx(PosixProcess *p, const uint32_t *arg);
-int32_t SysReadlink(PosixProcess *p, const uint32_t *arg);
-int32_t SysReadlinkat(PosixProcess *p, const uint32_t *arg);
-int32_t SysLstat64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysStat64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysFstat64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysFstatat64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysStatx(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysReadlink(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysReadlinkat(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysLstat64(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysMount(PosixProcess *p, const uint32_t *arg);
-int32_t SysUmount2(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysMount(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysUmount2(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysBrk(PosixProcess *p, const uint32_t *arg);
-int32_t SysMmap2(PosixProcess *p, const uint32_t *arg);
-int32_t SysMunmap(PosixProcess *p, const uint32_t *arg);
-int32_t SysMprotect(PosixProcess *p, const uint32_t *arg);
-int32_t SysMremap(PosixProcess *p, const uint32_t *arg);
-int32_t SysMadvise(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysBrk(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysMmap2(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysMunmap(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysMprotect(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysMremap(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysMadvise(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysRtSigaction(PosixProcess *p, const uint32_t *arg);
-int32_t SysRtSigprocmask(PosixProcess *p, const uint32_t *arg);
-int32_t SysKill(PosixProcess *p, const uint32_t *arg);
-int32_t SysTkill(PosixProcess *p, const uint32_t *arg);
-int32_t SysTgkill(PosixProcess *p, const uint32_t *arg);
-int32_t SysRtSigpending(PosixProcess *p, const uint32_t *arg);
-int32_t SysRtSigsuspend(PosixProcess *p, const uint32_t *arg);
-int32_t SysPause(PosixProcess *p, const uint32_t *arg);
-int32_t SysSigreturn(PosixProcess *p, const uint32_t *arg);
-int32_t SysRtSigreturn(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRtSigaction(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRtSigprocmask(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysKill(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysTkill(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysTgkill(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRtSigpending(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRtSigsuspend(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysPause(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSigreturn(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysRtSigreturn(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysTime(PosixProcess *p, const uint32_t *arg);
-int32_t SysGettimeofday(PosixProcess *p, const uint32_t *arg);
-int32_t SysClockGettime(PosixProcess *p, const uint32_t *arg);
-int32_t SysClockGettime64(PosixProcess *p, const uint32_t *arg);
-int32_t SysClockGetres(PosixProcess *p, const uint32_t *arg);
-int32_t SysClockGetres64(PosixProcess *p, const uint32_t *arg);
-int32_t SysNanosleep(PosixProcess *p, const uint32_t *arg);
-int32_t SysUtimensat(PosixProcess *p, const uint32_t *arg);
-int32_t SysClockNanosleep(PosixProcess *p, const uint32_t *arg);
-int32_t SysClockNanosleep64(PosixProcess *p, const uint32_t *arg);
-int32_t SysSchedYield(PosixProcess *p, const uint32_t *arg);
-int32_t SysAlarm(PosixProcess *p, const uint32_t *arg);
-int32_t SysSetitimer(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetitimer(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysTime(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGettimeofday(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysClockGettime(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysClockGettime64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysClockGetres(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysClockGetres64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysNanosleep(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysUtimensat(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysClockNanosleep(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysClockNanosleep64(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSchedYield(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysAlarm(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSetitimer(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetitimer(PosixProcess *p, const uint32_t *arg);
 
-int32_t SysUname(PosixProcess *p, const uint32_t *arg);
-int32_t SysSysinfo(PosixProcess *p, const uint32_t *arg);
-int32_t SysUgetrlimit(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetuid(PosixProcess *p, const uint32_t *arg);
-int32_t SysUmask(PosixProcess *p, const uint32_t *arg);
-int32_t SysGetrandom(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysUname(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysSysinfo(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysUgetrlimit(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetuid(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysUmask(PosixProcess *p, const uint32_t *arg);
+int32_t LinuxSysGetrandom(PosixProcess *p, const uint32_t *arg);
 
 #endif

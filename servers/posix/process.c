@@ -172,14 +172,14 @@ void PosixProcessEnd(PosixProcess *p, int waitStatus)
 }
 
 // exit(code) and exit_group(code)
-int32_t SysExit(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysExit(PosixProcess *p, const uint32_t *arg)
 {
     PosixProcessEnd(p, WAIT_STATUS_EXITED(arg[0] & 0xff));
     return 0;
 }
 
 // getpid() and gettid()
-int32_t SysGetpid(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetpid(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
     return (int32_t)p->pid;
@@ -190,7 +190,7 @@ int32_t SysGetpid(PosixProcess *p, const uint32_t *arg)
 // parent's; sessions are not kept apart, so a session is its group.
 
 // getpgrp()
-int32_t SysGetpgrp(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetpgrp(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
     return (int32_t)p->pgrp;
@@ -203,7 +203,7 @@ static PosixProcess *GroupTarget(PosixProcess *p, uint32_t pid)
 }
 
 // getpgid(pid) and getsid(pid)
-int32_t SysGetpgid(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetpgid(PosixProcess *p, const uint32_t *arg)
 {
     PosixProcess *t = GroupTarget(p, arg[0]);
 
@@ -212,7 +212,7 @@ int32_t SysGetpgid(PosixProcess *p, const uint32_t *arg)
 
 // setpgid(pid, pgid): the caller or one of its children joins group pgid
 // (0: its own pid).
-int32_t SysSetpgid(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSetpgid(PosixProcess *p, const uint32_t *arg)
 {
     PosixProcess *t = GroupTarget(p, arg[0]);
 
@@ -225,7 +225,7 @@ int32_t SysSetpgid(PosixProcess *p, const uint32_t *arg)
 }
 
 // setsid(): a group (and session) of its own.
-int32_t SysSetsid(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSetsid(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
     if (p->pgrp == p->pid)
@@ -236,7 +236,7 @@ int32_t SysSetsid(PosixProcess *p, const uint32_t *arg)
 
 // getppid(): 0 for a process started by the kernel, or whose parent has
 // ended.
-int32_t SysGetppid(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetppid(PosixProcess *p, const uint32_t *arg)
 {
     ProcessFacts facts;
 
@@ -248,7 +248,7 @@ int32_t SysGetppid(PosixProcess *p, const uint32_t *arg)
 
 // set_thread_area(u_info): install the TLS segment; the entry number the
 // kernel chose is written back.
-int32_t SysSetThreadArea(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSetThreadArea(PosixProcess *p, const uint32_t *arg)
 {
     PosixUserDesc desc;
     int err = UserRead(p, &desc, arg[0], sizeof(desc));
@@ -261,14 +261,14 @@ int32_t SysSetThreadArea(PosixProcess *p, const uint32_t *arg)
 }
 
 // set_tid_address(tidptr): kept (nothing clears it yet); returns the tid.
-int32_t SysSetTidAddress(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSetTidAddress(PosixProcess *p, const uint32_t *arg)
 {
     p->tidAddress = arg[0];
     return (int32_t)p->pid;
 }
 
 // set_robust_list(head, length): accepted (there are no futexes to wake).
-int32_t SysSetRobustList(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSetRobustList(PosixProcess *p, const uint32_t *arg)
 {
     (void)p;
     return arg[1] == 12 ? 0 : E_INVAL;
@@ -301,7 +301,7 @@ static int32_t GetName(PosixProcess *p, uint32_t to)
 }
 
 // prctl(option, ...): PR_SET_NAME and PR_GET_NAME; the rest E_INVAL.
-int32_t SysPrctl(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPrctl(PosixProcess *p, const uint32_t *arg)
 {
     if (arg[0] == LINUX_PR_SET_NAME)
         return SetName(p, arg[1]);
@@ -371,7 +371,7 @@ static int32_t Fork(PosixProcess *p)
 
 // fork() and vfork(): vfork is a fork (the child gets a copy, which is
 // all a vfork child may rely on).
-int32_t SysFork(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysFork(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
     return Fork(p);
@@ -419,7 +419,7 @@ static int32_t ForkOnto(PosixProcess *p, uint32_t stack, PosixUserDesc *tls)
 // child (its copy of the memory holds what the parent put there) and
 // CLONE_SETTLS (tls points at a struct user_desc). Threads are E_NOSYS;
 // any other flag E_INVAL; a bad user_desc E_FAULT or E_INVAL.
-int32_t SysClone(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysClone(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t flags = arg[0], vm = flags & (LINUX_CLONE_VM | LINUX_CLONE_VFORK);
     PosixUserDesc tls;
@@ -516,13 +516,13 @@ static int32_t Wait(PosixProcess *p, int32_t pid, uint32_t statusAt, uint32_t op
 }
 
 // waitpid(pid, status, options)
-int32_t SysWaitpid(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysWaitpid(PosixProcess *p, const uint32_t *arg)
 {
     return Wait(p, (int32_t)arg[0], arg[1], arg[2], 0);
 }
 
 // wait4(pid, status, options, rusage): the rusage is all zeros.
-int32_t SysWait4(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysWait4(PosixProcess *p, const uint32_t *arg)
 {
     return Wait(p, (int32_t)arg[0], arg[1], arg[2], arg[3]);
 }

@@ -338,7 +338,7 @@ int32_t SignalFault(PosixProcess *p, const uint32_t *arg)
 // --- the calls -------------------------------------------------------------------
 
 // rt_sigaction(sig, act, oldact, sigsetsize)
-int32_t SysRtSigaction(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRtSigaction(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t sig = arg[0];
     LinuxSigaction act;
@@ -362,7 +362,7 @@ int32_t SysRtSigaction(PosixProcess *p, const uint32_t *arg)
 }
 
 // rt_sigprocmask(how, set, oldset, sigsetsize)
-int32_t SysRtSigprocmask(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRtSigprocmask(PosixProcess *p, const uint32_t *arg)
 {
     uint64_t set = 0, mask = p->sigMask;
     int err;
@@ -389,7 +389,7 @@ int32_t SysRtSigprocmask(PosixProcess *p, const uint32_t *arg)
 }
 
 // rt_sigpending(set, sigsetsize)
-int32_t SysRtSigpending(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRtSigpending(PosixProcess *p, const uint32_t *arg)
 {
     uint64_t set = p->sigPending & p->sigMask;
 
@@ -411,14 +411,14 @@ static int32_t Suspend(PosixProcess *p, uint64_t mask)
 }
 
 // pause()
-int32_t SysPause(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysPause(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
     return Suspend(p, p->sigMask);
 }
 
 // rt_sigsuspend(mask, sigsetsize)
-int32_t SysRtSigsuspend(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRtSigsuspend(PosixProcess *p, const uint32_t *arg)
 {
     uint64_t mask;
     int err;
@@ -453,14 +453,14 @@ static int32_t Return(PosixProcess *p, uint32_t back)
 }
 
 // sigreturn(): the handler's ret and the restorer's pop took 8 bytes.
-int32_t SysSigreturn(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSigreturn(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
     return Return(p, 8);
 }
 
 // rt_sigreturn(): the handler's ret took 4 bytes.
-int32_t SysRtSigreturn(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysRtSigreturn(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
     return Return(p, 4);
@@ -509,7 +509,7 @@ static int32_t KillPid(PosixProcess *p, uint32_t pid, uint32_t sig)
 
 // kill(pid, sig): pid > 0 that process; 0 the caller's group; -1 every
 // process the layer knows but the caller; < -1 the group -pid.
-int32_t SysKill(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysKill(PosixProcess *p, const uint32_t *arg)
 {
     int32_t pid = (int32_t)arg[0];
     KillState k = { p, arg[1], 0, 0 };
@@ -575,7 +575,7 @@ int SignalInterrupt(const Message *m)
 }
 
 // tkill(tid, sig): threads are processes here.
-int32_t SysTkill(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysTkill(PosixProcess *p, const uint32_t *arg)
 {
     if ((int32_t)arg[0] <= 0 || arg[1] > LINUX_NSIG)
         return E_INVAL;
@@ -583,7 +583,7 @@ int32_t SysTkill(PosixProcess *p, const uint32_t *arg)
 }
 
 // tgkill(tgid, tid, sig)
-int32_t SysTgkill(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysTgkill(PosixProcess *p, const uint32_t *arg)
 {
     if ((int32_t)arg[0] <= 0 || (int32_t)arg[1] <= 0 || arg[2] > LINUX_NSIG)
         return E_INVAL;

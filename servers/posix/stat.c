@@ -123,7 +123,7 @@ static int StatAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t fl
 }
 
 // stat64(path, buf)
-int32_t SysStat64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysStat64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
     int err = StatAt(p, LINUX_AT_FDCWD, arg[0], 0, &st);
@@ -132,7 +132,7 @@ int32_t SysStat64(PosixProcess *p, const uint32_t *arg)
 }
 
 // lstat64(path, buf): a link itself, not what it names
-int32_t SysLstat64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysLstat64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
     int err = StatAt(p, LINUX_AT_FDCWD, arg[0], LINUX_AT_SYMLINK_NOFOLLOW, &st);
@@ -141,7 +141,7 @@ int32_t SysLstat64(PosixProcess *p, const uint32_t *arg)
 }
 
 // fstat64(fd, buf)
-int32_t SysFstat64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysFstat64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
     int err = StatFd(p, (int32_t)arg[0], &st);
@@ -152,7 +152,7 @@ int32_t SysFstat64(PosixProcess *p, const uint32_t *arg)
 #define STATAT_FLAGS (LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | LINUX_AT_NO_AUTOMOUNT)
 
 // fstatat64(dirfd, path, buf, flags)
-int32_t SysFstatat64(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysFstatat64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
     int err;
@@ -167,7 +167,7 @@ int32_t SysFstatat64(PosixProcess *p, const uint32_t *arg)
 // utimensat(dirfd, path, times, flags): the filesystems keep no times,
 // so this checks its arguments and that the file exists, and sets
 // nothing (touch on an existing file then succeeds, as it should).
-int32_t SysUtimensat(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysUtimensat(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 times[2];
     LinuxStat64 st;
@@ -184,7 +184,7 @@ int32_t SysUtimensat(PosixProcess *p, const uint32_t *arg)
 
 // statx(dirfd, path, flags, mask, buf): every basic field, whatever the
 // mask asks.
-int32_t SysStatx(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysStatx(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
     LinuxStatx x;
@@ -236,12 +236,12 @@ static int32_t ReadlinkAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uin
 }
 
 // readlink(path, buf, size)
-int32_t SysReadlink(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysReadlink(PosixProcess *p, const uint32_t *arg)
 {
     return ReadlinkAt(p, LINUX_AT_FDCWD, arg[0], arg[1], arg[2]);
 }
 
-int32_t SysReadlinkat(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysReadlinkat(PosixProcess *p, const uint32_t *arg)
 {
     return ReadlinkAt(p, (int32_t)arg[0], arg[1], arg[2], arg[3]);
 }

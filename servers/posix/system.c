@@ -18,7 +18,7 @@
 static uint64_t randomState;
 
 // uname(buf)
-int32_t SysUname(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysUname(PosixProcess *p, const uint32_t *arg)
 {
     LinuxUtsname u;
 
@@ -33,7 +33,7 @@ int32_t SysUname(PosixProcess *p, const uint32_t *arg)
 }
 
 // sysinfo(info): the facts of proc: (procfs.c), in pages of 4096 bytes
-int32_t SysSysinfo(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysSysinfo(PosixProcess *p, const uint32_t *arg)
 {
     LinuxSysinfo info;
 
@@ -42,7 +42,7 @@ int32_t SysSysinfo(PosixProcess *p, const uint32_t *arg)
 }
 
 // ugetrlimit(resource, rlim)
-int32_t SysUgetrlimit(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysUgetrlimit(PosixProcess *p, const uint32_t *arg)
 {
     LinuxRlimit limit = { LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY };
 
@@ -56,14 +56,14 @@ int32_t SysUgetrlimit(PosixProcess *p, const uint32_t *arg)
 }
 
 // getuid, getgid, geteuid, getegid and their 32-bit forms: 0.
-int32_t SysGetuid(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetuid(PosixProcess *p, const uint32_t *arg)
 {
     (void)p; (void)arg;
     return 0;
 }
 
 // umask(mask): returns the previous mask.
-int32_t SysUmask(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysUmask(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t old = p->umask;
 
@@ -83,7 +83,7 @@ static uint64_t RandomNext(void)
 }
 
 // getrandom(buf, length, flags): at most RANDOM_MAX bytes per call.
-int32_t SysGetrandom(PosixProcess *p, const uint32_t *arg)
+int32_t LinuxSysGetrandom(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t length = arg[1] < RANDOM_MAX ? arg[1] : RANDOM_MAX;
     uint8_t chunk[RANDOM_CHUNK];

@@ -18,6 +18,8 @@
 //   - lowest and highest are page-aligned, inside [low, high], and are the
 //     tightest such bounds of all segments
 //   - isDynamic matches the file's e_type
+//   - ElfFindSection returns 0, E_NOENT or E_NOEXEC, and what it finds
+//     lies inside the file
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -98,6 +100,18 @@ static void ParseAndCheck(const uint8_t *file, size_t size, Window w)
         CHECK(memcmp(&image, &before, sizeof image) == 0);
 }
 
+// ElfFindSection answers 0, E_NOENT or E_NOEXEC, and a section it finds
+// lies inside the file.
+static void FindAndCheck(const uint8_t *file, size_t size)
+{
+    uint32_t offset = 0, length = 0;
+    int status = ElfFindSection(file, size, ".clanker.kapi", &offset, &length);
+
+    CHECK(status == 0 || status == E_NOENT || status == E_NOEXEC);
+    if (status == 0)
+        CHECK(offset <= size && length <= size - offset);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {
     uint8_t *file = malloc(size ? size : 1);
@@ -106,6 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
     memcpy(file, input, size);
     ParseAndCheck(file, size, (Window){ 0x1000u, 0xC0000000u, 0x40000000u });
     ParseAndCheck(file, size, (Window){ 0, 0xFFFFFFFFu, 0xFFFFF000u });
+    FindAndCheck(file, size);
     free(file);
     return 0;
 }

@@ -26,6 +26,15 @@ static Message *NewMessage(uint32_t type, const void *data, uint32_t length)
     return m;
 }
 
+// Answer requestId with m, then free m (IpcReply leaves it to its caller).
+static int ReplyNew(uint32_t requestId, Message *m)
+{
+    int err = IpcReply(requestId, m);
+
+    kfree(m);
+    return err;
+}
+
 // Send and return the error; *reply (if asked) gets the reply.
 static int Call(const char *name, uint32_t type, const char *text, uint32_t timeout, Message **out)
 {
@@ -57,7 +66,7 @@ static void PrefixServer(void *arg)
         memcpy(text, arg, strlen(arg));
         text[strlen(arg)] = '|';
         memcpy(text + strlen(arg) + 1, env.name, strlen(env.name) + 1);
-        IpcReply(m->requestId, NewMessage(MSG_RESPONSE, text, strlen(text) + 1));
+        ReplyNew(m->requestId, NewMessage(MSG_RESPONSE, text, strlen(text) + 1));
         if (m->type == MSG_CLOSE)
             return;
     }
@@ -365,8 +374,8 @@ KTEST(IpcClientKilledWhileServed)
 // Replies to requests that do not exist, or that another process received.
 KTEST(IpcBadReplies)
 {
-    KTEST_ASSERT_EQ(IpcReply(0x7fffffff, NewMessage(MSG_RESPONSE, NULL, 0)), E_NOENT);
-    KTEST_ASSERT_EQ(IpcReply(0, NewMessage(MSG_RESPONSE, NULL, 0)), E_NOENT);
+    KTEST_ASSERT_EQ(ReplyNew(0x7fffffff, NewMessage(MSG_RESPONSE, NULL, 0)), E_NOENT);
+    KTEST_ASSERT_EQ(ReplyNew(0, NewMessage(MSG_RESPONSE, NULL, 0)), E_NOENT);
 }
 
 // Async: the job id comes back at once, the notification later.
@@ -419,7 +428,7 @@ static void SmallServer(void *arg)
     KTEST_ASSERT_EQ(IpcRegister("tsmall:", 0), 0);
     smallServerResult = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)small, sizeof(small), 0);
     if (IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)small, sizeof(small), 0) > 0)
-        IpcReply(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0));
+        ReplyNew(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0));
 }
 
 KTEST(IpcOversizedRequestFailsBack)
@@ -454,7 +463,7 @@ static void RoomyServer(void *arg)
             continue;
         if (n > roomyServerLongest)
             roomyServerLongest = n;
-        IpcReply(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0));
+        ReplyNew(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0));
         if (m->type == MSG_CLOSE)
             return;
     }
@@ -597,7 +606,7 @@ KTEST(IpcTimedReceive)
     KTEST_ASSERT(n >= (int)MESSAGE_HEADER_SIZE);
     KTEST_ASSERT_EQ(m->type, MSG_QUERY);
     KTEST_ASSERT(strcmp(env.name, "trecv:x") == 0);
-    KTEST_ASSERT_EQ(IpcReply(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0)), 0);
+    KTEST_ASSERT_EQ(ReplyNew(m->requestId, NewMessage(MSG_RESPONSE, NULL, 0)), 0);
     KTEST_ASSERT_EQ(WaitFor((int)sender->pid), WAIT_STATUS_EXITED(0));
     KTEST_ASSERT(p.done);
     KTEST_ASSERT_EQ(p.result, 0);

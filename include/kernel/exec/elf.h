@@ -43,4 +43,11 @@ typedef struct ElfImage {
 int ElfParse(const void *file, size_t length, uint32_t low, uint32_t high,
              uint32_t bias, ElfImage *image);
 
+// Find the section called name in the ELF32 file [file, file + length):
+// its bytes are [*offset, *offset + *size) of the file. Returns 0,
+// E_NOENT (no such section, or no section table) or E_NOEXEC (a section
+// table, name table or that section outside the file, or malformed).
+int ElfFindSection(const void *file, size_t length, const char *name, uint32_t *offset,
+                   uint32_t *size);
+
 #endif

@@ -78,8 +78,9 @@ int IpcReceiveTimeout(Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
 // answered, or withdrawn by its client), E_FAULT or E_NOMEM.
 int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length);
 
-// Kernel convenience: reply is kmalloc'd and always consumed.
-int IpcReply(uint32_t requestId, Message *reply);
+// IpcAnswer for a reply in kernel memory. The caller keeps the message
+// (as with the KernelApi's IpcReply and the ring-3 runtime's).
+int IpcReply(uint32_t requestId, const Message *reply);
 
 // Post a notification to pid / wait for one (timeoutMs 0: forever).
 int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
