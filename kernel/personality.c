@@ -44,6 +44,7 @@ typedef struct Personality {
 } Personality;
 
 static Personality personalities[PERSONALITY_MAX];
+static uint8_t claimedBy[TRAP_VECTORS];     // vector -> 1 + its personality's index, 0: none
 
 typedef struct CallRequest {
     Message header;
@@ -70,10 +71,8 @@ static int Claimable(uint32_t vector)
 // The personality of vector, or NULL.
 static Personality *ForVector(uint32_t vector)
 {
-    for (int i = 0; i < PERSONALITY_MAX; i++)
-        if (personalities[i].vector == vector && vector != 0)
-            return &personalities[i];
-    return NULL;
+    return vector < TRAP_VECTORS && claimedBy[vector] ? &personalities[claimedBy[vector] - 1]
+                                                      : NULL;
 }
 
 // The personality process p has used, or NULL.
@@ -102,13 +101,14 @@ int PersonalityRegister(uint32_t vector, const char *service)
     /* invoke */
     memcpy(slot->service, service, length + 1);
     slot->vector = vector;
+    claimedBy[vector] = (uint8_t)(slot - personalities + 1);
     IdtAllowUser(vector);
     return 0;
 }
 
 int PersonalityClaims(uint32_t vector)
 {
-    return ForVector(vector) != NULL;
+    return vector < TRAP_VECTORS && claimedBy[vector] != 0;
 }
 
 // What the caller's eax becomes for the reply in *reply (length bytes).
@@ -158,7 +158,7 @@ void PersonalityTrap(TrapFrame *frame)
         frame->eax = (uint32_t)E_NOSYS;     // the kernel's own calls are not for programs
         return;
     }
-    ProcessCurrent()->personality = (uint8_t)(p - personalities + 1);
+    ProcessCurrent()->personality = claimedBy[frame->vector];
     frame->eax = (uint32_t)Call(p, &call);
 }
 

@@ -153,8 +153,8 @@ static void Route(Message *m, const IpcEnvelope *envelope)
         VfsClientEnded(pid);
         return;
     }
-    if (strcmp(envelope->name, POSIX_CALL_NAME) == 0 && m->type == MSG_PERSONALITY_INTERRUPT &&
-        m->senderId != 0) {
+    if (m->type == MSG_PERSONALITY_INTERRUPT && m->senderId != 0 &&
+        strcmp(envelope->name, POSIX_CALL_NAME) == 0) {
         int err = SignalInterrupt(m);
         if (err) {
             ReplyError(m->requestId, err);
