@@ -16,6 +16,10 @@
 // kernel's loader can start posix:vfs:/bin/hello (vfs.c), and
 // posix:proc: names, Linux's /proc for any program (procfs.c).
 //
+// The loop is the server skeleton's (lib/server.c): a route per name
+// (posix:call, posix:signal, posix:vfs:, posix:proc:), the exit notices to
+// one list of ended-hooks, and the timers as its idle hook.
+//
 // One thread does everything, one request at a time. A call that has to
 // wait for another process (a read of an empty pipe or of the console, a
 // poll or select with nothing ready, nanosleep) is not waited for: its
@@ -42,6 +46,8 @@
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/posix.h>
+#include <lib/kapi.h>
+#include <lib/server.h>
 #include <lib/string.h>
 #include "posix.h"
 
@@ -55,26 +61,19 @@ static union {
 
 static union {
     Message message;
-    uint8_t bytes[MESSAGE_HEADER_SIZE + 16];
+    uint8_t bytes[MESSAGE_MAX_SIZE];
 } reply;
 
-// Answer requestId with an E_* error.
-static void ReplyError(uint32_t requestId, int err)
-{
-    reply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
-    memcpy(reply.message.data, &err, 4);
-    api->IpcReply(requestId, &reply.message);
-}
+static ServerPort port;
+static Server server;
 
-// Answer requestId with a PosixResult.
+// Answer requestId with a PosixResult: the one way a call's answer goes
+// out, now (Call) or later (a deferred call's completion).
 void PosixAnswer(uint32_t requestId, int32_t value)
 {
     PosixResult result = { value };
 
-    reply.message = (Message){ .type = MSG_RESPONSE,
-                               .length = MESSAGE_HEADER_SIZE + sizeof(result) };
-    memcpy(reply.message.data, &result, sizeof(result));
-    api->IpcReply(requestId, &reply.message);
+    ServerAnswer(&server, requestId, &result, sizeof(result));
 }
 
 // Run call for p: a Linux system call, or one of the kernel's own
@@ -94,101 +93,123 @@ static int32_t Run(PosixProcess *p, const PosixCall *call)
     return SignalOnAnswer(p, value);    // a handler may run on the way back
 }
 
-// One system call from process m->senderId: run it and answer, unless it
-// ended the process or must wait.
-static void ServeCall(Message *m)
+// posix:call: one system call from process r->sender: run it and answer,
+// unless it ended the process or must wait.
+static int Call(Server *s, ServerRequest *r)
 {
     PosixCall call;
     PosixProcess *p;
     int32_t value;
     int err;
 
-    if (m->type != MSG_POSIX_CALL || MessageDataLength(m) != sizeof(call)) {
-        ReplyError(m->requestId, E_INVAL);
-        return;
-    }
-    memcpy(&call, m->data, sizeof(call));
-    p = PosixProcessGet(m->senderId, &err);
+    (void)s;
+    /* decode */
+    if (strcmp(r->envelope->name, POSIX_CALL_NAME) != 0)
+        return E_NOENT;
+    if (r->message->type != MSG_POSIX_CALL || MessageDataLength(r->message) != sizeof(call))
+        return E_INVAL;
+    memcpy(&call, r->message->data, sizeof(call));
+    p = PosixProcessGet(r->sender, &err);
     if (!p) {
-        PosixAnswer(m->requestId, err);
-        return;
+        PosixAnswer(r->message->requestId, err);
+        return SERVER_DEFERRED;             // answered: the call's own error
     }
-    p->requestId = m->requestId;
+    /* invoke */
+    p->requestId = r->message->requestId;
     p->callNumber = call.number;
     posixCaller = p;
     value = Run(p, &call);
     posixCaller = NULL;
     if (!p->ended && value != POSIX_DEFERRED)
-        PosixAnswer(m->requestId, value);
+        PosixAnswer(r->message->requestId, value);
+    return SERVER_DEFERRED;
 }
 
-// A request for a name under posix:proc: from another program: "self"
-// is its sender.
-static void ServeProcfs(Message *m, const IpcEnvelope *envelope)
+// posix:call, from the kernel: the console's ^C for one of our processes.
+static int Interrupt(Server *s, ServerRequest *r)
+{
+    (void)s;
+    if (r->sender == 0 || strcmp(r->envelope->name, POSIX_CALL_NAME) != 0)
+        return E_INVAL;
+    return SignalInterrupt(r->message);
+}
+
+// posix:signal: kill(2) for one of our processes, from another program.
+static int Signal(Server *s, ServerRequest *r)
+{
+    (void)s;
+    if (strcmp(r->envelope->name, POSIX_SIGNAL_NAME) != 0)
+        return E_NOENT;
+    return SignalRequest(r->message);
+}
+
+// posix:vfs:/path: forwarded to the mapped name (vfs.c); its reply,
+// whatever it is, is passed on.
+static int Vfs(Server *s, ServerRequest *r)
 {
     int err = 0;
-    Message *answer = ProcfsTransact(envelope->name, m, m->senderId, &err);
+    Message *answer = VfsServe(r->message, r->envelope, &err);
 
-    if (!answer) {
-        ReplyError(m->requestId, err);
-        return;
-    }
-    api->IpcReply(m->requestId, answer);
+    if (!answer)
+        return err;
+    ServerAnswerMessage(s, r->message->requestId, answer);
     api->FreeMessage(answer);
+    return SERVER_DEFERRED;
 }
 
-// Route one received message by the name it was sent to.
-static void Route(Message *m, const IpcEnvelope *envelope)
+// posix:proc:NAME from another program: "self" is its sender.
+static int Procfs(Server *s, ServerRequest *r)
 {
-    if (m->type == MSG_PROCESS_EXIT && m->senderId == 0) {
-        uint32_t pid;
-        if (MessageDataLength(m) < sizeof(pid))
-            return;
-        memcpy(&pid, m->data, sizeof(pid));
-        PipeProcessEnded(pid);
-        PollProcessEnded(pid);
-        ConsoleProcessEnded(pid);
-        StreamProcessEnded(pid);
-        PosixProcessEnded(pid);
-        VfsClientEnded(pid);
-        return;
-    }
-    if (m->type == MSG_PERSONALITY_INTERRUPT && m->senderId != 0 &&
-        strcmp(envelope->name, POSIX_CALL_NAME) == 0) {
-        int err = SignalInterrupt(m);
-        if (err) {
-            ReplyError(m->requestId, err);
-        } else {
-            reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
-            api->IpcReply(m->requestId, &reply.message);
-        }
-    } else if (strcmp(envelope->name, POSIX_CALL_NAME) == 0) {
-        ServeCall(m);
-    } else if (strcmp(envelope->name, POSIX_SIGNAL_NAME) == 0) {
-        int err = SignalRequest(m);
-        if (err) {
-            ReplyError(m->requestId, err);
-        } else {
-            reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
-            api->IpcReply(m->requestId, &reply.message);
-        }
-    }
-    else if (strncmp(envelope->name, POSIX_VFS, strlen(POSIX_VFS)) == 0)
-        VfsServe(m, envelope);
-    else if (strncmp(envelope->name, POSIX_PROC, strlen(POSIX_PROC)) == 0)
-        ServeProcfs(m, envelope);
-    else
-        ReplyError(m->requestId, E_NOENT);
+    int err = 0;
+    Message *answer = ProcfsTransact(r->envelope->name, r->message, r->sender, &err);
+
+    if (!answer)
+        return err;
+    ServerAnswerMessage(s, r->message->requestId, answer);
+    api->FreeMessage(answer);
+    return SERVER_DEFERRED;
+}
+
+// The first route a request matches serves it (lib/server.c).
+static const ServerRoute routes[] = {
+    { MSG_PERSONALITY_INTERRUPT, POSIX_CALL_NAME, Interrupt },
+    { SERVER_ANY_TYPE, POSIX_CALL_NAME, Call },
+    { SERVER_ANY_TYPE, POSIX_SIGNAL_NAME, Signal },
+    { SERVER_ANY_TYPE, POSIX_VFS, Vfs },
+    { SERVER_ANY_TYPE, POSIX_PROC, Procfs },
+};
+
+static int Unknown(Server *s, ServerRequest *r)
+{
+    (void)s; (void)r;
+    return E_NOENT;
+}
+
+// What runs when a process ends, each part forgetting what it held for
+// it: waiting calls, pipe ends, console reads, streams, the process's
+// state, the handles posix:vfs: opened for it.
+static void (*const endedHooks[])(uint32_t pid) = {
+    PipeProcessEnded, PollProcessEnded, ConsoleProcessEnded, StreamProcessEnded,
+    PosixProcessEnded, VfsClientEnded,
+};
+
+static void Ended(Server *s, uint32_t pid)
+{
+    (void)s;
+    for (uint32_t i = 0; i < sizeof(endedHooks) / sizeof(endedHooks[0]); i++)
+        endedHooks[i](pid);
 }
 
 // Answer the waiting calls whose time is up (polls, selects, sleeps),
-// retry the console reads that are due and send the SIGALRMs that are. Returns how long the next receive
-// may wait, in ms (0: no limit).
-static uint32_t Timers(void)
+// retry the console reads and streams that are due and send the SIGALRMs
+// that are. Returns how long the next receive may wait, in ms (0: no
+// limit).
+static uint32_t Timers(Server *s)
 {
     uint32_t next = PollExpire(), console = ConsoleRetry(), alarm = AlarmExpire();
     uint32_t stream = StreamRetry();
 
+    (void)s;
     if (next == 0 || (console != 0 && console < next))
         next = console;
     if (next == 0 || (stream != 0 && stream < next))
@@ -198,12 +219,10 @@ static uint32_t Timers(void)
     return next;
 }
 
-// Register posix:, then serve forever, answering the waiting calls whose
-// time is up between requests. Returns 1 if it cannot serve.
+// Register posix: and int 0x80, then serve forever. Returns 1 if it
+// cannot serve.
 int main(const KernelApi *kernel, int argc, char **argv)
 {
-    IpcEnvelope envelope;
-
     (void)argc; (void)argv;
     api = kernel;
     if (api->size < sizeof(KernelApi)) {
@@ -215,10 +234,12 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("posix: cannot serve %s and int 0x%x\n", POSIX_PREFIX, POSIX_VECTOR);
         return 1;
     }
-    for (;;) {
-        if (api->IpcReceiveTimeout(&request.message, sizeof(request), &envelope,
-                                   Timers()) < 0)
-            continue;
-        Route(&request.message, &envelope);
-    }
+    port = ServerPortKernelApi(api);
+    server = (Server){
+        .name = "posix", .port = &port, .routes = routes,
+        .routeCount = sizeof(routes) / sizeof(routes[0]), .unrouted = Unknown,
+        .ProcessEnded = Ended, .Idle = Timers, .requestBuffer = &request.message,
+        .replyBuffer = &reply.message, .capacity = sizeof(request),
+    };
+    ServerRun(&server);
 }

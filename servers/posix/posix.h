@@ -356,7 +356,7 @@ void ProcfsSysinfo(LinuxSysinfo *out);
 
 // --- vfs.c -----------------------------------------------------------------
 
-void VfsServe(Message *request, const IpcEnvelope *envelope);
+Message *VfsServe(const Message *request, const IpcEnvelope *envelope, int *err);
 void VfsClientEnded(uint32_t pid);
 void VfsTakeExe(const char *processName, char *out);
 

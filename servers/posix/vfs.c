@@ -45,19 +45,6 @@ static VfsHandle handles[HANDLES_MAX];
 static VfsLoad recent[RECENT_MAX];
 static uint32_t recentNext;
 
-static union {
-    Message message;
-    uint8_t bytes[MESSAGE_HEADER_SIZE + 4];
-} errorReply;
-
-// Answer requestId with an E_* error.
-static void ReplyError(uint32_t requestId, int err)
-{
-    errorReply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
-    memcpy(errorReply.message.data, &err, 4);
-    api->IpcReply(requestId, &errorReply.message);
-}
-
 // The record of client's handle on mount, or NULL.
 static VfsHandle *FindHandle(uint32_t client, uint32_t mount, int32_t handle)
 {
@@ -179,40 +166,37 @@ static int AfterForward(const Message *m, const PosixPath *path, uint32_t client
     return 0;
 }
 
-// Serve one request to a posix:vfs: name: forward it and pass the reply on.
-void VfsServe(Message *m, const IpcEnvelope *envelope)
+// Serve one request to a posix:vfs: name: forward it and return the
+// reply to pass on (the caller sends and frees it), or NULL with *err.
+Message *VfsServe(const Message *m, const IpcEnvelope *envelope, int *err)
 {
-    uint32_t client = m->senderId, requestId = m->requestId;
+    uint32_t client = m->senderId;
     int32_t handle = HandleOf(m);
     Message *mapped = NULL, *reply;
     PosixPath path;
-    int err = ResolveVfs(envelope->name, client, &path);
 
-    if (!err && m->type == MSG_POSIX_CALL)
-        err = E_INVAL;
-    if (!err && handle && !FindHandle(client, PathMountIndex(path.mount), handle))
-        err = E_BADF;
-    if (!err && m->type == MSG_RENAME)
-        mapped = MapRename(m, &path, client, &err);
-    if (err) {
-        ReplyError(requestId, err);
-        return;
-    }
+    /* decode */
+    *err = ResolveVfs(envelope->name, client, &path);
+    if (!*err && m->type == MSG_POSIX_CALL)
+        *err = E_INVAL;
+    if (!*err && handle && !FindHandle(client, PathMountIndex(path.mount), handle))
+        *err = E_BADF;
+    if (!*err && m->type == MSG_RENAME)
+        mapped = MapRename(m, &path, client, err);
+    if (*err)
+        return NULL;
+    /* invoke */
     if (strncmp(path.name, POSIX_PROC, strlen(POSIX_PROC)) == 0)   // /proc: served here
-        reply = ProcfsTransact(path.name, mapped ? mapped : m, client, &err);
+        reply = ProcfsTransact(path.name, mapped ? mapped : m, client, err);
     else if (!(reply = api->IpcSend(path.name, mapped ? mapped : m, 0)))
-        err = E_NOMEM;
+        *err = E_NOMEM;
     if (mapped)
         api->FreeMessage(mapped);
-    if (!reply) {
-        ReplyError(requestId, err);
-        return;
+    if (reply && (*err = AfterForward(m, &path, client, reply)) != 0) {
+        api->FreeMessage(reply);
+        reply = NULL;
     }
-    if ((err = AfterForward(m, &path, client, reply)) != 0)
-        ReplyError(requestId, err);
-    else
-        api->IpcReply(requestId, reply);
-    api->FreeMessage(reply);
+    return reply;
 }
 
 // client has ended: close the handles it left open.
