@@ -148,18 +148,23 @@ static int32_t Call(const Personality *p, const PersonalityCall *call)
     return length < 0 ? FailureValue(length) : ReplyValue(&reply, length);
 }
 
-void PersonalityTrap(TrapFrame *frame)
+int PersonalityTrap(TrapFrame *frame)
 {
-    PersonalityCall call = { frame->eax, { frame->ebx, frame->ecx, frame->edx,
-                                           frame->esi, frame->edi, frame->ebp } };
-    Personality *p = ForVector(frame->vector);
+    uint32_t v = frame->vector;
+    uint8_t index = v < TRAP_VECTORS ? claimedBy[v] : 0;
+    PersonalityCall call;
 
-    if (!p || frame->eax >= PERSONALITY_CALL_KERNEL) {
+    if (!index)
+        return E_NOENT;
+    if (frame->eax >= PERSONALITY_CALL_KERNEL) {
         frame->eax = (uint32_t)E_NOSYS;     // the kernel's own calls are not for programs
-        return;
+        return 0;
     }
-    ProcessCurrent()->personality = claimedBy[frame->vector];
-    frame->eax = (uint32_t)Call(p, &call);
+    call = (PersonalityCall){ frame->eax, { frame->ebx, frame->ecx, frame->edx,
+                                            frame->esi, frame->edi, frame->ebp } };
+    ProcessCurrent()->personality = index;
+    frame->eax = (uint32_t)Call(&personalities[index - 1], &call);
+    return 0;
 }
 
 void PersonalityReturnToUser(TrapFrame *frame)

@@ -142,12 +142,10 @@ void TrapDispatch(TrapFrame *frame)
         IrqDispatch(frame);
     else if (v == SYSCALL_VECTOR)
         SyscallDispatch(frame);
-    else if (PersonalityClaims(v))
-        PersonalityTrap(frame);
     else if (v < 32)
         Exception(frame);
-    else
-        unexpectedTraps++;
+    else if (PersonalityTrap(frame) != 0)
+        unexpectedTraps++;                  // a vector nobody claimed
     if (frame->eflags & EFLAGS_IF)
         SchedPreempt();
     if ((frame->cs & 3) && ProcessCurrent()->returnCall)

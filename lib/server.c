@@ -10,12 +10,20 @@
 #include <lib/server.h>
 #include <lib/string.h>
 
-// Whether route takes a request of type sent to name.
+// Whether route takes a request of type sent to name (one pass over the
+// prefix: this runs for every request).
 static int RouteMatches(const ServerRoute *route, uint32_t type, const char *name)
 {
+    const char *p = route->prefix;
+
     if (route->type != SERVER_ANY_TYPE && route->type != type)
         return 0;
-    return !route->prefix || strncmp(name, route->prefix, strlen(route->prefix)) == 0;
+    if (!p)
+        return 1;
+    for (; *p; p++, name++)
+        if (*name != *p)
+            return 0;
+    return 1;
 }
 
 // The handler for a request of type sent to name: the first matching

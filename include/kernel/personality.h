@@ -21,10 +21,11 @@ int PersonalityRegister(uint32_t vector, const char *service);
 // Whether vector is claimed.
 int PersonalityClaims(uint32_t vector);
 
-// The trap of a claimed vector: forward the call in the frame to its
+// If the frame's vector is claimed: forward the call in it to its
 // personality and wait; the answer goes to frame->eax, every other
-// register stays as it was.
-void PersonalityTrap(TrapFrame *frame);
+// register stays as it was. Returns 0, or E_NOENT (not claimed: nothing
+// done).
+int PersonalityTrap(TrapFrame *frame);
 
 // On the way back to ring 3 from any trap: while the process was poked
 // (ProcessPoke), make PERSONALITY_CALL_RETURN calls to its personality.

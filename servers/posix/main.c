@@ -103,8 +103,8 @@ static int Call(Server *s, ServerRequest *r)
     int err;
 
     (void)s;
-    /* decode */
-    if (strcmp(r->envelope->name, POSIX_CALL_NAME) != 0)
+    /* decode: the route matched the prefix; the name must end there */
+    if (r->envelope->name[sizeof(POSIX_CALL_NAME) - 1] != 0)
         return E_NOENT;
     if (r->message->type != MSG_POSIX_CALL || MessageDataLength(r->message) != sizeof(call))
         return E_INVAL;
@@ -129,7 +129,7 @@ static int Call(Server *s, ServerRequest *r)
 static int Interrupt(Server *s, ServerRequest *r)
 {
     (void)s;
-    if (r->sender == 0 || strcmp(r->envelope->name, POSIX_CALL_NAME) != 0)
+    if (r->sender == 0 || r->envelope->name[sizeof(POSIX_CALL_NAME) - 1] != 0)
         return E_INVAL;
     return SignalInterrupt(r->message);
 }
@@ -138,7 +138,7 @@ static int Interrupt(Server *s, ServerRequest *r)
 static int Signal(Server *s, ServerRequest *r)
 {
     (void)s;
-    if (strcmp(r->envelope->name, POSIX_SIGNAL_NAME) != 0)
+    if (r->envelope->name[sizeof(POSIX_SIGNAL_NAME) - 1] != 0)
         return E_NOENT;
     return SignalRequest(r->message);
 }
@@ -172,8 +172,9 @@ static int Procfs(Server *s, ServerRequest *r)
 
 // The first route a request matches serves it (lib/server.c).
 static const ServerRoute routes[] = {
+    { MSG_POSIX_CALL, POSIX_CALL_NAME, Call },          // the common case first
     { MSG_PERSONALITY_INTERRUPT, POSIX_CALL_NAME, Interrupt },
-    { SERVER_ANY_TYPE, POSIX_CALL_NAME, Call },
+    { SERVER_ANY_TYPE, POSIX_CALL_NAME, Call },         // any other type: E_INVAL
     { SERVER_ANY_TYPE, POSIX_SIGNAL_NAME, Signal },
     { SERVER_ANY_TYPE, POSIX_VFS, Vfs },
     { SERVER_ANY_TYPE, POSIX_PROC, Procfs },
