@@ -13,6 +13,7 @@
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
 #include <clanker/syscall.h>
+#include <lib/server.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/irq.h>
@@ -27,6 +28,7 @@
 #include <kernel/mm/procmem.h>
 #include <kernel/proc/sched.h>
 #include <arch/x86/vmm.h>
+#include <kernel/services/port.h>
 
 typedef struct ProgramIrq {
     void (*handler)(void);
@@ -434,37 +436,39 @@ static int ApiIpcReply(uint32_t requestId, const Message *reply)
     return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
 }
 
-// Answer requestId with MSG_ERROR error; a reply that cannot be made (out
-// of memory) leaves the client to its timeout or the server's exit.
-static void ApiIpcReplyError(uint32_t requestId, int error)
+// ApiIpcServe's one handler: the prefix's own, given the request (it
+// answers it itself, and the request is not its to keep). A prefix
+// registered without a handler answers E_NOSYS, as the ring-3 IpcServe
+// does, so its clients never wait for a reply that cannot come.
+static int CallPrefixHandler(Server *s, ServerRequest *r)
 {
-    Message *m = ErrorMessage(error);
+    void (*handler)(Message *, const IpcEnvelope *) =
+        (void (*)(Message *, const IpcEnvelope *))(uintptr_t)r->envelope->handler;
 
-    if (m) {
-        ApiIpcReply(requestId, m);
-        ApiFreeMessage(m);
-    }
+    if (!handler)
+        return E_NOSYS;
+    handler(s->requestBuffer, r->envelope);
+    return SERVER_DEFERRED;
 }
 
-// Receive, call the prefix's handler, free; forever. A prefix registered
-// without a handler answers E_NOSYS, as the ring-3 IpcServe does, so its
-// clients never wait for a reply that cannot come.
+// Serve the caller's prefixes on the server skeleton, forever: every
+// request goes to its prefix's handler. The request buffer is the
+// program's (freed when it ends); none is built in the reply buffer.
 static void ApiIpcServe(void)
 {
-    IpcEnvelope envelope;
+    union {
+        Message message;
+        uint8_t bytes[MESSAGE_HEADER_SIZE + sizeof(int32_t)];
+    } reply;
+    Server server = {
+        .name = "IpcServe", .port = &serverPortKernel, .unrouted = CallPrefixHandler,
+        .replyBuffer = &reply.message, .capacity = MESSAGE_MAX_SIZE,
+        .replyCapacity = sizeof(reply),
+    };
 
-    for (;;) {
-        Message *m = ApiIpcReceive(&envelope);
-        if (!m) {
-            SchedSleep(10);         // out of memory: try again shortly
-            continue;
-        }
-        if (envelope.handler)
-            ((void (*)(Message *, const IpcEnvelope *))(uintptr_t)envelope.handler)(m, &envelope);
-        else
-            ApiIpcReplyError(m->requestId, E_NOSYS);
-        ApiFreeMessage(m);
-    }
+    while (!(server.requestBuffer = ApiKmalloc(MESSAGE_MAX_SIZE)))
+        SchedSleep(10);             // out of memory: try again shortly
+    ServerRun(&server);
 }
 
 static const KernelApi table = {

@@ -12,6 +12,7 @@
 #include <clanker/error.h>
 #include <clanker/fs.h>
 #include <lib/blockdev.h>
+#include <lib/server.h>
 #include <lib/string.h>
 
 typedef struct Request {
@@ -25,13 +26,6 @@ static void Answer(Message *reply, uint32_t dataLength)
 {
     reply->type = MSG_RESPONSE;
     reply->length = MESSAGE_HEADER_SIZE + dataLength;
-}
-
-static void Fail(Message *reply, int32_t error)
-{
-    reply->type = MSG_ERROR;
-    reply->length = MESSAGE_HEADER_SIZE + sizeof(error);
-    memcpy(reply->data, &error, sizeof(error));
 }
 
 // The device name names under set's prefix, NULL for the prefix itself;
@@ -81,8 +75,10 @@ static int DecodeIo(const BlockDevice *dev, const Message *m, BlockIo *io, uint3
 
 static int Query(Request *r)
 {
+    /* decode */
     if (MessageDataLength(r->message) != 0)
         return E_INVAL;
+    /* invoke */
     memcpy(r->reply->data, &r->dev->info, sizeof(BlockInfo));
     Answer(r->reply, sizeof(BlockInfo));
     return 0;
@@ -92,11 +88,12 @@ static int Read(Request *r)
 {
     BlockIo io;
     uint32_t bytes;
-    int err = DecodeIo(r->dev, r->message, &io, &bytes);
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = DecodeIo(r->dev, r->message, &io, &bytes)) != 0)
         return err;
-    // POINT OF NO RETURN: the request is well-formed and in range.
+    /* invoke: the request is well-formed and in range */
     err = r->dev->Read(r->dev, io.sector, io.count, r->reply->data);
     if (err)
         return err;
@@ -108,13 +105,14 @@ static int Write(Request *r)
 {
     BlockIo io;
     uint32_t bytes;
-    int err = DecodeIo(r->dev, r->message, &io, &bytes);
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = DecodeIo(r->dev, r->message, &io, &bytes)) != 0)
         return err;
     if (r->dev->info.flags & BLOCK_READ_ONLY)
         return E_ROFS;
-    // POINT OF NO RETURN: the request is well-formed, in range, allowed.
+    /* invoke: the request is well-formed, in range, allowed */
     err = r->dev->Write(r->dev, io.sector, io.count, r->message->data + sizeof(io));
     if (err)
         return err;
@@ -126,10 +124,12 @@ static int Sync(Request *r)
 {
     int err;
 
+    /* decode */
     if (MessageDataLength(r->message) != 0)
         return E_INVAL;
     if (r->dev->info.sectors == 0)
         return E_NXIO;
+    /* invoke */
     err = r->dev->Sync ? r->dev->Sync(r->dev) : 0;
     if (err)
         return err;
@@ -156,6 +156,7 @@ static int List(Request *r)
     BlockDevSet *set = r->set;
     uint32_t n = 0, length = MessageDataLength(r->message);
 
+    /* decode */
     if (r->dev)
         return E_NOTDIR;
     if (length != 0 && length != sizeof(want))
@@ -164,6 +165,7 @@ static int List(Request *r)
         memcpy(&want, r->message->data, sizeof(want));
     if (want.count == 0 || want.count > FS_LIST_MAX)
         want.count = FS_LIST_MAX;
+    /* invoke */
     for (uint32_t i = want.index; i < set->count && n < want.count; i++, n++) {
         FsDirEntry entry;
         const BlockDevice *dev = set->devices[i];
@@ -178,22 +180,21 @@ static int List(Request *r)
     return 0;
 }
 
-void BlockDevHandle(BlockDevSet *set, const Message *request, const char *name,
-                    Message *reply)
+int BlockDevRequest(Server *s, ServerRequest *sr)
 {
-    Request r = { set, NULL, request, reply };
-    uint32_t type = request->type;
-    int err;
+    BlockDevSet *set = s->state;
+    Request r = { set, NULL, sr->message, sr->reply };
+    uint32_t type = sr->message->type;
+    int known = type < MSG_TYPE_LIMIT && handlers[type], err;
 
-    r.dev = FindDevice(set, name, &err);
-    if (!err && type < MSG_TYPE_LIMIT && handlers[type] && !r.dev && type != MSG_LIST)
-        err = E_NOENT;                  // the prefix is no device
-    if (!err && (type >= MSG_TYPE_LIMIT || !handlers[type]))
-        err = E_INVAL;
-    if (!err && r.dev && r.dev->Refresh)
-        err = r.dev->Refresh(r.dev);
-    if (!err)
-        err = handlers[type](&r);
+    r.dev = FindDevice(set, sr->envelope->name, &err);
     if (err)
-        Fail(reply, err);
+        return err;
+    if (known && !r.dev && type != MSG_LIST)
+        return E_NOENT;                 // the prefix is no device
+    if (!known)
+        return E_INVAL;
+    if (r.dev && r.dev->Refresh && (err = r.dev->Refresh(r.dev)) != 0)
+        return err;
+    return handlers[type](&r);
 }

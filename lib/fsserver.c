@@ -172,16 +172,21 @@ static void Release(FsCall *call, int handle, int opened)
         B(call)->close(call->server->fs, handle, call->client);
 }
 
+// Each handler decodes and checks the whole payload first (/* decode */),
+// then calls the backend (/* invoke */), which changes nothing when it
+// fails: a request with a bad payload never reaches the filesystem.
+
 static int Open(FsCall *call)
 {
     FsOpen open;
     FsHandle out;
-    int handle = Take(call, &open, sizeof(open));
+    int handle;
 
-    if (!handle && (open.flags & ~FS_OPEN_FLAGS))
-        handle = E_INVAL;
-    if (!handle)
-        handle = B(call)->open(call->server->fs, call->path, open.flags, call->client);
+    /* decode */
+    if (Take(call, &open, sizeof(open)) != 0 || (open.flags & ~FS_OPEN_FLAGS))
+        return E_INVAL;
+    /* invoke */
+    handle = B(call)->open(call->server->fs, call->path, open.flags, call->client);
     if (handle < 0)
         return handle;
     out.handle = handle;
@@ -192,20 +197,25 @@ static int Open(FsCall *call)
 static int Close(FsCall *call)
 {
     FsHandle in;
-    int err = Take(call, &in, sizeof(in));
 
-    return err ? err : B(call)->close(call->server->fs, in.handle, call->client);
+    /* decode */
+    if (Take(call, &in, sizeof(in)) != 0)
+        return E_INVAL;
+    /* invoke */
+    return B(call)->close(call->server->fs, in.handle, call->client);
 }
 
 static int Read(FsCall *call)
 {
     FsIo io;
-    int opened, handle, n = Take(call, &io, sizeof(io));
+    int opened, handle, n;
 
-    if (n)
-        return n;
+    /* decode */
+    if (Take(call, &io, sizeof(io)) != 0)
+        return E_INVAL;
     if (io.length > FS_IO_MAX)
         io.length = FS_IO_MAX;              // a short read, as POSIX allows
+    /* invoke */
     handle = Acquire(call, io.handle, FS_READ, &opened);
     if (handle < 0)
         return handle;
@@ -224,11 +234,13 @@ static int Write(FsCall *call)
     FsCount out;
     int opened, handle, n;
 
+    /* decode */
     if (call->payload < sizeof(io))
         return E_INVAL;
     memcpy(&io, call->request->data, sizeof(io));
     if (io.length != call->payload - sizeof(io))
         return E_INVAL;
+    /* invoke */
     handle = Acquire(call, io.handle, FS_WRITE, &opened);
     if (handle < 0)
         return handle;
@@ -245,12 +257,11 @@ static int Write(FsCall *call)
 static int Truncate(FsCall *call)
 {
     FsTruncate in;
-    int err = Take(call, &in, sizeof(in));
 
-    if (err)
-        return err;
-    if (in.reserved)
+    /* decode */
+    if (Take(call, &in, sizeof(in)) != 0 || in.reserved)
         return E_INVAL;
+    /* invoke */
     if (in.handle == 0)
         return B(call)->truncate(call->server->fs, call->path, in.size);
     return B(call)->truncateHandle(call->server->fs, in.handle, call->client, in.size);
@@ -260,11 +271,14 @@ static int Stat(FsCall *call)
 {
     FsHandle in = { 0 };
     FsStat out;
-    int err = call->payload ? Take(call, &in, sizeof(in)) : 0;
+    int err;
 
-    if (!err)
-        err = in.handle ? B(call)->statHandle(call->server->fs, in.handle, call->client, &out)
-                        : B(call)->stat(call->server->fs, call->path, &out);
+    /* decode */
+    if (call->payload && Take(call, &in, sizeof(in)) != 0)
+        return E_INVAL;
+    /* invoke */
+    err = in.handle ? B(call)->statHandle(call->server->fs, in.handle, call->client, &out)
+                    : B(call)->stat(call->server->fs, call->path, &out);
     if (err)
         return err;
     Put(call, &out, sizeof(out));
@@ -276,12 +290,14 @@ static int Stat(FsCall *call)
 static int List(FsCall *call)
 {
     FsListRequest in = { 0, 0 };
-    int n = call->payload ? Take(call, &in, sizeof(in)) : 0;
+    int n;
 
-    if (n)
-        return n;
+    /* decode */
+    if (call->payload && Take(call, &in, sizeof(in)) != 0)
+        return E_INVAL;
     if (in.count == 0 || in.count > FS_LIST_MAX)
         in.count = FS_LIST_MAX;
+    /* invoke */
     n = B(call)->list(call->server->fs, call->path, in.index, in.count,
                       (FsDirEntry *)call->reply->data);
     if (n < 0)
@@ -293,7 +309,11 @@ static int List(FsCall *call)
 // The requests that take only the name: no payload allowed.
 static int NameOnly(FsCall *call, int (*operation)(void *, const char *))
 {
-    return call->payload ? E_INVAL : operation(call->server->fs, call->path);
+    /* decode */
+    if (call->payload)
+        return E_INVAL;
+    /* invoke */
+    return operation(call->server->fs, call->path);
 }
 
 static int Create(FsCall *call) { return NameOnly(call, B(call)->create); }
@@ -307,11 +327,13 @@ static int Rename(FsCall *call)
     const char *to = (const char *)call->request->data;
     FsServer *s = call->server;
 
+    /* decode */
     if (call->payload == 0 || call->payload > NS_NAME_MAX + 1 || to[call->payload - 1] != 0 ||
         strlen(to) != call->payload - 1)
         return E_INVAL;
     if (strncmp(to, s->prefix, s->prefixLength) != 0)
         return E_XDEV;
+    /* invoke */
     return s->backend->rename(s->fs, call->path, to + s->prefixLength);
 }
 
@@ -322,29 +344,52 @@ static const FsHandler handlers[MSG_TYPE_LIMIT] = {
     [MSG_DELETE] = Delete,     [MSG_RMDIR] = Rmdir,   [MSG_RENAME] = Rename,
 };
 
-int FsServerHandle(FsServer *server, const Message *request, const char *name, Message *reply)
+// Serve request, sent to name, into reply (an empty MSG_RESPONSE with
+// room for MESSAGE_MAX_SIZE bytes). Returns 0, or the error to answer
+// with instead.
+static int Serve(FsServer *server, const Message *request, const char *name, Message *reply)
 {
     int ours = strncmp(name, server->prefix, server->prefixLength) == 0;
     FsCall call = { server, request, MessageDataLength(request), request->senderId,
                     ours ? name + server->prefixLength : "", reply };
-    int err = E_INVAL;
+
+    if (!ours)
+        return E_NOENT;                     // not ours: the registry sent it astray
+    if (request->type >= MSG_TYPE_LIMIT || !handlers[request->type])
+        return E_INVAL;
+    return handlers[request->type](&call);
+}
+
+int FsServerRequest(Server *s, ServerRequest *r)
+{
+    return Serve(s->state, r->message, r->envelope->name, r->reply);
+}
+
+void FsServerEnded(Server *s, uint32_t pid)
+{
+    FsServer *server = s->state;
+
+    server->backend->closeOwner(server->fs, pid);
+}
+
+int FsServerHandle(FsServer *server, const Message *request, const char *name, Message *reply)
+{
+    int err;
 
     if (request->type == MSG_PROCESS_EXIT && request->senderId == 0) {
         uint32_t pid;
-        if (call.payload == sizeof(pid)) {
+        if (MessageDataLength(request) == sizeof(pid)) {
             memcpy(&pid, request->data, sizeof(pid));
             server->backend->closeOwner(server->fs, pid);
         }
         return 0;
     }
     *reply = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
-    if (!ours)
-        err = E_NOENT;                      // not ours: the registry sent it astray
-    else if (request->type < MSG_TYPE_LIMIT && handlers[request->type])
-        err = handlers[request->type](&call);
+    err = Serve(server, request, name, reply);
     if (err) {
-        *reply = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE };
-        Put(&call, &err, sizeof(err));
+        int32_t code = err;
+        *reply = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + sizeof(code) };
+        memcpy(reply->data, &code, sizeof(code));
     }
     reply->requestId = request->requestId;
     return 1;

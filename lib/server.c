@@ -50,7 +50,8 @@ static void ExitNotice(Server *s, const Message *m)
 void ServerDispatch(Server *s, const IpcEnvelope *envelope)
 {
     const Message *m = s->requestBuffer;
-    ServerRequest r = { m, envelope, m->senderId, s->replyBuffer, s->capacity };
+    ServerRequest r = { m, envelope, m->senderId, s->replyBuffer,
+                        s->replyCapacity ? s->replyCapacity : s->capacity, 0 };
     ServerHandler handler;
     int err;
 
@@ -61,7 +62,7 @@ void ServerDispatch(Server *s, const IpcEnvelope *envelope)
     *r.reply = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
     handler = FindHandler(s, m->type, envelope->name);
     err = handler ? handler(s, &r) : E_INVAL;
-    if (err == SERVER_DEFERRED)
+    if (err == SERVER_DEFERRED || r.answered)
         return;
     if (err)
         ServerAnswerError(s, m->requestId, err);
@@ -97,24 +98,35 @@ int ServerReplyText(ServerRequest *r, const char *text)
     return ServerReplyData(r, text, (uint32_t)strlen(text));
 }
 
-// The buffer of ServerAnswer and ServerAnswerError: apart from the reply
-// being built, so a handler may answer an earlier request.
-static union {
+int ServerReplyNow(Server *s, ServerRequest *r)
+{
+    r->answered = 1;
+    return s->port->Reply(s->port->context, r->message->requestId, r->reply);
+}
+
+// The message of ServerAnswer and ServerAnswerError: on the caller's
+// stack, apart from the reply being built, so a handler may answer an
+// earlier request and two kernel threads never share it.
+typedef union Answer {
     Message message;
     uint8_t bytes[MESSAGE_HEADER_SIZE + SERVER_ANSWER_MAX];
-} answer;
+} Answer;
 
 int ServerAnswer(Server *s, uint32_t requestId, const void *data, uint32_t length)
 {
+    Answer answer;
+
     if (length > SERVER_ANSWER_MAX)
         return E_MSGSIZE;
     answer.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE + length };
-    memcpy(answer.message.data, data, length);
+    if (length)
+        memcpy(answer.message.data, data, length);
     return s->port->Reply(s->port->context, requestId, &answer.message);
 }
 
 int ServerAnswerError(Server *s, uint32_t requestId, int err)
 {
+    Answer answer;
     int32_t code = err;
 
     answer.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };

@@ -1,4 +1,6 @@
-// uecho: a user-mode echo server for the IPC tests.
+// uecho: a user-mode echo server for the IPC tests, built on the server
+// skeleton (include/lib/server.h); docs/servers.md walks through it as the
+// model of a new server.
 //
 //   uecho [PREFIX [hold]]     (default "test:uecho:")
 //
@@ -11,6 +13,7 @@
 // without it, E_INVAL.
 // MSG_CLOSE: reply, then exit 0.
 // Anything else: E_INVAL.
+#include <lib/server.h>
 #include <lib/string.h>
 #include <lib/user.h>
 
@@ -21,65 +24,69 @@
 static uint32_t nextJobId = 1;
 static int holdWrites;
 
-// Reply to request with a MSG_RESPONSE holding data[0..length) and then
-// zeros bytes (CreateMessage zeroes the payload).
-static void ReplyPadded(const Message *request, const void *data, uint32_t length,
-                        uint32_t zeros)
-{
-    Message *reply = CreateMessage(MSG_RESPONSE, length + zeros);
+// The skeleton receives each request into one buffer and builds its reply
+// in the other.
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_MAX_SIZE];
+} request, reply;
 
-    if (!reply) {
-        IpcReplyError(request->requestId, E_NOMEM);
-        return;
-    }
-    if (length > 0)
-        memcpy(reply->data, data, length);
-    IpcReply(request->requestId, reply);
-    FreeMessage(reply);
+// MSG_PING: the same payload back.
+static int Ping(Server *s, ServerRequest *r)
+{
+    (void)s;
+    return ServerReplyData(r, r->message->data, MessageDataLength(r->message));
 }
 
-// Reply to request with a MSG_RESPONSE holding data[0..length).
-static void ReplyWith(const Message *request, const void *data, uint32_t length)
+// MSG_QUERY: the full name the client sent to, with its NUL.
+static int Query(Server *s, ServerRequest *r)
 {
-    ReplyPadded(request, data, length, 0);
+    (void)s;
+    return ServerReplyData(r, r->envelope->name, strnlen(r->envelope->name, NS_NAME_MAX) + 1);
 }
 
-// Answer with a job id at once; notify the client of its end later.
-static void StartAsync(const Message *request)
+// MSG_READ_ASYNC: a job id at once; the client is notified of its end later.
+static int StartAsync(Server *s, ServerRequest *r)
 {
     uint32_t jobId = nextJobId++;
 
-    ReplyWith(request, &jobId, sizeof jobId);
+    ServerReplyData(r, &jobId, sizeof jobId);
+    ServerReplyNow(s, r);                   // the client goes on meanwhile
     SysSleep(ASYNC_DELAY_MS);
-    IpcNotify(request->senderId, jobId, ASYNC_VALUE);
+    IpcNotify(r->sender, jobId, ASYNC_VALUE);
+    return 0;
 }
 
-// Serve one request (see the top of the file).
-static void Handle(Message *request, const IpcEnvelope *envelope)
+// MSG_WRITE and MSG_STAT: held for ever with "hold", else refused.
+static int Hold(Server *s, ServerRequest *r)
 {
-    switch (request->type) {
-    case MSG_PING:
-        ReplyWith(request, request->data, MessageDataLength(request));
-        break;
-    case MSG_QUERY:
-        ReplyPadded(request, envelope->name, strnlen(envelope->name, NS_NAME_MAX), 1);
-        break;
-    case MSG_READ_ASYNC:
-        StartAsync(request);
-        break;
-    case MSG_WRITE:
-    case MSG_STAT:
-        if (!holdWrites)
-            IpcReplyError(request->requestId, E_INVAL);
-        break;                          // held: never answered (see the top)
-    case MSG_CLOSE:
-        ReplyWith(request, NULL, 0);
-        SysExit(0);
-    default:
-        IpcReplyError(request->requestId, E_INVAL);
-        break;
-    }
+    (void)s; (void)r;
+    return holdWrites ? SERVER_DEFERRED : E_INVAL;
 }
+
+// MSG_CLOSE: answer, then end.
+static int Close(Server *s, ServerRequest *r)
+{
+    ServerReplyNow(s, r);
+    SysExit(0);
+}
+
+// Which handler serves which request; any other type is E_INVAL.
+static const ServerRoute routes[] = {
+    { MSG_PING,       NULL, Ping },
+    { MSG_QUERY,      NULL, Query },
+    { MSG_READ_ASYNC, NULL, StartAsync },
+    { MSG_WRITE,      NULL, Hold },
+    { MSG_STAT,       NULL, Hold },
+    { MSG_CLOSE,      NULL, Close },
+};
+
+static Server server = {
+    .name = "uecho", .port = &serverPortUser,
+    .routes = routes, .routeCount = sizeof(routes) / sizeof(routes[0]),
+    .requestBuffer = &request.message, .replyBuffer = &reply.message,
+    .capacity = sizeof(request),
+};
 
 int main(int argc, char **argv, char **envp)
 {
@@ -88,11 +95,11 @@ int main(int argc, char **argv, char **envp)
 
     (void)envp;
     holdWrites = argc > 2 && strcmp(argv[2], "hold") == 0;
-    result = NamespaceRegister(prefix, Handle);
+    result = SysNsRegister(prefix, 0);
     if (result != 0) {
         Print("uecho: cannot register %s: %d\n", prefix, result);
         return 1;
     }
     Print("uecho: serving %s\n", prefix);
-    IpcServe();
+    ServerRun(&server);
 }

@@ -28,6 +28,8 @@
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
 #include <lib/blockdev.h>
+#include <lib/kapi.h>
+#include <lib/server.h>
 #include <lib/string.h>
 
 #define PREFIX "block:floppy:"
@@ -100,6 +102,7 @@ static uint32_t self;
 static volatile uint32_t interrupts;
 static uint8_t dor = DOR_RESET_OFF | DOR_DMA;
 static uint32_t motorOn[2];     // uptime it was switched on, 0: off
+static uint32_t lastRequest;    // uptime the last request was served
 static Drive drives[2];
 static BlockDevice *devices[2];
 static BlockDevSet set = { PREFIX, devices, 0 };
@@ -463,22 +466,49 @@ static uint32_t KeepLoaded(void)
     return kept;
 }
 
-// Serve requests; switch the motors off after MOTOR_IDLE_MS without one.
+// Every request: the block protocol (lib/blockdev.c), then the motor's
+// idle time starts again.
+static int Request(Server *s, ServerRequest *r)
+{
+    int err = BlockDevRequest(s, r);
+
+    lastRequest = api->UptimeMs();
+    return err;
+}
+
+// The skeleton's Idle hook: switch the motors off after MOTOR_IDLE_MS
+// without a request. Returns how long the next receive may wait.
+static uint32_t MotorIdle(Server *s)
+{
+    uint32_t idle;
+
+    (void)s;
+    if (!motorOn[0] && !motorOn[1])
+        return 0;
+    idle = api->UptimeMs() - lastRequest;
+    if (idle < MOTOR_IDLE_MS)
+        return MOTOR_IDLE_MS - idle;
+    MotorsOff();
+    return 0;
+}
+
+static const ServerRoute routes[] = {
+    { SERVER_ANY_TYPE, NULL, Request },
+};
+
+// Serve requests forever.
 static void Serve(void)
 {
-    IpcEnvelope envelope;
+    static ServerPort port;
+    static Server server = {
+        .name = "floppy", .routes = routes, .routeCount = sizeof(routes) / sizeof(routes[0]),
+        .Idle = MotorIdle, .requestBuffer = &request.message, .replyBuffer = &reply.message,
+        .capacity = sizeof(request), .state = &set,
+    };
 
-    for (;;) {
-        uint32_t wait = motorOn[0] || motorOn[1] ? MOTOR_IDLE_MS : 0;
-        int got = api->IpcReceiveTimeout(&request.message, sizeof(request), &envelope, wait);
-
-        if (got == E_TIMEDOUT)
-            MotorsOff();
-        if (got < 0)
-            continue;
-        BlockDevHandle(&set, &request.message, envelope.name, &reply.message);
-        api->IpcReply(request.message.requestId, &reply.message);
-    }
+    port = ServerPortKernelApi(api);
+    server.port = &port;
+    ServerRun(&server);
 }
 
 int main(const KernelApi *kernel, int argc, char **argv)

@@ -32,7 +32,9 @@
 #include <clanker/fs.h>
 #include <clanker/kernelapi.h>
 #include <lib/format.h>
+#include <lib/kapi.h>
 #include <lib/pci.h>
+#include <lib/server.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
 
@@ -534,6 +536,10 @@ static void Probe(void)
 }
 
 // --- requests -----------------------------------------------------------------
+// The skeleton's handlers (include/lib/server.h), one per request type.
+// Each decodes the name and the payload and checks them against the
+// device before it touches the device: a request the device cannot do
+// changes nothing.
 
 static Device *FindDevice(const char *name)
 {
@@ -544,22 +550,44 @@ static Device *FindDevice(const char *name)
     return NULL;
 }
 
+// The device r names (NULL: block:ide: itself). Returns 0 or E_NOENT.
+static int Target(const ServerRequest *r, Device **d)
+{
+    const char *rest = r->envelope->name + sizeof(PREFIX) - 1;
+
+    *d = NULL;
+    if (rest[0] == 0)
+        return 0;
+    *d = FindDevice(rest);
+    return *d ? 0 : E_NOENT;
+}
+
 static uint32_t Flags(const Device *d)
 {
     return d->atapi ? BLOCK_ATAPI | BLOCK_READ_ONLY | BLOCK_REMOVABLE : 0;
 }
 
-static void ReplyEmpty(uint32_t length)
+// The reply holds length bytes, already written to its data.
+static int ReplyLength(ServerRequest *r, uint32_t length)
 {
-    reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE + length };
+    r->reply->length = MESSAGE_HEADER_SIZE + length;
+    return 0;
 }
 
-static int Query(Device *d, uint32_t size)
+// MSG_QUERY of a device: its BlockInfo.
+static int Query(Server *s, ServerRequest *r)
 {
     BlockInfo info;
+    Device *d;
+    int err;
 
-    if (size != 0)
+    (void)s;
+    /* decode */
+    if ((err = Target(r, &d)) != 0)
+        return err;
+    if (!d || MessageDataLength(r->message) != 0)
         return E_INVAL;
+    /* invoke */
     if (d->atapi)
         d->sectors = AtapiCapacity(d);          // the disc may have changed
     memset(&info, 0, sizeof(info));
@@ -567,9 +595,7 @@ static int Query(Device *d, uint32_t size)
     info.sectorSize = d->sectorSize;
     info.flags = Flags(d);
     memcpy(info.model, d->model, sizeof(info.model));
-    memcpy(reply.message.data, &info, sizeof(info));
-    ReplyEmpty(sizeof(info));
-    return 0;
+    return ServerReplyData(r, &info, sizeof(info));
 }
 
 // Check a MSG_READ or MSG_WRITE of size payload bytes against d, changing
@@ -603,51 +629,71 @@ static int Failed(Device *d, int err)
     return err;
 }
 
-static int Transfer(Device *d, const Message *m)
+// MSG_READ and MSG_WRITE of a device.
+static int Transfer(Server *s, ServerRequest *r)
 {
+    const Message *m = r->message;
     BlockIo io;
-    int err = CheckTransfer(d, m, &io);
+    Device *d;
+    int err;
 
-    if (err)
+    (void)s;
+    /* decode */
+    if ((err = Target(r, &d)) != 0)
         return err;
-    // POINT OF NO RETURN: the request is valid; only the device can fail it.
+    if (!d)
+        return E_INVAL;
+    if ((err = CheckTransfer(d, m, &io)) != 0)
+        return err;
+    /* invoke: the request is valid; only the device can fail it */
     if (m->type == MSG_READ) {
-        if ((err = AtaRead(d, io.sector, io.count, reply.message.data)) != 0)
+        if ((err = AtaRead(d, io.sector, io.count, r->reply->data)) != 0)
             return Failed(d, err);
-        ReplyEmpty(io.count * d->sectorSize);
-        return 0;
+        return ReplyLength(r, io.count * d->sectorSize);
     }
     if ((err = AtaWrite(d, io.sector, io.count, m->data + sizeof(BlockIo))) != 0)
         return Failed(d, err);
-    ReplyEmpty(0);
     return 0;
 }
 
-static int Sync(Device *d, uint32_t size)
+// MSG_SYNC of a device: FLUSH CACHE.
+static int Sync(Server *s, ServerRequest *r)
 {
+    Device *d;
     int err;
 
-    if (size != 0)
+    (void)s;
+    /* decode */
+    if ((err = Target(r, &d)) != 0)
+        return err;
+    if (!d || MessageDataLength(r->message) != 0)
         return E_INVAL;
+    /* invoke */
     if (!d->atapi && (err = AtaFlush(d)) != 0)
         return Failed(d, err);
-    ReplyEmpty(0);
     return 0;
 }
 
 // MSG_LIST of block:ide:: the devices, in name order (probe order).
-static int List(const Message *m)
+static int List(Server *s, ServerRequest *r)
 {
-    uint32_t size = MessageDataLength(m), n = 0;
+    uint32_t size = MessageDataLength(r->message), n = 0;
     FsListRequest want = { 0, FS_LIST_MAX };
-    FsDirEntry *out = (FsDirEntry *)reply.message.data;
+    FsDirEntry *out = (FsDirEntry *)r->reply->data;
+    Device *d;
+    int err;
 
-    if (size != 0 && size != sizeof(want))
+    (void)s;
+    /* decode */
+    if ((err = Target(r, &d)) != 0)
+        return err;
+    if (d || (size != 0 && size != sizeof(want)))
         return E_INVAL;
     if (size)
-        memcpy(&want, m->data, sizeof(want));
+        memcpy(&want, r->message->data, sizeof(want));
     if (want.count == 0 || want.count > FS_LIST_MAX)
         want.count = FS_LIST_MAX;
+    /* invoke */
     for (uint32_t i = want.index; i < deviceCount && n < want.count; i++, n++) {
         memset(&out[n], 0, sizeof(out[n]));
         out[n].size = devices[i].sectors * devices[i].sectorSize;
@@ -655,47 +701,51 @@ static int List(const Message *m)
         out[n].id = i + 1;
         memcpy(out[n].name, devices[i].name, sizeof(devices[i].name));
     }
-    ReplyEmpty(n * (uint32_t)sizeof(FsDirEntry));
-    return 0;
+    return ReplyLength(r, n * (uint32_t)sizeof(FsDirEntry));
 }
 
 // MSG_STAT of block:ide:: the driver's counters (BlockStats).
-static int Stats(uint32_t length)
+static int Stats(Server *s, ServerRequest *r)
 {
-    if (length != 0)
+    Device *d;
+    int err;
+
+    (void)s;
+    /* decode */
+    if ((err = Target(r, &d)) != 0)
+        return err;
+    if (d || MessageDataLength(r->message) != 0)
         return E_INVAL;
-    memcpy(reply.message.data, &stats, sizeof(stats));
-    ReplyEmpty(sizeof(stats));
-    return 0;
+    /* invoke */
+    return ServerReplyData(r, &stats, sizeof(stats));
 }
 
-// Serve one request to block:ide:rest. Returns 0 with the reply made, or an error.
-static int Handle(const Message *m, const char *rest)
+// Any other request: E_NOENT for a device that is not there, else E_INVAL.
+static int Unrouted(Server *s, ServerRequest *r)
 {
     Device *d;
 
-    if (rest[0] == 0 && m->type == MSG_STAT)
-        return Stats(MessageDataLength(m));
-    if (rest[0] == 0)
-        return m->type == MSG_LIST ? List(m) : E_INVAL;
-    if ((d = FindDevice(rest)) == NULL)
-        return E_NOENT;
-    switch (m->type) {
-    case MSG_QUERY:
-        return Query(d, MessageDataLength(m));
-    case MSG_READ:
-    case MSG_WRITE:
-        return Transfer(d, m);
-    case MSG_SYNC:
-        return Sync(d, MessageDataLength(m));
-    default:
-        return E_INVAL;
-    }
+    (void)s;
+    return Target(r, &d) ? E_NOENT : E_INVAL;
 }
+
+static const ServerRoute routes[] = {
+    { MSG_QUERY, NULL, Query },
+    { MSG_READ,  NULL, Transfer },
+    { MSG_WRITE, NULL, Transfer },
+    { MSG_SYNC,  NULL, Sync },
+    { MSG_LIST,  NULL, List },
+    { MSG_STAT,  NULL, Stats },
+};
 
 int main(const KernelApi *kernel, int argc, char **argv)
 {
-    IpcEnvelope envelope;
+    static ServerPort port;
+    static Server server = {
+        .name = "ide", .routes = routes, .routeCount = sizeof(routes) / sizeof(routes[0]),
+        .unrouted = Unrouted, .requestBuffer = &request.message,
+        .replyBuffer = &reply.message, .capacity = sizeof(request),
+    };
     int err;
 
     (void)argc; (void)argv;
@@ -711,16 +761,7 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("ide: cannot serve %s\n", PREFIX);
         return 1;
     }
-    for (;;) {
-        if (api->IpcReceiveInto(&request.message, sizeof(request), &envelope) < 0)
-            continue;
-        if (request.message.senderId == 0)
-            continue;               // a kernel notice; none is asked for
-        err = Handle(&request.message, envelope.name + sizeof(PREFIX) - 1);
-        if (err) {
-            reply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
-            memcpy(reply.message.data, &err, 4);
-        }
-        api->IpcReply(request.message.requestId, &reply.message);
-    }
+    port = ServerPortKernelApi(api);
+    server.port = &port;
+    ServerRun(&server);
 }

@@ -23,7 +23,9 @@
 #include <clanker/kernelapi.h>
 #include <clanker/pci.h>
 #include <lib/format.h>
+#include <lib/kapi.h>
 #include <lib/pci.h>
+#include <lib/server.h>
 #include <lib/string.h>
 
 #define FUNCTIONS_MAX 256
@@ -122,30 +124,34 @@ static int FindFunction(const char *name)
     return -1;
 }
 
-static void ReplyError(int error)
+// The function r names (-1: pci: itself). Returns 0 or E_NOENT.
+static int Target(const ServerRequest *r, int *index)
 {
-    reply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
-    memcpy(reply.message.data, &error, 4);
+    const char *rest = r->envelope->name + sizeof(PCI_PREFIX) - 1;
+
+    *index = rest[0] ? FindFunction(rest) : -1;
+    return rest[0] && *index < 0 ? E_NOENT : 0;
 }
 
-static void ReplyData(const void *data, uint32_t length)
+// MSG_READ: of pci:, the table; of a function, its line. The whole
+// slice, or the part an FsIo asks for.
+static int Read(Server *s, ServerRequest *r)
 {
-    reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE + length };
-    memcpy(reply.message.data, data, length);
-}
-
-// MSG_READ of [start, end) of the table: the whole slice, or the part
-// the FsIo asks for.
-static int Read(const Message *m, uint32_t start, uint32_t end)
-{
-    uint32_t size = MessageDataLength(m), length = FS_IO_MAX;
+    uint32_t size = MessageDataLength(r->message), length = FS_IO_MAX, start, end;
     uint64_t offset = 0;
     FsIo io;
+    int index, err;
 
+    (void)s;
+    /* decode */
+    if ((err = Target(r, &index)) != 0)
+        return err;
+    start = index < 0 ? 0 : lineStart[index];
+    end = index < 0 ? tableLength : lineStart[index + 1];
     if (size != 0 && size != sizeof(FsIo))
         return E_INVAL;
     if (size) {
-        memcpy(&io, m->data, sizeof(io));
+        memcpy(&io, r->message->data, sizeof(io));
         if (io.handle != 0)
             return E_BADF;
         offset = io.offset;
@@ -155,23 +161,31 @@ static int Read(const Message *m, uint32_t start, uint32_t end)
         offset = end - start;
     if (length > end - start - offset)
         length = end - start - (uint32_t)offset;
-    ReplyData(table + start + offset, length);
-    return 0;
+    /* invoke */
+    return ServerReplyData(r, table + start + offset, length);
 }
 
-static int List(const Message *m)
+// MSG_LIST of pci:: one FsDirEntry per function; a function is no directory.
+static int List(Server *s, ServerRequest *r)
 {
-    uint32_t size = MessageDataLength(m);
+    uint32_t size = MessageDataLength(r->message), n = 0;
     FsListRequest want = { 0, FS_LIST_MAX };
-    FsDirEntry *out = (FsDirEntry *)reply.message.data;
-    uint32_t n = 0;
+    FsDirEntry *out = (FsDirEntry *)r->reply->data;
+    int index, err;
 
+    (void)s;
+    /* decode */
+    if ((err = Target(r, &index)) != 0)
+        return err;
+    if (index >= 0)
+        return E_NOTDIR;
     if (size != 0 && size != sizeof(want))
         return E_INVAL;
     if (size)
-        memcpy(&want, m->data, sizeof(want));
+        memcpy(&want, r->message->data, sizeof(want));
     if (want.count == 0 || want.count > FS_LIST_MAX)
         want.count = FS_LIST_MAX;
+    /* invoke */
     for (uint32_t i = want.index; i < functionCount && n < want.count; i++, n++) {
         const PciFunction *f = &functions[i];
         memset(&out[n], 0, sizeof(out[n]));
@@ -180,44 +194,48 @@ static int List(const Message *m)
         out[n].size = lineStart[i + 1] - lineStart[i];
         Format(out[n].name, sizeof(out[n].name), "%02x:%02x.%x", f->bus, f->device, f->function);
     }
-    reply.message = (Message){ .type = MSG_RESPONSE,
-                               .length = MESSAGE_HEADER_SIZE + n * (uint32_t)sizeof(FsDirEntry) };
+    r->reply->length = MESSAGE_HEADER_SIZE + n * (uint32_t)sizeof(FsDirEntry);
     return 0;
 }
 
-// Serve one request to pci:rest. Returns 0 with the reply made, or an error.
-static int Handle(const Message *m, const char *rest)
+// MSG_QUERY of a function: its PciFunction.
+static int Query(Server *s, ServerRequest *r)
+{
+    int index, err;
+
+    (void)s;
+    /* decode */
+    if ((err = Target(r, &index)) != 0)
+        return err;
+    if (index < 0 || MessageDataLength(r->message) != 0)
+        return E_INVAL;
+    /* invoke */
+    return ServerReplyData(r, &functions[index], sizeof(PciFunction));
+}
+
+// Any other request: E_NOENT for a function that is not there, else E_INVAL.
+static int Unrouted(Server *s, ServerRequest *r)
 {
     int index;
 
-    if (rest[0] == 0) {
-        if (m->type == MSG_LIST)
-            return List(m);
-        if (m->type == MSG_READ)
-            return Read(m, 0, tableLength);
-        return E_INVAL;
-    }
-    index = FindFunction(rest);
-    if (index < 0)
-        return E_NOENT;
-    switch (m->type) {
-    case MSG_QUERY:
-        if (MessageDataLength(m) != 0)
-            return E_INVAL;
-        ReplyData(&functions[index], sizeof(PciFunction));
-        return 0;
-    case MSG_READ:
-        return Read(m, lineStart[index], lineStart[index + 1]);
-    case MSG_LIST:
-        return E_NOTDIR;
-    default:
-        return E_INVAL;
-    }
+    (void)s;
+    return Target(r, &index) ? E_NOENT : E_INVAL;
 }
+
+static const ServerRoute routes[] = {
+    { MSG_LIST,  NULL, List },
+    { MSG_READ,  NULL, Read },
+    { MSG_QUERY, NULL, Query },
+};
 
 int main(const KernelApi *kernel, int argc, char **argv)
 {
-    IpcEnvelope envelope;
+    static ServerPort port;
+    static Server server = {
+        .name = "pci", .routes = routes, .routeCount = sizeof(routes) / sizeof(routes[0]),
+        .unrouted = Unrouted, .requestBuffer = &request.message,
+        .replyBuffer = &reply.message, .capacity = sizeof(request),
+    };
 
     (void)argc; (void)argv;
     api = kernel;
@@ -227,15 +245,7 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("pci: cannot serve %s\n", PCI_PREFIX);
         return 1;
     }
-    for (;;) {
-        int err;
-        if (api->IpcReceiveInto(&request.message, sizeof(request), &envelope) < 0)
-            continue;
-        if (request.message.senderId == 0)
-            continue;               // a kernel notice; none is asked for
-        err = Handle(&request.message, envelope.name + sizeof(PCI_PREFIX) - 1);
-        if (err)
-            ReplyError(err);
-        api->IpcReply(request.message.requestId, &reply.message);
-    }
+    port = ServerPortKernelApi(api);
+    server.port = &port;
+    ServerRun(&server);
 }

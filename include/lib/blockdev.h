@@ -3,7 +3,8 @@
 //
 // A driver describes each device it found with a BlockDevice (its name
 // under the driver's prefix, its BlockInfo and three operations) and
-// hands every request it receives to BlockDevHandle. That decodes and
+// routes every request its server (include/lib/server.h) receives to
+// BlockDevRequest. That decodes and
 // checks the request completely (the name, the payload's size, count,
 // range, read-only) before it calls an operation, so an operation only
 // ever sees a request it can carry out, and every driver gives the same
@@ -16,6 +17,7 @@
 #include <stdint.h>
 #include <clanker/block.h>
 #include <clanker/message.h>
+#include <lib/server.h>
 
 typedef struct BlockDevice BlockDevice;
 
@@ -41,9 +43,10 @@ typedef struct BlockDevSet {
     uint32_t count;
 } BlockDevSet;
 
-// Answer request, sent to name, into reply (room for MESSAGE_MAX_SIZE
-// bytes): MSG_RESPONSE with the result, or MSG_ERROR with an E_* code.
-void BlockDevHandle(BlockDevSet *set, const Message *request, const char *name,
-                    Message *reply);
+// The skeleton's handler for the block protocol: s->state is the
+// BlockDevSet, and s's reply buffer holds MESSAGE_MAX_SIZE bytes. Builds
+// the reply (MSG_RESPONSE with the result) or returns the E_* code.
+// Route every request to it:  { SERVER_ANY_TYPE, NULL, BlockDevRequest }
+int BlockDevRequest(Server *s, ServerRequest *r);
 
 #endif

@@ -3,11 +3,13 @@
 // Turns one request of include/clanker/fs.h into backend calls and builds
 // the reply. A backend is a table of functions with RamFs's semantics
 // (lib/ramfs.h): RamFs itself (FsServerInit) or the FAT engine
-// (lib/fatbackend.c, FsServerInitBackend). It neither receives nor sends: the kernel-mode fs:root:
-// server and the user-mode fs:temp: server each run their own loop around
-// it, and the host tests and fuzzer call it directly. Every byte of a
-// request is checked before it is used; whatever the request holds, the
-// reply is a well-formed MSG_RESPONSE or MSG_ERROR.
+// (lib/fatbackend.c, FsServerInitBackend). It neither receives nor sends:
+// fs:root:, fs:temp: and fatfs are servers on the skeleton
+// (include/lib/server.h) that route the protocol's requests to
+// FsServerRequest, and the host tests and fuzzer call FsServerHandle
+// directly. Every byte of a request is checked before it is used;
+// whatever the request holds, the reply is a well-formed MSG_RESPONSE or
+// MSG_ERROR.
 #ifndef LIB_FSSERVER_H
 #define LIB_FSSERVER_H
 
@@ -15,6 +17,7 @@
 #include <clanker/fs.h>
 #include <clanker/message.h>
 #include <lib/ramfs.h>
+#include <lib/server.h>
 
 // What a filesystem offers the protocol. Each call returns 0 (or a
 // count, a handle) or an E_* code and changes nothing when it fails, as
@@ -55,8 +58,19 @@ void FsServerInit(FsServer *server, RamFs *fs, const char *prefix);
 void FsServerInitBackend(FsServer *server, const FsBackend *backend, void *fs,
                          const char *prefix);
 
+// The skeleton's handler for the whole protocol: s->state is the
+// FsServer, and s's reply buffer holds MESSAGE_MAX_SIZE bytes. Route
+// every request to it (a type it does not know is E_INVAL, a name not
+// under the prefix E_NOENT):
+//   { SERVER_ANY_TYPE, NULL, FsServerRequest }
+int FsServerRequest(Server *s, ServerRequest *r);
+
+// The skeleton's ProcessEnded hook: the handles pid held are closed.
+void FsServerEnded(Server *s, uint32_t pid);
+
 // Answer request, which the client sent to name, into reply (room for
-// MESSAGE_MAX_SIZE bytes). The client is request->senderId. Returns 1 if
+// MESSAGE_MAX_SIZE bytes), as FsServerRequest does, outside a server (the
+// host tests, the fuzzer). The client is request->senderId. Returns 1 if
 // reply must be sent, 0 if the request needs no answer (a kernel notice
 // that a process ended: its handles are closed).
 int FsServerHandle(FsServer *server, const Message *request, const char *name, Message *reply);

@@ -45,11 +45,18 @@ typedef struct ServerRequest {
     uint32_t sender;                // its sender's pid (message->senderId)
     Message *reply;                 // MSG_RESPONSE, empty; a handler appends data
     uint32_t replyCapacity;         // bytes reply may hold, header included
+    int answered;                   // set by ServerReplyNow: nothing more is sent
 } ServerRequest;
 
 // What a handler returns: 0 (send *reply), an E_* code (send MSG_ERROR
-// with it instead), or SERVER_DEFERRED (send nothing now: the handler
-// kept message->requestId and answers later with ServerAnswer*).
+// with it instead), or SERVER_DEFERRED (send nothing: the handler has
+// answered message->requestId itself, or keeps it and answers later with
+// ServerAnswer*). After ServerReplyNow what it returns is not looked at.
+//
+// Validate, then commit: a handler decodes and checks everything first
+// and changes state only once nothing can fail it (mark the two steps
+// /* decode */ and /* invoke */), so an error never leaves a request
+// half done.
 #define SERVER_DEFERRED 1
 typedef int (*ServerHandler)(Server *s, ServerRequest *r);
 
@@ -76,10 +83,13 @@ struct Server {
     // how long the next receive may wait in ms (0: no limit). NULL: none.
     uint32_t (*Idle)(Server *s);
     // Buffers for one request and one reply, each capacity bytes at least
-    // MESSAGE_HEADER_SIZE (the largest message is MESSAGE_MAX_SIZE).
+    // MESSAGE_HEADER_SIZE (the largest message is MESSAGE_MAX_SIZE);
+    // replyCapacity, if not 0, is the reply buffer's own size (a server
+    // whose replies are small).
     Message *requestBuffer;
     Message *replyBuffer;
     uint32_t capacity;
+    uint32_t replyCapacity;
     void *state;                    // the server's own
 };
 
@@ -97,11 +107,18 @@ int ServerReplyData(ServerRequest *r, const void *data, uint32_t length);
 // Append the NUL-terminated text (without its NUL). Returns 0 or E_MSGSIZE.
 int ServerReplyText(ServerRequest *r, const char *text);
 
+// Send r's reply now, from inside its handler: for a handler with work
+// to do after its client has its answer (waking others who wait), or
+// that must know whether the answer arrived (E_NOENT: the client gave up
+// waiting). Nothing more is sent for r. Returns the port's result.
+int ServerReplyNow(Server *s, ServerRequest *r);
+
 // Answer requestId later (after SERVER_DEFERRED): a MSG_RESPONSE with up
 // to SERVER_ANSWER_MAX bytes of data (more: E_MSGSIZE, nothing sent), or
 // MSG_ERROR with err, or a message of the server's own making. They may
 // be called from a handler serving another request. Return the port's
-// result.
+// result. Each builds its message on the stack, so the kernel's threads
+// may share this code.
 #define SERVER_ANSWER_MAX 64
 int ServerAnswer(Server *s, uint32_t requestId, const void *data, uint32_t length);
 int ServerAnswerError(Server *s, uint32_t requestId, int err);

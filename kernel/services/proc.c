@@ -49,6 +49,7 @@
 #include <kernel/mm/memory.h>
 #include <kernel/proc/process.h>
 #include <kernel/proc/sched.h>
+#include <kernel/services/port.h>
 #include <kernel/services/proc.h>
 
 static union {
@@ -87,6 +88,11 @@ static void ListProcess(Process *p, void *context)
     (void)context;
     Append("%u %s %s %s %u\n", p->pid, p->name, StateName(p->state),
            p->mode == PROCESS_USER ? "user" : "kernel", ProcessMemoryPages(p));
+}
+
+static void WriteList(void)
+{
+    ProcessForEach(ListProcess, NULL);
 }
 
 static Process *listedOwner;
@@ -345,55 +351,87 @@ static int IsFile(const char *name)
            FindSystemItem(name) >= 0;
 }
 
-// Answer a read of name (the part after "proc:"). Returns 0 or an error.
-static int Serve(const char *name)
+// --- requests -----------------------------------------------------------------
+// The skeleton's handlers (include/lib/server.h): each decodes the name
+// and the payload, then writes the reply's text into reply (the
+// skeleton's reply buffer, which Append fills).
+
+// The name r was sent to, after "proc:".
+static const char *Name(const ServerRequest *r)
+{
+    return r->envelope->name + sizeof(PROC_PREFIX) - 1;
+}
+
+// What a read names: proc:list: or a system item (writeSystem), or an
+// item of process p (write).
+typedef struct Text {
+    void (*writeSystem)(void);
+    void (*write)(Process *p);
+    Process *p;
+} Text;
+
+// Find the text name (the part after "proc:") names. Returns 0 or E_NOENT.
+static int FindText(const char *name, Text *t)
 {
     const char *item;
     uint32_t pid;
-    Process *p;
     int i;
 
+    *t = (Text){ 0 };
     if (strcmp(name, "list:") == 0 || strcmp(name, "list") == 0) {
-        ProcessForEach(ListProcess, NULL);
+        t->writeSystem = WriteList;
         return 0;
     }
     if ((i = FindSystemItem(name)) >= 0) {
-        systemItems[i].write();
+        t->writeSystem = systemItems[i].write;
         return 0;
     }
     item = ParsePid(name, &pid);
-    if (!item || !(p = ProcessFind(pid)) || (i = FindItem(item)) < 0)
+    if (!item || !(t->p = ProcessFind(pid)) || (i = FindItem(item)) < 0)
         return E_NOENT;
-    items[i].write(p);
+    t->write = items[i].write;
     return 0;
 }
 
 // Keep only the part of the reply's text an FsIo asks for: at most
-// io->length bytes from io->offset. Returns 0 or E_BADF (a handle).
-static int Slice(const FsIo *io)
+// io->length bytes from io->offset.
+static void Slice(const FsIo *io)
 {
     uint32_t total = MessageDataLength(&reply.message);
     uint32_t from = io->offset < total ? (uint32_t)io->offset : total;
     uint32_t n = total - from < io->length ? total - from : io->length;
 
-    if (io->handle != 0)
-        return E_BADF;
     memmove(reply.message.data, reply.message.data + from, n);
     reply.message.length = MESSAGE_HEADER_SIZE + n;
-    return 0;
 }
 
-// MSG_READ and MSG_QUERY: the whole text, or the part an FsIo payload asks for.
-static int ServeRead(const char *name)
+// MSG_READ and MSG_QUERY: the whole text, or the part an FsIo payload
+// (MSG_READ only; a shorter payload is ignored) asks for.
+static int Read(Server *s, ServerRequest *r)
 {
+    const Message *m = r->message;
     FsIo io;
-    int err = Serve(name);
+    Text t;
+    int sliced, err;
 
-    if (err || request.message.type != MSG_READ ||
-        MessageDataLength(&request.message) < sizeof(io))
+    (void)s;
+    /* decode */
+    if ((err = FindText(Name(r), &t)) != 0)
         return err;
-    memcpy(&io, request.message.data, sizeof(io));
-    return Slice(&io);
+    sliced = m->type == MSG_READ && MessageDataLength(m) >= sizeof(io);
+    if (sliced) {
+        memcpy(&io, m->data, sizeof(io));
+        if (io.handle != 0)
+            return E_BADF;
+    }
+    /* invoke */
+    if (t.write)
+        t.write(t.p);
+    else
+        t.writeSystem();
+    if (sliced)
+        Slice(&io);
+    return 0;
 }
 
 // --- MSG_LIST ---------------------------------------------------------------
@@ -474,65 +512,49 @@ static int FillDirectory(const char *name)
     return 0;
 }
 
-// Reply with entries [index, index + count) of directory name.
-static int ServeList(const char *name)
+// MSG_LIST: entries [index, index + count) of the directory named.
+static int List(Server *s, ServerRequest *r)
 {
     FsListRequest want = { 0, 0 };
-    uint32_t n = MessageDataLength(&request.message);
+    uint32_t n = MessageDataLength(r->message);
     int err;
 
+    (void)s;
+    /* decode: the payload, then the directory (read into entries[]) */
     if (n != 0 && n != sizeof(want))
         return E_INVAL;
-    memcpy(&want, request.message.data, n);
+    memcpy(&want, r->message->data, n);
     if (want.count == 0 || want.count > FS_LIST_MAX)
         want.count = FS_LIST_MAX;
-    if ((err = FillDirectory(name)) != 0)
+    if ((err = FillDirectory(Name(r))) != 0)
         return err;
+    /* invoke */
     for (uint32_t i = want.index; i < entryCount && i - want.index < want.count; i++) {
         FsDirEntry e = { .size = 0, .type = entries[i].type, .id = entries[i].id };
         memcpy(e.name, entries[i].name, sizeof(entries[i].name));
-        memcpy(reply.bytes + reply.message.length, &e, sizeof(e));
-        reply.message.length += sizeof(e);
+        ServerReplyData(r, &e, sizeof(e));
     }
     return 0;
 }
 
-// Answer the request in request.message for name (the part after "proc:").
-static int Dispatch(const char *name)
-{
-    switch (request.message.type) {
-    case MSG_READ:
-    case MSG_QUERY:
-        return ServeRead(name);
-    case MSG_LIST:
-        return ServeList(name);
-    default:
-        return E_INVAL;
-    }
-}
+static const ServerRoute routes[] = {
+    { MSG_READ,  NULL, Read },
+    { MSG_QUERY, NULL, Read },
+    { MSG_LIST,  NULL, List },
+};
+
+static Server server = {
+    .name = "proc", .port = &serverPortKernel, .routes = routes,
+    .routeCount = sizeof(routes) / sizeof(routes[0]), .requestBuffer = &request.message,
+    .replyBuffer = &reply.message, .capacity = sizeof(request),
+};
 
 static void ProcServerMain(void *arg)
 {
-    IpcEnvelope envelope;
-
     (void)arg;
     if (IpcRegister(PROC_PREFIX, 0) != 0)
         return;
-    for (;;) {
-        int n = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)&request, sizeof(request),
-                           (uintptr_t)&envelope);
-        int err;
-        if (n < 0)
-            continue;
-        reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
-        err = Dispatch(envelope.name + sizeof(PROC_PREFIX) - 1);
-        if (err) {
-            reply.message = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + 4 };
-            memcpy(reply.message.data, &err, 4);
-        }
-        IpcAnswer(request.message.requestId, IPC_MEMORY_KERNEL, (uintptr_t)&reply,
-                  reply.message.length);
-    }
+    ServerRun(&server);
 }
 
 int ProcServerStart(void)

@@ -4,6 +4,7 @@
 // or request is received into a MESSAGE_MAX_SIZE scratch buffer and then
 // copied into one of exactly its size, and every failed send comes back
 // as a MSG_ERROR message, so a client always has a message to look at.
+#include <lib/server.h>
 #include <lib/string.h>
 #include <lib/user.h>
 
@@ -160,25 +161,37 @@ int IpcReplyError(uint32_t requestId, int error)
     return result;
 }
 
-// Receive, dispatch by the envelope's handler value, free; forever. A
-// failed receive (out of memory) waits a little before trying again.
+// IpcServe's one handler: the prefix's own, given the request (it
+// answers it itself, and the request is not its to keep); E_NOSYS for a
+// prefix registered without one.
+static int CallPrefixHandler(Server *s, ServerRequest *r)
+{
+    IpcHandler handler = (IpcHandler)(uintptr_t)r->envelope->handler;
+
+    if (!handler)
+        return E_NOSYS;
+    handler(s->requestBuffer, r->envelope);
+    return SERVER_DEFERRED;
+}
+
+// Serve the program's prefixes on the server skeleton, forever: every
+// request goes to its prefix's handler. The request buffer comes from the
+// heap once (out of memory: wait a little and try again).
 void IpcServe(void)
 {
-    IpcEnvelope envelope;
+    static union {
+        Message message;
+        uint8_t bytes[MESSAGE_HEADER_SIZE + sizeof(int32_t)];
+    } reply;
+    static Server server = {
+        .name = "IpcServe", .port = &serverPortUser, .unrouted = CallPrefixHandler,
+        .replyBuffer = &reply.message, .capacity = MESSAGE_MAX_SIZE,
+        .replyCapacity = sizeof(reply),
+    };
 
-    for (;;) {
-        Message *request = IpcReceive(&envelope);
-        if (!request) {
-            SysSleep(10);
-            continue;
-        }
-        IpcHandler handler = (IpcHandler)(uintptr_t)envelope.handler;
-        if (handler)
-            handler(request, &envelope);
-        else
-            IpcReplyError(request->requestId, E_NOSYS);
-        FreeMessage(request);
-    }
+    while (!(server.requestBuffer = malloc(MESSAGE_MAX_SIZE)))
+        SysSleep(10);
+    ServerRun(&server);
 }
 
 // Tell process pid that job jobId ended with value.

@@ -20,6 +20,7 @@
 #include <lib/fat.h>
 #include <lib/fatbackend.h>
 #include <lib/fsserver.h>
+#include <lib/server.h>
 #include <lib/string.h>
 #include <lib/user.h>
 
@@ -29,8 +30,9 @@ typedef union Buffer {
 } Buffer;
 
 static Buffer request, reply, io;
-static const char *blockName;
+static const char *blockName, *prefix;
 static uint32_t sectorSize;
+static Fat *fat;
 
 // Transfer count sectors at sector through the block device, in requests
 // of at most BLOCK_IO_MAX bytes.
@@ -93,8 +95,8 @@ static int MountDevice(Fat **fat)
     return FatMount(&device, malloc, free, fat);
 }
 
-// Answer MSG_SYNC: the volume, then the device.
-static int Sync(Fat *fat)
+// Write out the volume, then the device's cache.
+static int Flush(void)
 {
     int err = FatFlush(fat);
 
@@ -103,21 +105,51 @@ static int Sync(Fat *fat)
     return err < 0 ? err : 0;
 }
 
-static void ReplyStatus(uint32_t requestId, int err)
+// MSG_SYNC: everything cached goes to the device.
+static int Sync(Server *s, ServerRequest *r)
 {
-    if (err)
-        IpcReplyError(requestId, err);
-    else
-        SysIpcReply(requestId, &(Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE });
+    (void)s;
+    /* decode */
+    if (MessageDataLength(r->message))
+        return E_INVAL;
+    /* invoke */
+    return Flush();
 }
+
+// MSG_UNMOUNT: as MSG_SYNC, then answer, give up the prefix and exit.
+static int Unmount(Server *s, ServerRequest *r)
+{
+    int err;
+
+    /* decode */
+    if (MessageDataLength(r->message))
+        return E_INVAL;
+    /* invoke */
+    if ((err = Flush()) != 0)
+        return err;
+    ServerReplyNow(s, r);
+    SysNsUnregister(prefix);
+    FatUnmount(fat);
+    SysExit(0);
+}
+
+// The two requests of its own; the rest is the filesystem protocol's.
+static const ServerRoute routes[] = {
+    { MSG_SYNC, NULL, Sync },
+    { MSG_UNMOUNT, NULL, Unmount },
+    { SERVER_ANY_TYPE, NULL, FsServerRequest },
+};
 
 int main(int argc, char **argv)
 {
-    const char *prefix;
-    IpcEnvelope envelope;
+    static FsServer fsServer;
+    static Server server = {
+        .name = "fatfs", .port = &serverPortUser, .routes = routes,
+        .routeCount = sizeof(routes) / sizeof(routes[0]), .ProcessEnded = FsServerEnded,
+        .requestBuffer = &request.message, .replyBuffer = &reply.message,
+        .capacity = sizeof(request), .state = &fsServer,
+    };
     FatBackend *backend;
-    FsServer server;
-    Fat *fat;
     int err;
 
     if (argc != 3) {
@@ -141,23 +173,6 @@ int main(int argc, char **argv)
         FatUnmount(fat);
         return 1;
     }
-    FsServerInitBackend(&server, &fatBackend, backend, prefix);
-    for (;;) {
-        Message *m = &request.message;
-        if (SysIpcReceive(m, sizeof(request), &envelope) < 0)
-            continue;
-        if ((m->type == MSG_SYNC || m->type == MSG_UNMOUNT) && m->senderId != 0) {
-            err = MessageDataLength(m) ? E_INVAL
-                  : Sync(fat);
-            ReplyStatus(m->requestId, err);
-            if (m->type == MSG_UNMOUNT && !err) {
-                SysNsUnregister(prefix);
-                FatUnmount(fat);
-                return 0;
-            }
-            continue;
-        }
-        if (FsServerHandle(&server, m, envelope.name, &reply.message))
-            SysIpcReply(m->requestId, &reply.message);
-    }
+    FsServerInitBackend(&fsServer, &fatBackend, backend, prefix);
+    ServerRun(&server);
 }

@@ -12,9 +12,11 @@
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
-#include <lib/tar.h>
 #include <lib/fsserver.h>
+#include <lib/kapi.h>
+#include <lib/server.h>
 #include <lib/string.h>
+#include <lib/tar.h>
 
 #define PREFIX "fs:root:"
 
@@ -84,10 +86,20 @@ static int LoadInitrd(RamFs *fs)
     return failed + (more < 0);
 }
 
+// Every request is the filesystem protocol's (lib/fsserver.c).
+static const ServerRoute routes[] = {
+    { SERVER_ANY_TYPE, NULL, FsServerRequest },
+};
+
 int main(const KernelApi *kernel, int argc, char **argv)
 {
-    FsServer server;
-    IpcEnvelope envelope;
+    static FsServer fsServer;
+    static ServerPort port;
+    static Server server = {
+        .name = "fsroot", .routes = routes, .routeCount = sizeof(routes) / sizeof(routes[0]),
+        .ProcessEnded = FsServerEnded, .requestBuffer = &request.message,
+        .replyBuffer = &reply.message, .capacity = sizeof(request), .state = &fsServer,
+    };
     RamFs *fs;
 
     (void)argc; (void)argv;
@@ -98,15 +110,12 @@ int main(const KernelApi *kernel, int argc, char **argv)
         return 1;
     }
     LoadInitrd(fs);
-    FsServerInit(&server, fs, PREFIX);
+    FsServerInit(&fsServer, fs, PREFIX);
     if (api->IpcWatchExits() != 0 || api->NamespaceRegister(PREFIX, NULL) != 0) {
         api->Print("fsroot: cannot serve %s\n", PREFIX);
         return 1;
     }
-    for (;;) {
-        if (api->IpcReceiveInto(&request.message, sizeof(request), &envelope) < 0)
-            continue;
-        if (FsServerHandle(&server, &request.message, envelope.name, &reply.message))
-            api->IpcReply(request.message.requestId, &reply.message);
-    }
+    port = ServerPortKernelApi(api);
+    server.port = &port;
+    ServerRun(&server);
 }

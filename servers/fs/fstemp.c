@@ -9,6 +9,7 @@
 //
 // Run from etc/boot.conf:  user bin/fstemp [PREFIX]   (default fs:temp:)
 #include <lib/fsserver.h>
+#include <lib/server.h>
 #include <lib/user.h>
 
 static union {
@@ -16,17 +17,27 @@ static union {
     uint8_t bytes[MESSAGE_MAX_SIZE];
 } request, reply;
 
+// Every request is the filesystem protocol's (lib/fsserver.c).
+static const ServerRoute routes[] = {
+    { SERVER_ANY_TYPE, NULL, FsServerRequest },
+};
+
 int main(int argc, char **argv)
 {
     const char *prefix = argc > 1 ? argv[1] : "fs:temp:";
     RamFs *fs = RamFsCreate(malloc, free, UINT64_MAX);
-    FsServer server;
-    IpcEnvelope envelope;
+    static FsServer fsServer;
+    static Server server = {
+        .name = "fstemp", .port = &serverPortUser, .routes = routes,
+        .routeCount = sizeof(routes) / sizeof(routes[0]), .ProcessEnded = FsServerEnded,
+        .requestBuffer = &request.message, .replyBuffer = &reply.message,
+        .capacity = sizeof(request), .state = &fsServer,
+    };
     int err;
 
     if (!fs)
         return 1;
-    FsServerInit(&server, fs, prefix);
+    FsServerInit(&fsServer, fs, prefix);
     err = SysIpcWatchExits();
     if (!err)
         err = SysNsRegister(prefix, 0);
@@ -34,10 +45,5 @@ int main(int argc, char **argv)
         Print("fstemp: cannot serve %s (error %d)\n", prefix, err);
         return 1;
     }
-    for (;;) {
-        if (SysIpcReceive(&request.message, sizeof(request), &envelope) < 0)
-            continue;
-        if (FsServerHandle(&server, &request.message, envelope.name, &reply.message))
-            SysIpcReply(request.message.requestId, &reply.message);
-    }
+    ServerRun(&server);
 }

@@ -39,6 +39,8 @@
 #include <clanker/kernelapi.h>
 #include <clanker/pipe.h>
 #include <lib/format.h>
+#include <lib/kapi.h>
+#include <lib/server.h>
 #include <lib/string.h>
 
 #define PIPE_MAX    64          // pipes at once
@@ -85,32 +87,38 @@ static uint32_t waiterCount;
 static uint32_t nextPipeId = 1;
 static int32_t nextHandle = 1;
 
+// The skeleton's buffers: a whole request, and a reply to the request
+// being served (small: a read's bytes go out through answer).
 static union {
     Message message;
     uint8_t bytes[MESSAGE_MAX_SIZE];
-} request, reply;
+} request;
+
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_HEADER_SIZE + 64];
+} reply;
+
+// A read's answer, now or to a waiter: up to FS_IO_MAX bytes.
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_MAX_SIZE];
+} answer;
+
+static Server server;
 
 // --- replies ----------------------------------------------------------------
 
-// Answer requestId with type and length bytes of data. Returns IpcReply's result.
-static int Answer(uint32_t requestId, uint32_t type, const void *data, uint32_t length)
-{
-    reply.message = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + length };
-    if (length)
-        memcpy(reply.message.data, data, length);
-    return api->IpcReply(requestId, &reply.message);
-}
-
 static void AnswerError(uint32_t requestId, int err)
 {
-    Answer(requestId, MSG_ERROR, &err, sizeof(err));
+    ServerAnswerError(&server, requestId, err);
 }
 
 static void AnswerCount(uint32_t requestId, uint32_t count)
 {
     FsCount c = { count };
 
-    Answer(requestId, MSG_RESPONSE, &c, sizeof(c));
+    ServerAnswer(&server, requestId, &c, sizeof(c));
 }
 
 // --- lookups ----------------------------------------------------------------
@@ -204,13 +212,13 @@ static uint32_t Put(Pipe *p, const uint8_t *from, uint32_t n)
 }
 
 // Answer a read of at most length bytes from p now: data, or the end of
-// file. The bytes are taken only if the reply reached its client.
+// file. The bytes are taken only if the answer reached its client.
 static void GiveRead(Pipe *p, uint32_t requestId, uint32_t length)
 {
-    uint32_t n = Peek(p, reply.message.data, length);
+    uint32_t n = Peek(p, answer.message.data, length);
 
-    reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE + n };
-    if (api->IpcReply(requestId, &reply.message) == 0)
+    answer.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE + n };
+    if (ServerAnswerMessage(&server, requestId, &answer.message) == 0)
         Take(p, n);
 }
 
@@ -273,26 +281,26 @@ static void Settle(Pipe *p)
 }
 
 // --- requests -------------------------------------------------------------------
-// Each checks everything first; it returns 0 once it has answered (or
-// queued) the request, else the error to answer with.
-
-typedef struct Request {
-    const Message *m;
-    const char *name;           // the full name it was sent to
-    uint32_t pid;               // its sender
-} Request;
+// The skeleton's handlers (include/lib/server.h). Each checks everything
+// first (decode), then changes the pipes (invoke). It returns 0 with the
+// reply built, the error to answer with, or SERVER_DEFERRED once the
+// request is answered (a read: GiveRead) or queued as a waiter. Those
+// that wake waiters answer their client first (ServerReplyNow), then
+// Settle.
 
 // MSG_CREATE "pipe:": a new pipe; the sender holds both ends.
-static int Create(const Request *r)
+static int Create(Server *s, ServerRequest *r)
 {
     Pipe *p = NULL;
     PipeRef *ref = NULL;
     char name[24];
     uint8_t *ring;
 
-    if (strcmp(r->name, PIPE_PREFIX) != 0)
+    (void)s;
+    /* decode */
+    if (strcmp(r->envelope->name, PIPE_PREFIX) != 0)
         return E_INVAL;             // pipes are made by the server, at "pipe:" only
-    if (MessageDataLength(r->m) != 0)
+    if (MessageDataLength(r->message) != 0)
         return E_INVAL;
     for (int i = 0; i < PIPE_MAX && !p; i++)
         p = pipes[i].id == 0 ? &pipes[i] : NULL;
@@ -302,37 +310,38 @@ static int Create(const Request *r)
         return E_NOSPC;
     if (!(ring = api->kmalloc(PIPE_CAPACITY)))
         return E_NOMEM;
-    /* POINT OF NO RETURN */
+    /* invoke */
     *p = (Pipe){ .id = nextPipeId++, .ring = ring, .readers = 1, .writers = 1 };
-    *ref = (PipeRef){ .pid = r->pid, .pipe = p->id, .ends = PIPE_END_READ | PIPE_END_WRITE };
+    *ref = (PipeRef){ .pid = r->sender, .pipe = p->id, .ends = PIPE_END_READ | PIPE_END_WRITE };
     Format(name, sizeof(name), "%s%u", PIPE_PREFIX, p->id);
-    Answer(r->m->requestId, MSG_RESPONSE, name, (uint32_t)strlen(name) + 1);
-    return 0;
+    return ServerReplyData(r, name, (uint32_t)strlen(name) + 1);
 }
 
 // The pipe a request names, with the payload of exactly size bytes
 // copied to payload. Returns 0 or E_NOENT / E_INVAL.
-static int Decode(const Request *r, Pipe **p, void *payload, uint32_t size)
+static int Decode(const ServerRequest *r, Pipe **p, void *payload, uint32_t size)
 {
-    if (!(*p = NamedPipe(r->name)))
+    if (!(*p = NamedPipe(r->envelope->name)))
         return E_NOENT;
-    if (MessageDataLength(r->m) != size)
+    if (MessageDataLength(r->message) != size)
         return E_INVAL;
-    memcpy(payload, r->m->data, size);
+    memcpy(payload, r->message->data, size);
     return 0;
 }
 
 // MSG_OPEN: a handle to one end, taking over adoptPid's reference to it.
-static int Open(const Request *r)
+static int Open(Server *s, ServerRequest *r)
 {
     PipeOpen o;
     Pipe *p;
     PipeRef *adopted;
     PipeHandleSlot *h = FindHandle(0);
     uint32_t end;
-    int err = Decode(r, &p, &o, sizeof(o));
+    int err;
 
-    if (err)
+    (void)s;
+    /* decode */
+    if ((err = Decode(r, &p, &o, sizeof(o))) != 0)
         return err;
     if (o.flags != FS_READ && o.flags != FS_WRITE)
         return E_INVAL;
@@ -342,7 +351,7 @@ static int Open(const Request *r)
     if (!h)
         return E_NOSPC;
     adopted = o.adoptPid ? FindRef(o.adoptPid, p->id) : NULL;
-    /* POINT OF NO RETURN */
+    /* invoke */
     if (adopted && (adopted->ends & end)) {
         adopted->ends &= ~end;              // the reference moves: the count stays
         if (!adopted->ends)
@@ -350,30 +359,30 @@ static int Open(const Request *r)
     } else {
         CountEnd(p, end, 1);
     }
-    *h = (PipeHandleSlot){ .handle = nextHandle++, .pid = r->pid, .pipe = p->id, .end = end };
+    *h = (PipeHandleSlot){ .handle = nextHandle++, .pid = r->sender, .pipe = p->id, .end = end };
     if (nextHandle <= 0)
         nextHandle = 1;
-    Answer(r->m->requestId, MSG_RESPONSE, &(FsHandle){ h->handle }, sizeof(FsHandle));
-    return 0;
+    return ServerReplyData(r, &(FsHandle){ h->handle }, sizeof(FsHandle));
 }
 
 // MSG_CLOSE: give back a handle of the sender's.
-static int Close(const Request *r)
+static int Close(Server *s, ServerRequest *r)
 {
     FsHandle fh;
     Pipe *p;
     PipeHandleSlot *h;
-    int err = Decode(r, &p, &fh, sizeof(fh));
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = Decode(r, &p, &fh, sizeof(fh))) != 0)
         return err;
     h = FindHandle(fh.handle);
-    if (!h || h->pid != r->pid || h->pipe != p->id)
+    if (!h || h->pid != r->sender || h->pipe != p->id)
         return E_BADF;
-    /* POINT OF NO RETURN */
+    /* invoke */
     CountEnd(p, h->end, -1);
     *h = (PipeHandleSlot){ 0 };
-    Answer(r->m->requestId, MSG_RESPONSE, NULL, 0);
+    ServerReplyNow(s, r);
     Settle(p);
     return 0;
 }
@@ -384,14 +393,15 @@ static int ValidEnds(uint32_t ends)
 }
 
 // PIPE_MSG_GRANT: pid gets references to the ends (one per end it lacks).
-static int Grant(const Request *r)
+static int Grant(Server *s, ServerRequest *r)
 {
     PipeGrant g;
     Pipe *p;
     PipeRef *ref;
-    int err = Decode(r, &p, &g, sizeof(g));
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = Decode(r, &p, &g, sizeof(g))) != 0)
         return err;
     if (!ValidEnds(g.ends))
         return E_INVAL;
@@ -402,55 +412,56 @@ static int Grant(const Request *r)
         ref = refs[i].pid == 0 ? &refs[i] : NULL;
     if (!ref)
         return E_NOSPC;
-    /* POINT OF NO RETURN */
+    /* invoke */
     if (ref->pid == 0)
         *ref = (PipeRef){ .pid = g.pid, .pipe = p->id };
     CountEnd(p, g.ends & ~ref->ends, 1);
     ref->ends |= g.ends;
-    Answer(r->m->requestId, MSG_RESPONSE, NULL, 0);
+    ServerReplyNow(s, r);
     Settle(p);
     return 0;
 }
 
 // PIPE_MSG_RELEASE: drop the sender's references to the ends (it must
 // hold every one of them).
-static int Release(const Request *r)
+static int Release(Server *s, ServerRequest *r)
 {
     PipeEnds e;
     Pipe *p;
     PipeRef *ref;
-    int err = Decode(r, &p, &e, sizeof(e));
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = Decode(r, &p, &e, sizeof(e))) != 0)
         return err;
     if (!ValidEnds(e.ends))
         return E_INVAL;
-    ref = FindRef(r->pid, p->id);
+    ref = FindRef(r->sender, p->id);
     if (!ref || (ref->ends & e.ends) != e.ends)
         return E_BADF;
-    /* POINT OF NO RETURN */
+    /* invoke */
     CountEnd(p, e.ends, -1);
     ref->ends &= ~e.ends;
     if (!ref->ends)
         *ref = (PipeRef){ 0 };
-    Answer(r->m->requestId, MSG_RESPONSE, NULL, 0);
+    ServerReplyNow(s, r);
     Settle(p);
     return 0;
 }
 
 // Check an FsIo request for end: the pipe, the header (a write's bytes
 // follow it), the handle (0: the sender's reference to that end).
-static int DecodeIo(const Request *r, uint32_t end, Pipe **p, FsIo *io)
+static int DecodeIo(const ServerRequest *r, uint32_t end, Pipe **p, FsIo *io)
 {
-    uint32_t n = MessageDataLength(r->m);
+    uint32_t n = MessageDataLength(r->message);
     PipeHandleSlot *h;
     PipeRef *ref;
 
-    if (!(*p = NamedPipe(r->name)))
+    if (!(*p = NamedPipe(r->envelope->name)))
         return E_NOENT;
     if (n < sizeof(FsIo))
         return E_INVAL;
-    memcpy(io, r->m->data, sizeof(FsIo));
+    memcpy(io, r->message->data, sizeof(FsIo));
     if (io->length > FS_IO_MAX)
         return E_MSGSIZE;
     if (n != sizeof(FsIo) + (end == PIPE_END_WRITE ? io->length : 0))
@@ -458,14 +469,17 @@ static int DecodeIo(const Request *r, uint32_t end, Pipe **p, FsIo *io)
     if (end == PIPE_END_READ && io->length == 0)
         return E_INVAL;             // an empty reply would read as the end of file
     if (io->handle == 0) {
-        ref = FindRef(r->pid, (*p)->id);
+        ref = FindRef(r->sender, (*p)->id);
         return ref && (ref->ends & end) ? 0 : E_BADF;
     }
     h = FindHandle(io->handle);
-    return h && h->pid == r->pid && h->pipe == (*p)->id && h->end == end ? 0 : E_BADF;
+    return h && h->pid == r->sender && h->pipe == (*p)->id && h->end == end ? 0 : E_BADF;
 }
 
-static int QueueWaiter(const Request *r, Pipe *p, uint32_t end, const FsIo *io, uint32_t done)
+// Keep r as a waiter of p (a write with its bytes). Returns 0, or
+// E_AGAIN / E_NOMEM with nothing changed.
+static int QueueWaiter(const ServerRequest *r, Pipe *p, uint32_t end, const FsIo *io,
+                       uint32_t done)
 {
     Waiter *w;
     uint8_t *bytes = NULL;
@@ -475,10 +489,10 @@ static int QueueWaiter(const Request *r, Pipe *p, uint32_t end, const FsIo *io, 
     if (end == PIPE_END_WRITE && !(bytes = api->kmalloc(io->length)))
         return E_NOMEM;
     if (bytes)
-        memcpy(bytes, r->m->data + sizeof(FsIo), io->length);
+        memcpy(bytes, r->message->data + sizeof(FsIo), io->length);
     w = &waiters[waiterCount++];
-    *w = (Waiter){ .requestId = r->m->requestId, .pid = r->pid, .pipe = p->id, .end = end,
-                   .length = io->length, .done = done, .bytes = bytes };
+    *w = (Waiter){ .requestId = r->message->requestId, .pid = r->sender, .pipe = p->id,
+                   .end = end, .length = io->length, .done = done, .bytes = bytes };
     return 0;
 }
 
@@ -493,91 +507,97 @@ static int Waiting(const Pipe *p, uint32_t end)
 }
 
 // MSG_READ and PIPE_MSG_TRY_READ.
-static int Read(const Request *r, int wait)
+static int Read(ServerRequest *r, int wait)
 {
     FsIo io;
     Pipe *p;
-    int err = DecodeIo(r, PIPE_END_READ, &p, &io);
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = DecodeIo(r, PIPE_END_READ, &p, &io)) != 0)
         return err;
+    /* invoke */
     if (!Waiting(p, PIPE_END_READ) && (p->count > 0 || p->writers == 0)) {
-        GiveRead(p, r->m->requestId, io.length);
+        GiveRead(p, r->message->requestId, io.length);
         Settle(p);                  // room for a waiting writer
-        return 0;
+        return SERVER_DEFERRED;     // answered
     }
     if (!wait)
         return E_AGAIN;
-    return QueueWaiter(r, p, PIPE_END_READ, &io, 0);
+    err = QueueWaiter(r, p, PIPE_END_READ, &io, 0);
+    return err ? err : SERVER_DEFERRED;
 }
 
 // MSG_WRITE and PIPE_MSG_TRY_WRITE.
-static int Write(const Request *r, int wait)
+static int Write(Server *s, ServerRequest *r, int wait)
 {
     FsIo io;
     Pipe *p;
-    uint32_t done = 0;
-    int err = DecodeIo(r, PIPE_END_WRITE, &p, &io);
+    FsCount done = { 0 };
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = DecodeIo(r, PIPE_END_WRITE, &p, &io)) != 0)
         return err;
     if (p->readers == 0)
         return E_PIPE;
-    if (io.length == 0) {
-        AnswerCount(r->m->requestId, 0);
-        return 0;
-    }
+    /* invoke */
+    if (io.length == 0)
+        return ServerReplyData(r, &done, sizeof(done));
     if (Waiting(p, PIPE_END_WRITE) || p->count == PIPE_CAPACITY) {
         if (!wait)
             return E_AGAIN;
         if ((err = QueueWaiter(r, p, PIPE_END_WRITE, &io, 0)) != 0)
             return err;
         Settle(p);
-        return 0;
+        return SERVER_DEFERRED;     // a waiter (Settle may have answered it)
     }
     if (!wait || io.length <= PIPE_CAPACITY - p->count) {
-        done = Put(p, r->m->data + sizeof(FsIo), io.length);
-        AnswerCount(r->m->requestId, done);
-    } else {
-        if ((err = QueueWaiter(r, p, PIPE_END_WRITE, &io, 0)) != 0)
-            return err;
+        done.count = Put(p, r->message->data + sizeof(FsIo), io.length);
+        ServerReplyData(r, &done, sizeof(done));
+        ServerReplyNow(s, r);
+    } else if ((err = QueueWaiter(r, p, PIPE_END_WRITE, &io, 0)) != 0) {
+        return err;
     }
     Settle(p);
-    return 0;
+    return SERVER_DEFERRED;
 }
 
-static int ReadWait(const Request *r) { return Read(r, 1); }
-static int ReadTry(const Request *r) { return Read(r, 0); }
-static int WriteWait(const Request *r) { return Write(r, 1); }
-static int WriteTry(const Request *r) { return Write(r, 0); }
+static int ReadWait(Server *s, ServerRequest *r) { (void)s; return Read(r, 1); }
+static int ReadTry(Server *s, ServerRequest *r) { (void)s; return Read(r, 0); }
+static int WriteWait(Server *s, ServerRequest *r) { return Write(s, r, 1); }
+static int WriteTry(Server *s, ServerRequest *r) { return Write(s, r, 0); }
 
 // MSG_STAT: a pipe, with the bytes it holds.
-static int Stat(const Request *r)
+static int Stat(Server *s, ServerRequest *r)
 {
-    Pipe *p = NamedPipe(r->name);
-    FsStat s;
+    const char *name = r->envelope->name;
+    Pipe *p = NamedPipe(name);
+    FsStat stat;
 
+    (void)s;
+    /* decode */
     if (!p)
-        return strcmp(r->name, PIPE_PREFIX) == 0 ? E_INVAL : E_NOENT;
-    if (MessageDataLength(r->m) != 0)
+        return strcmp(name, PIPE_PREFIX) == 0 ? E_INVAL : E_NOENT;
+    if (MessageDataLength(r->message) != 0)
         return E_INVAL;
-    s = (FsStat){ .type = FS_TYPE_PIPE, .id = p->id, .size = p->count,
-                  .entries = p->readers, .handles = p->writers };
-    Answer(r->m->requestId, MSG_RESPONSE, &s, sizeof(s));
-    return 0;
+    /* invoke */
+    stat = (FsStat){ .type = FS_TYPE_PIPE, .id = p->id, .size = p->count,
+                     .entries = p->readers, .handles = p->writers };
+    return ServerReplyData(r, &stat, sizeof(stat));
 }
 
-static int (*const handlers[])(const Request *r) = {
-    [MSG_CREATE]         = Create,
-    [MSG_OPEN]           = Open,
-    [MSG_CLOSE]          = Close,
-    [MSG_READ]           = ReadWait,
-    [MSG_WRITE]          = WriteWait,
-    [MSG_STAT]           = Stat,
-    [PIPE_MSG_GRANT]     = Grant,
-    [PIPE_MSG_RELEASE]   = Release,
-    [PIPE_MSG_TRY_READ]  = ReadTry,
-    [PIPE_MSG_TRY_WRITE] = WriteTry,
+static const ServerRoute routes[] = {
+    { MSG_CREATE,         NULL, Create },
+    { MSG_OPEN,           NULL, Open },
+    { MSG_CLOSE,          NULL, Close },
+    { MSG_READ,           NULL, ReadWait },
+    { MSG_WRITE,          NULL, WriteWait },
+    { MSG_STAT,           NULL, Stat },
+    { PIPE_MSG_GRANT,     NULL, Grant },
+    { PIPE_MSG_RELEASE,   NULL, Release },
+    { PIPE_MSG_TRY_READ,  NULL, ReadTry },
+    { PIPE_MSG_TRY_WRITE, NULL, WriteTry },
 };
 
 // --- process ends -----------------------------------------------------------------
@@ -609,28 +629,16 @@ static void ProcessEnded(uint32_t pid)
     }
 }
 
-static void Serve(const Message *m, const IpcEnvelope *envelope)
+// The skeleton's ProcessEnded hook.
+static void Ended(Server *s, uint32_t pid)
 {
-    Request r = { m, envelope->name, m->senderId };
-    int err = E_INVAL;
-
-    if (m->type == MSG_PROCESS_EXIT && m->senderId == 0) {
-        uint32_t pid;
-        if (MessageDataLength(m) >= sizeof(pid)) {
-            memcpy(&pid, m->data, sizeof(pid));
-            ProcessEnded(pid);
-        }
-        return;
-    }
-    if (m->type < sizeof(handlers) / sizeof(handlers[0]) && handlers[m->type])
-        err = handlers[m->type](&r);
-    if (err)
-        AnswerError(m->requestId, err);
+    (void)s;
+    ProcessEnded(pid);
 }
 
 int main(const KernelApi *kernel, int argc, char **argv)
 {
-    IpcEnvelope envelope;
+    static ServerPort port;
 
     (void)argc; (void)argv;
     api = kernel;
@@ -639,9 +647,12 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("pipe: cannot serve %s\n", PIPE_PREFIX);
         return 1;
     }
-    for (;;) {
-        if (api->IpcReceiveInto(&request.message, sizeof(request), &envelope) < 0)
-            continue;
-        Serve(&request.message, &envelope);
-    }
+    port = ServerPortKernelApi(api);
+    server = (Server){
+        .name = "pipe", .port = &port, .routes = routes,
+        .routeCount = sizeof(routes) / sizeof(routes[0]), .ProcessEnded = Ended,
+        .requestBuffer = &request.message, .replyBuffer = &reply.message,
+        .capacity = sizeof(request), .replyCapacity = sizeof(reply),
+    };
+    ServerRun(&server);
 }

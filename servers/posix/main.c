@@ -61,7 +61,7 @@ static union {
 
 static union {
     Message message;
-    uint8_t bytes[MESSAGE_MAX_SIZE];
+    uint8_t bytes[MESSAGE_HEADER_SIZE + 16];    // the replies built here are empty
 } reply;
 
 static ServerPort port;
@@ -241,6 +241,7 @@ int main(const KernelApi *kernel, int argc, char **argv)
         .routeCount = sizeof(routes) / sizeof(routes[0]), .unrouted = Unknown,
         .ProcessEnded = Ended, .Idle = Timers, .requestBuffer = &request.message,
         .replyBuffer = &reply.message, .capacity = sizeof(request),
+        .replyCapacity = sizeof(reply),
     };
     ServerRun(&server);
 }

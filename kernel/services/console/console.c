@@ -64,6 +64,7 @@
 #include <kernel/ipc/ipc.h>
 #include <kernel/proc/process.h>
 #include <kernel/services/console.h>
+#include <kernel/services/port.h>
 
 #define READERS_MAX 32              // pending reads; more are E_AGAIN
 #define SHOW_CHUNK  64              // bytes written with interrupts held off (under a tick at 115200 baud)
@@ -78,10 +79,16 @@ static union {
     uint8_t bytes[MESSAGE_MAX_SIZE];
 } request;
 
-static union {
+// The reply to the request being served, and a reader's answer (a line,
+// now or later): apart, so a waiting reader can be answered from inside
+// a handler.
+typedef union Reply {
     Message message;
     uint8_t bytes[MESSAGE_HEADER_SIZE + LINE_EDIT_MAX + 1];
-} reply;
+} Reply;
+
+static Reply reply, answer;
+static Server server;
 
 static Reader readers[READERS_MAX]; // a FIFO
 static uint32_t readerHead, readerCount;
@@ -115,18 +122,13 @@ static void Echo(const char *text, uint32_t length, void *context)
     Show(text, length);
 }
 
-// Answer requestId with type and length bytes of data. Returns IpcAnswer's result.
-static int Answer(uint32_t requestId, uint32_t type, const void *data, uint32_t length)
+// Answer reader requestId with length bytes of its line. Returns the
+// port's result (E_NOENT: the client gave up waiting).
+static int AnswerLine(uint32_t requestId, const char *data, uint32_t length)
 {
-    reply.message = (Message){ .type = type, .length = MESSAGE_HEADER_SIZE + length };
-    memcpy(reply.message.data, data, length);
-    return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)&reply, reply.message.length);
-}
-
-// Answer requestId with MSG_ERROR carrying err.
-static void AnswerError(uint32_t requestId, int err)
-{
-    Answer(requestId, MSG_ERROR, &err, sizeof(err));
+    answer.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE + length };
+    memcpy(answer.message.data, data, length);
+    return ServerAnswerMessage(&server, requestId, &answer.message);
 }
 
 // Check m's FsIo (followed by exactly its length in bytes withData, else
@@ -159,131 +161,126 @@ static void DropAbandoned(void)
     readerCount = kept;
 }
 
+// --- requests -----------------------------------------------------------------
+// The skeleton's handlers (include/lib/server.h). Each decodes and checks
+// the whole request, then acts: 0 with the reply built, an error, or
+// SERVER_DEFERRED for a read kept as a pending reader or already answered.
+
 // MSG_READ: queue the reader; Pump answers it when a line is ready.
-static int Read(const Message *m)
+static int Read(Server *s, ServerRequest *r)
 {
     FsIo io;
-    int err = DecodeIo(m, &io, 0);
+    int err;
 
-    if (!err && io.length == 0)
-        err = E_INVAL;              // an empty reply would read as the end of input
-    if (!err && readerCount == READERS_MAX)
-        DropAbandoned();
-    if (!err && readerCount == READERS_MAX)
-        err = E_AGAIN;
-    if (err)
+    (void)s;
+    /* decode */
+    if ((err = DecodeIo(r->message, &io, 0)) != 0)
         return err;
-    readers[(readerHead + readerCount++) % READERS_MAX] = (Reader){ m->requestId, io.length };
-    return 0;
+    if (io.length == 0)
+        return E_INVAL;             // an empty reply would read as the end of input
+    /* invoke */
+    if (readerCount == READERS_MAX)
+        DropAbandoned();
+    if (readerCount == READERS_MAX)
+        return E_AGAIN;
+    readers[(readerHead + readerCount++) % READERS_MAX] =
+        (Reader){ r->message->requestId, io.length };
+    return SERVER_DEFERRED;
 }
 
 // MSG_WRITE: show the bytes, answer how many.
-static int Write(const Message *m)
+static int Write(Server *s, ServerRequest *r)
 {
     FsIo io;
     FsCount count;
-    int err = DecodeIo(m, &io, 1);
+    int err;
 
-    if (err)
+    (void)s;
+    /* decode */
+    if ((err = DecodeIo(r->message, &io, 1)) != 0)
         return err;
-    Show((const char *)m->data + sizeof(FsIo), io.length);
+    /* invoke */
+    Show((const char *)r->message->data + sizeof(FsIo), io.length);
     count.count = io.length;
-    Answer(m->requestId, MSG_RESPONSE, &count, sizeof(count));
-    return 0;
+    return ServerReplyData(r, &count, sizeof(count));
 }
 
 // MSG_STAT: a device, always.
-static int Stat(const Message *m)
+static int Stat(Server *s, ServerRequest *r)
 {
     FsStat stat = { .type = FS_TYPE_DEVICE, .id = 1 };
-    uint32_t n = MessageDataLength(m);
+    uint32_t n = MessageDataLength(r->message);
 
+    (void)s;
+    /* decode */
     if (n == sizeof(FsHandle))
         return E_BADF;
     if (n != 0)
         return E_INVAL;
-    Answer(m->requestId, MSG_RESPONSE, &stat, sizeof(stat));
-    return 0;
+    /* invoke */
+    return ServerReplyData(r, &stat, sizeof(stat));
 }
 
 // CONSOLE_MSG_SET_MODE: cooked, or raw with echo and signals as asked.
-static int SetMode(const Message *m)
+static int SetMode(Server *s, ServerRequest *r)
 {
     ConsoleMode want;
 
-    if (MessageDataLength(m) != sizeof(want))
+    (void)s;
+    /* decode */
+    if (MessageDataLength(r->message) != sizeof(want))
         return E_INVAL;
-    memcpy(&want, m->data, sizeof(want));
+    memcpy(&want, r->message->data, sizeof(want));
     if ((want.flags & ~CONSOLE_MODES) ||
         (want.flags && !(want.flags & CONSOLE_MODE_RAW)))
         return E_INVAL;
-    /* POINT OF NO RETURN */
+    /* invoke */
     if (want.flags != mode)
         LineEditInit(&editor, Echo, NULL);
     mode = want.flags;
-    Answer(m->requestId, MSG_RESPONSE, NULL, 0);
     return 0;
 }
 
 // CONSOLE_MSG_GET_MODE
-static int GetMode(const Message *m)
+static int GetMode(Server *s, ServerRequest *r)
 {
     ConsoleMode now = { mode };
 
-    if (MessageDataLength(m) != 0)
+    (void)s;
+    /* decode */
+    if (MessageDataLength(r->message) != 0)
         return E_INVAL;
-    Answer(m->requestId, MSG_RESPONSE, &now, sizeof(now));
-    return 0;
+    /* invoke */
+    return ServerReplyData(r, &now, sizeof(now));
 }
 
 // CONSOLE_MSG_SET_FOREGROUND: the processes a ^C interrupts.
-static int SetForeground(const Message *m)
+static int SetForeground(Server *s, ServerRequest *r)
 {
-    uint32_t n = MessageDataLength(m);
+    uint32_t n = MessageDataLength(r->message);
     ConsoleForeground want = { 0 };
 
+    (void)s;
+    /* decode */
     if (n < sizeof(want.count) || n > sizeof(want))
         return E_INVAL;
-    memcpy(&want, m->data, n);
+    memcpy(&want, r->message->data, n);
     if (want.count > CONSOLE_FOREGROUND_MAX ||
         n < sizeof(want.count) + want.count * sizeof(want.pids[0]))
         return E_INVAL;
-    /* POINT OF NO RETURN */
+    /* invoke */
     memset(&foreground, 0, sizeof(foreground));
     foreground.count = want.count;
     memcpy(foreground.pids, want.pids, want.count * sizeof(want.pids[0]));
-    Answer(m->requestId, MSG_RESPONSE, NULL, 0);
     return 0;
 }
 
-// Each returns 0 once it has answered (or queued) the request, else the
-// error to answer with.
-static int TryRead(const Message *m);
-static int Poll(const Message *m);
-
-static int (*const handlers[])(const Message *m) = {
-    [MSG_READ]                   = Read,
-    [MSG_WRITE]                  = Write,
-    [MSG_STAT]                   = Stat,
-    [CONSOLE_MSG_TRY_READ]       = TryRead,
-    [CONSOLE_MSG_POLL]           = Poll,
-    [CONSOLE_MSG_SET_MODE]       = SetMode,
-    [CONSOLE_MSG_GET_MODE]       = GetMode,
-    [CONSOLE_MSG_SET_FOREGROUND] = SetForeground,
-};
-
-// Answer (or queue) one request: the input thread's knock or a client's.
-static void Serve(const Message *m)
+// CONSOLE_MSG_INPUT: the input thread's knock (from it only); the Idle
+// hook, Pump, does the rest.
+static int Knock(Server *s, ServerRequest *r)
 {
-    int err = E_INVAL;
-
-    if (m->type == CONSOLE_MSG_INPUT && m->senderId == inputPid) {
-        Answer(m->requestId, MSG_RESPONSE, NULL, 0);    // Pump does the rest
-        err = 0;
-    } else if (m->type < sizeof(handlers) / sizeof(handlers[0]) && handlers[m->type])
-        err = handlers[m->type](m);
-    if (err)
-        AnswerError(m->requestId, err);
+    (void)s;
+    return r->sender == inputPid ? 0 : E_INVAL;
 }
 
 // Raw mode: take the bytes at hand into the line, echoing them with
@@ -341,11 +338,11 @@ static void Give(Reader r)
     uint32_t n = endOfInput ? 0 : r.length < rest ? r.length : rest;
     int err;
 
-    err = Answer(r.requestId, MSG_RESPONSE, line + lineTaken, n);
+    err = AnswerLine(r.requestId, line + lineTaken, n);
     if (err == E_NOENT)
         return;
     if (err) {
-        AnswerError(r.requestId, err);
+        ServerAnswerError(&server, r.requestId, err);
         return;
     }
     if (endOfInput)
@@ -372,30 +369,33 @@ static int ReadyNow(void)
 }
 
 // CONSOLE_MSG_TRY_READ: MSG_READ, but E_AGAIN instead of waiting.
-static int TryRead(const Message *m)
+static int TryRead(Server *s, ServerRequest *r)
 {
     FsIo io;
-    int err = DecodeIo(m, &io, 0);
+    int err;
 
-    if (!err && io.length == 0)
-        err = E_INVAL;
-    if (!err && !ReadyNow())
-        err = E_AGAIN;
-    if (err)
+    (void)s;
+    /* decode */
+    if ((err = DecodeIo(r->message, &io, 0)) != 0)
         return err;
-    Give((Reader){ m->requestId, io.length });
-    return 0;
+    if (io.length == 0)
+        return E_INVAL;
+    /* invoke: cook what is at hand, as a waiting reader would */
+    if (!ReadyNow())
+        return E_AGAIN;
+    Give((Reader){ r->message->requestId, io.length });
+    return SERVER_DEFERRED;         // answered
 }
 
 // CONSOLE_MSG_POLL: whether a read would be answered now.
-static int Poll(const Message *m)
+static int Poll(Server *s, ServerRequest *r)
 {
-    if (MessageDataLength(m) != 0)
+    (void)s;
+    /* decode */
+    if (MessageDataLength(r->message) != 0)
         return E_INVAL;
-    if (!ReadyNow())
-        return E_AGAIN;
-    Answer(m->requestId, MSG_RESPONSE, NULL, 0);
-    return 0;
+    /* invoke */
+    return ReadyNow() ? 0 : E_AGAIN;
 }
 
 // Act on every ^C in the input at hand (see the top of the file).
@@ -415,16 +415,30 @@ static void CheckInterrupt(void)
     }
 }
 
-// Answer waiting readers for as long as there is input for them.
-static void Pump(void)
+// The Idle hook, after every request: act on a ^C, and answer waiting
+// readers for as long as there is input for them.
+static uint32_t Pump(Server *s)
 {
+    (void)s;
     CheckInterrupt();
     while (readerCount > 0 && Cook())
         AnswerReader();
+    return 0;
 }
 
-// The server thread: register, start the input side, then serve forever,
-// answering waiting readers after every request.
+static const ServerRoute routes[] = {
+    { MSG_READ,                   NULL, Read },
+    { MSG_WRITE,                  NULL, Write },
+    { MSG_STAT,                   NULL, Stat },
+    { CONSOLE_MSG_TRY_READ,       NULL, TryRead },
+    { CONSOLE_MSG_POLL,           NULL, Poll },
+    { CONSOLE_MSG_SET_MODE,       NULL, SetMode },
+    { CONSOLE_MSG_GET_MODE,       NULL, GetMode },
+    { CONSOLE_MSG_SET_FOREGROUND, NULL, SetForeground },
+    { CONSOLE_MSG_INPUT,          NULL, Knock },
+};
+
+// The server thread: register, start the input side, then serve forever.
 static void ConsoleServerMain(void *arg)
 {
     int pid;
@@ -436,14 +450,13 @@ static void ConsoleServerMain(void *arg)
     ConsoleInterruptStart();
     pid = ConsoleInputStart();
     inputPid = pid > 0 ? (uint32_t)pid : 0;
-    for (;;) {
-        int n = IpcReceive(IPC_MEMORY_KERNEL, (uintptr_t)&request, sizeof(request), 0);
-
-        if (n < 0)
-            continue;
-        Serve(&request.message);
-        Pump();
-    }
+    server = (Server){
+        .name = "console", .port = &serverPortKernel, .routes = routes,
+        .routeCount = sizeof(routes) / sizeof(routes[0]), .Idle = Pump,
+        .requestBuffer = &request.message, .replyBuffer = &reply.message,
+        .capacity = sizeof(request), .replyCapacity = sizeof(reply),
+    };
+    ServerRun(&server);
 }
 
 int ConsoleServerStart(void)
