@@ -78,11 +78,12 @@ def FreePagesAgain(s, before, tries=5):
 
 
 def Background(s, command):
-    """Start command in the background; return its pid."""
-    out = s.run(command + " &")
-    m = re.search(r"\[(\d+)\]", out)
-    if not m:
-        raise SessionError("no [PID] after %r: %r" % (command, out))
+    """Start command in the background; return its pid. The program may
+    print right after the shell's prompt, so the prompt is waited for
+    where it is, not at the end of the output."""
+    s.type(command + " &\n")
+    m = s.wait_for(r"^\[(\d+)\]\n", 120)
+    s.wait_for(re.escape(PROMPT), 120)
     return int(m.group(1))
 
 

@@ -105,14 +105,18 @@ static int ReadEditedLine(char *line)
     }
 }
 
-// Read the next command line: edited in raw mode when the console allows
-// it, else a cooked line. The console is left cooked for the command.
+// Print the prompt and read the next command line: edited in raw mode
+// when the console allows it, else a cooked line. The console is raw
+// before the prompt shows, so a key typed at once (^C) reaches the
+// editor; it is left cooked for the command.
 static int ReadLine(char *line)
 {
     ConsoleMode raw = { CONSOLE_MODE_RAW };
-    int got;
+    int got, cooked = Call(CONSOLE, CONSOLE_MSG_SET_MODE, &raw, sizeof(raw)) != 0;
 
-    if (Call(CONSOLE, CONSOLE_MSG_SET_MODE, &raw, sizeof(raw)) != 0)
+    OutputBytes(&console, PROMPT, sizeof(PROMPT) - 1);
+    OutputFlush(&console);
+    if (cooked)
         return ReadCookedLine(line);
     got = ReadEditedLine(line);
     OutputFlush(&console);              // the line's echo, before anything the command prints
@@ -138,8 +142,6 @@ static int Interactive(void)
     ShellEditInit(&editor, EchoToConsole, NULL);
     for (;;) {
         JobsReap();
-        OutputBytes(&console, PROMPT, sizeof(PROMPT) - 1);
-        OutputFlush(&console);
         if ((got = ReadLine(line)) <= 0)
             break;
         RunLine(line);
