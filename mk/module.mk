@@ -24,6 +24,7 @@
 #   INITRD_PROGRAMS_product, INITRD_PROGRAMS_test   files under $(BUILD)/initrd/
 #   HOST_TESTS, FUZZ_TARGETS                         programs of host and fuzz
 #   MODULE_OBJS                                      every object (for -MMD's .d files)
+#   MODULE_OUTPUTS                                   every program (no two modules make one)
 
 module-rules  := $(LOCAL_DIR)/rules.mk
 module-kind   := $(or $(MODULE_KIND),program)
@@ -50,6 +51,9 @@ module-list-fuzz           = FUZZ_TARGETS
 
 # $(call module-program,MODE,NAME,SRCS,RULES,INITRD,DIR): one program.
 define module-program
+$(if $(filter $(call mode-out-$(1),$(2),$(6)),$(MODULE_OUTPUTS)),\
+  $(error $(4): $(call mode-out-$(1),$(2),$(6)) is made by another module too))
+MODULE_OUTPUTS += $(call mode-out-$(1),$(2),$(6))
 $(call mode-out-$(1),$(2),$(6)): $(MODE_START_$(1)) $(call module-objs,$(1),$(3)) \
                                  $(MODE_RUNTIME_$(1)) $(4)
 	@mkdir -p $$(@D)
