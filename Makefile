@@ -1,13 +1,26 @@
 # ClankerOS build.
 #
-#   make            kernel ELF, symbol map, disassembly and GRUB ISO
-#   make run        boot in QEMU, serial console on this terminal
+#   make            kernel ELF, symbol map, disassembly, the product initrd
+#                   (build/initrd.tar) and the GRUB ISO
+#   make run        boot in QEMU with the product initrd, serial console on
+#                   this terminal
 #   make run-iso    boot the ISO through GRUB
 #   make debug      boot stopped, waiting for gdb on :1234
 #   make test       host unit tests, the boot tests in QEMU, then end-to-end
-#                   sessions typed at the shell
+#                   sessions typed at the shell, all with the test initrd
+#                   (build/initrd-test.tar: the product and the test programs)
 #   make bench      benchmark figures under QEMU's -icount
 #   make fuzz       fuzz the parsers for a bounded time
+#
+# How it is put together: the kernel's rules are below. Every other program
+# (servers, drivers, user programs, test programs, host unit tests, fuzz
+# targets) is a module declared in a rules.mk in its directory: its name,
+# mode (kernel-program, user, linux, host, fuzz) and sources.
+# mk/module.mk turns each declaration into rules by its mode, as
+# mk/modes.mk defines them (flags, runtime archive, where the program
+# goes); mk/initrd.mk makes the two initrds. To add a program, copy a
+# rules.mk (docs/testing.md). Dependencies on headers come from -MMD -MP,
+# and every build uses -Werror.
 #
 # V=1 shows full commands. ACCEL=kvm uses KVM where it works. MEM=N sets
 # the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
@@ -17,6 +30,8 @@
 # arguments to QEMU's command line, GUI=1 opens a window with the VGA
 # screen where there is a display (tools/qemu-display.sh), and
 # QEMU_DISPLAY=NAME picks QEMU's -display backend (default none).
+# EXTRA=DIR lays the files of DIR over either initrd. TESTS=1 makes run
+# and debug boot the test initrd (bin/blktest, the pxNAME programs, ...).
 
 ifeq ($(V),1)
 Q :=
@@ -34,15 +49,12 @@ QEMU_ARGS ?=
 GUI_ON   := $(filter-out 0 no,$(GUI))
 BUILD    := build
 
-KCFLAGS  := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
-            -fno-stack-protector -fno-omit-frame-pointer \
-            -fno-optimize-sibling-calls -mno-omit-leaf-frame-pointer -mgeneral-regs-only -fno-common \
-            -O2 -g -Wall -Wextra -Werror -Iinclude -MMD -MP
-KASFLAGS := -m32 -g -Iinclude -MMD -MP
+include mk/modes.mk
+
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
             -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
-KLIBS    := -lgcc
 
+# --- the kernel -----------------------------------------------------------
 KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c kernel/*/*.c \
                                 kernel/services/console/*.c) \
                      lib/string.c lib/format.c lib/errortext.c lib/lineedit.c lib/heap.c lib/tar.c \
@@ -55,113 +67,30 @@ KERNEL   := $(BUILD)/clankeros.elf
 TESTKERNEL := $(BUILD)/clankeros-test.elf
 ISO      := $(BUILD)/clankeros.iso
 
-# --- programs and the initial RAM disk --------------------------------------
-# Kernel-mode programs: freestanding like the kernel, linked at the user
-# ELF base of their own address space, entered at main(api, argc, argv).
-KPROG_SRCS := $(sort $(wildcard tests/kprograms/*.c))
-KERNEL_PROGRAMS := $(patsubst tests/kprograms/%.c,$(BUILD)/initrd/tests/%,$(KPROG_SRCS))
-KPROG_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-Ttext-segment=0x08048000 \
-                 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-e,main
+# --- modules: programs, runtimes, host tests, fuzz targets ------------------
+# Every program is a module declared in a rules.mk in its directory
+# (servers/fs/rules.mk, drivers/ide/rules.mk, user/shell/rules.mk,
+# tests/host/rules.mk, ...): its name, mode and sources, nothing else.
+# mk/module.mk turns each into rules by its mode (mk/modes.mk).
+MODULE_RULES := $(sort $(filter-out $(BUILD)/%,$(wildcard */rules.mk */*/rules.mk \
+                                                         */*/*/rules.mk */*/*/*/rules.mk)))
+$(foreach rules,$(MODULE_RULES),$(eval LOCAL_DIR := $(patsubst %/,%,$(dir $(rules))))$(eval include $(rules)))
+LOCAL_DIR :=
 
-$(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kprograms/%.c.o $(BUILD)/obj/lib/string.c.o \
-                         $(BUILD)/obj/lib/kapi/need.c.o
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
+include mk/initrd.mk
 
-# Two kernel-mode programs the loader must refuse (tests/kernel/test_kapi.c):
-# one built for another KernelApi version, one that states none.
-KERNEL_PROGRAMS += $(BUILD)/initrd/tests/kapiold $(BUILD)/initrd/tests/kapinone
-$(BUILD)/initrd/tests/kapiold $(BUILD)/initrd/tests/kapinone: \
-        $(BUILD)/initrd/tests/%: $(BUILD)/obj/tests/kapibad/%.c.o
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-# Every kernel-mode server and driver is built on the server skeleton
-# (include/lib/server.h) over the KernelApi's port.
-KPROG_SKELETON := $(BUILD)/obj/lib/server.c.o $(BUILD)/obj/lib/kapi/serverport.c.o \
-                  $(BUILD)/obj/lib/kapi/need.c.o
-
-# Kernel-mode servers started by etc/boot.conf: servers/fs/fsroot.c is
-# fs:root:, built on the shared filesystem code.
-KERNEL_PROGRAMS += $(BUILD)/initrd/servers/fsroot
-$(BUILD)/initrd/servers/fsroot: $(patsubst %,$(BUILD)/obj/%.o,servers/fs/fsroot.c lib/fsserver.c \
-                                  lib/ramfs.c lib/tar.c lib/string.c lib/format.c) $(KPROG_SKELETON)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-# The POSIX layer (docs/posix.md): a kernel-mode server of posix:call
-# (int 0x80) and posix:vfs:, one file per group of calls.
-POSIX_SERVER_SRCS := $(sort $(wildcard servers/posix/*.c)) lib/string.c lib/format.c
-KERNEL_PROGRAMS += $(BUILD)/initrd/servers/posix
-$(BUILD)/initrd/servers/posix: $(patsubst %,$(BUILD)/obj/%.o,$(POSIX_SERVER_SRCS)) $(KPROG_SKELETON)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-# pipe: (docs/servers.md): byte streams between processes, a kernel-mode
-# server started by etc/boot.conf before the shell.
-KERNEL_PROGRAMS += $(BUILD)/initrd/servers/pipe
-$(BUILD)/initrd/servers/pipe: $(patsubst %,$(BUILD)/obj/%.o,servers/pipe/pipe.c lib/string.c \
-                                lib/format.c) $(KPROG_SKELETON)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-# Block devices (docs/servers.md): block: lists the devices of every
-# driver (servers/block/block.c); the drivers are kernel-mode programs
-# started by etc/boot.conf, each serving the block protocol
-# (include/clanker/block.h).
-KERNEL_PROGRAMS += $(BUILD)/initrd/servers/block
-$(BUILD)/initrd/servers/block: $(patsubst %,$(BUILD)/obj/%.o,servers/block/block.c lib/string.c) $(KPROG_SKELETON)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-# Device drivers (drivers/), kernel-mode servers started by etc/boot.conf:
-# drivers/pci serves pci:, drivers/ide block:ide:, drivers/floppy
-# block:floppy:, drivers/nvme block:nvme:.
-KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/pci
-$(BUILD)/initrd/drivers/pci: $(patsubst %,$(BUILD)/obj/%.o,drivers/pci/pci.c lib/pci.c \
-                               lib/string.c lib/format.c) $(KPROG_SKELETON)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/floppy
-$(BUILD)/initrd/drivers/floppy: $(patsubst %,$(BUILD)/obj/%.o,drivers/floppy/floppy.c lib/blockdev.c \
-                                  lib/string.c) $(KPROG_SKELETON)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/ide
-$(BUILD)/initrd/drivers/ide: $(patsubst %,$(BUILD)/obj/%.o,drivers/ide/ide.c lib/pci.c \
-                               lib/string.c lib/format.c) $(KPROG_SKELETON)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-KERNEL_PROGRAMS += $(BUILD)/initrd/drivers/nvme
-$(BUILD)/initrd/drivers/nvme: $(patsubst %,$(BUILD)/obj/%.o,drivers/nvme/nvme.c lib/blockdev.c \
-                                lib/pci.c lib/string.c) $(KPROG_SKELETON)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(KPROG_LDFLAGS) -o $@ $^ $(KLIBS)
-
-include user/user.mk
-include tests/posix/posix.mk
-
-.PHONY: all kernel iso run run-iso debug test host-test boot-test checkdeps e2e-test bench fuzz clean deps-build deps-run deps-test deps-fuzz
+.PHONY: all kernel iso run run-iso debug test host-test boot-test checkdeps e2e-test bench fuzz fuzz-run \
+        clean deps-build deps-run deps-test deps-fuzz
 .DEFAULT_GOAL := all
 
 all: deps-build
-	$(Q)$(MAKE) --no-print-directory kernel iso $(INITRD)
+	$(Q)$(MAKE) --no-print-directory kernel iso
 
+# (The empty recipes keep make from saying there was nothing to do.)
 kernel: $(KERNEL) $(KERNEL:.elf=.sym) $(KERNEL:.elf=.asm)
+	@:
 iso: $(ISO)
+	@:
 
 # --- set-up ---------------------------------------------------------------
 deps-build:
@@ -171,17 +100,7 @@ deps-run:
 deps-test:
 	$(Q)tools/setup.sh test
 
-# --- compiling ------------------------------------------------------------
-$(BUILD)/obj/%.c.o: %.c Makefile
-	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
-
-$(BUILD)/obj/%.S.o: %.S Makefile
-	@mkdir -p $(dir $@)
-	@echo "  AS      $<"
-	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
-
+# --- compiling (mk/modes.mk) ----------------------------------------------
 $(BUILD)/obj/nosyms.o: tools/gensyms.sh
 	@mkdir -p $(dir $@)
 	@echo "  GENSYMS (empty)"
@@ -245,19 +164,22 @@ QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 # the build's output goes to $(BUILD)/run-build.log, shown if it fails.
 RUN_SILENT = $(findstring s,$(firstword -$(MAKEFLAGS)))
 
+# TESTS=1: run and debug boot the test initrd (the test programs too).
+RUN_INITRD := $(if $(filter-out 0 no,$(TESTS)),$(INITRD_TEST),$(INITRD))
+
 run: deps-run
 	$(Q)$(if $(DISK),test -f '$(DISK)' || { echo "DISK=$(DISK) is not a file" >&2; exit 1; })
 	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
 	    mkdir -p $(BUILD); \
-	    $(MAKE) --no-print-directory $(KERNEL) $(INITRD) >$(BUILD)/run-build.log 2>&1 || \
+	    $(MAKE) --no-print-directory $(KERNEL) $(RUN_INITRD) >$(BUILD)/run-build.log 2>&1 || \
 	        { cat $(BUILD)/run-build.log >&2; exit 1; }; \
 	else \
-	    $(MAKE) --no-print-directory $(KERNEL) $(INITRD); \
+	    $(MAKE) --no-print-directory $(KERNEL) $(RUN_INITRD); \
 	fi
 	$(Q)if [ -t 0 ]; then \
-	    $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(INITRD); \
+	    $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(RUN_INITRD); \
 	else \
-	    tools/console-feed | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(INITRD); \
+	    tools/console-feed | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(RUN_INITRD); \
 	fi
 
 run-iso: deps-run
@@ -265,13 +187,57 @@ run-iso: deps-run
 	$(Q)$(QEMU_RUN) -cdrom $(ISO)
 
 debug: deps-run
-	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(KERNEL:.elf=.sym) $(INITRD)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(KERNEL:.elf=.sym) $(RUN_INITRD)
 	@echo "QEMU is waiting for gdb: gdb $(KERNEL) -ex 'target remote :1234'"
-	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -initrd $(INITRD) -s -S
+	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -initrd $(RUN_INITRD) -s -S
 
 # --- testing --------------------------------------------------------------
-include tests/host/host.mk
-include tests/fuzz/fuzz.mk
+# Host unit tests (tests/host/rules.mk): run every one (all of them, even
+# after a failure); fail if any failed.
+host-test: $(HOST_TESTS)
+	$(Q)failed=""; \
+	for t in $(HOST_TESTS); do \
+		echo "  HOSTRUN $$t"; \
+		./$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "host-test: FAILED:$$failed"; \
+		exit 1; \
+	fi
+
+# Fuzzing (tests/fuzz/rules.mk): each target runs for FUZZ_SECONDS over
+# its corpus in $(BUILD)/fuzz/corpus/, seeded from tests/fuzz/seeds/NAME/;
+# a crash leaves its input in $(BUILD)/fuzz/NAME-crash-* and the log in
+# $(BUILD)/fuzz/NAME.log. All run, even after a crash; fail if any crashed.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := $(BUILD)/fuzz
+
+fuzz-run: $(FUZZ_TARGETS)
+	$(Q)failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+		name=$$(basename $$t); \
+		corpus=$(FUZZ_DIR)/corpus/$$name; \
+		log=$(FUZZ_DIR)/$$name.log; \
+		mkdir -p $$corpus; \
+		if [ -d tests/fuzz/seeds/$$name ]; then \
+			cp -f tests/fuzz/seeds/$$name/* $$corpus/ 2>/dev/null || true; \
+		fi; \
+		echo "  FUZZ    $$name ($(FUZZ_SECONDS) s)"; \
+		begin=$$(date +%s); \
+		if ./$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_DIR)/$$name- $$corpus > $$log 2>&1; \
+		then status="no crashes"; \
+		else status="CRASH (see $$log)"; failed="$$failed $$name"; fi; \
+		secs=$$(( $$(date +%s) - begin )); \
+		runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log | tail -n 1); \
+		rate=$$(sed -n 's/^stat::average_exec_per_sec: *//p' $$log | tail -n 1); \
+		echo "fuzz: $$name $$secs s, $${runs:-?} runs ($${rate:-?}/s), $$status"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "fuzz-run: FAILED:$$failed"; \
+		for n in $$failed; do tail -n 40 $(FUZZ_DIR)/$$n.log; done; \
+		exit 1; \
+	fi
 
 deps-fuzz:
 	$(Q)tools/setup.sh fuzz
@@ -287,15 +253,18 @@ test: deps-test
 
 # The layers (tools/layers.txt): every include and every call of the
 # built objects, then the check's own tests on trees that break them.
-checkdeps: $(KERNEL) $(TESTKERNEL) $(INITRD)
+checkdeps: $(KERNEL) $(TESTKERNEL) $(INITRD) $(INITRD_TEST)
 	$(Q)tools/checkdeps --objects $(BUILD)/obj $(BUILD)/user-obj
 	$(Q)tests/tools/test_checkdeps.sh
 
-boot-test: $(KERNEL) $(TESTKERNEL) $(ISO) $(INITRD)
-	$(Q)tests/boot/run.sh
+# The boots (tests/boot/run.sh): the test kernel's suites with the test
+# initrd, the release kernel with the product one.
+boot-test: $(KERNEL) $(TESTKERNEL) $(ISO) $(INITRD) $(INITRD_TEST)
+	$(Q)BUILD=$(BUILD) tests/boot/run.sh
 
-# End-to-end: boot to the shell and type at it (tests/e2e/run.py).
-e2e-test: $(KERNEL) $(INITRD) $(BUILD)/foreign/bin/busybox
+# End-to-end: boot to the shell and type at it (tests/e2e/run.py), with
+# the test initrd; the suites of `make run` boot the product one.
+e2e-test: $(KERNEL) $(INITRD) $(INITRD_TEST) $(BUILD)/foreign/bin/busybox
 	$(Q)BUILD=$(BUILD) python3 tests/e2e/run.py
 
 # Linux programs built elsewhere (Debian's static busybox for i386), for
@@ -316,12 +285,12 @@ BENCH_IDE_ARGS = -drive file=$(BUILD)/bench-disk.img,format=raw,if=ide,index=0,m
                  -drive file=$(BUILD)/bench-fat.img,format=raw,if=ide,index=1,media=disk
 
 bench: deps-test
-	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD)
+	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD_TEST)
 	$(Q)mkdir -p $(BUILD)/test-logs
 	$(Q)rm -f $(BUILD)/bench-disk.img $(BUILD)/bench-nvme.img $(BUILD)/bench-fat.img
 	$(Q)truncate -s 2M $(BUILD)/bench-disk.img && truncate -s 2M $(BUILD)/bench-nvme.img
 	$(Q)PATH="$$PATH:/usr/sbin:/sbin" mkfs.fat -C -F 16 $(BUILD)/bench-fat.img 16384 >/dev/null
-	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD) \
+	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
 	    -append "bench debug-exit" \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \
@@ -330,4 +299,5 @@ bench: deps-test
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+# What -MMD -MP found each object to include.
+-include $(sort $(KERNEL_OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(MODULE_OBJS:.o=.d))

@@ -2,7 +2,10 @@
 """End-to-end tests: boot ClankerOS and use it through the shell.
 
 Each suite boots once and types its commands over the serial port, as a
-person at the console would, checking what comes back:
+person at the console would, checking what comes back. The suites boot
+the test initrd (build/initrd-test.tar: the product's files and the test
+programs), all but those that test `make run` itself (piped, extra,
+foreign, shellplus's piped session), which boots the product initrd:
 
   shell    every builtin, every fs:root: and fs:temp: request and its
            errors (bin/fstest), each shell error line, aliases, a server
@@ -51,7 +54,7 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
-from session import BUILD, PROMPT, ROOT, Checks, Session, SessionError  # noqa: E402
+from session import BUILD, PROMPT, ROOT, TEST_INITRD, Checks, Session, SessionError  # noqa: E402
 from platform_suite import PlatformSuite  # noqa: E402
 from shellplus import ShellplusSuite  # noqa: E402
 from busybox import BusyboxSuite  # noqa: E402
@@ -721,12 +724,11 @@ def FatSuite():
         open(os.path.join(extra, "disk", "junk.img"), "wb").write(bytes(65536))
         original = os.path.join(extra, "original.img")
         shutil.copy(image, original)
-        p = subprocess.run(["make", "-s", "BUILD=" + BUILD, "EXTRA=" + extra,
-                            os.path.join(BUILD, "initrd.tar")], cwd=ROOT,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        p = subprocess.run(["make", "-s", "BUILD=" + BUILD, "EXTRA=" + extra, TEST_INITRD],
+                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if not c.check(p.returncode == 0, "initrd with the image", p.stdout.decode()):
             return c
-        shutil.copy(os.path.join(BUILD, "initrd.tar"), initrd)
+        shutil.copy(TEST_INITRD, initrd)
         s = Session("e2e-fat", initrd=initrd)
         try:
             s.boot()
@@ -759,7 +761,7 @@ def FatSuite():
                 "mdir: the removed file and directory are gone")
     finally:
         shutil.rmtree(extra)
-        subprocess.run(["make", "-s", "BUILD=" + BUILD, os.path.join(BUILD, "initrd.tar")],
+        subprocess.run(["make", "-s", "BUILD=" + BUILD, TEST_INITRD],
                        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return c
 

@@ -1,7 +1,8 @@
 """A ClankerOS session under QEMU, driven over the serial port.
 
-Session boots the normal kernel with the serial port on QEMU's standard
-input and output, waits for the shell's prompt, and types commands the
+Session boots the normal kernel with the test initrd (build/initrd-test.tar:
+the product's files and the test programs) or another one, with the
+serial port on QEMU's standard input and output, waits for the shell's prompt, and types commands the
 way a person would: each command is sent only after the previous prompt
 came back. Everything QEMU prints is kept (and written to a log file), so
 a test can look at a command's output or wait for a line that comes later
@@ -19,6 +20,7 @@ import time
 PROMPT = "clanker> "
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.path.abspath(os.path.join(ROOT, os.environ.get("BUILD", "build")))
+TEST_INITRD = os.path.join(BUILD, "initrd-test.tar")
 
 
 class SessionError(Exception):
@@ -40,7 +42,7 @@ class Session:
             ["qemu-system-i386", "-accel", accel, "-m", str(memory), "-display", "none",
              "-no-reboot", "-serial", "stdio",
              "-kernel", os.path.join(BUILD, "clankeros.elf"),
-             "-initrd", initrd or os.path.join(BUILD, "initrd.tar"), *extra_args],
+             "-initrd", initrd or TEST_INITRD, *extra_args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         threading.Thread(target=self._reader, daemon=True).start()
 

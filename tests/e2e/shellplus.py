@@ -14,7 +14,7 @@ import re
 import subprocess
 import time
 
-from session import BUILD, PROMPT, ROOT, Checks, Session, SessionError
+from session import BUILD, PROMPT, ROOT, TEST_INITRD, Checks, Session, SessionError
 
 HELLO = None
 
@@ -227,12 +227,11 @@ def PipedSession(c):
 
 
 def MakeForeignInitrd():
-    """An initrd with busybox in fs:root:bin/ (make EXTRA=build/foreign)."""
+    """The test initrd with busybox in fs:root:bin/ (make EXTRA=build/foreign)."""
     subprocess.run(["make", "-s", "BUILD=" + BUILD, "EXTRA=" + os.path.join(BUILD, "foreign"),
-                    os.path.join(BUILD, "initrd.tar")], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    os.replace(os.path.join(BUILD, "initrd.tar"), os.path.join(BUILD, "initrd-foreign.tar"))
-    subprocess.run(["make", "-s", "BUILD=" + BUILD, os.path.join(BUILD, "initrd.tar")],
+                    TEST_INITRD], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    os.replace(TEST_INITRD, os.path.join(BUILD, "initrd-foreign.tar"))
+    subprocess.run(["make", "-s", "BUILD=" + BUILD, TEST_INITRD],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 

@@ -14,7 +14,7 @@
 //   0x002000 0x08049000 0x048  0x048 R
 //   0x002ff4 0x0804aff4 0x00c  0x00c RW
 // plus GNU_STACK and GNU_RELRO, entry 0x08048000 (= _start, per nm).
-// Tests run from the repository root (as host.mk does).
+// Tests run from the repository root (as `make host-test` does).
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

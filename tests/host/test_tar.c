@@ -16,7 +16,7 @@
 //   ./sub/deeper/            directory
 //   ./sub/deeper/hello.txt   "hello, initrd\n"
 //   ./sub/thousand.bin       1000 bytes, byte i = i*13+7
-// Tests run from the repository root (as host.mk does).
+// Tests run from the repository root (as `make host-test` does).
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
