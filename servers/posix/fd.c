@@ -35,6 +35,7 @@ PosixFile *FdNewFile(PosixFileKind kind, const PosixPath *path, uint32_t flags)
         return NULL;
     memset(f, 0, sizeof(*f));
     f->kind = kind;
+    f->ops = posixFileOps[kind];
     f->refs = 1;
     f->flags = flags;
     if (path) {
@@ -73,10 +74,8 @@ void FdRelease(PosixFile *f)
 {
     if (--f->refs > 0)
         return;
-    if (f->kind == POSIX_FILE_REGULAR)
-        NsClose(f->name, f->handle);
-    else if (PipeIsEnd(f))
-        PipeClose(f);
+    if (f->ops->Close)
+        f->ops->Close(f);
     api->kfree(f);
 }
 

@@ -37,16 +37,13 @@ static int32_t IoRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t coun
     FsIo io = { 0, count < FS_IO_MAX ? count : FS_IO_MAX, offset };
     int err;
 
-    if (f->kind == POSIX_FILE_DIR)
-        return E_ISDIR;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
         return E_BADF;
-    if (count == 0 || f->kind == POSIX_FILE_NULL)
+    if (count == 0)
         return 0;
     if ((err = UserCheckWritable(p, buf, io.length)) != 0)
         return err;
-    if (f->kind == POSIX_FILE_REGULAR)
-        io.handle = f->handle;
+    io.handle = f->handle;              // 0: by name (a /proc text)
     return NsReadInto(p, f->name, MSG_READ, &io, buf);
 }
 
@@ -69,14 +66,14 @@ static int32_t IoWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t cou
                        uint64_t *offset)
 {
     FsIo io = { 0, count < FS_IO_MAX ? count : FS_IO_MAX, offset ? *offset : 0 };
-    int append = offset && (f->flags & LINUX_O_APPEND) && f->kind == POSIX_FILE_REGULAR;
+    int append = offset && (f->flags & LINUX_O_APPEND) && f->handle > 0;
     Message *request, *reply;
     FsCount written;
     int err = 0;
 
-    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY || f->kind == POSIX_FILE_DIR)
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
         return E_BADF;
-    if (count == 0 || f->kind == POSIX_FILE_NULL)
+    if (count == 0)
         return (int32_t)count;
     if (!(request = api->CreateMessage(MSG_WRITE, sizeof(io) + io.length)))
         return E_NOMEM;
@@ -87,7 +84,7 @@ static int32_t IoWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t cou
         api->FreeMessage(request);
         return err;
     }
-    io.handle = f->kind == POSIX_FILE_REGULAR ? f->handle : 0;
+    io.handle = f->handle;              // 0: by name (the console)
     memcpy(request->data, &io, sizeof(io));
     reply = NsTransact(f->name, request, &err);
     api->FreeMessage(request);
@@ -106,40 +103,6 @@ static int32_t IoWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t cou
     return (int32_t)written.count;
 }
 
-// read(fd, buf, count)
-int32_t LinuxSysRead(PosixProcess *p, const uint32_t *arg)
-{
-    PosixFile *f = FdGet(p, (int32_t)arg[0]);
-    int32_t got;
-
-    if (!f)
-        return E_BADF;
-    if (f->kind == POSIX_FILE_PIPE_WRITE)
-        return E_BADF;
-    if (f->kind == POSIX_FILE_PIPE_READ)
-        return PipeTransfer(p, f, arg[1], 0, arg[2]);
-    if (f->kind == POSIX_FILE_CONSOLE)
-        return ConsoleRead(p, f, arg[1], arg[2]);
-    got = IoRead(p, f, arg[1], arg[2], f->offset);
-    if (got > 0)
-        f->offset += (uint32_t)got;
-    return got;
-}
-
-// write(fd, buf, count)
-int32_t LinuxSysWrite(PosixProcess *p, const uint32_t *arg)
-{
-    PosixFile *f = FdGet(p, (int32_t)arg[0]);
-
-    if (!f)
-        return E_BADF;
-    if (f->kind == POSIX_FILE_PIPE_READ)
-        return E_BADF;
-    if (f->kind == POSIX_FILE_PIPE_WRITE)
-        return PipeTransfer(p, f, arg[1], 0, arg[2]);
-    return IoWrite(p, f, arg[1], arg[2], &f->offset);
-}
-
 // A 64-bit file offset from two argument words; E_INVAL if negative.
 static int Offset64(uint32_t low, uint32_t high, uint64_t *out)
 {
@@ -147,43 +110,6 @@ static int Offset64(uint32_t low, uint32_t high, uint64_t *out)
         return E_INVAL;
     *out = ((uint64_t)high << 32) | low;
     return 0;
-}
-
-// The file and offset of a pread64/pwrite64 (fd, buf, count, lo, hi):
-// *f set, or E_BADF, E_SPIPE (a stream) or E_INVAL (a negative offset).
-static int Positioned(PosixProcess *p, const uint32_t *arg, PosixFile **f, uint64_t *offset)
-{
-    if (!(*f = FdGet(p, (int32_t)arg[0])))
-        return E_BADF;
-    if ((*f)->kind == POSIX_FILE_CONSOLE || PipeIsEnd(*f))
-        return E_SPIPE;
-    return Offset64(arg[3], arg[4], offset);
-}
-
-// pread64(fd, buf, count, offset_lo, offset_hi)
-int32_t LinuxSysPread64(PosixProcess *p, const uint32_t *arg)
-{
-    PosixFile *f;
-    uint64_t offset;
-    int err = Positioned(p, arg, &f, &offset);
-
-    return err ? err : IoRead(p, f, arg[1], arg[2], offset);
-}
-
-// pwrite64(fd, buf, count, offset_lo, offset_hi)
-int32_t LinuxSysPwrite64(PosixProcess *p, const uint32_t *arg)
-{
-    PosixFile *f;
-    uint64_t offset;
-    int err = Positioned(p, arg, &f, &offset);
-
-    if (err)
-        return err;
-    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY || f->kind == POSIX_FILE_DIR)
-        return E_BADF;
-    if (arg[2] == 0)
-        return 0;
-    return IoWrite(p, f, arg[1], arg[2], &offset);
 }
 
 #define IOV_CHUNK 16
@@ -226,14 +152,258 @@ static int FirstBuffer(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *
     return 0;
 }
 
-// readv/writev: one transfer per iovec until one comes up short.
-// Returns the total, or the first transfer's error. A pipe end moves the
-// whole vector as one transfer; a console read fills the first buffer
-// with room (one line, so it never waits for a second).
+// --- the kinds of file (PosixFileOps) ------------------------------------------
+//
+// Every op moves bytes for read/readv (writing 0) or write/writev
+// (writing 1): total bytes at buf, or, with iovCount, the iovCount
+// iovecs at buf (checked by the caller, total bytes in all). offset is
+// where in the file, moved past what was moved; streams ignore it.
+
+// Files by fs handle or by name (a /proc text): one transfer per iovec
+// until one comes up short. Returns the total, or the first error.
+static int32_t FileTransfer(PosixProcess *p, PosixFile *f, int writing, uint32_t buf,
+                            uint32_t iovCount, uint32_t total, uint64_t *offset)
+{
+    int32_t moved = 0;
+
+    if (iovCount == 0) {
+        int32_t done = writing ? IoWrite(p, f, buf, total, offset) : IoRead(p, f, buf, total, *offset);
+        if (!writing && done > 0)
+            *offset += (uint32_t)done;
+        return done;
+    }
+    for (uint32_t i = 0; i < iovCount; i++) {
+        LinuxIovec vec;
+        int32_t done;
+        int err = UserRead(p, &vec, buf + i * sizeof(vec), sizeof(vec));
+        if (err)
+            return moved ? moved : err;
+        if (vec.length == 0)
+            continue;
+        done = writing ? IoWrite(p, f, vec.base, vec.length, offset)
+                       : IoRead(p, f, vec.base, vec.length, *offset);
+        if (done < 0)
+            return moved ? moved : done;
+        if (!writing)
+            *offset += (uint32_t)done;
+        moved += done;
+        if ((uint32_t)done < vec.length)
+            break;
+    }
+    return moved;
+}
+
+static int32_t FileRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                        uint32_t total, uint64_t *offset)
+{
+    return FileTransfer(p, f, 0, buf, iovCount, total, offset);
+}
+
+static int32_t FileWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                         uint32_t total, uint64_t *offset)
+{
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
+        return E_BADF;
+    return FileTransfer(p, f, 1, buf, iovCount, total, offset);
+}
+
+// A directory is listed with getdents64, never read or written.
+static int32_t DirRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                       uint32_t total, uint64_t *offset)
+{
+    (void)p; (void)f; (void)buf; (void)iovCount; (void)total; (void)offset;
+    return E_ISDIR;
+}
+
+static int32_t NotWritable(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                           uint32_t total, uint64_t *offset)
+{
+    (void)p; (void)f; (void)buf; (void)iovCount; (void)total; (void)offset;
+    return E_BADF;
+}
+
+// /dev/null: reads end at once, writes vanish whole.
+static int32_t NullRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                        uint32_t total, uint64_t *offset)
+{
+    (void)p; (void)buf; (void)iovCount; (void)total; (void)offset;
+    return (f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY ? E_BADF : 0;
+}
+
+static int32_t NullWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                         uint32_t total, uint64_t *offset)
+{
+    (void)p; (void)buf; (void)iovCount; (void)offset;
+    return (f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY ? E_BADF : (int32_t)total;
+}
+
+// The console: a read is one line (console.c; a vector fills its first
+// buffer with room, so it never waits for a second); writes go by name.
+static int32_t ConsoleReadOp(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                             uint32_t total, uint64_t *offset)
+{
+    uint32_t base = buf, length = total;
+    int err;
+
+    (void)offset;
+    if (iovCount && (err = FirstBuffer(p, buf, iovCount, &base, &length)) != 0)
+        return err;
+    return ConsoleRead(p, f, base, length);
+}
+
+// Pipe ends (pipe.c, and pipe: streams in stream.c): the whole vector
+// moves as one transfer, answered later when it would wait.
+static int32_t PipeMove(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                        uint32_t total, uint64_t *offset)
+{
+    (void)offset;
+    return PipeTransfer(p, f, buf, iovCount, total);
+}
+
+// The new offset of a file for a seek to offset from whence (SEEK_END
+// from its size). Returns 0 or E_INVAL (a bad whence, a negative result).
+static int SeekFrom(PosixFile *f, int64_t offset, uint32_t whence, int ends, uint64_t *out)
+{
+    int64_t base;
+    FsStat stat;
+    int err;
+
+    if (whence == LINUX_SEEK_SET)
+        base = 0;
+    else if (whence == LINUX_SEEK_CUR)
+        base = (int64_t)f->offset;
+    else if (whence == LINUX_SEEK_END && ends) {
+        if ((err = NsStatFile(f, &stat)) != 0)
+            return err;
+        base = (int64_t)stat.size;
+    } else
+        return E_INVAL;
+    if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+        return E_INVAL;
+    *out = (uint64_t)(base + offset);
+    return 0;
+}
+
+static int FileSeek(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out)
+{
+    return SeekFrom(f, offset, whence, 1, out);
+}
+
+// A directory's offset counts entries: it has no end to seek from.
+static int DirSeek(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out)
+{
+    return SeekFrom(f, offset, whence, 0, out);
+}
+
+// Any seek of /dev/null lands at 0.
+static int NullSeek(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out)
+{
+    (void)f; (void)offset;
+    *out = 0;
+    return whence <= LINUX_SEEK_END ? 0 : E_INVAL;
+}
+
+static int FileTruncate(PosixFile *f, uint64_t size)
+{
+    FsTruncate truncate = { f->handle, 0, size };
+    int err = NsRequest(f->name, MSG_TRUNCATE, &truncate, sizeof(truncate), NULL, 0);
+
+    return err < 0 ? err : 0;
+}
+
+static void FileClose(PosixFile *f)
+{
+    NsClose(f->name, f->handle);
+}
+
+int32_t ConsoleIoctl(PosixProcess *p, PosixFile *f, uint32_t request, uint32_t arg);
+
+static const PosixFileOps regularOps = {
+    FileRead, FileWrite, FileSeek, FileTruncate, FilePoll, StatOfFile, NULL, FileClose,
+};
+static const PosixFileOps namedOps = {
+    FileRead, FileWrite, FileSeek, NULL, FilePoll, StatOfFile, NULL, NULL,
+};
+static const PosixFileOps dirOps = {
+    DirRead, NotWritable, DirSeek, NULL, FilePoll, StatOfFile, NULL, NULL,
+};
+static const PosixFileOps nullOps = {
+    NullRead, NullWrite, NullSeek, NULL, FilePoll, StatOfFile, NULL, NULL,
+};
+static const PosixFileOps consoleOps = {
+    ConsoleReadOp, FileWrite, NULL, NULL, ConsolePoll, StatOfFile, ConsoleIoctl, NULL,
+};
+static const PosixFileOps pipeReadOps = {
+    PipeMove, NotWritable, NULL, NULL, PipePoll, StatOfPipe, NULL, PipeClose,
+};
+static const PosixFileOps pipeWriteOps = {
+    NotWritable, PipeMove, NULL, NULL, PipePoll, StatOfPipe, NULL, PipeClose,
+};
+
+const PosixFileOps *const posixFileOps[] = {
+    [POSIX_FILE_REGULAR]    = &regularOps,
+    [POSIX_FILE_NAMED]      = &namedOps,
+    [POSIX_FILE_DIR]        = &dirOps,
+    [POSIX_FILE_CONSOLE]    = &consoleOps,
+    [POSIX_FILE_NULL]       = &nullOps,
+    [POSIX_FILE_PIPE_READ]  = &pipeReadOps,
+    [POSIX_FILE_PIPE_WRITE] = &pipeWriteOps,
+};
+
+// --- the calls ------------------------------------------------------------------
+
+// read(fd, buf, count)
+int32_t LinuxSysRead(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+
+    return f ? f->ops->Read(p, f, arg[1], 0, arg[2], &f->offset) : E_BADF;
+}
+
+// write(fd, buf, count)
+int32_t LinuxSysWrite(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f = FdGet(p, (int32_t)arg[0]);
+
+    return f ? f->ops->Write(p, f, arg[1], 0, arg[2], &f->offset) : E_BADF;
+}
+
+// The file and offset of a pread64/pwrite64 (fd, buf, count, lo, hi):
+// *f set, or E_BADF, E_SPIPE (a stream: no Seek) or E_INVAL (a negative offset).
+static int Positioned(PosixProcess *p, const uint32_t *arg, PosixFile **f, uint64_t *offset)
+{
+    if (!(*f = FdGet(p, (int32_t)arg[0])))
+        return E_BADF;
+    if (!(*f)->ops->Seek)
+        return E_SPIPE;
+    return Offset64(arg[3], arg[4], offset);
+}
+
+// pread64(fd, buf, count, offset_lo, offset_hi): at offset, the
+// description's own offset unmoved.
+int32_t LinuxSysPread64(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f;
+    uint64_t offset;
+    int err = Positioned(p, arg, &f, &offset);
+
+    return err ? err : f->ops->Read(p, f, arg[1], 0, arg[2], &offset);
+}
+
+// pwrite64(fd, buf, count, offset_lo, offset_hi)
+int32_t LinuxSysPwrite64(PosixProcess *p, const uint32_t *arg)
+{
+    PosixFile *f;
+    uint64_t offset;
+    int err = Positioned(p, arg, &f, &offset);
+
+    return err ? err : f->ops->Write(p, f, arg[1], 0, arg[2], &offset);
+}
+
+// readv/writev: the iovecs checked first, then the file's op.
 static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
-    int32_t total = 0;
     uint32_t sum;
     int err;
 
@@ -241,34 +411,8 @@ static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
         return E_BADF;
     if ((err = IovCheck(p, arg[1], arg[2], &sum)) != 0)
         return err;
-    if (PipeIsEnd(f) && (f->kind == POSIX_FILE_PIPE_WRITE) != writing)
-        return E_BADF;
-    if (PipeIsEnd(f))
-        return PipeTransfer(p, f, arg[1], arg[2], sum);
-    if (!writing && f->kind == POSIX_FILE_CONSOLE) {
-        uint32_t base, length;
-        if ((err = FirstBuffer(p, arg[1], arg[2], &base, &length)) != 0)
-            return err;
-        return ConsoleRead(p, f, base, length);
-    }
-    for (uint32_t i = 0; i < arg[2]; i++) {
-        LinuxIovec vec;
-        int32_t done;
-        if ((err = UserRead(p, &vec, arg[1] + i * sizeof(vec), sizeof(vec))) != 0)
-            return total ? total : err;
-        if (vec.length == 0)
-            continue;
-        done = writing ? IoWrite(p, f, vec.base, vec.length, &f->offset)
-                       : IoRead(p, f, vec.base, vec.length, f->offset);
-        if (done < 0)
-            return total ? total : done;
-        if (!writing)
-            f->offset += (uint32_t)done;
-        total += done;
-        if ((uint32_t)done < vec.length)
-            break;
-    }
-    return total;
+    return writing ? f->ops->Write(p, f, arg[1], arg[2], sum, &f->offset)
+                   : f->ops->Read(p, f, arg[1], arg[2], sum, &f->offset);
 }
 
 // readv(fd, iov, iovcnt)
@@ -283,35 +427,11 @@ int32_t LinuxSysWritev(PosixProcess *p, const uint32_t *arg)
     return Vector(p, arg, 1);
 }
 
-// The new offset of f for a seek to offset from whence. Returns 0 or an
-// error (E_SPIPE on the console, E_INVAL for a bad whence or a negative
-// result).
+// The new offset of f for a seek. Returns 0 or an error (E_SPIPE for a
+// stream, E_INVAL for a bad whence or a negative result).
 static int Seek(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out)
 {
-    int64_t base;
-    FsStat stat;
-    int err;
-
-    if (f->kind == POSIX_FILE_CONSOLE || PipeIsEnd(f))
-        return E_SPIPE;
-    if (f->kind == POSIX_FILE_NULL) {
-        *out = 0;                       // any seek of /dev/null lands at 0
-        return whence <= LINUX_SEEK_END ? 0 : E_INVAL;
-    }
-    if (whence == LINUX_SEEK_SET)
-        base = 0;
-    else if (whence == LINUX_SEEK_CUR)
-        base = (int64_t)f->offset;
-    else if (whence == LINUX_SEEK_END && f->kind != POSIX_FILE_DIR) {
-        if ((err = NsStatFile(f, &stat)) != 0)
-            return err;
-        base = (int64_t)stat.size;
-    } else
-        return E_INVAL;
-    if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
-        return E_INVAL;
-    *out = (uint64_t)(base + offset);
-    return 0;
+    return f->ops->Seek ? f->ops->Seek(f, offset, whence, out) : E_SPIPE;
 }
 
 // lseek(fd, offset, whence): 32-bit offsets; a result past 2 GiB - 1 is
@@ -354,17 +474,16 @@ int32_t LinuxSysLlseek(PosixProcess *p, const uint32_t *arg)
 int32_t LinuxSysFtruncate64(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
-    FsTruncate truncate = { 0, 0, 0 };
-    int err;
+    uint64_t size;
 
+    /* decode */
     if (!f)
         return E_BADF;
-    if (Offset64(arg[1], arg[2], &truncate.size) != 0 || f->kind != POSIX_FILE_REGULAR ||
+    if (Offset64(arg[1], arg[2], &size) != 0 || !f->ops->Truncate ||
         (f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
         return E_INVAL;
-    truncate.handle = f->handle;
-    err = NsRequest(f->name, MSG_TRUNCATE, &truncate, sizeof(truncate), NULL, 0);
-    return err < 0 ? err : 0;
+    /* invoke */
+    return f->ops->Truncate(f, size);
 }
 
 // --- ioctl -------------------------------------------------------------------
@@ -464,18 +583,23 @@ static const struct {
     { LINUX_TIOCSPGRP,  GroupSet },
 };
 
-// ioctl(fd, request, arg): terminal requests on the console; anything on
-// a file is E_NOTTY.
+// The console's ioctl: its terminal requests.
+int32_t ConsoleIoctl(PosixProcess *p, PosixFile *f, uint32_t request, uint32_t arg)
+{
+    (void)f;
+    for (uint32_t i = 0; i < sizeof(consoleIoctls) / sizeof(consoleIoctls[0]); i++)
+        if (consoleIoctls[i].request == request)
+            return consoleIoctls[i].handler(p, arg);
+    return E_NOTTY;
+}
+
+// ioctl(fd, request, arg): the file's own requests (the console's
+// terminal ones); anything else is E_NOTTY.
 int32_t LinuxSysIoctl(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
 
     if (!f)
         return E_BADF;
-    if (f->kind != POSIX_FILE_CONSOLE)
-        return E_NOTTY;
-    for (uint32_t i = 0; i < sizeof(consoleIoctls) / sizeof(consoleIoctls[0]); i++)
-        if (consoleIoctls[i].request == arg[1])
-            return consoleIoctls[i].handler(p, arg[2]);
-    return E_NOTTY;
+    return f->ops->Ioctl ? f->ops->Ioctl(p, f, arg[1], arg[2]) : E_NOTTY;
 }

@@ -49,20 +49,37 @@ static PollWait *waits;
 
 static int sawConsole;           // a scan asked whether the console is readable
 
-// What f is ready for, as poll events; wanted says which matter (only
-// they are looked at where that costs a request).
-static uint32_t Ready(const PosixFile *f, uint32_t wanted)
+// Files, directories, /proc and /dev/null are always ready.
+uint32_t FilePoll(const PosixFile *f, uint32_t wanted, int *timed)
 {
-    if (PipeIsEnd(f)) {
-        sawConsole |= !f->pipe;     // a pipe: stream is asked again on the same timer
-        return PipePollEvents(f);
-    }
-    if (f->kind != POSIX_FILE_CONSOLE)
-        return POLL_READ | POLL_WRITE;
+    (void)f; (void)wanted; (void)timed;
+    return POLL_READ | POLL_WRITE;
+}
+
+// The console is always writable; readable when it says a read would be
+// answered now (a request: asked only when reading matters, and again on
+// the same timer as the console's reads).
+uint32_t ConsolePoll(const PosixFile *f, uint32_t wanted, int *timed)
+{
     if (!(wanted & POLL_READ))
         return POLL_WRITE;
-    sawConsole = 1;
+    *timed = 1;
     return POLL_WRITE | (ConsoleReadable(f) ? POLL_READ : 0);
+}
+
+// A pipe end: what its pipe holds; a pipe: stream is asked again on the
+// timer too.
+uint32_t PipePoll(const PosixFile *f, uint32_t wanted, int *timed)
+{
+    (void)wanted;
+    *timed |= !f->pipe;
+    return PipePollEvents(f);
+}
+
+// What f is ready for, as poll events; wanted says which matter.
+static uint32_t Ready(const PosixFile *f, uint32_t wanted)
+{
+    return f->ops->Poll(f, wanted, &sawConsole);
 }
 
 // Look at poll's fds for w; with answer, or when any has revents, write

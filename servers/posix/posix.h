@@ -7,7 +7,7 @@
 //   process.c  per-process state, exit, ids, TLS, prctl
 //   fd.c       the fd table: open files, close, dup, fcntl
 //   io.c       read, write and their vector/positional forms, seeks,
-//              truncation, ioctl
+//              truncation, ioctl, through each file kind's PosixFileOps
 //   pipe.c     pipe, pipe2, and reading and writing pipe ends
 //   console.c  reads and polls of the console, answered later when they wait
 //   stream.c   fds on pipes of the pipe: server (standard streams from the context)
@@ -104,10 +104,48 @@ typedef enum PosixFileKind {
 } PosixFileKind;
 
 typedef struct PosixPipe PosixPipe;
+typedef struct PosixFile PosixFile;
+typedef struct PosixProcess PosixProcess;
+
+// What one kind of open file does (io.c holds a table per kind; every
+// PosixFile points at its kind's). fd.c, io.c, poll.c and stat.c go
+// through it and never look at the kind.
+typedef struct PosixFileOps {
+    // read/readv and write/writev: total bytes at buf, or the iovCount
+    // iovecs at buf (checked, total bytes in all), at *offset, which
+    // moves past what moved (streams ignore it). Returns the bytes moved,
+    // POSIX_DEFERRED (answered later) or an error.
+    int32_t (*Read)(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                    uint32_t total, uint64_t *offset);
+    int32_t (*Write)(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                     uint32_t total, uint64_t *offset);
+    // lseek's new offset; NULL: a stream (E_SPIPE, and so are pread and pwrite).
+    int (*Seek)(PosixFile *f, int64_t offset, uint32_t whence, uint64_t *out);
+    // ftruncate; NULL: E_INVAL.
+    int (*Truncate)(PosixFile *f, uint64_t size);
+    // What f is ready for, as poll events (only wanted ones need be right);
+    // *timed set when readiness must be asked again on a timer.
+    uint32_t (*Poll)(const PosixFile *f, uint32_t wanted, int *timed);
+    int (*Stat)(const PosixFile *f, LinuxStat64 *out);
+    // ioctl; NULL: E_NOTTY.
+    int32_t (*Ioctl)(PosixProcess *p, PosixFile *f, uint32_t request, uint32_t arg);
+    // The last reference went: give back what f holds; NULL: nothing held.
+    void (*Close)(PosixFile *f);
+} PosixFileOps;
+
+extern const PosixFileOps *const posixFileOps[];      // by PosixFileKind (io.c)
+
+// The kinds' ops that live beside their state (poll.c, stat.c, io.c).
+uint32_t FilePoll(const PosixFile *f, uint32_t wanted, int *timed);
+uint32_t ConsolePoll(const PosixFile *f, uint32_t wanted, int *timed);
+uint32_t PipePoll(const PosixFile *f, uint32_t wanted, int *timed);
+int StatOfFile(const PosixFile *f, LinuxStat64 *out);
+int StatOfPipe(const PosixFile *f, LinuxStat64 *out);
 
 // An open file description, shared by the fds that dup made of it.
-typedef struct PosixFile {
+struct PosixFile {
     PosixFileKind kind;
+    const PosixFileOps *ops;    // posixFileOps[kind]
     uint32_t refs;              // fds pointing at it
     uint32_t flags;             // O_ACCMODE, O_APPEND, O_NONBLOCK, O_LARGEFILE
     int32_t handle;             // REGULAR: the fs handle (the server's own)
@@ -118,7 +156,7 @@ typedef struct PosixFile {
     char name[NS_NAME_MAX + 1]; // the namespace name
     char path[POSIX_PATH_MAX];  // the POSIX path (fchdir, *at bases)
     PosixPipe *pipe;            // PIPE_READ, PIPE_WRITE: the pipe
-} PosixFile;
+};
 
 // One range of the mmap area in use: [start, end).
 typedef struct PosixRegion {
@@ -132,7 +170,7 @@ typedef struct PosixSignalInfo {
     uint32_t value, value2, status;
 } PosixSignalInfo;
 
-typedef struct PosixProcess {
+struct PosixProcess {
     struct PosixProcess *next;      // hash chain
     uint32_t pid, parent;
     int ended;                      // ended by a call: no reply
@@ -170,7 +208,7 @@ typedef struct PosixProcess {
     int32_t waitFor;
     uint32_t waitStatusAt, waitRusageAt;
     uint32_t waitRequest;
-} PosixProcess;
+};
 
 
 // A handler that cannot answer yet (a read of an empty pipe, a wait for

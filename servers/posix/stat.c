@@ -64,7 +64,7 @@ static void StatFromFs(const FsStat *fs, const PosixMount *mount, const char *na
 
 // The stat64 of a pipe end: a FIFO, 0600, holding what the pipe holds,
 // on no device of the mount table (st_dev 0).
-static void StatPipe(const PosixFile *f, LinuxStat64 *out)
+int StatOfPipe(const PosixFile *f, LinuxStat64 *out)
 {
     memset(out, 0, sizeof(*out));
     out->ino = f->id;
@@ -74,25 +74,26 @@ static void StatPipe(const PosixFile *f, LinuxStat64 *out)
     out->blksize = BLOCK_SIZE;
     out->size = PipeBuffered(f);
     out->atime = out->mtime = out->ctime = clockBootEpoch;
+    return 0;
+}
+
+// The stat64 of any other open file: from its server's FsStat.
+int StatOfFile(const PosixFile *f, LinuxStat64 *out)
+{
+    FsStat fs;
+    int err = NsStatFile(f, &fs);
+
+    if (!err)
+        StatFromFs(&fs, f->mount, f->name, out);
+    return err;
 }
 
 // The stat64 of an open file.
 static int StatFd(PosixProcess *p, int32_t fd, LinuxStat64 *out)
 {
     PosixFile *f = FdGet(p, fd);
-    FsStat fs;
-    int err;
 
-    if (!f)
-        return E_BADF;
-    if (PipeIsEnd(f)) {
-        StatPipe(f, out);
-        return 0;
-    }
-    if ((err = NsStatFile(f, &fs)) != 0)
-        return err;
-    StatFromFs(&fs, f->mount, f->name, out);
-    return 0;
+    return f ? f->ops->Stat(f, out) : E_BADF;
 }
 
 // The stat64 of the path at userPath, relative to dirfd; an empty path
