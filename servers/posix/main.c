@@ -71,9 +71,12 @@ static Server server;
 // out, now (Call) or later (a deferred call's completion).
 void PosixAnswer(uint32_t requestId, int32_t value)
 {
-    PosixResult result = { value };
+    struct {
+        Message header;
+        PosixResult result;
+    } answer = { { .type = MSG_RESPONSE, .length = sizeof(answer) }, { value } };
 
-    ServerAnswer(&server, requestId, &result, sizeof(result));
+    port.Reply(port.context, requestId, &answer.header);      // the hot path: built here
 }
 
 // Run call for p: a Linux system call, or one of the kernel's own
