@@ -1,8 +1,12 @@
 // Native system calls: int 0x40 from user programs.
 //
-// A table maps each call number to its handler, one line a call. Every
-// handler validates all of its arguments (pointers through usercopy.c)
-// before it changes anything, and returns a result or an E_* code.
+// Each call runs in two steps, as seL4's decode and invoke: its decode
+// step checks every argument and copies in what the call reads (pointers
+// through usercopy.c) and changes nothing, so bad input is refused
+// before any state moves; its invoke step then does the work. The table
+// lists both steps of each call, one line a call; a call with nothing to
+// check has no decode step. Either step returns a result or an E_* code;
+// the caller's eax gets it.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/syscall.h>
@@ -19,24 +23,45 @@
 
 #define DEBUG_WRITE_MAX (64u * 1024)
 
-typedef int (*SyscallHandler)(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
+// One call: its arguments as the caller passed them, and what its decode
+// step made of them for its invoke step. Only arg and heap are set
+// before decode (the rest is left uninitialised: no cost per call).
+typedef struct SyscallCall {
+    uint32_t arg[5];            // ebx, ecx, edx, esi, edi
+    void *heap;                 // decoded arguments too big for the stack (ProcessKmalloc), or NULL
+    int length;                 // a message's checked length
+    union {
+        char name[NS_NAME_MAX + 1];     // a name, copied in
+        ProcessContext context;         // a context, copied in and checked
+    };
+} SyscallCall;
 
-static int SysExit(uint32_t code, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+typedef struct SyscallEntry {
+    int (*decode)(SyscallCall *call);   // check, copy in; changes nothing (NULL: nothing to check)
+    int (*invoke)(SyscallCall *call);   // do the work
+} SyscallEntry;
+
+// --- processes -------------------------------------------------------------
+
+static int InvokeExit(SyscallCall *call)
 {
-    (void)b; (void)c; (void)d; (void)e;
-    ProcessExit(WAIT_STATUS_EXITED((int)code));
+    ProcessExit(WAIT_STATUS_EXITED((int)call->arg[0]));
 }
 
-// Write text to the console, in chunks, after checking the whole range.
-static int SysDebugWrite(uint32_t text, uint32_t length, uint32_t c, uint32_t d, uint32_t e)
+// SYS_DEBUG_WRITE (text, length): the whole range must be readable.
+static int DecodeDebugWrite(SyscallCall *call)
 {
+    if (call->arg[1] > DEBUG_WRITE_MAX)
+        return E_INVAL;
+    return UserCheck(call->arg[0], call->arg[1], 0) ? E_FAULT : 0;
+}
+
+// Write the text to the console in chunks.
+static int InvokeDebugWrite(SyscallCall *call)
+{
+    uint32_t text = call->arg[0], length = call->arg[1];
     char chunk[256];
 
-    (void)c; (void)d; (void)e;
-    if (length > DEBUG_WRITE_MAX)
-        return E_INVAL;
-    if (UserCheck(text, length, 0))
-        return E_FAULT;
     for (uint32_t done = 0; done < length;) {
         uint32_t n = length - done < sizeof(chunk) ? length - done : sizeof(chunk);
         if (CopyFromUser(chunk, text + done, n))
@@ -47,39 +72,81 @@ static int SysDebugWrite(uint32_t text, uint32_t length, uint32_t c, uint32_t d,
     return (int)length;
 }
 
-static int SysGetPid(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeGetPid(SyscallCall *call)
 {
-    (void)a; (void)b; (void)c; (void)d; (void)e;
+    (void)call;
     return (int)ProcessCurrent()->pid;
 }
 
-static int SysGetPpid(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeGetPpid(SyscallCall *call)
 {
     Process *parent = ProcessCurrent()->parent;
 
-    (void)a; (void)b; (void)c; (void)d; (void)e;
+    (void)call;
     return parent ? (int)parent->pid : 0;
 }
 
-static int SysYield(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeYield(SyscallCall *call)
 {
-    (void)a; (void)b; (void)c; (void)d; (void)e;
+    (void)call;
     SchedYield();
     return 0;
 }
 
-static int SysSleep(uint32_t ms, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeSleep(SyscallCall *call)
 {
-    (void)b; (void)c; (void)d; (void)e;
-    SchedSleep(ms);
+    SchedSleep(call->arg[0]);
     return 0;
 }
 
-static int SysUptime(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeUptime(SyscallCall *call)
 {
-    (void)a; (void)b; (void)c; (void)d; (void)e;
+    (void)call;
     return (int)(SchedTicks() * (1000 / SCHED_HZ));
 }
+
+// SYS_WAIT (pid, status, options): pid > 0 or -1, known options, a
+// writable status word (or none).
+static int DecodeWait(SyscallCall *call)
+{
+    int pid = (int)call->arg[0];
+
+    if (pid < -1 || pid == 0 || (call->arg[2] & ~WAIT_OPTIONS))
+        return E_INVAL;
+    return call->arg[1] && UserCheck(call->arg[1], 4, 1) ? E_FAULT : 0;
+}
+
+static int InvokeWait(SyscallCall *call)
+{
+    int pid = (int)call->arg[0], result, value;
+
+    if (call->arg[2] & WAIT_NOHANG)
+        result = ProcessTryWait(pid, &value);
+    else
+        result = ProcessWait(pid, &value);
+    if (result > 0 && call->arg[1])
+        CopyToUser(call->arg[1], &value, 4);
+    return result;
+}
+
+// SYS_KILL and SYS_RESUME take a pid above 0.
+static int DecodePid(SyscallCall *call)
+{
+    return (int)call->arg[0] > 0 ? 0 : E_SRCH;
+}
+
+static int InvokeKill(SyscallCall *call)
+{
+    return ProcessKill(call->arg[0]);
+}
+
+// SYS_RESUME: only the parent may start its suspended child.
+static int InvokeResume(SyscallCall *call)
+{
+    return ProcessResume(ProcessCurrent()->pid, call->arg[0]);
+}
+
+// --- spawning ----------------------------------------------------------------
 
 // The arguments of a spawn, copied into the kernel.
 typedef struct SpawnArgs {
@@ -130,24 +197,28 @@ static int CopySpawnArgs(uint32_t path, uint32_t argv, uint32_t envp, SpawnArgs 
     return out->argc > 0 ? 0 : E_INVAL;
 }
 
-// The arguments live on the heap, not in a static: loading a program
-// through its namespace blocks in IPC, and another spawn may run meanwhile.
-static int SysSpawn(uint32_t path, uint32_t argv, uint32_t envp, uint32_t d, uint32_t e)
+// SYS_SPAWN (path, argv, envp). The arguments live on the heap, not in a
+// static: loading a program through its namespace blocks in IPC, and
+// another spawn may run meanwhile. The block is the process's own
+// (ProcessKmalloc), so a kill meanwhile frees it.
+static int DecodeSpawn(SyscallCall *call)
 {
-    SpawnArgs *args = ProcessKmalloc(sizeof(*args));     // freed even if killed meanwhile
-    int err = args ? CopySpawnArgs(path, argv, envp, args) : E_NOMEM;
+    SpawnArgs *args = call->heap = ProcessKmalloc(sizeof(SpawnArgs));
 
-    (void)d; (void)e;
-    if (!err)
-        err = LoaderSpawnEnv(args->path, args->argc, args->argv, args->envc, args->envp,
-                             PROCESS_USER, ProcessCurrent());
-    ProcessKfree(args);
-    return err;
+    return args ? CopySpawnArgs(call->arg[0], call->arg[1], call->arg[2], args) : E_NOMEM;
 }
 
-// SYS_SPAWN_CONTEXT: SYS_SPAWN with a SpawnRequest. Everything (the
-// request, its strings, its context) is copied in and checked before the
-// program is read.
+static int InvokeSpawn(SyscallCall *call)
+{
+    SpawnArgs *args = call->heap;
+
+    return LoaderSpawnEnv(args->path, args->argc, args->argv, args->envc, args->envp,
+                          PROCESS_USER, ProcessCurrent());
+}
+
+// SYS_SPAWN_CONTEXT (path, request): SYS_SPAWN with a SpawnRequest.
+// Everything (the request, its strings, its context) is copied in and
+// checked before the program is read.
 typedef struct SpawnContextArgs {
     SpawnArgs args;
     SpawnRequest request;
@@ -174,92 +245,67 @@ static int CopySpawnRequest(uint32_t path, uint32_t request, SpawnContextArgs *o
     return 0;
 }
 
-static int SysSpawnContext(uint32_t path, uint32_t request, uint32_t c, uint32_t d, uint32_t e)
+static int DecodeSpawnContext(SyscallCall *call)
 {
-    SpawnContextArgs *a = ProcessKmalloc(sizeof(*a));     // freed even if killed meanwhile
-    int err = a ? CopySpawnRequest(path, request, a) : E_NOMEM;
+    SpawnContextArgs *a = call->heap = ProcessKmalloc(sizeof(SpawnContextArgs));
 
-    (void)c; (void)d; (void)e;
-    if (!err)
-        err = LoaderSpawnContext(a->args.path, a->args.argc, a->args.argv, a->args.envc,
-                                 a->args.envp, PROCESS_USER, ProcessCurrent(),
-                                 a->request.context ? &a->context : NULL, a->request.flags);
-    ProcessKfree(a);
-    return err;
+    return a ? CopySpawnRequest(call->arg[0], call->arg[1], a) : E_NOMEM;
 }
 
-// SYS_RESUME: only the parent may start its suspended child.
-static int SysResume(uint32_t pid, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeSpawnContext(SyscallCall *call)
 {
-    (void)b; (void)c; (void)d; (void)e;
-    if ((int)pid <= 0)
-        return E_SRCH;
-    return ProcessResume(ProcessCurrent()->pid, pid);
+    SpawnContextArgs *a = call->heap;
+
+    return LoaderSpawnContext(a->args.path, a->args.argc, a->args.argv, a->args.envc,
+                              a->args.envp, PROCESS_USER, ProcessCurrent(),
+                              a->request.context ? &a->context : NULL, a->request.flags);
 }
 
-static int SysContextGet(uint32_t out, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
-{
-    ProcessContext context;
+// --- the process context -------------------------------------------------------
 
-    (void)b; (void)c; (void)d; (void)e;
-    if (UserCheck(out, sizeof(context), 1))
+// SYS_CONTEXT_GET (out): a writable ProcessContext.
+static int DecodeContextGet(SyscallCall *call)
+{
+    return UserCheck(call->arg[0], sizeof(ProcessContext), 1) ? E_FAULT : 0;
+}
+
+static int InvokeContextGet(SyscallCall *call)
+{
+    ProcessContextGet(ProcessCurrent()->pid, &call->context);
+    return CopyToUser(call->arg[0], &call->context, sizeof(call->context)) ? E_FAULT : 0;
+}
+
+// SYS_CONTEXT_SET (in): a readable ProcessContext, every name terminated.
+static int DecodeContextSet(SyscallCall *call)
+{
+    if (CopyFromUser(&call->context, call->arg[0], sizeof(call->context)))
         return E_FAULT;
-    ProcessContextGet(ProcessCurrent()->pid, &context);
-    return CopyToUser(out, &context, sizeof(context)) ? E_FAULT : 0;
+    return ProcessContextValid(&call->context) ? 0 : E_INVAL;
 }
 
-static int SysContextSet(uint32_t in, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeContextSet(SyscallCall *call)
 {
-    ProcessContext context;
-
-    (void)b; (void)c; (void)d; (void)e;
-    if (CopyFromUser(&context, in, sizeof(context)))
-        return E_FAULT;
-    return ProcessContextSet(ProcessCurrent()->pid, &context);
+    return ProcessContextSet(ProcessCurrent()->pid, &call->context);
 }
 
-static int SysWait(uint32_t pid, uint32_t status, uint32_t options, uint32_t d, uint32_t e)
-{
-    int result, value;
+// --- namespaces and IPC ---------------------------------------------------------
 
-    (void)d; (void)e;
-    if ((int)pid < -1 || pid == 0 || (options & ~WAIT_OPTIONS))
-        return E_INVAL;
-    if (status && UserCheck(status, 4, 1))
-        return E_FAULT;
-    if (options & WAIT_NOHANG)
-        result = ProcessTryWait((int)pid, &value);
-    else
-        result = ProcessWait((int)pid, &value);
-    if (result > 0 && status)
-        CopyToUser(status, &value, 4);
-    return result;
+// SYS_NS_REGISTER and SYS_NS_UNREGISTER: a prefix name.
+static int DecodePrefix(SyscallCall *call)
+{
+    int len = CopyStringFromUser(call->name, call->arg[0], sizeof(call->name));
+
+    return len < 0 ? len : 0;
 }
 
-static int SysKill(uint32_t pid, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeNsRegister(SyscallCall *call)
 {
-    (void)b; (void)c; (void)d; (void)e;
-    if ((int)pid <= 0)
-        return E_SRCH;
-    return ProcessKill(pid);
+    return IpcRegister(call->name, call->arg[1]);
 }
 
-static int SysNsRegister(uint32_t prefix, uint32_t handler, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeNsUnregister(SyscallCall *call)
 {
-    char text[NS_NAME_MAX + 1];
-    int len = CopyStringFromUser(text, prefix, sizeof(text));
-
-    (void)c; (void)d; (void)e;
-    return len < 0 ? len : IpcRegister(text, handler);
-}
-
-static int SysNsUnregister(uint32_t prefix, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
-{
-    char text[NS_NAME_MAX + 1];
-    int len = CopyStringFromUser(text, prefix, sizeof(text));
-
-    (void)b; (void)c; (void)d; (void)e;
-    return len < 0 ? len : IpcUnregister(text);
+    return IpcUnregister(call->name);
 }
 
 // Read the length field of the user message at from and check it.
@@ -275,118 +321,137 @@ static int MessageLength(uint32_t from)
     return (int)header.length;
 }
 
-// The reply buffer is checked in full as the reply is copied out; its
-// first bytes are checked here so a plainly bad pointer fails before
-// anything is sent.
-static int SysIpcSend(uint32_t name, uint32_t request, uint32_t replyBuffer,
-                      uint32_t capacity, uint32_t timeoutMs)
+// SYS_IPC_SEND (name, request, reply, capacity, timeoutMs): the name, the
+// request's length, and room for at least a reply header. The reply
+// buffer is checked in full as the reply is copied out; its first bytes
+// are checked here so a plainly bad pointer fails before anything is sent.
+static int DecodeIpcSend(SyscallCall *call)
 {
-    char target[NS_NAME_MAX + 1];
-    IpcDelivery delivery = { IPC_MEMORY_USER, replyBuffer, capacity, NULL, NULL };
-    int len = CopyStringFromUser(target, name, sizeof(target));
+    int len = CopyStringFromUser(call->name, call->arg[0], sizeof(call->name));
 
     if (len < 0)
         return len;
-    len = MessageLength(request);
-    if (len < 0)
-        return len;
-    if (capacity < MESSAGE_HEADER_SIZE)
+    if ((call->length = MessageLength(call->arg[1])) < 0)
+        return call->length;
+    if (call->arg[3] < MESSAGE_HEADER_SIZE)
         return E_MSGSIZE;
-    if (UserCheck(replyBuffer, MESSAGE_HEADER_SIZE, 1))
-        return E_FAULT;
-    return IpcTransact(target, IPC_MEMORY_USER, request, (uint32_t)len, timeoutMs, &delivery);
+    return UserCheck(call->arg[2], MESSAGE_HEADER_SIZE, 1) ? E_FAULT : 0;
 }
 
-static int SysIpcReceive(uint32_t buffer, uint32_t capacity, uint32_t envelope,
-                         uint32_t d, uint32_t e)
+static int InvokeIpcSend(SyscallCall *call)
 {
-    (void)d; (void)e;
-    return IpcReceive(IPC_MEMORY_USER, buffer, capacity, envelope);
+    IpcDelivery delivery = { IPC_MEMORY_USER, call->arg[2], call->arg[3], NULL, NULL };
+
+    return IpcTransact(call->name, IPC_MEMORY_USER, call->arg[1], (uint32_t)call->length,
+                       call->arg[4], &delivery);
 }
 
-static int SysIpcReply(uint32_t requestId, uint32_t reply, uint32_t c, uint32_t d, uint32_t e)
+// SYS_IPC_RECEIVE (buffer, capacity, envelope): IpcReceive checks the
+// buffer and envelope as it copies into them.
+static int InvokeIpcReceive(SyscallCall *call)
 {
-    int len = MessageLength(reply);
-
-    (void)c; (void)d; (void)e;
-    return len < 0 ? len : IpcAnswer(requestId, IPC_MEMORY_USER, reply, (uint32_t)len);
+    return IpcReceive(IPC_MEMORY_USER, call->arg[0], call->arg[1], call->arg[2]);
 }
 
-static int SysIpcNotify(uint32_t pid, uint32_t jobId, uint32_t value, uint32_t d, uint32_t e)
+// SYS_IPC_REPLY (requestId, reply): the reply's length.
+static int DecodeIpcReply(SyscallCall *call)
 {
-    (void)d; (void)e;
-    return IpcNotify(pid, jobId, (int32_t)value);
+    call->length = MessageLength(call->arg[1]);
+    return call->length < 0 ? call->length : 0;
 }
 
-static int SysIpcWaitNotify(uint32_t out, uint32_t timeoutMs, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeIpcReply(SyscallCall *call)
+{
+    return IpcAnswer(call->arg[0], IPC_MEMORY_USER, call->arg[1], (uint32_t)call->length);
+}
+
+static int InvokeIpcNotify(SyscallCall *call)
+{
+    return IpcNotify(call->arg[0], call->arg[1], (int32_t)call->arg[2]);
+}
+
+// SYS_IPC_WAIT_NOTIFY (out, timeoutMs): a writable IpcNotification.
+static int DecodeIpcWaitNotify(SyscallCall *call)
+{
+    return UserCheck(call->arg[0], sizeof(IpcNotification), 1) ? E_FAULT : 0;
+}
+
+static int InvokeIpcWaitNotify(SyscallCall *call)
 {
     IpcNotification note;
-    int err;
+    int err = IpcWaitNotification(&note, call->arg[1]);
 
-    (void)c; (void)d; (void)e;
-    if (UserCheck(out, sizeof(note), 1))
-        return E_FAULT;
-    err = IpcWaitNotification(&note, timeoutMs);
     if (!err)
-        CopyToUser(out, &note, sizeof(note));
+        CopyToUser(call->arg[0], &note, sizeof(note));
     return err;
 }
 
-static int SysIpcWatchExits(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeIpcWatchExits(SyscallCall *call)
 {
-    (void)a; (void)b; (void)c; (void)d; (void)e;
+    (void)call;
     return IpcWatchExits();
 }
 
-// Map zeroed pages into the caller's own space (kernel/mm/procmem.c checks
-// the range: page-aligned, inside user space, below the stack).
-static int SysMemMap(uint32_t addr, uint32_t length, uint32_t prot, uint32_t d, uint32_t e)
+// --- memory --------------------------------------------------------------------
+
+// Map zeroed pages into the caller's own space. kernel/mm/procmem.c checks
+// the range (page-aligned, inside user space, below the stack) before it
+// maps anything.
+static int InvokeMemMap(SyscallCall *call)
 {
-    (void)d; (void)e;
-    return ProcMemMap(ProcessCurrent()->pid, addr, length, prot);
+    return ProcMemMap(ProcessCurrent()->pid, call->arg[0], call->arg[1], call->arg[2]);
 }
 
-static int SysMemUnmap(uint32_t addr, uint32_t length, uint32_t c, uint32_t d, uint32_t e)
+static int InvokeMemUnmap(SyscallCall *call)
 {
-    (void)c; (void)d; (void)e;
-    return ProcMemUnmap(ProcessCurrent()->pid, addr, length);
+    return ProcMemUnmap(ProcessCurrent()->pid, call->arg[0], call->arg[1]);
 }
 
-static const SyscallHandler handlers[SYS_COUNT] = {
-    [SYS_EXIT]        = SysExit,
-    [SYS_DEBUG_WRITE] = SysDebugWrite,
-    [SYS_GETPID]      = SysGetPid,
-    [SYS_YIELD]       = SysYield,
-    [SYS_SLEEP]       = SysSleep,
-    [SYS_SPAWN]       = SysSpawn,
-    [SYS_WAIT]        = SysWait,
-    [SYS_KILL]        = SysKill,
-    [SYS_UPTIME]      = SysUptime,
-    [SYS_GETPPID]     = SysGetPpid,
-    [SYS_NS_REGISTER]    = SysNsRegister,
-    [SYS_NS_UNREGISTER]  = SysNsUnregister,
-    [SYS_IPC_SEND]       = SysIpcSend,
-    [SYS_IPC_RECEIVE]    = SysIpcReceive,
-    [SYS_IPC_REPLY]      = SysIpcReply,
-    [SYS_IPC_NOTIFY]     = SysIpcNotify,
-    [SYS_IPC_WAIT_NOTIFY] = SysIpcWaitNotify,
-    [SYS_IPC_WATCH_EXITS] = SysIpcWatchExits,
-    [SYS_MEM_MAP]        = SysMemMap,
-    [SYS_MEM_UNMAP]      = SysMemUnmap,
-    [SYS_SPAWN_CONTEXT]  = SysSpawnContext,
-    [SYS_RESUME]         = SysResume,
-    [SYS_CONTEXT_GET]    = SysContextGet,
-    [SYS_CONTEXT_SET]    = SysContextSet,
+static const SyscallEntry calls[SYS_COUNT] = {
+    [SYS_EXIT]            = { NULL,                InvokeExit },
+    [SYS_DEBUG_WRITE]     = { DecodeDebugWrite,    InvokeDebugWrite },
+    [SYS_GETPID]          = { NULL,                InvokeGetPid },
+    [SYS_YIELD]           = { NULL,                InvokeYield },
+    [SYS_SLEEP]           = { NULL,                InvokeSleep },
+    [SYS_SPAWN]           = { DecodeSpawn,         InvokeSpawn },
+    [SYS_WAIT]            = { DecodeWait,          InvokeWait },
+    [SYS_KILL]            = { DecodePid,           InvokeKill },
+    [SYS_UPTIME]          = { NULL,                InvokeUptime },
+    [SYS_GETPPID]         = { NULL,                InvokeGetPpid },
+    [SYS_NS_REGISTER]     = { DecodePrefix,        InvokeNsRegister },
+    [SYS_NS_UNREGISTER]   = { DecodePrefix,        InvokeNsUnregister },
+    [SYS_IPC_SEND]        = { DecodeIpcSend,       InvokeIpcSend },
+    [SYS_IPC_RECEIVE]     = { NULL,                InvokeIpcReceive },
+    [SYS_IPC_REPLY]       = { DecodeIpcReply,      InvokeIpcReply },
+    [SYS_IPC_NOTIFY]      = { NULL,                InvokeIpcNotify },
+    [SYS_IPC_WAIT_NOTIFY] = { DecodeIpcWaitNotify, InvokeIpcWaitNotify },
+    [SYS_IPC_WATCH_EXITS] = { NULL,                InvokeIpcWatchExits },
+    [SYS_MEM_MAP]         = { NULL,                InvokeMemMap },
+    [SYS_MEM_UNMAP]       = { NULL,                InvokeMemUnmap },
+    [SYS_SPAWN_CONTEXT]   = { DecodeSpawnContext,  InvokeSpawnContext },
+    [SYS_RESUME]          = { DecodePid,           InvokeResume },
+    [SYS_CONTEXT_GET]     = { DecodeContextGet,    InvokeContextGet },
+    [SYS_CONTEXT_SET]     = { DecodeContextSet,    InvokeContextSet },
 };
 
 void SyscallDispatch(TrapFrame *frame)
 {
     uint32_t n = frame->eax;
+    const SyscallEntry *entry = n < SYS_COUNT && calls[n].invoke ? &calls[n] : NULL;
+    SyscallCall call;
+    int result;
 
-    if (n >= SYS_COUNT || !handlers[n]) {
+    if (!entry) {
         frame->eax = (uint32_t)E_NOSYS;
         return;
     }
-    frame->eax = (uint32_t)handlers[n](frame->ebx, frame->ecx, frame->edx,
-                                       frame->esi, frame->edi);
+    call.arg[0] = frame->ebx; call.arg[1] = frame->ecx; call.arg[2] = frame->edx;
+    call.arg[3] = frame->esi; call.arg[4] = frame->edi;
+    call.heap = NULL;
+    result = entry->decode ? entry->decode(&call) : 0;
+    if (result == 0)
+        result = entry->invoke(&call);      // every argument checked: do the work
+    if (call.heap)
+        ProcessKfree(call.heap);
+    frame->eax = (uint32_t)result;
 }
