@@ -11,39 +11,29 @@
 #include <lib/string.h>
 #include "core.h"
 
-#define BUCKETS     64
 #define COMPLETIONS 256             // the kernel's PROCESS_MAX: one call each at most
 
 const KernelApi *api;
 PosixProcess *posixCaller;
 
-static PosixProcess *buckets[BUCKETS];
+PosixProcess *posixBuckets[POSIX_BUCKETS];
 
 static struct {
     uint32_t requestId;
     int32_t value;
 } completions[COMPLETIONS];
-static uint32_t completionHead, completionCount;
+static uint32_t completionHead;
+uint32_t posixCompletionCount;
 
 static const PosixCancel *cancelers;
 static uint32_t cancelerCount;
-
-// The state of pid, or NULL.
-PosixProcess *PosixProcessFind(uint32_t pid)
-{
-    PosixProcess *p = buckets[pid % BUCKETS];
-
-    while (p && p->pid != pid)
-        p = p->next;
-    return p;
-}
 
 // Visit every process that has not ended; visit may end or remove the
 // one it is given.
 void PosixProcessForEach(void (*visit)(PosixProcess *p, void *arg), void *arg)
 {
-    for (uint32_t b = 0; b < BUCKETS; b++) {
-        PosixProcess *p = buckets[b], *next;
+    for (uint32_t b = 0; b < POSIX_BUCKETS; b++) {
+        PosixProcess *p = posixBuckets[b], *next;
         for (; p; p = next) {
             next = p->next;
             if (!p->ended)
@@ -55,15 +45,15 @@ void PosixProcessForEach(void (*visit)(PosixProcess *p, void *arg), void *arg)
 // Put p (new, its pid not in the table) into the table.
 void PosixProcessAdd(PosixProcess *p)
 {
-    p->next = buckets[p->pid % BUCKETS];
-    buckets[p->pid % BUCKETS] = p;
+    p->next = posixBuckets[p->pid % POSIX_BUCKETS];
+    posixBuckets[p->pid % POSIX_BUCKETS] = p;
 }
 
 // Take pid's state out of the table. Returns it (the caller frees it),
 // or NULL if pid has none.
 PosixProcess *PosixProcessRemove(uint32_t pid)
 {
-    PosixProcess **link = &buckets[pid % BUCKETS], *p;
+    PosixProcess **link = &posixBuckets[pid % POSIX_BUCKETS], *p;
 
     while (*link && (*link)->pid != pid)
         link = &(*link)->next;
@@ -84,11 +74,11 @@ void PosixComplete(uint32_t requestId, int32_t value)
 {
     uint32_t slot;
 
-    if (completionCount == COMPLETIONS) {       // cannot happen: one call per process
+    if (posixCompletionCount == COMPLETIONS) {       // cannot happen: one call per process
         api->Print("posix: completion queue full, call %u not answered\n", requestId);
         return;
     }
-    slot = (completionHead + completionCount++) % COMPLETIONS;
+    slot = (completionHead + posixCompletionCount++) % COMPLETIONS;
     completions[slot].requestId = requestId;
     completions[slot].value = value;
 }
@@ -96,12 +86,12 @@ void PosixComplete(uint32_t requestId, int32_t value)
 // Take the oldest queued completion. Returns 1 with it, or 0 if none.
 int PosixCompletionNext(uint32_t *requestId, int32_t *value)
 {
-    if (completionCount == 0)
+    if (posixCompletionCount == 0)
         return 0;
     *requestId = completions[completionHead].requestId;
     *value = completions[completionHead].value;
     completionHead = (completionHead + 1) % COMPLETIONS;
-    completionCount--;
+    posixCompletionCount--;
     return 1;
 }
 

@@ -221,8 +221,21 @@ static inline int PipeIsEnd(const PosixFile *f)
 // The process whose call is being served now (NULL between calls).
 extern PosixProcess *posixCaller;
 
-// The table of processes with state here (process.c makes and drops it).
-PosixProcess *PosixProcessFind(uint32_t pid);
+// The table of processes with state here (process.c makes and drops it):
+// hash chains by pid, read inline on every call.
+#define POSIX_BUCKETS 64
+extern PosixProcess *posixBuckets[POSIX_BUCKETS];
+
+// The state of pid, or NULL.
+static inline PosixProcess *PosixProcessFind(uint32_t pid)
+{
+    PosixProcess *p = posixBuckets[pid % POSIX_BUCKETS];
+
+    while (p && p->pid != pid)
+        p = p->next;
+    return p;
+}
+
 void PosixProcessForEach(void (*visit)(PosixProcess *p, void *arg), void *arg);
 void PosixProcessAdd(PosixProcess *p);
 PosixProcess *PosixProcessRemove(uint32_t pid);
@@ -240,6 +253,7 @@ void PosixProcessEnd(PosixProcess *p, int waitStatus);
 #define POSIX_DEFERRED ((int32_t)0x80000000)
 void PosixComplete(uint32_t requestId, int32_t value);
 int PosixCompletionNext(uint32_t *requestId, int32_t *value);
+extern uint32_t posixCompletionCount;       // how many are queued
 
 // One kind of wait's cancel hook: take p off that kind's deferred call,
 // without answering it. Returns 1 (and *value: what the call returns

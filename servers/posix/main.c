@@ -97,6 +97,8 @@ static void SendCompleted(void)
     uint32_t requestId;
     int32_t value;
 
+    if (posixCompletionCount == 0)      // the usual case: a call answered at once
+        return;
     while (PosixCompletionNext(&requestId, &value))
         Answer(requestId, value);
 }
