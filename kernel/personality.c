@@ -18,6 +18,8 @@
 //   no server holds the name (E_NOENT)                   -ENOSYS
 //   any other reply (wrong type, size, code)             -ENOSYS
 //   an IPC failure (E_PIPE: the server died, ...)        that error
+// A vector nobody claimed never reaches a server: kernel/trap.c answers
+// it with -ENOSYS.
 //
 // A process that raised a claimed vector remembers which (Process
 // .personality, kept across fork and exec): its CPU exceptions, its
@@ -30,7 +32,6 @@
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
-#include <arch/x86/descriptor.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/personality.h>
@@ -102,7 +103,6 @@ int PersonalityRegister(uint32_t vector, const char *service)
     memcpy(slot->service, service, length + 1);
     slot->vector = vector;
     claimedBy[vector] = (uint8_t)(slot - personalities + 1);
-    IdtAllowUser(vector);
     return 0;
 }
 
@@ -154,12 +154,14 @@ int PersonalityTrap(TrapFrame *frame)
     uint8_t index = v < TRAP_VECTORS ? claimedBy[v] : 0;
     PersonalityCall call;
 
+    /* decode: a claimed vector, a number that is not the kernel's own */
     if (!index)
         return E_NOENT;
     if (frame->eax >= PERSONALITY_CALL_KERNEL) {
         frame->eax = (uint32_t)E_NOSYS;     // the kernel's own calls are not for programs
         return 0;
     }
+    /* invoke */
     call = (PersonalityCall){ frame->eax, { frame->ebx, frame->ecx, frame->edx,
                                             frame->esi, frame->edi, frame->ebp } };
     ProcessCurrent()->personality = index;
