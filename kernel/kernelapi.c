@@ -654,8 +654,10 @@ static int CallPrefixHandler(Server *s, ServerRequest *r)
     void (*handler)(Message *, const IpcEnvelope *) =
         (void (*)(Message *, const IpcEnvelope *))(uintptr_t)r->envelope->handler;
 
+    /* decode: a prefix with a handler */
     if (!handler)
         return E_NOSYS;
+    /* invoke */
     handler(s->requestBuffer, r->envelope);
     return SERVER_DEFERRED;
 }

@@ -189,8 +189,10 @@ int PersonalityFault(TrapFrame *frame, int signal, uint32_t address)
                                                        frame->errorCode } };
     const Personality *p = Of(ProcessCurrent());
 
+    /* decode: a ring-3 fault of a process that has a personality */
     if (!(frame->cs & 3) || !p)
         return E_NOSYS;
+    /* invoke */
     return Call(p, &call) == 0 ? 0 : E_INVAL;
 }
 
@@ -203,11 +205,13 @@ int PersonalityInterruptProcess(uint32_t pid, uint32_t timeoutMs)
     const Personality *p = Of(ProcessFind(pid));
     int err;
 
+    /* decode: a process that has used a personality */
     if (p)
         memcpy(service, p->service, sizeof(service));
     CpuRestore(flags);
     if (!p)
         return E_SRCH;
+    /* invoke */
     if (!(request = kmalloc(MESSAGE_HEADER_SIZE + sizeof(what))))
         return E_NOMEM;
     *request = (Message){ .type = MSG_PERSONALITY_INTERRUPT,
