@@ -32,6 +32,7 @@
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
+#include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/personality.h>
@@ -42,6 +43,8 @@
 typedef struct Personality {
     uint32_t vector;                    // 0: a free slot
     char service[NS_NAME_MAX + 1];
+    IpcEndpoint endpoint;               // the service's server, routed once
+    int connected;                      // endpoint was opened (it may be dead since)
 } Personality;
 
 static Personality personalities[PERSONALITY_MAX];
@@ -77,7 +80,7 @@ static Personality *ForVector(uint32_t vector)
 }
 
 // The personality process p has used, or NULL.
-static const Personality *Of(const Process *p)
+static Personality *Of(const Process *p)
 {
     if (!p || p->personality == 0 || p->personality > PERSONALITY_MAX)
         return NULL;
@@ -102,6 +105,7 @@ int PersonalityRegister(uint32_t vector, const char *service)
     /* invoke */
     memcpy(slot->service, service, length + 1);
     slot->vector = vector;
+    slot->connected = 0;                // routed at its first call
     claimedBy[vector] = (uint8_t)(slot - personalities + 1);
     return 0;
 }
@@ -133,7 +137,7 @@ static int32_t FailureValue(int err)
 
 // Send call to personality p on the current process's behalf and wait.
 // Returns the value its eax would become.
-static int32_t Call(const Personality *p, const PersonalityCall *call)
+static int32_t Call(Personality *p, const PersonalityCall *call)
 {
     CallRequest request = {
         .header = { .type = MSG_PERSONALITY_CALL, .length = sizeof(CallRequest) },
@@ -142,8 +146,16 @@ static int32_t Call(const Personality *p, const PersonalityCall *call)
     CallReply reply;
     IpcDelivery delivery = { .memory = IPC_MEMORY_KERNEL, .buffer = (uintptr_t)&reply,
                              .capacity = sizeof(reply) };
-    int length = IpcTransact(p->service, IPC_MEMORY_KERNEL, (uintptr_t)&request,
+    int length = E_DEAD;
+
+    if (p->connected)               // the common case: no name to route
+        length = IpcTransactEndpoint(&p->endpoint, IPC_MEMORY_KERNEL, (uintptr_t)&request,
+                                     sizeof(request), 0, &delivery);
+    if (length == E_DEAD) {         // first call, or its server changed: route the name
+        p->connected = IpcEndpointOpen(&p->endpoint, p->service) == 0;
+        length = IpcTransact(p->service, IPC_MEMORY_KERNEL, (uintptr_t)&request,
                              sizeof(request), 0, &delivery);
+    }
 
     return length < 0 ? FailureValue(length) : ReplyValue(&reply, length);
 }
@@ -173,7 +185,7 @@ void PersonalityReturnToUser(TrapFrame *frame)
 {
     Process *self = ProcessCurrent();
     PersonalityCall call = { PERSONALITY_CALL_RETURN, { 0 } };
-    const Personality *p = Of(self);
+    Personality *p = Of(self);
 
     (void)frame;
     while (self->returnCall) {
@@ -187,7 +199,7 @@ int PersonalityFault(TrapFrame *frame, int signal, uint32_t address)
 {
     PersonalityCall call = { PERSONALITY_CALL_FAULT, { (uint32_t)signal, frame->vector, address,
                                                        frame->errorCode } };
-    const Personality *p = Of(ProcessCurrent());
+    Personality *p = Of(ProcessCurrent());
 
     /* decode: a ring-3 fault of a process that has a personality */
     if (!(frame->cs & 3) || !p)

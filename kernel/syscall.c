@@ -12,6 +12,7 @@
 #include <clanker/syscall.h>
 #include <arch/x86/cpu.h>
 #include <kernel/console.h>
+#include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/exec/loader.h>
@@ -290,7 +291,7 @@ static int InvokeContextSet(SyscallCall *call)
 
 // --- namespaces and IPC ---------------------------------------------------------
 
-// SYS_NS_REGISTER and SYS_NS_UNREGISTER: a prefix name.
+// SYS_NS_REGISTER, SYS_NS_UNREGISTER and SYS_IPC_CONNECT: a name, copied in.
 static int DecodePrefix(SyscallCall *call)
 {
     int len = CopyStringFromUser(call->name, call->arg[0], sizeof(call->name));
@@ -344,6 +345,38 @@ static int InvokeIpcSend(SyscallCall *call)
 
     return IpcTransact(call->name, IPC_MEMORY_USER, call->arg[1], (uint32_t)call->length,
                        call->arg[4], &delivery);
+}
+
+// SYS_IPC_CONNECT (name): the name, copied in.
+static int InvokeIpcConnect(SyscallCall *call)
+{
+    return IpcConnect(call->name);
+}
+
+// SYS_IPC_CALL (handle, request, reply, capacity, timeoutMs): the
+// request's length, and the whole reply buffer writable, so a reply that
+// could not be delivered is refused before the server sees the request.
+// The handle is checked as the call is made (IpcTransactHandle).
+static int DecodeIpcCall(SyscallCall *call)
+{
+    if ((call->length = MessageLength(call->arg[1])) < 0)
+        return call->length;
+    if (call->arg[3] < MESSAGE_HEADER_SIZE)
+        return E_MSGSIZE;
+    return UserCheck(call->arg[2], call->arg[3], 1) ? E_FAULT : 0;
+}
+
+static int InvokeIpcCall(SyscallCall *call)
+{
+    IpcDelivery delivery = { IPC_MEMORY_USER, call->arg[2], call->arg[3], NULL, NULL };
+
+    return IpcTransactHandle(call->arg[0], IPC_MEMORY_USER, call->arg[1],
+                             (uint32_t)call->length, call->arg[4], &delivery);
+}
+
+static int InvokeIpcDisconnect(SyscallCall *call)
+{
+    return IpcDisconnect(call->arg[0]);
 }
 
 // SYS_IPC_RECEIVE (buffer, capacity, envelope): IpcReceive checks the
@@ -432,6 +465,9 @@ static const SyscallEntry calls[SYS_COUNT] = {
     [SYS_RESUME]          = { DecodePid,           InvokeResume },
     [SYS_CONTEXT_GET]     = { DecodeContextGet,    InvokeContextGet },
     [SYS_CONTEXT_SET]     = { DecodeContextSet,    InvokeContextSet },
+    [SYS_IPC_CONNECT]     = { DecodePrefix,        InvokeIpcConnect },
+    [SYS_IPC_CALL]        = { DecodeIpcCall,       InvokeIpcCall },
+    [SYS_IPC_DISCONNECT]  = { NULL,                InvokeIpcDisconnect },
 };
 
 void SyscallDispatch(TrapFrame *frame)

@@ -42,7 +42,10 @@
 #define SYS_RESUME        22 // (int pid) -> 0: start a child made SPAWN_SUSPENDED
 #define SYS_CONTEXT_GET   23 // (ProcessContext *out) -> 0: the caller's context
 #define SYS_CONTEXT_SET   24 // (const ProcessContext *context) -> 0: replace it
-#define SYS_COUNT         25
+#define SYS_IPC_CONNECT   25 // (const char *name) -> handle >= 1 on the name's server
+#define SYS_IPC_CALL      26 // (handle, request, reply, capacity, timeoutMs) -> reply length
+#define SYS_IPC_DISCONNECT 27 // (handle) -> 0
+#define SYS_COUNT         28
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32

@@ -69,6 +69,20 @@ int SysNsUnregister(const char *prefix);
 int SysIpcSend(const char *name, const Message *request, Message *reply,
                uint32_t replyCapacity, uint32_t timeoutMs);
 
+// Connect to the server of name once (docs/ipc.md, Handles). Returns a
+// handle (>= 1) or E_*.
+int SysIpcConnect(const char *name);
+
+// SysIpcSend on a connected handle: no name to route. The whole reply
+// buffer must be writable (E_FAULT before anything is sent). Returns the
+// reply's length, E_BADF (no such handle), E_DEAD (its server has gone)
+// or another E_*.
+int SysIpcCall(int handle, const Message *request, Message *reply, uint32_t replyCapacity,
+               uint32_t timeoutMs);
+
+// Close a handle. Returns 0 or E_BADF.
+int SysIpcDisconnect(int handle);
+
 // Wait for a request to one of the caller's prefixes and copy it into
 // buffer; fill *envelope unless it is NULL. Returns its length or E_*.
 int SysIpcReceive(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
@@ -173,6 +187,13 @@ Message *IpcSend(const char *name, Message *request);
 // Allocates nothing.
 int IpcCallInto(const char *name, uint32_t type, const void *payload, uint32_t size,
                 Message *reply, uint32_t capacity);
+
+// Connected handles: IpcConnect once, then IpcCall as often as needed
+// (the request in request, the reply into reply, capacity bytes, no time
+// limit; returns the reply's length or E_*), IpcDisconnect at the end.
+int IpcConnect(const char *name);
+int IpcCall(int handle, const Message *request, Message *reply, uint32_t capacity);
+int IpcDisconnect(int handle);
 
 // The E_* code of a MSG_ERROR reply (E_INVAL if it carries none), 0 for
 // any other message, E_NOMEM for NULL.

@@ -99,6 +99,21 @@ Message *IpcSend(const char *name, Message *request)
     return IpcSendTimeout(name, request, 0);
 }
 
+int IpcConnect(const char *name)
+{
+    return SysIpcConnect(name);
+}
+
+int IpcCall(int handle, const Message *request, Message *reply, uint32_t capacity)
+{
+    return SysIpcCall(handle, request, reply, capacity, 0);
+}
+
+int IpcDisconnect(int handle)
+{
+    return SysIpcDisconnect(handle);
+}
+
 // The E_* code a MSG_ERROR carries; 0 for other messages.
 int MessageError(const Message *reply)
 {

@@ -16,7 +16,11 @@
 // sets it again for its interval. The timer survives execve and is not
 // inherited by fork. ITIMER_VIRTUAL and ITIMER_PROF (CPU time) are
 // E_INVAL: the layer cannot see a process's CPU time.
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "poll.h"
+#include "signal.h"
+#include "clock.h"
 
 const uint32_t clockBootEpoch = 1735689600u;   // 2025-01-01T00:00:00Z
 

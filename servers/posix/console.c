@@ -1,4 +1,5 @@
-// Reads and polls of the console, answered without holding up the server.
+// The console as an open file: its reads and polls, answered without
+// holding up the server, and its terminal ioctls.
 //
 // console: answers MSG_READ only when a whole line is ready, so a plain
 // MSG_READ would stop this one-threaded server until someone types.
@@ -17,7 +18,10 @@
 // in MSG_READ (the shell) is served first; a POSIX reader gets a line
 // that nobody else waits for.
 //
-// termios (TCSETS, TCSETSW, TCSETSF, io.c) sets the console's mode
+// ioctl knows the terminal requests (TCGETS, TCSETS*, TIOCGWINSZ: 80x25,
+// TIOCGPGRP, TIOCSPGRP: the console's foreground process group, which a
+// ^C is for, kept by signal.c). The termios is kept per process; TCSETS,
+// TCSETSW and TCSETSF set the console's mode from it
 // (ConsoleSetTermios): with ICANON off, a read gets the bytes at hand.
 // A process that ends leaving the console raw has it made cooked again.
 //
@@ -27,8 +31,16 @@
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include <clanker/console.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "nsclient.h"
+#include "poll.h"
+#include "signal.h"
+#include "file.h"
+#include "console.h"
 
+#define CONSOLE_ROWS 25
+#define CONSOLE_COLS 80
 #define CONSOLE_RETRY_MS 20
 
 // A read of the console that waits for a line.
@@ -56,7 +68,7 @@ static int32_t TryRead(PosixProcess *p, const char *name, uint32_t buf, uint32_t
 // Read at most count bytes of a line from the console f into p's buf:
 // the bytes (0 at the end of input), an error, E_AGAIN with O_NONBLOCK
 // when no line is ready, or POSIX_DEFERRED (answered when one is).
-int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count)
+static int32_t ConsoleRead(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count)
 {
     ConsoleWait *w, **link = &waits;
     int32_t got;
@@ -95,7 +107,7 @@ static uint32_t modeOwner;      // the process that left the console raw, or 0
 // and ISIG as CONSOLE_MODE_ECHO and CONSOLE_MODE_SIGNALS. A raw read
 // returns the bytes at hand, at least one: VMIN 1 whatever VMIN says
 // (VTIME is not looked at).
-uint32_t ConsoleModeOf(const LinuxTermios *t)
+static uint32_t ConsoleModeOf(const LinuxTermios *t)
 {
     uint32_t mode = CONSOLE_MODE_RAW;
 
@@ -110,7 +122,7 @@ uint32_t ConsoleModeOf(const LinuxTermios *t)
 
 // TCSETS and friends: give the console the mode t asks for. Returns 0 or
 // the console's error.
-int ConsoleSetTermios(PosixProcess *p, const LinuxTermios *t)
+static int ConsoleSetTermios(PosixProcess *p, const LinuxTermios *t)
 {
     ConsoleMode mode = { ConsoleModeOf(t) };
     int got = NsRequest(CONSOLE_NAME, CONSOLE_MSG_SET_MODE, &mode, sizeof(mode), NULL, 0);
@@ -125,7 +137,7 @@ int ConsoleSetTermios(PosixProcess *p, const LinuxTermios *t)
 }
 
 // Whether the console f has a line (or the end of input) for a read now.
-int ConsoleReadable(const PosixFile *f)
+static int ConsoleReadable(const PosixFile *f)
 {
     return NsRequest(f->name, CONSOLE_MSG_POLL, NULL, 0, NULL, 0) >= 0;
 }
@@ -149,7 +161,7 @@ uint32_t ConsoleRetry(void)
         if (got == E_AGAIN)
             break;
         waits = w->next;
-        PosixAnswer(w->requestId, got);
+        PosixComplete(w->requestId, got);
         api->kfree(w);
     }
     PollRecheck();
@@ -157,7 +169,7 @@ uint32_t ConsoleRetry(void)
 }
 
 // Take pid's waiting read off the list unanswered. Returns 1 if it had one.
-int ConsoleCancel(uint32_t pid)
+static int DropWait(uint32_t pid)
 {
     for (ConsoleWait **link = &waits; *link; link = &(*link)->next) {
         ConsoleWait *w = *link;
@@ -170,15 +182,151 @@ int ConsoleCancel(uint32_t pid)
     return 0;
 }
 
+// The cancel hook of console reads: a signal cuts p's short.
+int ConsoleCancel(PosixProcess *p, int32_t *value)
+{
+    (void)value;                    // E_INTR
+    return DropWait(p->pid);
+}
+
 // Process pid has ended: drop its waiting read; if it left the console
 // raw, make it cooked again, for the shell it returns to.
 void ConsoleProcessEnded(uint32_t pid)
 {
     ConsoleMode cooked = { 0 };
 
-    ConsoleCancel(pid);
+    DropWait(pid);
     if (pid == modeOwner) {
         modeOwner = 0;
         NsRequest(CONSOLE_NAME, CONSOLE_MSG_SET_MODE, &cooked, sizeof(cooked), NULL, 0);
     }
 }
+
+// --- the console as an open file ---------------------------------------------
+
+#define CONSOLE_READABLE (LINUX_POLLIN | LINUX_POLLRDNORM)
+#define CONSOLE_WRITABLE (LINUX_POLLOUT | LINUX_POLLWRNORM)
+
+// The first iovec of the count at iov with room in it, as a console
+// read's buffer (*base, *length 0 if none). Returns 0 or an error.
+static int FirstBuffer(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *base,
+                       uint32_t *length)
+{
+    LinuxIovec vec = { 0, 0 };
+
+    for (uint32_t i = 0; i < count && vec.length == 0; i++) {
+        int err = UserRead(p, &vec, iov + i * sizeof(vec), sizeof(vec));
+        if (err)
+            return err;
+    }
+    *base = vec.base;
+    *length = vec.length;
+    return 0;
+}
+
+// The console: a read is one line (console.c; a vector fills its first
+// buffer with room, so it never waits for a second); writes go by name.
+static int32_t ConsoleReadOp(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                             uint32_t total, uint64_t *offset)
+{
+    uint32_t base = buf, length = total;
+    int err;
+
+    (void)offset;
+    if (iovCount && (err = FirstBuffer(p, buf, iovCount, &base, &length)) != 0)
+        return err;
+    return ConsoleRead(p, f, base, length);
+}
+
+// The console is always writable; readable when it says a read would be
+// answered now (a request: asked only when reading matters, and again on
+// the same timer as the console's reads).
+static uint32_t ConsolePoll(const PosixFile *f, uint32_t wanted, int *timed)
+{
+    if (!(wanted & CONSOLE_READABLE))
+        return CONSOLE_WRITABLE;
+    *timed = 1;
+    return CONSOLE_WRITABLE | (ConsoleReadable(f) ? CONSOLE_READABLE : 0);
+}
+
+// --- ioctl: the terminal requests ------------------------------------------
+
+typedef int32_t (*IoctlHandler)(PosixProcess *p, uint32_t arg);
+
+// TCGETS: the process's termios.
+static int32_t TermiosGet(PosixProcess *p, uint32_t arg)
+{
+    return UserWrite(p, arg, &p->termios, sizeof(p->termios));
+}
+
+// TCSETS, TCSETSW, TCSETSF: keep the new termios (nothing to drain or flush).
+static int32_t TermiosSet(PosixProcess *p, uint32_t arg)
+{
+    LinuxTermios t;
+    int err = UserRead(p, &t, arg, sizeof(t));
+
+    if (!err)
+        err = ConsoleSetTermios(p, &t);
+    if (!err)
+        p->termios = t;
+    return err;
+}
+
+// TIOCGWINSZ: the screen's size.
+static int32_t WindowSize(PosixProcess *p, uint32_t arg)
+{
+    LinuxWinsize size = { CONSOLE_ROWS, CONSOLE_COLS, 0, 0 };
+
+    return UserWrite(p, arg, &size, sizeof(size));
+}
+
+// TIOCGPGRP: the foreground process group (the process's own while none is set).
+static int32_t GroupGet(PosixProcess *p, uint32_t arg)
+{
+    uint32_t group = SignalForegroundGroup();
+
+    if (!group)
+        group = p->pgrp;
+    return UserWrite(p, arg, &group, sizeof(group));
+}
+
+// TIOCSPGRP: make a group (a positive number) the console's foreground.
+static int32_t GroupSet(PosixProcess *p, uint32_t arg)
+{
+    int32_t group;
+    int err = UserRead(p, &group, arg, sizeof(group));
+
+    if (err)
+        return err;
+    if (group <= 0)
+        return E_INVAL;
+    SignalSetForegroundGroup((uint32_t)group);
+    return 0;
+}
+
+static const struct {
+    uint32_t request;
+    IoctlHandler handler;
+} consoleIoctls[] = {
+    { LINUX_TCGETS,     TermiosGet },
+    { LINUX_TCSETS,     TermiosSet },
+    { LINUX_TCSETSW,    TermiosSet },
+    { LINUX_TCSETSF,    TermiosSet },
+    { LINUX_TIOCGWINSZ, WindowSize },
+    { LINUX_TIOCGPGRP,  GroupGet },
+    { LINUX_TIOCSPGRP,  GroupSet },
+};
+
+// The console's ioctl: its terminal requests.
+static int32_t ConsoleIoctl(PosixProcess *p, PosixFile *f, uint32_t request, uint32_t arg)
+{
+    (void)f;
+    for (uint32_t i = 0; i < sizeof(consoleIoctls) / sizeof(consoleIoctls[0]); i++)
+        if (consoleIoctls[i].request == request)
+            return consoleIoctls[i].handler(p, arg);
+    return E_NOTTY;
+}
+
+const PosixFileOps consoleOps = {
+    ConsoleReadOp, FileWrite, NULL, NULL, ConsolePoll, StatOfFile, ConsoleIoctl, NULL,
+};

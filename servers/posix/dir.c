@@ -12,14 +12,18 @@
 // entry k - 2, so a seek back to an entry's d_off (seekdir, rewinddir)
 // carries on from there.
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "nsclient.h"
+#include "path.h"
+#include "dir.h"
 
 // Send a request without payload to the name of the path at userPath
 // (relative to dirfd). Returns 0 or an error.
 static int32_t OnName(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t type)
 {
     PosixPath path;
-    int err = UserResolve(p, dirfd, userPath, 0, &path);
+    int err = PathResolve(p, dirfd, userPath, 0, &path);
 
     if (err)
         return err;
@@ -66,9 +70,9 @@ static int32_t RenameAt(PosixProcess *p, int32_t oldDir, uint32_t oldPath, int32
                         uint32_t newPath)
 {
     PosixPath from, to;
-    int err = UserResolve(p, oldDir, oldPath, 0, &from);
+    int err = PathResolve(p, oldDir, oldPath, 0, &from);
 
-    if (err || (err = UserResolve(p, newDir, newPath, 0, &to)) != 0)
+    if (err || (err = PathResolve(p, newDir, newPath, 0, &to)) != 0)
         return err;
     if (from.mount != to.mount)
         return E_XDEV;
@@ -98,7 +102,7 @@ static int32_t AccessAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint3
 
     if (mode & ~7u)
         return E_INVAL;
-    if ((err = UserResolve(p, dirfd, userPath, 0, &path)) != 0)
+    if ((err = PathResolve(p, dirfd, userPath, 0, &path)) != 0)
         return err;
     return NsStat(path.mount, path.name, &stat);
 }
@@ -120,7 +124,7 @@ int32_t LinuxSysChdir(PosixProcess *p, const uint32_t *arg)
 {
     PosixPath path;
     FsStat stat;
-    int err = UserResolve(p, LINUX_AT_FDCWD, arg[0], 0, &path);
+    int err = PathResolve(p, LINUX_AT_FDCWD, arg[0], 0, &path);
 
     if (err || (err = NsStat(path.mount, path.name, &stat)) != 0)
         return err;

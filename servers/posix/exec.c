@@ -20,7 +20,13 @@
 // stay ignored, the mask stays); the name is the new file's and
 // /proc/self/exe its path.
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "nsclient.h"
+#include "path.h"
+#include "fd.h"
+#include "memory.h"
+#include "exec.h"
 
 // argv or envp, copied: count strings, each its own heap block, and the
 // NULL after them.
@@ -151,7 +157,7 @@ static void ExecReset(PosixProcess *p, const char *path)
 // its applets) is the program the caller runs now. Returns 0 or -errno.
 static int ExecResolve(PosixProcess *p, uint32_t userPath, PosixPath *path)
 {
-    int err = UserResolve(p, LINUX_AT_FDCWD, userPath, 0, path);
+    int err = PathResolve(p, LINUX_AT_FDCWD, userPath, 0, path);
 
     return err ? err : PathFollow(path, p->pid);
 }

@@ -6,28 +6,18 @@
 // belongs to the slot. When the last fd of a regular file goes, the fs
 // handle behind it is closed on its server; when the last of a pipe end
 // goes, the pipe learns it (PipeClose: its readers see the end of file,
-// its writers E_PIPE). FdRelease is the one place where that happens. Handles belong to the POSIX
-// server's pid, not the client's: that is why the server closes them all
-// itself when the client ends (FdCloseAll).
-//
-// fds 0, 1 and 2 start as one console description, open for reading and
-// writing.
-#include <clanker/console.h>
-#include <clanker/pipe.h>
+// its writers E_PIPE): FdRelease is the one place where that happens,
+// through the file's Close op. Handles belong to the POSIX server's pid,
+// not the client's: that is why the server closes them all itself when
+// the client ends (FdCloseAll). FdGet is core.h's.
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "fd.h"
 
-// The file of fd, or NULL if fd is not open.
-PosixFile *FdGet(PosixProcess *p, int32_t fd)
-{
-    if (fd < 0 || fd >= POSIX_FD_MAX)
-        return NULL;
-    return p->fds[fd];
-}
-
-// A new open file description of kind for path (may be NULL), with
-// status flags, one reference. NULL if out of memory.
-PosixFile *FdNewFile(PosixFileKind kind, const PosixPath *path, uint32_t flags)
+// A new open file description of kind, doing what ops does, for path
+// (may be NULL), with status flags, one reference. NULL if out of memory.
+PosixFile *FdNewFile(PosixFileKind kind, const PosixFileOps *ops, const PosixPath *path,
+                     uint32_t flags)
 {
     PosixFile *f = api->kmalloc(sizeof(*f));
 
@@ -35,7 +25,7 @@ PosixFile *FdNewFile(PosixFileKind kind, const PosixPath *path, uint32_t flags)
         return NULL;
     memset(f, 0, sizeof(*f));
     f->kind = kind;
-    f->ops = posixFileOps[kind];
+    f->ops = ops;
     f->refs = 1;
     f->flags = flags;
     if (path) {
@@ -87,70 +77,6 @@ void FdCloseAll(PosixProcess *p)
             FdRelease(p->fds[fd]);
         p->fds[fd] = NULL;
     }
-}
-
-// A new description of the console for p (read and write), or NULL.
-static PosixFile *NewConsole(PosixProcess *p)
-{
-    PosixPath console = { .path = "/dev/console" };
-
-    if (PathMap(&console, p->pid) != 0)
-        return NULL;
-    return FdNewFile(POSIX_FILE_CONSOLE, &console, LINUX_O_RDWR);
-}
-
-// Open fds 0, 1 and 2 on the console. Returns 0 or E_NOMEM.
-int FdOpenConsole(PosixProcess *p)
-{
-    PosixFile *f = NewConsole(p);
-
-    if (!f)
-        return E_NOMEM;
-    f->refs = 3;
-    for (int fd = 0; fd < 3; fd++)
-        p->fds[fd] = f;
-    return 0;
-}
-
-// fd (0, 1 or 2) on the stream name of a context (not the console):
-// a pipe: stream (stream.c), else the file it names, through the mount
-// table; output files are appended to (a shell empties them for `>`). Returns the file or NULL (the fd stays closed).
-static PosixFile *OpenStream(PosixProcess *p, int fd, const char *name)
-{
-    PosixPath path;
-    PosixFile *f = NULL;
-    uint32_t flags = fd == 0 ? LINUX_O_RDONLY : LINUX_O_WRONLY | LINUX_O_CREAT | LINUX_O_APPEND;
-
-    if (strncmp(name, PIPE_PREFIX, strlen(PIPE_PREFIX)) == 0)
-        return StreamOpen(name, fd != 0, p->pid, &f) == 0 ? f : NULL;
-    if (PathFromName(name, path.path) != 0 || PathMap(&path, p->pid) != 0)
-        return NULL;
-    return OpenPath(&path, flags, &f) == 0 ? f : NULL;
-}
-
-// Open fds 0, 1 and 2 on the streams of context: "console:" (and any
-// other name of the console) shares one console description, as
-// FdOpenConsole's; an empty name leaves the fd closed. Returns 0 or
-// E_NOMEM (nothing open then).
-int FdOpenContext(PosixProcess *p, const ProcessContext *context)
-{
-    PosixFile *console = NULL;
-
-    for (int fd = 0; fd < 3; fd++) {
-        const char *name = context->stdio[fd];
-        if (strcmp(name, CONSOLE_NAME) != 0) {
-            p->fds[fd] = name[0] ? OpenStream(p, fd, name) : NULL;
-            continue;
-        }
-        if (console) {
-            console->refs++;
-        } else if (!(console = NewConsole(p))) {
-            FdCloseAll(p);
-            return E_NOMEM;
-        }
-        p->fds[fd] = console;
-    }
-    return 0;
 }
 
 // close(fd)

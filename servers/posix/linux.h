@@ -379,6 +379,46 @@ typedef struct __attribute__((packed)) LinuxRlimit {
 _Static_assert(sizeof(LinuxStat64) == 96, "struct stat64");
 _Static_assert(sizeof(LinuxStatx) == 256, "struct statx");
 _Static_assert(sizeof(LinuxDirent64) == 19, "struct linux_dirent64 header");
+// Pipes and waiting for fds.
+#define LINUX_SYS_PIPE      42
+#define LINUX_SYS_OLDSELECT 82
+#define LINUX_SYS_NEWSELECT 142
+#define LINUX_SYS_PSELECT6  308
+#define LINUX_SYS_PPOLL     309
+#define LINUX_SYS_PIPE2     331
+#define LINUX_POLLPRI       0x002
+#define LINUX_POLLERR       0x008
+#define LINUX_POLLHUP       0x010
+#define LINUX_SIGPIPE       13
+#define LINUX_PIPE_BUF      4096    // writes up to this size are atomic
+#define LINUX_FD_SETSIZE    1024    // select's highest nfds
+
+// Processes that make processes.
+#define LINUX_SYS_FORK      2
+#define LINUX_SYS_WAITPID   7
+#define LINUX_SYS_EXECVE    11
+#define LINUX_SYS_WAIT4     114
+#define LINUX_SYS_CLONE     120
+#define LINUX_SYS_VFORK     190
+#define LINUX_WNOHANG       0x00000001
+#define LINUX_WUNTRACED     0x00000002
+#define LINUX_WCONTINUED    0x00000008
+#define LINUX_WNOTHREAD     0x20000000
+#define LINUX_WALL          0x40000000
+#define LINUX_WCLONE        0x80000000u
+#define LINUX_CSIGNAL              0x000000ff
+#define LINUX_CLONE_VM             0x00000100
+#define LINUX_CLONE_SIGHAND        0x00000800
+#define LINUX_CLONE_VFORK          0x00004000
+#define LINUX_CLONE_THREAD         0x00010000
+#define LINUX_CLONE_SETTLS         0x00080000
+#define LINUX_CLONE_PARENT_SETTID  0x00100000
+#define LINUX_CLONE_CHILD_CLEARTID 0x00200000
+#define LINUX_CLONE_CHILD_SETTID   0x01000000
+#define LINUX_SIGCHLD       17
+#define LINUX_RUSAGE_SIZE   72      // struct rusage on i386: two timevals, 14 longs
+#define E_2BIG              (-7)    // argument list too long
+
 _Static_assert(sizeof(LinuxTermios) == 36, "kernel termios");
 _Static_assert(sizeof(LinuxUtsname) == 390, "struct new_utsname");
 _Static_assert(sizeof(LinuxSigaction) == 20, "rt_sigaction struct");

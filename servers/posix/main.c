@@ -18,7 +18,10 @@
 //
 // The loop is the server skeleton's (lib/server.c): a route per name
 // (posix:call, posix:signal, posix:vfs:, posix:proc:), the exit notices to
-// one list of ended-hooks, and the timers as its idle hook.
+// one list of ended-hooks, and the timers as its idle hook. This file is
+// the server's dispatch layer, the top of its files (core.h lists them):
+// the only one that sends answers, its own calls' at once and the
+// completions of deferred calls (core.c) after each request or timer.
 //
 // One thread does everything, one request at a time. A call that has to
 // wait for another process (a read of an empty pipe or of the console, a
@@ -49,10 +52,18 @@
 #include <lib/kapi.h>
 #include <lib/server.h>
 #include <lib/string.h>
-#include "posix.h"
-
-const KernelApi *api;
-PosixProcess *posixCaller;
+#include "core.h"
+#include "nsclient.h"
+#include "poll.h"
+#include "signal.h"
+#include "clock.h"
+#include "console.h"
+#include "pipe.h"
+#include "stream.h"
+#include "procfs.h"
+#include "vfs.h"
+#include "process.h"
+#include "table.h"
 
 static union {
     Message message;
@@ -68,8 +79,8 @@ static ServerPort port;
 static Server server;
 
 // Answer requestId with a PosixResult: the one way a call's answer goes
-// out, now (Call) or later (a deferred call's completion).
-void PosixAnswer(uint32_t requestId, int32_t value)
+// out, now (Call) or later (a deferred call's completion, SendCompleted).
+static void Answer(uint32_t requestId, int32_t value)
 {
     struct {
         Message header;
@@ -77,6 +88,19 @@ void PosixAnswer(uint32_t requestId, int32_t value)
     } answer = { { .type = MSG_RESPONSE, .length = sizeof(answer) }, { value } };
 
     port.Reply(port.context, requestId, &answer.header);      // the hot path: built here
+}
+
+// Send the answers of the deferred calls that the last request or timer
+// completed (core.c PosixComplete), oldest first.
+static void SendCompleted(void)
+{
+    uint32_t requestId;
+    int32_t value;
+
+    if (posixCompletionCount == 0)      // the usual case: a call answered at once
+        return;
+    while (PosixCompletionNext(&requestId, &value))
+        Answer(requestId, value);
 }
 
 // Run call for p: a Linux system call, or one of the kernel's own
@@ -114,7 +138,7 @@ static int Call(Server *s, ServerRequest *r)
     memcpy(&call, r->message->data, sizeof(call));
     p = PosixProcessGet(r->sender, &err);
     if (!p) {
-        PosixAnswer(r->message->requestId, err);
+        Answer(r->message->requestId, err);
         return SERVER_DEFERRED;             // answered: the call's own error
     }
     /* invoke */
@@ -124,26 +148,35 @@ static int Call(Server *s, ServerRequest *r)
     value = Run(p, &call);
     posixCaller = NULL;
     if (!p->ended && value != POSIX_DEFERRED)
-        PosixAnswer(r->message->requestId, value);
+        Answer(r->message->requestId, value);
+    SendCompleted();
     return SERVER_DEFERRED;
 }
 
 // posix:call, from the kernel: the console's ^C for one of our processes.
 static int Interrupt(Server *s, ServerRequest *r)
 {
+    int err;
+
     (void)s;
     if (r->sender == 0 || r->envelope->name[sizeof(POSIX_CALL_NAME) - 1] != 0)
         return E_INVAL;
-    return SignalInterrupt(r->message);
+    err = SignalInterrupt(r->message);
+    SendCompleted();                    // the call it cut short
+    return err;
 }
 
 // posix:signal: kill(2) for one of our processes, from another program.
 static int Signal(Server *s, ServerRequest *r)
 {
+    int err;
+
     (void)s;
     if (r->envelope->name[sizeof(POSIX_SIGNAL_NAME) - 1] != 0)
         return E_NOENT;
-    return SignalRequest(r->message);
+    err = SignalRequest(r->message);
+    SendCompleted();
+    return err;
 }
 
 // posix:vfs:/path: forwarded to the mapped name (vfs.c); its reply,
@@ -197,11 +230,18 @@ static void (*const endedHooks[])(uint32_t pid) = {
     PosixProcessEnded, VfsClientEnded,
 };
 
+// What a signal does to a call that waits: each kind of wait's cancel
+// hook, asked in turn (core.c PosixCancelWait).
+static const PosixCancel cancelers[] = {
+    PipeCancel, PollCancel, ConsoleCancel, StreamCancel, PosixWaitCancel,
+};
+
 static void Ended(Server *s, uint32_t pid)
 {
     (void)s;
     for (uint32_t i = 0; i < sizeof(endedHooks) / sizeof(endedHooks[0]); i++)
         endedHooks[i](pid);
+    SendCompleted();                    // a parent's wait, a pipe's other end
 }
 
 // Answer the waiting calls whose time is up (polls, selects, sleeps),
@@ -220,6 +260,7 @@ static uint32_t Timers(Server *s)
         next = stream;
     if (next == 0 || (alarm != 0 && alarm < next))
         next = alarm;
+    SendCompleted();
     return next;
 }
 
@@ -238,6 +279,8 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("posix: cannot serve %s and int 0x%x\n", POSIX_PREFIX, POSIX_VECTOR);
         return 1;
     }
+    NsServeLocally(POSIX_PROC, ProcfsTransact);         // /proc is answered here
+    PosixCancelersSet(cancelers, sizeof(cancelers) / sizeof(cancelers[0]));
     port = ServerPortKernelApi(api);
     server = (Server){
         .name = "posix", .port = &port, .routes = routes,

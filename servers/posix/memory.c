@@ -26,7 +26,9 @@
 // recorded region. mremap is always E_NOMEM, so callers copy instead;
 // madvise accepts any advice and does nothing.
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "nsclient.h"
+#include "memory.h"
 
 #define MMAP_GAP        (1u << 20)     // between the stack and the first mapping
 #define REGIONS_MAX     8192           // regions per process; more: E_NOMEM

@@ -6,9 +6,22 @@
 // passed up unchanged: it already is the errno the caller should see.
 //
 // Names under posix:proc: (the /proc mount) are not sent: this server
-// answers them itself (procfs.c), as it would a request over IPC.
+// answers them itself (procfs.c, which main.c hands here with
+// NsServeLocally), as it would a request over IPC.
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "nsclient.h"
+
+static const char *localPrefix;     // names served here, not sent
+static NsLocalServer localServer;
+
+// Serve names under prefix with serve instead of sending them.
+void NsServeLocally(const char *prefix, NsLocalServer serve)
+{
+    localPrefix = prefix;
+    localServer = serve;
+}
 
 // Send request to name and wait. Returns the MSG_RESPONSE reply (the
 // caller frees it), or NULL with *err set (the server's E_* code, or
@@ -17,8 +30,8 @@ Message *NsTransact(const char *name, const Message *request, int *err)
 {
     Message *reply;
 
-    if (strncmp(name, POSIX_PROC, sizeof(POSIX_PROC) - 1) == 0)     // served here
-        return ProcfsTransact(name, request, posixCaller ? posixCaller->pid : 0, err);
+    if (localServer && strncmp(name, localPrefix, strlen(localPrefix)) == 0)
+        return localServer(name, request, posixCaller ? posixCaller->pid : 0, err);
     reply = api->IpcSend(name, request, 0);
 
     if (!reply) {

@@ -15,7 +15,13 @@
 // are accepted and have no effect (there are no permissions, links or
 // blocking choices yet); O_CLOEXEC sets the fd's FD_CLOEXEC.
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "nsclient.h"
+#include "path.h"
+#include "fd.h"
+#include "file.h"
+#include "console.h"
+#include "open.h"
 
 // The status flags a description keeps.
 #define KEPT_FLAGS (LINUX_O_ACCMODE | LINUX_O_APPEND | LINUX_O_NONBLOCK | LINUX_O_LARGEFILE)
@@ -51,7 +57,7 @@ static int OpenDirectory(const PosixPath *path, uint32_t flags, PosixFile **out)
         return E_NOTDIR;
     if ((flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
         return E_ISDIR;
-    if (!(*out = FdNewFile(POSIX_FILE_DIR, path, flags & KEPT_FLAGS)))
+    if (!(*out = FdNewFile(POSIX_FILE_DIR, &fileDirOps, path, flags & KEPT_FLAGS)))
         return E_NOMEM;
     (*out)->id = stat.id;
     return 0;
@@ -74,7 +80,7 @@ static int OpenOnFs(const PosixPath *path, uint32_t flags, PosixFile **out)
         return got;
     if ((uint32_t)got != sizeof(handle) || handle.handle <= 0)
         return E_INVAL;
-    if (!(*out = FdNewFile(POSIX_FILE_REGULAR, path, flags & KEPT_FLAGS))) {
+    if (!(*out = FdNewFile(POSIX_FILE_REGULAR, &fileRegularOps, path, flags & KEPT_FLAGS))) {
         NsClose(path->name, handle.handle);
         return E_NOMEM;
     }
@@ -102,7 +108,7 @@ static int OpenOnProc(const PosixPath *path, uint32_t flags, PosixFile **out)
         return E_NOTDIR;
     if ((flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY || (flags & LINUX_O_TRUNC))
         return E_ACCES;
-    if (!(*out = FdNewFile(POSIX_FILE_NAMED, path, flags & KEPT_FLAGS)))
+    if (!(*out = FdNewFile(POSIX_FILE_NAMED, &fileNamedOps, path, flags & KEPT_FLAGS)))
         return E_NOMEM;
     return 0;
 }
@@ -110,14 +116,14 @@ static int OpenOnProc(const PosixPath *path, uint32_t flags, PosixFile **out)
 // Open a device: the console, or /dev/null.
 static int OpenDevice(const PosixPath *path, uint32_t flags, PosixFile **out)
 {
-    PosixFileKind kind = path->mount->kind == POSIX_MOUNT_NULL ? POSIX_FILE_NULL
-                                                               : POSIX_FILE_CONSOLE;
+    int null = path->mount->kind == POSIX_MOUNT_NULL;
+    PosixFileKind kind = null ? POSIX_FILE_NULL : POSIX_FILE_CONSOLE;
 
     if (flags & LINUX_O_DIRECTORY)
         return E_NOTDIR;
     if ((flags & LINUX_O_CREAT) && (flags & LINUX_O_EXCL))
         return E_EXIST;
-    if (!(*out = FdNewFile(kind, path, flags & KEPT_FLAGS)))
+    if (!(*out = FdNewFile(kind, null ? &fileNullOps : &consoleOps, path, flags & KEPT_FLAGS)))
         return E_NOMEM;
     return 0;
 }
@@ -146,7 +152,7 @@ static int32_t OpenAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_
 
     if ((flags & LINUX_O_ACCMODE) == LINUX_O_ACCMODE)
         return E_INVAL;
-    if ((err = UserResolve(p, dirfd, userPath, 0, &path)) != 0)
+    if ((err = PathResolve(p, dirfd, userPath, 0, &path)) != 0)
         return err;
     if (!(flags & LINUX_O_NOFOLLOW) && (err = PathFollow(&path, p->pid)) != 0)
         return err;

@@ -30,7 +30,10 @@
 // E_NOTDIR. /proc/self inside a path is the caller's pid (PathMap).
 #include <lib/format.h>
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "nsclient.h"
+#include "path.h"
 
 #define FIXED_MOUNTS 5
 #define MOUNT_COUNT  (FIXED_MOUNTS + 8)         // 8 made by mount(2) at most
@@ -322,7 +325,7 @@ int32_t LinuxSysMount(PosixProcess *p, const uint32_t *arg)
 
     if ((length = UserReadString(p, source, arg[0], sizeof(source))) < 0)
         return length;
-    if ((err = UserResolve(p, LINUX_AT_FDCWD, arg[1], 0, &target)) != 0)
+    if ((err = PathResolve(p, LINUX_AT_FDCWD, arg[1], 0, &target)) != 0)
         return err;
     if (length < 2 || source[length - 1] != ':' || strchr(source, '/'))
         return E_INVAL;
@@ -351,7 +354,7 @@ int32_t LinuxSysUmount2(PosixProcess *p, const uint32_t *arg)
     MountUse use;
     int err;
 
-    if ((err = UserResolve(p, LINUX_AT_FDCWD, arg[0], 0, &target)) != 0)
+    if ((err = PathResolve(p, LINUX_AT_FDCWD, arg[0], 0, &target)) != 0)
         return err;
     if (!(m = MountAt(target.path)))
         return E_INVAL;
@@ -363,4 +366,50 @@ int32_t LinuxSysUmount2(PosixProcess *p, const uint32_t *arg)
         return E_BUSY;
     m->path = NULL;
     return 0;
+}
+
+// A path argument's scratch buffer (the server is single-threaded, so
+// one buffer serves every call).
+static char rawPath[POSIX_RAW_PATH_MAX];
+
+// The directory a relative path starts from: the cwd, or dirfd's path.
+// Returns 0 or E_BADF / E_NOTDIR.
+static int BaseOf(PosixProcess *p, int32_t dirfd, const char **base)
+{
+    PosixFile *f;
+
+    if (dirfd == LINUX_AT_FDCWD) {
+        *base = p->cwd;
+        return 0;
+    }
+    if (!(f = FdGet(p, dirfd)))
+        return E_BADF;
+    if (f->kind != POSIX_FILE_DIR)
+        return E_NOTDIR;
+    *base = f->path;
+    return 0;
+}
+
+// Read the path at userPath and resolve it against dirfd (AT_FDCWD: the
+// cwd; ignored for an absolute path) into out. An empty path is E_NOENT,
+// or with allowEmpty, names dirfd itself: out->path is then "" and the
+// caller uses the fd. Returns 0 or an error (E_FAULT, E_NAMETOOLONG,
+// E_NOENT, E_BADF, E_NOTDIR).
+int PathResolve(PosixProcess *p, int32_t dirfd, uint32_t userPath, int allowEmpty,
+                PosixPath *out)
+{
+    const char *base = "/";
+    int err, length = UserReadString(p, rawPath, userPath, sizeof(rawPath));
+
+    if (length < 0)
+        return length;
+    if (length == 0) {
+        out->path[0] = 0;
+        return allowEmpty ? 0 : E_NOENT;
+    }
+    if (rawPath[0] != '/' && (err = BaseOf(p, dirfd, &base)) != 0)
+        return err;
+    if ((err = PathNormalize(base, rawPath, out->path)) != 0)
+        return err;
+    return PathMap(out, p->pid);
 }

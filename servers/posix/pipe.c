@@ -32,12 +32,17 @@
 // fstat of either end is a FIFO (stat.c): st_ino the pipe's number,
 // st_size the bytes it holds.
 //
-// An end with no PosixPipe (f->pipe NULL) is a pipe of the pipe: server
-// (a standard stream from the process's context): each call below hands
-// it to stream.c.
+// Pipes of the pipe: server (a standard stream from the process's
+// context) are ends of another kind: stream.c.
 #include <clanker/syscall.h>
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "fd.h"
+#include "poll.h"
+#include "signal.h"
+#include "file.h"
+#include "pipe.h"
 
 #define PIPE_SIZE 16384u
 
@@ -167,7 +172,7 @@ static void Broken(PosixProcess *p)
 static void Finish(PipeXfer *x, int err)
 {
     if (!x->p->ended)
-        PosixAnswer(x->requestId, x->done ? (int32_t)x->done : err);
+        PosixComplete(x->requestId, x->done ? (int32_t)x->done : err);
     api->kfree(x);
 }
 
@@ -234,18 +239,16 @@ static void Enqueue(PipeXfer **list, PipeXfer *x)
 // through the iovec array buf of iovCount entries (already checked), for
 // p's call. Returns the bytes moved, an error, or POSIX_DEFERRED (the
 // answer comes when the transfer is done).
-int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
-                     uint32_t total)
+static int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                            uint32_t total)
 {
     PosixPipe *pipe = f->pipe;
     int reading = f->kind == POSIX_FILE_PIPE_READ;
     PipeXfer x = { NULL, p, p->requestId, buf, iovCount, total, 0 }, *wait;
-    PipeXfer **list = !pipe ? NULL : reading ? &pipe->readWaiters : &pipe->writeWaiters;
+    PipeXfer **list = reading ? &pipe->readWaiters : &pipe->writeWaiters;
     uint8_t byte;
     int err = 0, finished;
 
-    if (!pipe)
-        return StreamTransfer(p, f, buf, iovCount, total);
     if (total == 0)
         return 0;
     if (!iovCount && (reading ? UserCheckWritable(p, buf, 1) : UserRead(p, &byte, buf, 1)))
@@ -271,22 +274,14 @@ int32_t PipeTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCo
     return x.done ? (int32_t)x.done : err;
 }
 
-// The bytes the pipe of end f holds (fstat's st_size).
-uint32_t PipeBuffered(const PosixFile *f)
-{
-    if (!f->pipe)
-        return StreamBuffered(f);
-    return f->pipe->count;
-}
-
-// What the pipe end f is ready for, as poll events.
-uint32_t PipePollEvents(const PosixFile *f)
+// What the pipe end f is ready for, as poll events (every kind of
+// event: poll.c keeps the wanted ones).
+static uint32_t PipePoll(const PosixFile *f, uint32_t wanted, int *timed)
 {
     const PosixPipe *pipe = f->pipe;
     uint32_t events = 0;
 
-    if (!pipe)
-        return StreamPollEvents(f);
+    (void)wanted; (void)timed;
     if (f->kind == POSIX_FILE_PIPE_READ) {
         if (pipe->count > 0 || pipe->writers == 0)
             events |= LINUX_POLLIN | LINUX_POLLRDNORM;
@@ -327,14 +322,10 @@ static void PipeFree(PosixPipe *pipe)
 
 // The last reference to the pipe end f is gone (FdRelease): the other
 // side's waiters may finish now (end of file, or E_PIPE).
-void PipeClose(PosixFile *f)
+static void PipeClose(PosixFile *f)
 {
     PosixPipe *pipe = f->pipe;
 
-    if (!pipe) {
-        StreamClose(f);
-        return;
-    }
     if (f->kind == POSIX_FILE_PIPE_READ)
         pipe->readers--;
     else
@@ -370,11 +361,14 @@ void PipeProcessEnded(uint32_t pid)
             PipePump(pipe);
 }
 
-// A signal cuts pid's waiting transfer short (signal.c): take it off its
-// list unanswered. Returns 1 with what the call returns now in *value
-// (the bytes it had moved, else E_INTR), or 0 if pid waits on no pipe.
-int PipeCancel(uint32_t pid, int32_t *value)
+// The cancel hook of pipe transfers: a signal cuts p's waiting one short
+// (signal.c), taken off its list unanswered. Returns 1 with what the call
+// returns now in *value (the bytes it had moved, else E_INTR), or 0 if p
+// waits on no pipe.
+int PipeCancel(PosixProcess *p, int32_t *value)
 {
+    uint32_t pid = p->pid;
+
     for (PosixPipe *pipe = pipes; pipe; pipe = pipe->next) {
         PipeXfer **lists[2] = { &pipe->readWaiters, &pipe->writeWaiters };
         for (int i = 0; i < 2; i++) {
@@ -393,10 +387,34 @@ int PipeCancel(uint32_t pid, int32_t *value)
     return 0;
 }
 
+// --- the ends as open files -----------------------------------------------------
+
+// The whole vector moves as one transfer, answered later when it would wait.
+static int32_t PipeMove(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                        uint32_t total, uint64_t *offset)
+{
+    (void)offset;
+    return PipeTransfer(p, f, buf, iovCount, total);
+}
+
+// fstat: a FIFO holding what the pipe holds.
+static int PipeStat(const PosixFile *f, LinuxStat64 *out)
+{
+    return StatOfFifo(f, f->pipe->count, out);
+}
+
+static const PosixFileOps pipeReadOps = {
+    PipeMove, FileNoTransfer, NULL, NULL, PipePoll, PipeStat, NULL, PipeClose,
+};
+static const PosixFileOps pipeWriteOps = {
+    FileNoTransfer, PipeMove, NULL, NULL, PipePoll, PipeStat, NULL, PipeClose,
+};
+
 // A new pipe end of kind on pipe, with status flags. NULL if out of memory.
 static PosixFile *NewEnd(PosixFileKind kind, PosixPipe *pipe, uint32_t flags)
 {
-    PosixFile *f = FdNewFile(kind, NULL, flags);
+    PosixFile *f = FdNewFile(kind, kind == POSIX_FILE_PIPE_READ ? &pipeReadOps : &pipeWriteOps,
+                             NULL, flags);
 
     if (!f)
         return NULL;

@@ -24,7 +24,9 @@
 // The signal masks of ppoll and pselect6 are checked and ignored (no
 // signal is delivered yet), and the time left is not written back.
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "poll.h"
 
 #define POLL_MAX     POSIX_FD_MAX
 #define POLL_READ    (LINUX_POLLIN | LINUX_POLLRDNORM)
@@ -48,33 +50,6 @@ typedef struct PollWait {
 static PollWait *waits;
 
 static int sawConsole;           // a scan asked whether the console is readable
-
-// Files, directories, /proc and /dev/null are always ready.
-uint32_t FilePoll(const PosixFile *f, uint32_t wanted, int *timed)
-{
-    (void)f; (void)wanted; (void)timed;
-    return POLL_READ | POLL_WRITE;
-}
-
-// The console is always writable; readable when it says a read would be
-// answered now (a request: asked only when reading matters, and again on
-// the same timer as the console's reads).
-uint32_t ConsolePoll(const PosixFile *f, uint32_t wanted, int *timed)
-{
-    if (!(wanted & POLL_READ))
-        return POLL_WRITE;
-    *timed = 1;
-    return POLL_WRITE | (ConsoleReadable(f) ? POLL_READ : 0);
-}
-
-// A pipe end: what its pipe holds; a pipe: stream is asked again on the
-// timer too.
-uint32_t PipePoll(const PosixFile *f, uint32_t wanted, int *timed)
-{
-    (void)wanted;
-    *timed |= !f->pipe;
-    return PipePollEvents(f);
-}
 
 // What f is ready for, as poll events; wanted says which matter.
 static uint32_t Ready(const PosixFile *f, uint32_t wanted)
@@ -204,7 +179,7 @@ static void Answer(PollWait **link, int32_t value)
 
     *link = w->next;
     if (!w->p->ended)
-        PosixAnswer(w->requestId, value);
+        PosixComplete(w->requestId, value);
     api->kfree(w);
 }
 
@@ -257,10 +232,14 @@ void PollProcessEnded(uint32_t pid)
     }
 }
 
-// A signal cuts pid's waiting poll, select or sleep short (signal.c):
-// drop it unanswered. Returns 1 if there was one.
-int PollCancel(uint32_t pid)
+// The cancel hook of polls, selects and sleeps: a signal cuts p's
+// waiting one short (signal.c), dropped unanswered. Returns 1 if there
+// was one.
+int PollCancel(PosixProcess *p, int32_t *value)
 {
+    uint32_t pid = p->pid;
+
+    (void)value;                    // E_INTR
     for (PollWait **link = &waits; *link; link = &(*link)->next) {
         PollWait *w = *link;
         if (w->p->pid == pid) {

@@ -5,8 +5,9 @@
 //
 // A process's state is made on its first call: the kernel's facts about
 // it (ProcessQuery: parent, image end, stack), fds 0-2 and the cwd from
-// its context (fd.c FdOpenContext, path.c PathFromName), umask 022, the break at the end of its image, a default
-// termios. It lives in a hash table by pid until the kernel's exit notice
+// its context (OpenContext below, path.c PathFromName), umask 022, the
+// break at the end of its image, a default termios. It lives in core.c's
+// table by pid until the kernel's exit notice
 // for the pid arrives (main.c), however the process ended; then its fds
 // are closed (and with them the fs handles the server held for it) and
 // everything is freed. Pids are never reused, so a late call cannot
@@ -34,13 +35,22 @@
 // gets SIGCHLD, after any wait it was in has been answered. kill and the
 // rest of signals are signal.c.
 #include <stdint.h>
+#include <clanker/console.h>
+#include <clanker/pipe.h>
 #include <clanker/syscall.h>
 #include <lib/string.h>
-#include "posix.h"
-
-#define BUCKETS 64
-
-static PosixProcess *buckets[BUCKETS];
+#include "core.h"
+#include "user.h"
+#include "path.h"
+#include "fd.h"
+#include "signal.h"
+#include "clock.h"
+#include "console.h"
+#include "stream.h"
+#include "memory.h"
+#include "open.h"
+#include "vfs.h"
+#include "process.h"
 
 // The console's termios at start: cooked, echoing, 38400 8N1.
 static const LinuxTermios defaultTermios = {
@@ -51,14 +61,68 @@ static const LinuxTermios defaultTermios = {
     .cc = { 003, 034, 0177, 025, 004, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0 },
 };
 
-// The state of pid, or NULL.
-PosixProcess *PosixProcessFind(uint32_t pid)
+// A new description of the console for p (read and write), or NULL.
+static PosixFile *NewConsole(PosixProcess *p)
 {
-    PosixProcess *p = buckets[pid % BUCKETS];
+    PosixPath console = { .path = "/dev/console" };
 
-    while (p && p->pid != pid)
-        p = p->next;
-    return p;
+    if (PathMap(&console, p->pid) != 0)
+        return NULL;
+    return FdNewFile(POSIX_FILE_CONSOLE, &consoleOps, &console, LINUX_O_RDWR);
+}
+
+// Open fds 0, 1 and 2 on the console. Returns 0 or E_NOMEM.
+static int OpenConsole(PosixProcess *p)
+{
+    PosixFile *f = NewConsole(p);
+
+    if (!f)
+        return E_NOMEM;
+    f->refs = 3;
+    for (int fd = 0; fd < 3; fd++)
+        p->fds[fd] = f;
+    return 0;
+}
+
+// fd (0, 1 or 2) on the stream name of a context (not the console):
+// a pipe: stream (stream.c), else the file it names, through the mount
+// table; output files are appended to (a shell empties them for `>`). Returns the file or NULL (the fd stays closed).
+static PosixFile *OpenStream(PosixProcess *p, int fd, const char *name)
+{
+    PosixPath path;
+    PosixFile *f = NULL;
+    uint32_t flags = fd == 0 ? LINUX_O_RDONLY : LINUX_O_WRONLY | LINUX_O_CREAT | LINUX_O_APPEND;
+
+    if (strncmp(name, PIPE_PREFIX, strlen(PIPE_PREFIX)) == 0)
+        return StreamOpen(name, fd != 0, p->pid, &f) == 0 ? f : NULL;
+    if (PathFromName(name, path.path) != 0 || PathMap(&path, p->pid) != 0)
+        return NULL;
+    return OpenPath(&path, flags, &f) == 0 ? f : NULL;
+}
+
+// Open fds 0, 1 and 2 on the streams of context: "console:" (and any
+// other name of the console) shares one console description, as
+// OpenConsole's; an empty name leaves the fd closed. Returns 0 or
+// E_NOMEM (nothing open then).
+static int OpenContext(PosixProcess *p, const ProcessContext *context)
+{
+    PosixFile *console = NULL;
+
+    for (int fd = 0; fd < 3; fd++) {
+        const char *name = context->stdio[fd];
+        if (strcmp(name, CONSOLE_NAME) != 0) {
+            p->fds[fd] = name[0] ? OpenStream(p, fd, name) : NULL;
+            continue;
+        }
+        if (console) {
+            console->refs++;
+        } else if (!(console = NewConsole(p))) {
+            FdCloseAll(p);
+            return E_NOMEM;
+        }
+        p->fds[fd] = console;
+    }
+    return 0;
 }
 
 // Fill a new state for pid from the kernel's facts and its context (its
@@ -80,10 +144,10 @@ static int Init(PosixProcess *p, const ProcessFacts *facts)
         VfsTakeExe(p->name, p->exe);    // a program the kernel loaded by another name
     MemoryInit(p, facts);
     if (api->ProcessContextGet(p->pid, &context) != 0)
-        return FdOpenConsole(p);
+        return OpenConsole(p);
     if (PathFromName(context.cwd, p->cwd) != 0)
         memcpy(p->cwd, "/", 2);
-    return FdOpenContext(p, &context);
+    return OpenContext(p, &context);
 }
 
 // The state of pid, made on its first call. NULL with *err (E_SRCH for a
@@ -106,36 +170,20 @@ PosixProcess *PosixProcessGet(uint32_t pid, int *err)
         api->kfree(p);
         return NULL;
     }
-    p->next = buckets[pid % BUCKETS];
-    buckets[pid % BUCKETS] = p;
+    PosixProcessAdd(p);
     return p;
 }
 
 static void WaitRecheck(void);
 
-void PosixProcessForEach(void (*visit)(PosixProcess *p, void *arg), void *arg)
-{
-    for (uint32_t b = 0; b < BUCKETS; b++) {
-        PosixProcess *p = buckets[b], *next;
-        for (; p; p = next) {
-            next = p->next;
-            if (!p->ended)
-                visit(p, arg);
-        }
-    }
-}
-
 // Drop pid's state (it has ended): close its fds, free its memory. Then
 // a deferred wait may be answered, and the parent gets SIGCHLD.
 void PosixProcessEnded(uint32_t pid)
 {
-    PosixProcess **link = &buckets[pid % BUCKETS], *p, *parent = NULL;
+    PosixProcess *p = PosixProcessRemove(pid), *parent = NULL;
     PosixSignalInfo why = { 1, pid, 0, 0 };         // CLD_EXITED; the status is not known
 
-    while (*link && (*link)->pid != pid)
-        link = &(*link)->next;
-    if ((p = *link) != NULL) {
-        *link = p->next;
+    if (p) {
         parent = p->parent ? PosixProcessFind(p->parent) : NULL;
         AlarmForget(p);
         FdCloseAll(p);
@@ -147,28 +195,15 @@ void PosixProcessEnded(uint32_t pid)
         SignalSend(parent, LINUX_SIGCHLD, &why);
 }
 
-// Take p off whatever deferred call it waits in, without answering it.
-// Returns 1 and what the call returns now (*value: E_INTR, or the bytes
-// a pipe transfer had moved), or 0 if p waits in none.
-int PosixCancelWait(PosixProcess *p, int32_t *value)
+// The cancel hook of wait4 and waitpid (core.c PosixCancelWait): take
+// p off its deferred wait. Returns 1 if it was in one.
+int PosixWaitCancel(PosixProcess *p, int32_t *value)
 {
-    if (PipeCancel(p->pid, value))
-        return 1;
-    *value = E_INTR;
-    if (PollCancel(p->pid) || ConsoleCancel(p->pid) || StreamCancel(p->pid))
-        return 1;
-    if (p->waiting) {
-        p->waiting = 0;
-        return 1;
-    }
-    return 0;
-}
-
-// End the caller with waitStatus; its call gets no reply.
-void PosixProcessEnd(PosixProcess *p, int waitStatus)
-{
-    p->ended = 1;
-    api->ProcessEnd(p->pid, waitStatus);
+    (void)value;                    // E_INTR
+    if (!p->waiting)
+        return 0;
+    p->waiting = 0;
+    return 1;
 }
 
 // exit(code) and exit_group(code)
@@ -364,8 +399,7 @@ static int32_t Fork(PosixProcess *p)
     /* POINT OF NO RETURN */
     child->pid = (uint32_t)pid;
     child->parent = p->pid;
-    child->next = buckets[child->pid % BUCKETS];
-    buckets[child->pid % BUCKETS] = child;
+    PosixProcessAdd(child);
     return pid;
 }
 
@@ -464,21 +498,25 @@ static void WaitResults(PosixProcess *p, uint32_t statusAt, uint32_t rusageAt, i
         UserWrite(p, rusageAt, zero, sizeof(zero));
 }
 
-// Answer every deferred wait whose child has now ended (or that has no
+// Complete p's deferred wait if its child has now ended (or it has no
 // such child any more).
+static void WaitVisit(PosixProcess *p, void *arg)
+{
+    int status = 0, got;
+
+    (void)arg;
+    if (!p->waiting || (got = api->ProcessReap(p->pid, p->waitFor, &status)) == 0)
+        return;
+    if (got > 0)
+        WaitResults(p, p->waitStatusAt, p->waitRusageAt, status);
+    p->waiting = 0;
+    PosixComplete(p->waitRequest, got);
+}
+
+// Complete every deferred wait whose child has now ended.
 static void WaitRecheck(void)
 {
-    for (uint32_t b = 0; b < BUCKETS; b++) {
-        for (PosixProcess *p = buckets[b]; p; p = p->next) {
-            int status = 0, got;
-            if (!p->waiting || (got = api->ProcessReap(p->pid, p->waitFor, &status)) == 0)
-                continue;
-            if (got > 0)
-                WaitResults(p, p->waitStatusAt, p->waitRusageAt, status);
-            p->waiting = 0;
-            PosixAnswer(p->waitRequest, got);
-        }
-    }
+    PosixProcessForEach(WaitVisit, NULL);
 }
 
 // The options wait4 accepts (there is no stopping or continuing to report,

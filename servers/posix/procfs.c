@@ -37,7 +37,11 @@
 #include <stdarg.h>
 #include <lib/format.h>
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "nsclient.h"
+#include "path.h"
+#include "clock.h"
+#include "procfs.h"
 
 #define TEXT_MAX   8192     // the longest text made (a process's stat is ~200 bytes)
 #define FACT_MAX   512      // one proc: text read

@@ -52,7 +52,10 @@
 // (one instance of each signal is pending at most).
 #include <clanker/syscall.h>
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "poll.h"
+#include "signal.h"
 
 #define SIGSET_SIZE 8
 #define BIT(sig) (1ull << ((sig) - 1))
@@ -265,7 +268,7 @@ static int Interrupt(PosixProcess *p)
         return 0;
     value = SignalOnAnswer(p, value);
     if (!p->ended)
-        PosixAnswer(p->requestId, value);
+        PosixComplete(p->requestId, value);
     return 1;
 }
 
@@ -546,10 +549,47 @@ int SignalRequest(const Message *m)
     return 0;
 }
 
+// --- the console's foreground process group ----------------------------------
+
+// The console's foreground process group, as the last TIOCSPGRP set it
+// (a job-control shell gives the console to each job, and takes it back).
+static uint32_t terminalGroup;
+
+typedef struct GroupSearch {
+    uint32_t group;
+    int found;
+} GroupSearch;
+
+static void FindMember(PosixProcess *p, void *arg)
+{
+    GroupSearch *search = arg;
+
+    if (!p->ended && p->pgrp == search->group)
+        search->found = 1;
+}
+
+// The console's foreground group while a live process is in it; 0 when
+// none was set or its processes have all ended (then nobody holds the
+// console as a job, and a ^C is for whomever the console names).
+uint32_t SignalForegroundGroup(void)
+{
+    GroupSearch search = { terminalGroup, 0 };
+
+    if (terminalGroup)
+        PosixProcessForEach(FindMember, &search);
+    return search.found ? terminalGroup : 0;
+}
+
+// TIOCSPGRP (console.c): make group the console's foreground.
+void SignalSetForegroundGroup(uint32_t group)
+{
+    terminalGroup = group;
+}
+
 // MSG_PERSONALITY_INTERRUPT from the kernel: the console's ^C for process
 // pid. It takes SIGINT when it is in the console's foreground process
-// group, or when no live group holds the console (io.c
-// ConsoleForegroundGroup); a process of another group is left alone
+// group, or when no live group holds the console
+// (SignalForegroundGroup); a process of another group is left alone
 // (answered 0), as a job in the background is on Linux. Returns 0,
 // E_INVAL (malformed) or E_SRCH (no POSIX state for pid: the kernel ends
 // it).
@@ -566,7 +606,7 @@ int SignalInterrupt(const Message *m)
     memcpy(&request, m->data, sizeof(request));
     if (!(target = PosixProcessFind(request.pid)) || target->ended)
         return E_SRCH;
-    group = ConsoleForegroundGroup();
+    group = SignalForegroundGroup();
     if (group && target->pgrp != group)
         return 0;               // a job in the background: the ^C is not for it
     /* invoke */

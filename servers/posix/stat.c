@@ -2,91 +2,22 @@
 // readlink.
 //
 // Every answer is made from the FsStat of the object (MSG_STAT, or the
-// listing probe that stands in for it on proc:): a file is S_IFREG|0644,
-// a directory S_IFDIR|0755, the console S_IFCHR|0620 (rdev 5:1, as
-// /dev/console on Linux). st_ino is the server's id (a proc: object,
-// which has none, gets a hash of its name), st_dev the mount's index,
-// st_nlink 1, st_blksize 4096, st_blocks the 512-byte blocks of the
-// size; uid and gid 0. A pipe end is S_IFIFO|0600 with st_size the bytes
-// buffered and st_ino the pipe's number. Nothing records times yet: all
-// three are the boot epoch of clock.c.
+// listing probe that stands in for it on proc:), as file.c's StatFromFs
+// describes; fstat asks the open file's kind (its Stat op), so a pipe
+// end is S_IFIFO|0600 with st_size the bytes buffered and st_ino the
+// pipe's number.
 //
 // The links of /proc (path.c) are S_IFLNK|0777 with st_size their
 // target's length: lstat sees them, stat and fstatat without
 // AT_SYMLINK_NOFOLLOW what they name, readlink their target.
 #include <lib/format.h>
 #include <lib/string.h>
-#include "posix.h"
-
-#define BLOCK_SIZE 4096
-#define CONSOLE_MAJOR 5
-#define CONSOLE_MINOR 1
-
-// A stable inode number for an object its server gives no id (FNV-1a).
-static uint32_t NameHash(const char *name)
-{
-    uint32_t hash = 2166136261u;
-
-    while (*name)
-        hash = (hash ^ (uint8_t)*name++) * 16777619u;
-    return hash | 0x80000000u;
-}
-
-// Fill out (a struct stat64) from fs, the FsStat of name under mount.
-static void StatFromFs(const FsStat *fs, const PosixMount *mount, const char *name,
-                       LinuxStat64 *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->dev = PathMountIndex(mount) + 1;
-    out->ino = fs->id ? fs->id : NameHash(name);
-    out->shortIno = (uint32_t)out->ino;
-    out->nlink = 1;
-    out->blksize = BLOCK_SIZE;
-    if (fs->type == FS_TYPE_DIR)
-        out->mode = LINUX_S_IFDIR | 0755;
-    else if (fs->type == FS_TYPE_LINK) {
-        out->mode = LINUX_S_IFLNK | 0777;
-        out->size = (int64_t)fs->size;
-    }
-    else if (fs->type == FS_TYPE_DEVICE && mount->kind == POSIX_MOUNT_NULL) {
-        out->mode = LINUX_S_IFCHR | 0666;
-        out->rdev = (1 << 8) | 3;       // Linux's /dev/null: major 1, minor 3
-    } else if (fs->type == FS_TYPE_DEVICE) {
-        out->mode = LINUX_S_IFCHR | 0620;
-        out->rdev = (CONSOLE_MAJOR << 8) | CONSOLE_MINOR;
-    } else {
-        out->mode = LINUX_S_IFREG | 0644;
-        out->size = (int64_t)fs->size;
-        out->blocks = (fs->size + 511) / 512;
-    }
-    out->atime = out->mtime = out->ctime = clockBootEpoch;
-}
-
-// The stat64 of a pipe end: a FIFO, 0600, holding what the pipe holds,
-// on no device of the mount table (st_dev 0).
-int StatOfPipe(const PosixFile *f, LinuxStat64 *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->ino = f->id;
-    out->shortIno = f->id;
-    out->mode = LINUX_S_IFIFO | 0600;
-    out->nlink = 1;
-    out->blksize = BLOCK_SIZE;
-    out->size = PipeBuffered(f);
-    out->atime = out->mtime = out->ctime = clockBootEpoch;
-    return 0;
-}
-
-// The stat64 of any other open file: from its server's FsStat.
-int StatOfFile(const PosixFile *f, LinuxStat64 *out)
-{
-    FsStat fs;
-    int err = NsStatFile(f, &fs);
-
-    if (!err)
-        StatFromFs(&fs, f->mount, f->name, out);
-    return err;
-}
+#include "core.h"
+#include "user.h"
+#include "nsclient.h"
+#include "path.h"
+#include "file.h"
+#include "stat.h"
 
 // The stat64 of an open file.
 static int StatFd(PosixProcess *p, int32_t fd, LinuxStat64 *out)
@@ -104,7 +35,7 @@ static int StatAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t fl
     int allowEmpty = (flags & LINUX_AT_EMPTY_PATH) != 0;
     PosixPath path;
     FsStat fs;
-    int err = UserResolve(p, dirfd, userPath, allowEmpty, &path);
+    int err = PathResolve(p, dirfd, userPath, allowEmpty, &path);
 
     if (err)
         return err;
@@ -225,7 +156,7 @@ static int32_t ReadlinkAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uin
 
     if ((int32_t)size <= 0)
         return E_INVAL;
-    if ((err = UserResolve(p, dirfd, userPath, 0, &path)) != 0)
+    if ((err = PathResolve(p, dirfd, userPath, 0, &path)) != 0)
         return err;
     if ((err = PathReadLink(&path, target)) != 0)
         return err;

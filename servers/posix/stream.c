@@ -3,10 +3,11 @@
 // A process started with a pipe as a standard stream of its context
 // ("pipe:7", docs/processes.md) gets that fd as a pipe end served
 // elsewhere: a PosixFile of kind POSIX_FILE_PIPE_READ or PIPE_WRITE, like
-// the ends of pipe(2), but with no PosixPipe (f->pipe NULL) and a handle
-// of the pipe: server instead. pipe.c hands such files here, so every
-// call that takes a pipe end (read, write, readv, writev, poll, select,
-// fstat: S_IFIFO, lseek: ESPIPE, close) works on them unchanged.
+// the ends of pipe(2), but with no PosixPipe (f->pipe NULL), a handle of
+// the pipe: server instead, and ops of its own (streamReadOps,
+// streamWriteOps), so every call that takes a pipe end (read, write,
+// readv, writev, poll, select, fstat: S_IFIFO, lseek: ESPIPE, close)
+// works on them unchanged.
 //
 // The handle is opened with MSG_OPEN adopting the process's own
 // reference to that end (PipeOpen.adoptPid), so the pipe sees one
@@ -25,7 +26,14 @@
 // held, read and write references).
 #include <clanker/pipe.h>
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "nsclient.h"
+#include "fd.h"
+#include "poll.h"
+#include "signal.h"
+#include "file.h"
+#include "stream.h"
 
 #define STREAM_RETRY_MS 20
 #define STREAM_CHUNK    16384u      // bytes one write moves at most
@@ -47,6 +55,10 @@ static uint32_t nextTry;            // api->UptimeMs() of the next retry
 // The mount of a stream: none in the table; its name is the pipe's.
 static const PosixMount streamMount = { "", PIPE_PREFIX, POSIX_MOUNT_FS, '/' };
 
+static const PosixFileOps streamReadOps, streamWriteOps;
+
+// Open name's read end (or its write end, writing) as a new file in *out,
+// taking over adoptPid's reference to it. Returns 0 or an error.
 int StreamOpen(const char *name, int writing, uint32_t adoptPid, PosixFile **out)
 {
     PipeOpen o = { writing ? FS_WRITE : FS_READ, adoptPid };
@@ -59,7 +71,8 @@ int StreamOpen(const char *name, int writing, uint32_t adoptPid, PosixFile **out
         return got;
     if (got != sizeof(h) || h.handle <= 0 || strlen(name) > NS_NAME_MAX)
         return E_INVAL;
-    if (!(f = FdNewFile(writing ? POSIX_FILE_PIPE_WRITE : POSIX_FILE_PIPE_READ, NULL,
+    if (!(f = FdNewFile(writing ? POSIX_FILE_PIPE_WRITE : POSIX_FILE_PIPE_READ,
+                        writing ? &streamWriteOps : &streamReadOps, NULL,
                         writing ? LINUX_O_WRONLY : LINUX_O_RDONLY))) {
         NsClose(name, h.handle);
         return E_NOMEM;
@@ -123,14 +136,18 @@ static int32_t Try(const StreamWait *w)
                                                                        : E_INVAL;
 }
 
-int32_t StreamTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
-                       uint32_t total)
+// Read or write f for p's call: the first iovec with room (or total
+// bytes at buf), at most STREAM_CHUNK. Returns the bytes moved, an
+// error, or POSIX_DEFERRED (kept for StreamRetry).
+static int32_t StreamMove(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
+                          uint32_t total, uint64_t *offset)
 {
     StreamWait w = { NULL, p, p->requestId, f->kind == POSIX_FILE_PIPE_WRITE, f->handle,
                      buf, total, { 0 } }, *kept, **link = &waits;
     int32_t got;
     int err;
 
+    (void)offset;
     if (iovCount && (err = FirstVector(p, buf, iovCount, &w.buf, &w.length)) != 0)
         return err;
     if (w.length == 0)
@@ -154,6 +171,9 @@ int32_t StreamTransfer(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iov
     return POSIX_DEFERRED;
 }
 
+// Try the waiting transfers again when the retry is due, answering the
+// ones that moved, and let the polls look again. Returns the
+// milliseconds until the next retry, or 0 if nothing waits.
 uint32_t StreamRetry(void)
 {
     uint32_t now = api->UptimeMs();
@@ -172,7 +192,7 @@ uint32_t StreamRetry(void)
             continue;
         }
         *link = w->next;
-        PosixAnswer(w->requestId, got);
+        PosixComplete(w->requestId, got);
         api->kfree(w);
     }
     PollRecheck();
@@ -186,18 +206,23 @@ static int Stat(const PosixFile *f, FsStat *st)
     return NsStat(&streamMount, f->name, st);
 }
 
-uint32_t StreamBuffered(const PosixFile *f)
+// fstat: a FIFO holding what the pipe holds.
+static int StreamStat(const PosixFile *f, LinuxStat64 *out)
 {
     FsStat st;
 
-    return Stat(f, &st) == 0 ? (uint32_t)st.size : 0;
+    return StatOfFifo(f, Stat(f, &st) == 0 ? (uint32_t)st.size : 0, out);
 }
 
-uint32_t StreamPollEvents(const PosixFile *f)
+// What the end f is ready for, from the pipe's MSG_STAT; asked again on
+// the timer (*timed), as nothing here learns when the pipe changes.
+static uint32_t StreamPoll(const PosixFile *f, uint32_t wanted, int *timed)
 {
     FsStat st;
     int err = Stat(f, &st);
 
+    (void)wanted;
+    *timed = 1;
     if (f->kind == POSIX_FILE_PIPE_READ) {
         if (err || st.size > 0 || st.handles == 0)
             return LINUX_POLLIN | LINUX_POLLRDNORM | (err || st.handles == 0 ? LINUX_POLLHUP : 0);
@@ -208,17 +233,21 @@ uint32_t StreamPollEvents(const PosixFile *f)
     return st.size < PIPE_CAPACITY ? LINUX_POLLOUT | LINUX_POLLWRNORM : 0;
 }
 
-void StreamClose(PosixFile *f)
+// The last reference is gone: close the handle.
+static void StreamClose(PosixFile *f)
 {
     NsClose(f->name, f->handle);
 }
 
-int StreamWatched(void)
-{
-    return waits != NULL;
-}
+static const PosixFileOps streamReadOps = {
+    StreamMove, FileNoTransfer, NULL, NULL, StreamPoll, StreamStat, NULL, StreamClose,
+};
+static const PosixFileOps streamWriteOps = {
+    FileNoTransfer, StreamMove, NULL, NULL, StreamPoll, StreamStat, NULL, StreamClose,
+};
 
-int StreamCancel(uint32_t pid)
+// Take pid's waiting transfer off the list unanswered. Returns 1 if it had one.
+static int DropWait(uint32_t pid)
 {
     for (StreamWait **link = &waits; *link; link = &(*link)->next) {
         StreamWait *w = *link;
@@ -231,8 +260,16 @@ int StreamCancel(uint32_t pid)
     return 0;
 }
 
+// The cancel hook of stream transfers: a signal cuts p's short.
+int StreamCancel(PosixProcess *p, int32_t *value)
+{
+    (void)value;                    // E_INTR
+    return DropWait(p->pid);
+}
+
+// Process pid has ended: drop its waiting transfers.
 void StreamProcessEnded(uint32_t pid)
 {
-    while (StreamCancel(pid))
+    while (DropWait(pid))
         ;
 }

@@ -9,7 +9,10 @@
 // uptime and stirred with it on every call: unpredictable enough for
 // hash seeds and temporary names, not for keys.
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "user.h"
+#include "procfs.h"
+#include "system.h"
 
 #define STACK_LIMIT   (128u * 1024)
 #define RANDOM_MAX    (64u * 1024)      // bytes per getrandom call at most

@@ -4,7 +4,22 @@
 // gap, and everything at or past LINUX_SYS_COUNT) is -ENOSYS; so are the
 // calls planned for the next phase (the old select 82), which are simply
 // absent.
-#include "posix.h"
+#include "core.h"
+#include "path.h"
+#include "fd.h"
+#include "poll.h"
+#include "signal.h"
+#include "clock.h"
+#include "pipe.h"
+#include "memory.h"
+#include "stat.h"
+#include "io.h"
+#include "open.h"
+#include "dir.h"
+#include "system.h"
+#include "exec.h"
+#include "process.h"
+#include "table.h"
 
 static const PosixHandler calls[LINUX_SYS_COUNT] = {
     [LINUX_SYS_EXIT]            = LinuxSysExit,

@@ -22,7 +22,11 @@
 #include <clanker/error.h>
 #include <clanker/posix.h>
 #include <lib/string.h>
-#include "posix.h"
+#include "core.h"
+#include "nsclient.h"
+#include "path.h"
+#include "procfs.h"
+#include "vfs.h"
 
 #define HANDLES_MAX 256
 #define RECENT_MAX  8

@@ -154,6 +154,7 @@ static void IpcRoundTrips(void)
         { "bin/ipcbench", "bench:k:", "4096", "ipc_rtt_kserver_4096" },
         { "bin/ipcbench", "bench:u:", "8", "ipc_rtt_userver_8" },
         { "bin/ipcbench", "bench:u:", "4096", "ipc_rtt_userver_4096" },
+        { "bin/ipcbench", "@bench:k:", "8", "ipc_rtt_handle_8" },
     };
 
     StartServer(PROCESS_KERNEL, "tests/kecho", "bench:k:");

@@ -1,6 +1,8 @@
-// ipcbench: measures the round-trip time of MSG_PING through SYS_IPC_SEND.
+// ipcbench: measures the round-trip time of MSG_PING through SYS_IPC_SEND,
+// or through SYS_IPC_CALL on a connected handle when NAME starts with '@'.
 //
 //   ipcbench NAME SIZE LABEL [ITERATIONS]     (default 2000 iterations)
+//   ipcbench @NAME SIZE LABEL [ITERATIONS]    (IpcConnect(NAME) once)
 //
 // 100 warm-up pings, then ITERATIONS timed ones with a SIZE-byte payload,
 // sent with the raw system call from buffers set up beforehand (no
@@ -11,6 +13,8 @@
 #include <lib/user.h>
 
 #define WARMUP 100
+
+static int handle;                  // > 0: send on it instead of by name
 
 static uint8_t requestBuffer[MESSAGE_MAX_SIZE] __attribute__((aligned(16)));
 static uint8_t replyBuffer[MESSAGE_MAX_SIZE] __attribute__((aligned(16)));
@@ -40,7 +44,8 @@ static Message *MakePing(uint32_t size)
 static int RoundTrip(const char *name, const Message *ping, int full)
 {
     Message *reply = (Message *)replyBuffer;
-    int length = SysIpcSend(name, ping, reply, MESSAGE_MAX_SIZE, 0);
+    int length = handle > 0 ? SysIpcCall(handle, ping, reply, ping->length, 0)
+                            : SysIpcSend(name, ping, reply, MESSAGE_MAX_SIZE, 0);
 
     if (length < 0 || (uint32_t)length != ping->length || reply->type != MSG_RESPONSE) {
         Print("ipcbench: bad reply: length %d type %u\n", length,
@@ -80,6 +85,10 @@ int main(int argc, char **argv, char **envp)
         return 2;
     }
     ping = MakePing((uint32_t)size);
+    if (argv[1][0] == '@' && (handle = SysIpcConnect(argv[1] + 1)) < 0) {
+        Print("ipcbench: cannot connect to %s: %d\n", argv[1] + 1, handle);
+        return 1;
+    }
     for (int i = 0; i < WARMUP; i++) {
         if (!RoundTrip(argv[1], ping, 1))
             return 1;

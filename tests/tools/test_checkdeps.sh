@@ -57,5 +57,35 @@ gcc -c -Iinclude -o obj/lib/thing.c.o lib/thing.c && gcc -c -Iinclude -o obj/ker
 OBJECTS="--objects $work/t/obj" Expect 1 "lib/thing.c: calls KernelThing (layer kernel, not used by lib)" \
     "a planted upward call (lib -> kernel) fails"
 
+# A module with an order of its files: low.c is below high.c.
+MakeOrdered() {
+    MakeTree
+    printf 'order servers/a/ own a low high\n' >> tools/layers.txt
+    printf 'int Low(void);\n' > servers/a/low.h
+    printf 'int High(void);\n' > servers/a/high.h
+    printf '#include "low.h"\nint Low(void) { return 2; }\n' > servers/a/low.c
+    printf '#include "low.h"\n#include "high.h"\nint High(void) { return Low(); }\n' > servers/a/high.c
+}
+
+CompileA() {
+    rm -rf obj && mkdir -p obj/servers/a obj/lib
+    gcc -c -Iinclude -o obj/lib/thing.c.o lib/thing.c
+    for f in a low high; do gcc -c -Iinclude -o obj/servers/a/$f.c.o servers/a/$f.c || exit 1; done
+}
+
+MakeOrdered; Track; CompileA
+OBJECTS="--objects $work/t/obj" Expect 0 "layers kept" "a module whose files keep their order passes"
+
+MakeOrdered; printf '#include "high.h"\n' >> servers/a/low.c; Track
+Expect 1 "servers/a/low.c: includes servers/a/high.h, above it in its module's order" \
+    "a planted include up a module's order fails"
+
+MakeOrdered; printf 'int High(void);\nint Up(void) { return High(); }\n' >> servers/a/low.c; Track; CompileA
+OBJECTS="--objects $work/t/obj" Expect 1 "servers/a/low.c: calls High of servers/a/high.c, above it in its module's order" \
+    "a planted call up a module's order (a cycle) fails"
+
+MakeOrdered; printf 'int Stray(void) { return 3; }\n' > servers/a/stray.c; Track
+Expect 1 "servers/a/stray.c: is not in its module's order" "a file left out of its module's order fails"
+
 echo "checkdeps tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
