@@ -18,6 +18,8 @@
 //   no server holds the name (E_NOENT)                   -ENOSYS
 //   any other reply (wrong type, size, code)             -ENOSYS
 //   an IPC failure (E_PIPE: the server died, ...)        that error
+// A vector nobody claimed never reaches a server: kernel/trap.c answers
+// it with -ENOSYS.
 //
 // A process that raised a claimed vector remembers which (Process
 // .personality, kept across fork and exec): its CPU exceptions, its
@@ -30,7 +32,6 @@
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
-#include <arch/x86/descriptor.h>
 #include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
@@ -106,7 +107,6 @@ int PersonalityRegister(uint32_t vector, const char *service)
     slot->vector = vector;
     slot->connected = 0;                // routed at its first call
     claimedBy[vector] = (uint8_t)(slot - personalities + 1);
-    IdtAllowUser(vector);
     return 0;
 }
 
@@ -166,12 +166,14 @@ int PersonalityTrap(TrapFrame *frame)
     uint8_t index = v < TRAP_VECTORS ? claimedBy[v] : 0;
     PersonalityCall call;
 
+    /* decode: a claimed vector, a number that is not the kernel's own */
     if (!index)
         return E_NOENT;
     if (frame->eax >= PERSONALITY_CALL_KERNEL) {
         frame->eax = (uint32_t)E_NOSYS;     // the kernel's own calls are not for programs
         return 0;
     }
+    /* invoke */
     call = (PersonalityCall){ frame->eax, { frame->ebx, frame->ecx, frame->edx,
                                             frame->esi, frame->edi, frame->ebp } };
     ProcessCurrent()->personality = index;
@@ -199,8 +201,10 @@ int PersonalityFault(TrapFrame *frame, int signal, uint32_t address)
                                                        frame->errorCode } };
     Personality *p = Of(ProcessCurrent());
 
+    /* decode: a ring-3 fault of a process that has a personality */
     if (!(frame->cs & 3) || !p)
         return E_NOSYS;
+    /* invoke */
     return Call(p, &call) == 0 ? 0 : E_INVAL;
 }
 
@@ -213,11 +217,13 @@ int PersonalityInterruptProcess(uint32_t pid, uint32_t timeoutMs)
     const Personality *p = Of(ProcessFind(pid));
     int err;
 
+    /* decode: a process that has used a personality */
     if (p)
         memcpy(service, p->service, sizeof(service));
     CpuRestore(flags);
     if (!p)
         return E_SRCH;
+    /* invoke */
     if (!(request = kmalloc(MESSAGE_HEADER_SIZE + sizeof(what))))
         return E_NOMEM;
     *request = (Message){ .type = MSG_PERSONALITY_INTERRUPT,

@@ -183,8 +183,10 @@ static int CallPrefixHandler(Server *s, ServerRequest *r)
 {
     IpcHandler handler = (IpcHandler)(uintptr_t)r->envelope->handler;
 
+    /* decode: a prefix with a handler */
     if (!handler)
         return E_NOSYS;
+    /* invoke */
     handler(s->requestBuffer, r->envelope);
     return SERVER_DEFERRED;
 }

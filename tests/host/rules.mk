@@ -87,3 +87,8 @@ MODULE      := test_shelledit
 MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_shelledit.c lib/shelledit.c
 include mk/module.mk
+
+MODULE      := test_blockdev
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_blockdev.c lib/blockdev.c
+include mk/module.mk
