@@ -23,8 +23,8 @@
 // before the call starts, so a bad one is E_FAULT at once, never a wait
 // that ends in E_FAULT.
 //
-// The signal masks of ppoll and pselect6 are checked and ignored (no
-// signal is delivered yet), and the time left is not written back.
+// The signal masks of ppoll and pselect6 are checked (size 8, readable)
+// and ignored, and the time left is not written back.
 #include <lib/string.h>
 #include "core.h"
 #include "user.h"
@@ -309,11 +309,18 @@ int32_t LinuxSysPoll(PosixProcess *p, const uint32_t *arg)
     return Poll(p, arg[0], arg[1], (int32_t)arg[2] < 0 ? -1 : (int32_t)arg[2]);
 }
 
-// A signal mask argument (sigmask, sigsetsize): the size must be 8 when
-// there is a mask. Returns 0 or E_INVAL.
-static int CheckMask(uint32_t mask, uint32_t size)
+// A signal mask argument (sigmask, sigsetsize): when there is a mask,
+// its size must be 8 and it must be readable, as Linux copies it in.
+// Returns 0, E_INVAL or E_FAULT.
+static int CheckMask(PosixProcess *p, uint32_t mask, uint32_t size)
 {
-    return mask && size != SIGSET_SIZE ? E_INVAL : 0;
+    uint64_t set;
+
+    if (!mask)
+        return 0;
+    if (size != SIGSET_SIZE)
+        return E_INVAL;
+    return UserRead(p, &set, mask, sizeof(set));
 }
 
 // ppoll(fds, nfds, tsp, sigmask, sigsetsize)
@@ -323,7 +330,7 @@ int32_t LinuxSysPpoll(PosixProcess *p, const uint32_t *arg)
     int err;
 
     /* decode */
-    if ((err = TimespecMs(p, arg[2], &ms)) != 0 || (err = CheckMask(arg[3], arg[4])) != 0 ||
+    if ((err = TimespecMs(p, arg[2], &ms)) != 0 || (err = CheckMask(p, arg[3], arg[4])) != 0 ||
         (err = PollCheck(p, arg[0], arg[1])) != 0)
         return err;
     /* invoke */
@@ -391,7 +398,7 @@ int32_t LinuxSysPselect6(PosixProcess *p, const uint32_t *arg)
     /* decode */
     if ((err = TimespecMs(p, arg[4], &ms)) != 0 ||
         (arg[5] && (err = UserRead(p, mask, arg[5], sizeof(mask))) != 0) ||
-        (err = CheckMask(mask[0], mask[1])) != 0 || (err = SelectCheck(p, arg)) != 0)
+        (err = CheckMask(p, mask[0], mask[1])) != 0 || (err = SelectCheck(p, arg)) != 0)
         return err;
     /* invoke */
     return Select(p, arg, ms);

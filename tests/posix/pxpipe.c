@@ -191,6 +191,7 @@ static void Poll(void)
     CHECK(poll(pfd, 1, 0) == 0);
     CHECK_ERR(poll(pfd, 100000, 0), EINVAL);
     CHECK_ERR(poll(badPointer, 1, 0), EFAULT);
+    CHECK_ERR(ppoll(pfd, 1, &zero, badPointer), EFAULT);       // a mask it cannot read
     start = NowMs();
     CHECK(poll(NULL, 0, 60) == 0);
     CHECK(NowMs() - start >= 50);
