@@ -323,9 +323,9 @@ static int MessageLength(uint32_t from)
 }
 
 // SYS_IPC_SEND (name, request, reply, capacity, timeoutMs): the name, the
-// request's length, and room for at least a reply header. The reply
-// buffer is checked in full as the reply is copied out; its first bytes
-// are checked here so a plainly bad pointer fails before anything is sent.
+// request's length, and the whole reply buffer writable (capacity bytes,
+// at least a header), so a reply that could not be delivered is refused
+// before the server sees the request.
 static int DecodeIpcSend(SyscallCall *call)
 {
     int len = CopyStringFromUser(call->name, call->arg[0], sizeof(call->name));
@@ -336,7 +336,7 @@ static int DecodeIpcSend(SyscallCall *call)
         return call->length;
     if (call->arg[3] < MESSAGE_HEADER_SIZE)
         return E_MSGSIZE;
-    return UserCheck(call->arg[2], MESSAGE_HEADER_SIZE, 1) ? E_FAULT : 0;
+    return UserProbeWrite(call->arg[2], call->arg[3]);
 }
 
 static int InvokeIpcSend(SyscallCall *call)
@@ -363,7 +363,7 @@ static int DecodeIpcCall(SyscallCall *call)
         return call->length;
     if (call->arg[3] < MESSAGE_HEADER_SIZE)
         return E_MSGSIZE;
-    return UserCheck(call->arg[2], call->arg[3], 1) ? E_FAULT : 0;
+    return UserProbeWrite(call->arg[2], call->arg[3]);
 }
 
 static int InvokeIpcCall(SyscallCall *call)

@@ -21,6 +21,7 @@
 #include <arch/x86/irq.h>
 #include <arch/x86/layout.h>
 #include <arch/x86/trap.h>
+#include <arch/x86/usercopy.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/personality.h>
@@ -131,6 +132,8 @@ static void Exception(TrapFrame *frame)
 {
     uint32_t address = frame->vector == TRAP_PAGE_FAULT ? CpuReadCr2() : 0;
 
+    if (ArchFaultFixup(frame))
+        return;                         // a bad user pointer: the copy says E_FAULT
     if (!ProgramCaused(frame))
         PanicOnTrap(frame);
     if (PersonalityFault(frame, SignalFor(frame->vector), address ? address : frame->eip) == 0)

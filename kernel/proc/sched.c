@@ -194,6 +194,8 @@ static void AddSleeper(Process *p);
 
 static uint64_t MsToTicks(uint32_t ms)
 {
+    if (ms == 0)
+        return 0;                   // no limit: the common case, no division
     return ((uint64_t)ms * SCHED_HZ + 999) / 1000;
 }
 

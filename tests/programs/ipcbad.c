@@ -393,6 +393,28 @@ static void CheckDeadServers(void)
     SysIpcDisconnect(again);
 }
 
+// Checks 64-68: user pointers in user space that the MMU refuses (no
+// page there, or a read-only one written) are E_FAULT, through the
+// kernel's fault-tolerant copies, and the server carries on.
+static void CheckUnmapped(void)
+{
+    Message *ping = Ping(8);
+    const uint32_t unmapped = 0x70000000u;     // far above the image, below the stack
+    static const char edge[] = "x";
+    int result;
+
+    CheckEqual(64, "SysIpcSend with the request on no page",
+               SysIpcSend(ECHO, (const Message *)unmapped, (Message *)replyBuffer, 64, 0), E_FAULT);
+    CheckEqual(65, "SysIpcSend with the name on no page",
+               SysIpcSend((const char *)unmapped, ping, (Message *)replyBuffer, 64, 0), E_FAULT);
+    CheckEqual(66, "SysIpcSend with the reply in read-only memory",
+               SysIpcSend(ECHO, ping, (Message *)(uintptr_t)&CheckUnmapped, 64, 0), E_FAULT);
+    CheckEqual(67, "SysIpcSend with the reply in read-only data",
+               SysIpcSend(ECHO, ping, (Message *)(uintptr_t)edge, 64, 0), E_FAULT);
+    result = Send(ECHO, ping);
+    Check(68, result == (int)ping->length && IsEcho(ping), "a ping after the faults", result);
+}
+
 int main(int argc, char **argv, char **envp)
 {
     int pid;
@@ -410,6 +432,7 @@ int main(int argc, char **argv, char **envp)
     CheckTimeouts();
     CheckHandles();
     CheckDeadServers();
+    CheckUnmapped();
     if (firstFailure == 0)
         Print("ipcbad: all checks passed\n");
     return firstFailure;
