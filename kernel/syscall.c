@@ -34,6 +34,7 @@ typedef struct SyscallCall {
     union {
         char name[NS_NAME_MAX + 1];     // a name, copied in
         ProcessContext context;         // a context, copied in and checked
+        IpcReceiveArgs receive;         // SYS_IPC_REPLY_WAIT's receive, copied in
     };
 } SyscallCall;
 
@@ -398,6 +399,25 @@ static int InvokeIpcReply(SyscallCall *call)
     return IpcAnswer(call->arg[0], IPC_MEMORY_USER, call->arg[1], (uint32_t)call->length);
 }
 
+// SYS_IPC_REPLY_WAIT (requestId, reply, receive): the reply's length
+// and the receive arguments, copied in; the receive checks its buffers
+// as SYS_IPC_RECEIVE does.
+static int DecodeIpcReplyWait(SyscallCall *call)
+{
+    if ((call->length = MessageLength(call->arg[1])) < 0)
+        return call->length;
+    return CopyFromUser(&call->receive, call->arg[2], sizeof(call->receive));
+}
+
+static int InvokeIpcReplyWait(SyscallCall *call)
+{
+    const IpcReceiveArgs *rx = &call->receive;
+
+    return IpcReplyWait(call->arg[0], IPC_MEMORY_USER, call->arg[1], (uint32_t)call->length,
+                        (uintptr_t)rx->buffer, rx->capacity, (uintptr_t)rx->envelope,
+                        rx->timeoutMs);
+}
+
 static int InvokeIpcNotify(SyscallCall *call)
 {
     return IpcNotify(call->arg[0], call->arg[1], (int32_t)call->arg[2]);
@@ -468,6 +488,7 @@ static const SyscallEntry calls[SYS_COUNT] = {
     [SYS_IPC_CONNECT]     = { DecodePrefix,        InvokeIpcConnect },
     [SYS_IPC_CALL]        = { DecodeIpcCall,       InvokeIpcCall },
     [SYS_IPC_DISCONNECT]  = { NULL,                InvokeIpcDisconnect },
+    [SYS_IPC_REPLY_WAIT]  = { DecodeIpcReplyWait,  InvokeIpcReplyWait },
 };
 
 void SyscallDispatch(TrapFrame *frame)

@@ -45,7 +45,8 @@
 #define SYS_IPC_CONNECT   25 // (const char *name) -> handle >= 1 on the name's server
 #define SYS_IPC_CALL      26 // (handle, request, reply, capacity, timeoutMs) -> reply length
 #define SYS_IPC_DISCONNECT 27 // (handle) -> 0
-#define SYS_COUNT         28
+#define SYS_IPC_REPLY_WAIT 28 // (requestId, const Message *reply, IpcReceiveArgs *receive) -> request length
+#define SYS_COUNT         29
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32

@@ -83,6 +83,11 @@ int SysIpcCall(int handle, const Message *request, Message *reply, uint32_t repl
 // Close a handle. Returns 0 or E_BADF.
 int SysIpcDisconnect(int handle);
 
+// Answer requestId with reply, then wait for the next request as
+// *receive says (SysIpcReceive's arguments and a time limit, 0: none).
+// Returns the request's length or E_*.
+int SysIpcReplyWait(uint32_t requestId, const Message *reply, const IpcReceiveArgs *receive);
+
 // Wait for a request to one of the caller's prefixes and copy it into
 // buffer; fill *envelope unless it is NULL. Returns its length or E_*.
 int SysIpcReceive(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);

@@ -570,6 +570,16 @@ int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t le
     return err;
 }
 
+int IpcReplyWait(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length,
+                 uintptr_t buffer, uint32_t capacity, uintptr_t envelope, uint32_t timeoutMs)
+{
+    int err = IpcAnswer(requestId, memory, reply, length);
+
+    if (err && err != E_NOENT)
+        return err;
+    return IpcReceiveTimed(memory, buffer, capacity, envelope, timeoutMs);
+}
+
 int IpcReply(uint32_t requestId, const Message *reply)
 {
     return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);

@@ -18,4 +18,12 @@ static int Reply(void *context, uint32_t requestId, const Message *reply)
     return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
 }
 
-const ServerPort serverPortKernel = { NULL, Receive, Reply };
+static int ReplyWait(void *context, uint32_t requestId, const Message *reply, Message *buffer,
+                     uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs)
+{
+    (void)context;
+    return IpcReplyWait(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length,
+                        (uintptr_t)buffer, capacity, (uintptr_t)envelope, timeoutMs);
+}
+
+const ServerPort serverPortKernel = { NULL, Receive, Reply, ReplyWait };

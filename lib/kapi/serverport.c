@@ -1,5 +1,6 @@
 // The server skeleton's port for kernel-mode programs: the KernelApi's
 // IPC calls. The port's context is the program's KernelApi table.
+#include <stddef.h>
 #include <clanker/kernelapi.h>
 #include <lib/kapi.h>
 #include <lib/server.h>
@@ -21,5 +22,5 @@ static int Reply(void *context, uint32_t requestId, const Message *reply)
 
 ServerPort ServerPortKernelApi(const KernelApi *api)
 {
-    return (ServerPort){ (void *)api, Receive, Reply };
+    return (ServerPort){ (void *)api, Receive, Reply, NULL };     // no ReplyWait in the KernelApi
 }

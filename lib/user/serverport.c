@@ -17,4 +17,14 @@ static int Reply(void *context, uint32_t requestId, const Message *reply)
     return SysIpcReply(requestId, reply);
 }
 
-const ServerPort serverPortUser = { NULL, Receive, Reply };
+// The reply and the next receive in one system call.
+static int ReplyWait(void *context, uint32_t requestId, const Message *reply, Message *buffer,
+                     uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs)
+{
+    IpcReceiveArgs receive = { buffer, capacity, envelope, 0 };
+
+    (void)context; (void)timeoutMs;     // no time limit, as Receive
+    return SysIpcReplyWait(requestId, reply, &receive);
+}
+
+const ServerPort serverPortUser = { NULL, Receive, Reply, ReplyWait };

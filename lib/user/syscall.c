@@ -244,6 +244,16 @@ int SysIpcDisconnect(int handle)
     return result;
 }
 
+int SysIpcReplyWait(uint32_t requestId, const Message *reply, const IpcReceiveArgs *receive)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_REPLY_WAIT), "b"(requestId), "c"(reply), "d"(receive)
+                     : "memory");
+    return result;
+}
+
 // SYS_IPC_RECEIVE: wait for a request; returns its length.
 int SysIpcReceive(Message *buffer, uint32_t capacity, IpcEnvelope *envelope)
 {

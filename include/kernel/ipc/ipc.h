@@ -93,6 +93,13 @@ int IpcReceiveTimeout(Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
 // answered, or withdrawn by its client), E_FAULT or E_NOMEM.
 int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length);
 
+// Answer requestId with reply, then receive as IpcReceiveTimed does: a
+// server's loop in one step. A reply its client can no longer take
+// (E_NOENT) is dropped; a reply the server got wrong (E_FAULT, E_MSGSIZE,
+// E_NOMEM) is returned without receiving.
+int IpcReplyWait(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length,
+                 uintptr_t buffer, uint32_t capacity, uintptr_t envelope, uint32_t timeoutMs);
+
 // IpcAnswer for a reply in kernel memory. The caller keeps the message
 // (as with the KernelApi's IpcReply and the ring-3 runtime's).
 int IpcReply(uint32_t requestId, const Message *reply);
