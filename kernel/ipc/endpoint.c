@@ -10,6 +10,12 @@
 // same process (same pid) still serves it with the same handler. A
 // server that restarts under the same prefix is a new server: handles on
 // the old one are E_DEAD, and the client connects again.
+//
+// Sends by name use the same records as a cache: each process keeps the
+// routes of the last IPC_ROUTES_CACHED names it sent to (those no alias
+// rewrote), found by hash and compared whole, and trusted only at the
+// epoch they were made in; any change to the registry or its aliases
+// moves the epoch, and the next send of each name is routed afresh.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <lib/string.h>
@@ -134,6 +140,53 @@ IpcEndpoint *IpcEndpointGet(uint32_t handle, int *err)
     return (*err = IpcEndpointCheck(e)) == 0 ? e : NULL;
 }
 
+// FNV-1a of name, and its length in *length.
+static uint32_t Hash(const char *name, uint32_t *length)
+{
+    uint32_t hash = 2166136261u, n = 0;
+
+    for (; name[n]; n++)
+        hash = (hash ^ (uint8_t)name[n]) * 16777619u;
+    *length = n;
+    return hash;
+}
+
+// The current process's route cache, made if it has none (NULL: no memory).
+static IpcRouteCache *Routes(void)
+{
+    Process *self = ProcessCurrent();
+
+    if (!self->ipcRoutes && (self->ipcRoutes = kmalloc(sizeof(IpcRouteCache))) != NULL)
+        memset(self->ipcRoutes, 0, sizeof(IpcRouteCache));
+    return self->ipcRoutes;
+}
+
+IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err)
+{
+    IpcRouteCache *cache = ProcessCurrent()->ipcRoutes;
+    char resolved[NS_NAME_MAX + 1];
+    uint32_t length, hash = Hash(name, &length);
+    const NsEntry *entry;
+    IpcEndpoint *e;
+
+    for (uint32_t i = 0; cache && i < IPC_ROUTES_CACHED; i++) {
+        e = &cache->slots[i];
+        if (e->state == ENDPOINT_LIVE && e->epoch == epoch && e->hash == hash &&
+            e->nameLength == length && memcmp(e->name, name, length) == 0)
+            return e;                   // the common case: routed before
+    }
+    if (!(entry = IpcRoute(name, resolved, err)))
+        return NULL;
+    e = scratch;
+    if (strcmp(resolved, name) == 0 && (cache = Routes()) != NULL) {
+        e = &cache->slots[cache->next];     // kept: no alias rewrote it
+        cache->next = (cache->next + 1) % IPC_ROUTES_CACHED;
+    }
+    Fill(e, entry, resolved);
+    e->hash = hash;
+    return e;
+}
+
 void IpcEndpointsInvalidate(void)
 {
     if (++epoch == 0)
@@ -143,5 +196,7 @@ void IpcEndpointsInvalidate(void)
 void IpcEndpointsFree(Process *p)
 {
     kfree(p->ipcHandles);
+    kfree(p->ipcRoutes);
     p->ipcHandles = NULL;
+    p->ipcRoutes = NULL;
 }

@@ -285,32 +285,6 @@ static int ServeInKernel(const char *name, IpcMemory memory, uintptr_t request,
     return result;
 }
 
-int IpcTransact(const char *name, IpcMemory memory, uintptr_t request, uint32_t length,
-                uint32_t timeoutMs, IpcDelivery *delivery)
-{
-    char resolved[NS_NAME_MAX + 1];
-    uint32_t flags = CpuSave();
-    IpcRequest *r = &ProcessCurrent()->ipcRequest;
-    int result;
-    const NsEntry *entry = IpcRoute(name, resolved, &result);
-
-    if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE)
-        result = E_MSGSIZE;                 // whoever asks, before anything is sent
-    else if (!entry)
-        ;                                   // result says why
-    else if (!entry->owner)
-        result = ServeInKernel(resolved, memory, request, length, delivery);
-    else if (entry->owner == ProcessCurrent())
-        result = E_BUSY;                    // it would wait for itself
-    else if (((Process *)entry->owner)->ipcQueueLength >= IPC_QUEUE_MAX)
-        result = E_AGAIN;
-    else if (!(result = Prepare(r, entry->owner, entry->handler, resolved, strlen(resolved),
-                                memory, request, length)))
-        result = Wait(r, timeoutMs, delivery);
-    CpuRestore(flags);
-    return result;
-}
-
 // Send to endpoint e (checked live), as IpcTransact does to a name.
 static int SendToEndpoint(IpcEndpoint *e, IpcMemory memory, uintptr_t request,
                           uint32_t length, uint32_t timeoutMs, IpcDelivery *delivery)
@@ -325,6 +299,26 @@ static int SendToEndpoint(IpcEndpoint *e, IpcMemory memory, uintptr_t request,
     else if (!(result = Prepare(r, e->server, e->handler, e->name, e->nameLength, memory,
                                 request, length)))
         result = Wait(r, timeoutMs, delivery);
+    return result;
+}
+
+int IpcTransact(const char *name, IpcMemory memory, uintptr_t request, uint32_t length,
+                uint32_t timeoutMs, IpcDelivery *delivery)
+{
+    IpcEndpoint scratch;                    // a route the cache does not keep
+    uint32_t flags = CpuSave();
+    int result;
+    IpcEndpoint *e = IpcRouteCached(name, &scratch, &result);
+
+    if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE)
+        result = E_MSGSIZE;                 // whoever asks, before anything is sent
+    else if (!e)
+        ;                                   // result says why
+    else if (e->server == ProcessCurrent())
+        result = E_BUSY;                    // it would wait for itself
+    else
+        result = SendToEndpoint(e, memory, request, length, timeoutMs, delivery);
+    CpuRestore(flags);
     return result;
 }
 

@@ -23,6 +23,7 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/power.h>
 #include <kernel/console.h>
+#include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/proc/process.h>
@@ -131,6 +132,8 @@ static int ChangeAlias(const Message *request, Message **reply)
     if (!(*reply = NewReply()))
         return E_NOMEM;
     err = create ? NsAliasSet(IpcRegistry(), text, to) : NsAliasRemove(IpcRegistry(), text);
+    if (!err)
+        IpcEndpointsInvalidate();           // cached routes may take the alias now
     if (err) {
         kfree(*reply);
         *reply = NULL;

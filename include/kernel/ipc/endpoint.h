@@ -13,6 +13,7 @@
 #include <clanker/message.h>
 
 #define IPC_HANDLES_MAX 16          // handles per process (1..IPC_HANDLES_MAX)
+#define IPC_ROUTES_CACHED 8         // names each process's route cache keeps
 
 struct Process;
 
@@ -23,8 +24,15 @@ typedef struct IpcEndpoint {
     uint32_t handler;
     uint32_t epoch;                 // the registry epoch it was last checked at
     uint32_t nameLength;
+    uint32_t hash;                  // route cache: the name's hash
     char name[NS_NAME_MAX + 1];     // the resolved name every call is sent to
 } IpcEndpoint;
+
+// A process's route cache: the servers of the last names it sent to.
+typedef struct IpcRouteCache {
+    uint32_t next;                  // the slot the next new name takes
+    IpcEndpoint slots[IPC_ROUTES_CACHED];
+} IpcRouteCache;
 
 // Connect the current process to name. Returns a handle (>= 1) or an
 // error: the name's (E_INVAL, E_NOENT, ...), E_BUSY for a prefix of its
@@ -45,11 +53,18 @@ int IpcDisconnect(uint32_t handle);
 // E_BADF (not an open handle) or E_DEAD (its server has gone).
 IpcEndpoint *IpcEndpointGet(uint32_t handle, int *err);
 
+// The endpoint a send by name goes to: from the current process's route
+// cache when the name is there and nothing has changed in the registry
+// since; else routed (IpcRoute) and, when no alias rewrote it, kept in
+// the cache. scratch holds a route that is not kept. Returns the
+// endpoint, or NULL with *err (the name's error, E_NOENT, ...).
+IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err);
+
 // A prefix was unregistered or its server went: every endpoint is
 // checked again at its next call.
 void IpcEndpointsInvalidate(void);
 
-// Free p's table (p has ended).
+// Free p's table and route cache (p has ended).
 void IpcEndpointsFree(struct Process *p);
 
 #endif
