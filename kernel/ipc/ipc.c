@@ -100,7 +100,7 @@ static int CopyOut(IpcMemory memory, uintptr_t to, const void *from, uint32_t le
 static int CheckOut(IpcMemory memory, uintptr_t to, uint32_t length)
 {
     if (memory == IPC_MEMORY_USER)
-        return UserCheck(to, length, 1);
+        return UserProbeWrite(to, length);
     return to ? 0 : E_FAULT;
 }
 
@@ -464,14 +464,14 @@ static void AnnounceExit(Process *p)
 static int AwaitRequest(Process *self, uint64_t deadline)
 {
     while (!self->ipcQueueHead && !ExitPending(self)) {
-        uint64_t now = SchedTicks();
-        if (!deadline)
+        uint64_t now;
+        if (!deadline) {
             SchedBlock(&self->ipcReceivers);
-        else if (now >= deadline)
+            continue;
+        }
+        if ((now = SchedTicks()) >= deadline)
             return E_TIMEDOUT;
-        else
-            SchedBlockTimeout(&self->ipcReceivers,
-                              (uint32_t)((deadline - now) * 1000 / SCHED_HZ));
+        SchedBlockTimeout(&self->ipcReceivers, (uint32_t)((deadline - now) * 1000 / SCHED_HZ));
     }
     return 0;
 }
