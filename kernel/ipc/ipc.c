@@ -250,9 +250,15 @@ static int Wait(IpcRequest *r, uint32_t timeoutMs, IpcDelivery *d)
 
     r->state = IPC_QUEUED;
     Append(server, r);
-    if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers)
-        SchedWakeFirst(server);
-    result = SchedBlockTimeout(&r->waiter, timeoutMs);
+    if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers &&
+        !server->wakeTick && !timeoutMs) {
+        SchedHandoff(&r->waiter, server);   // the fast path: straight to the waiting server
+        result = 0;
+    } else {
+        if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers)
+            SchedWakeFirst(server);
+        result = SchedBlockTimeout(&r->waiter, timeoutMs);
+    }
     if (r->state != IPC_DONE) {
         Withdraw(r);
         return result ? result : E_TIMEDOUT;
