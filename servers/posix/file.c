@@ -72,9 +72,16 @@ static int AppendOffset(PosixFile *f, uint64_t *offset)
 static int32_t IoWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t count,
                        uint64_t *offset)
 {
+    // The request is built here, not allocated: the caller's bytes are
+    // copied once into it (the server is single-threaded; nothing below
+    // writes another file).
+    static union {
+        Message message;
+        uint8_t bytes[MESSAGE_MAX_SIZE];
+    } request;
     FsIo io = { 0, count < FS_IO_MAX ? count : FS_IO_MAX, offset ? *offset : 0 };
     int append = offset && (f->flags & LINUX_O_APPEND) && f->handle > 0;
-    Message *request, *reply;
+    Message *reply;
     FsCount written;
     int err = 0;
 
@@ -82,19 +89,16 @@ static int32_t IoWrite(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t cou
         return E_BADF;
     if (count == 0)
         return (int32_t)count;
-    if (!(request = api->CreateMessage(MSG_WRITE, sizeof(io) + io.length)))
-        return E_NOMEM;
-    err = UserRead(p, request->data + sizeof(io), buf, io.length);
+    err = UserRead(p, request.message.data + sizeof(io), buf, io.length);
     if (!err && append && !(f->fsFlags & FS_APPEND))
         err = AppendOffset(f, &io.offset);
-    if (err) {
-        api->FreeMessage(request);
+    if (err)
         return err;
-    }
     io.handle = f->handle;              // 0: by name (the console)
-    memcpy(request->data, &io, sizeof(io));
-    reply = NsTransact(f->name, request, &err);
-    api->FreeMessage(request);
+    request.message = (Message){ .type = MSG_WRITE,
+                                 .length = MESSAGE_HEADER_SIZE + sizeof(io) + io.length };
+    memcpy(request.message.data, &io, sizeof(io));
+    reply = NsTransact(f->name, &request.message, &err);
     if (!reply)
         return err;
     written.count = 0;
