@@ -38,5 +38,6 @@
 #define E_LOOP   (-40)  // too many symbolic links
 #define E_MSGSIZE (-90) // message too long
 #define E_TIMEDOUT (-110)   // timed out
+#define E_CANCELED (-125)   // an asynchronous job was cancelled (MSG_CANCEL)
 
 #endif

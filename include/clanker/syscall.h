@@ -42,7 +42,19 @@
 #define SYS_RESUME        22 // (int pid) -> 0: start a child made SPAWN_SUSPENDED
 #define SYS_CONTEXT_GET   23 // (ProcessContext *out) -> 0: the caller's context
 #define SYS_CONTEXT_SET   24 // (const ProcessContext *context) -> 0: replace it
-#define SYS_COUNT         25
+// Asynchronous jobs (include/clanker/job.h, docs/ipc.md). The client's:
+#define SYS_IPC_JOB_CREATE  25 // (const char *name, uint32 buffer, uint32 length,
+                               //  uint32 access, uint32 *serverPid (may be NULL)) -> job id
+#define SYS_IPC_JOB_DROP    26 // (uint32 jobId) -> 0: forget it, no notice comes
+#define SYS_IPC_NOTICE_POLL 27 // (IpcNotification *out) -> 0, or E_AGAIN: none there
+// The server's:
+#define SYS_IPC_JOB_QUERY   28 // (uint32 jobId, IpcJobFacts *out) -> 0
+#define SYS_IPC_JOB_READ    29 // (uint32 jobId, uint32 offset, void *to, uint32 length) -> 0
+#define SYS_IPC_JOB_WRITE   30 // (uint32 jobId, uint32 offset, const void *from, uint32 length) -> 0
+#define SYS_IPC_JOB_FINISH  31 // (uint32 jobId, int32 value) -> 0: the client is notified
+#define SYS_IPC_RECEIVE_POLL 32 // (Message *buffer, uint32 capacity, IpcEnvelope *envelope)
+                                //  -> SYS_IPC_RECEIVE's result, or E_AGAIN: nothing there
+#define SYS_COUNT         33
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32
