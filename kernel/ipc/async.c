@@ -82,16 +82,16 @@ static uint32_t NewId(void)
 // A free slot if client may lend one more buffer, or NULL with *err set.
 static IpcJob *FreeSlot(uint32_t client, int *err)
 {
-    IpcJob *free = NULL;
+    IpcJob *slot = NULL;
     uint32_t held = 0;
 
     for (uint32_t i = 0; i < IPC_JOB_MAX; i++) {
-        if (!jobs[i].id && !free)
-            free = &jobs[i];
+        if (!jobs[i].id && !slot)
+            slot = &jobs[i];
         held += jobs[i].id && jobs[i].client == client;
     }
-    *err = !free || held >= IPC_JOB_CLIENT_MAX ? E_NOSPC : 0;
-    return *err ? NULL : free;
+    *err = !slot || held >= IPC_JOB_CLIENT_MAX ? E_NOSPC : 0;
+    return *err ? NULL : slot;
 }
 
 // Queue the notice {sender, jobId, value} for pid and wake it if it

@@ -32,7 +32,11 @@ static Job jobs[JOBS_MAX];
 static IpcNotification others[OTHERS_MAX];     // oldest first
 static uint32_t otherCount;
 
-// The entry of job id in one of states (a bit per JobState), or NULL.
+// Sets of states for FindJob: a bit per JobState.
+#define LIVE (1u << JOB_RUNNING | 1u << JOB_DONE)
+#define ANY  (LIVE | 1u << JOB_FORGOTTEN)
+
+// The entry of job id in one of states, or NULL.
 static Job *FindJob(uint32_t id, uint32_t states)
 {
     for (uint32_t i = 0; i < JOBS_MAX; i++)
@@ -40,9 +44,6 @@ static Job *FindJob(uint32_t id, uint32_t states)
             return &jobs[i];
     return NULL;
 }
-
-#define LIVE (1u << JOB_RUNNING | 1u << JOB_DONE)
-#define ANY  (LIVE | 1u << JOB_FORGOTTEN)
 
 // File a notice: it ends one of our jobs, or it joins the others (the
 // oldest of those goes if there are OTHERS_MAX already).

@@ -8,7 +8,8 @@ programs), all but those that test `make run` itself (piped, extra,
 foreign, shellplus's piped session), which boots the product initrd:
 
   shell    every builtin, every fs:root: and fs:temp: request and its
-           errors (bin/fstest), each shell error line, aliases, a server
+           errors (bin/fstest), their asynchronous reads and writes
+           (bin/asynctest), each shell error line, aliases, a server
            killed while a client waits, out of memory in fs:temp:, a
            spawn/kill loop that must leave free memory as it was, and
            poweroff ending QEMU with status 0
@@ -19,7 +20,9 @@ foreign, shellplus's piped session), which boots the product initrd:
            block device (tests/programs/blkram.c) and mounted with the
            shell's mount: long names and nested directories read, files
            and directories written, moved and removed through the shell,
-           a read-only mount, a volume that does not mount, sync/umount;
+           a read-only mount, a volume that does not mount, sync/umount,
+           bin/asynctest on a volume of its own whose server it kills
+           with a job pending;
            then the written sectors (printed by blkram at each sync) are
            applied to the image on the host, which must pass fsck.fat -n
            and hold exactly what was written, as mtools reads it
