@@ -5,7 +5,8 @@
 // The client makes the job with SYS_IPC_JOB_CREATE: a buffer of its own
 // memory, what the server may do with it, and the name of the server it
 // lends it to (routed as a send would be). The kernel gives the job an
-// id, unique in the whole system and never reused. The client names the
+// id, unique in the whole system (not given again until 2^31 - 1 more
+// jobs have been made). The client names the
 // job in its request (FsAsyncIo for the file servers, include/clanker/fs.h);
 // the server checks the job (SYS_IPC_JOB_QUERY: lent to it, by the
 // request's sender, long enough, the right way), answers at once, and

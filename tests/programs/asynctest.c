@@ -21,7 +21,8 @@
 // failed check, then
 //     asynctest: PREFIX: N checks passed, M failed (K iterations during the read)
 // and exit code 0 only if none failed. The helper roles (--orphan,
-// --other) are the same program started again.
+// --other) are the same program started again; --lend NAME VALUE is the
+// client of the in-kernel tests (tests/kernel/test_async.c).
 #include <clanker/fs.h>
 #include <lib/format.h>
 #include <lib/string.h>
