@@ -14,8 +14,10 @@
 // request is checked whole, with the job it names, before the server
 // takes it; the reply is the job id; FsServerIdle then moves the bytes a
 // piece at a time between the file and the client's buffer, through the
-// kernel's job calls (the skeleton's port), and ends the job with the
-// count or the error. A job by name keeps its handle open until it ends.
+// kernel's job calls (the skeleton's port), through the FsServer's own
+// piece buffer (the skeleton's reply buffer may hold a reply not yet
+// sent), and ends the job with the count or the error. A job by name
+// keeps its handle open until it ends.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <lib/fsserver.h>
@@ -142,8 +144,11 @@ static const FsBackend ramFsBackend = {
 void FsServerInitBackend(FsServer *server, const FsBackend *backend, void *fs,
                          const char *prefix)
 {
-    *server = (FsServer){ .backend = backend, .fs = fs, .prefix = prefix,
-                          .prefixLength = (uint32_t)strlen(prefix) };
+    memset(server, 0, sizeof(*server));
+    server->backend = backend;
+    server->fs = fs;
+    server->prefix = prefix;
+    server->prefixLength = (uint32_t)strlen(prefix);
 }
 
 void FsServerInit(FsServer *server, RamFs *fs, const char *prefix)
@@ -524,8 +529,9 @@ static int WritePiece(Server *s, FsJob *job, uint8_t *buffer, uint32_t n, int *g
 static void StepJob(Server *s, FsJob *job)
 {
     uint32_t left = job->length - job->done, n = left < FS_JOB_PIECE ? left : FS_JOB_PIECE;
-    int gone, got = job->write ? WritePiece(s, job, s->replyBuffer->data, n, &gone)
-                               : ReadPiece(s, job, s->replyBuffer->data, n, &gone);
+    uint8_t *piece = ((FsServer *)s->state)->piece;
+    int gone, got = job->write ? WritePiece(s, job, piece, n, &gone)
+                               : ReadPiece(s, job, piece, n, &gone);
 
     if (gone)
         DropJob(s->state, job);             // its client ended or dropped it

@@ -47,6 +47,9 @@ typedef struct FsBackend {
     int (*usable)(void *fs, int handle, uint32_t owner, uint32_t need);
 } FsBackend;
 
+// The most one piece of a job moves (FsServerIdle).
+#define FS_JOB_PIECE MESSAGE_MAX_DATA
+
 // An asynchronous read or write the server has taken (MSG_READ_ASYNC,
 // MSG_WRITE_ASYNC): the kernel's job, the handle its bytes go through,
 // how far it has come.
@@ -71,6 +74,7 @@ typedef struct FsServer {
     FsJob jobs[FS_JOBS_MAX];
     uint32_t jobCount;      // slots in use
     uint32_t nextJob;       // where FsServerIdle looks first: the jobs take turns
+    uint8_t piece[FS_JOB_PIECE];    // what a job's piece passes through
 } FsServer;
 
 // A server for fs under prefix (kept by reference, not copied).
@@ -92,12 +96,11 @@ int FsServerRequest(Server *s, ServerRequest *r);
 void FsServerEnded(Server *s, uint32_t pid);
 
 // The skeleton's Idle hook: one piece (at most FS_JOB_PIECE bytes) of
-// the next job, in turn, through s's reply buffer (unused between
-// requests), and a retry of a job's end the client could not take yet.
-// Returns SERVER_POLL while jobs remain (the receive does not wait), else
-// 0. A server that routes to FsServerRequest sets it, with a port that
-// has the job calls; without them asynchronous requests are E_NOSYS.
-#define FS_JOB_PIECE MESSAGE_MAX_DATA
+// the next job, in turn, and a retry of a job's end the client could not
+// take yet. Returns SERVER_POLL while jobs remain (the receive does not
+// wait), else 0. A server that routes to FsServerRequest sets it, with a
+// port that has the job calls; without them asynchronous requests are
+// E_NOSYS.
 uint32_t FsServerIdle(Server *s);
 
 // Answer request, which the client sent to name, into reply (room for
