@@ -18,6 +18,8 @@
 //   no server holds the name (E_NOENT)                   -ENOSYS
 //   any other reply (wrong type, size, code)             -ENOSYS
 //   an IPC failure (E_PIPE: the server died, ...)        that error
+// A vector nobody claimed never reaches a server: kernel/trap.c answers
+// it with -ENOSYS.
 //
 // A process that raised a claimed vector remembers which (Process
 // .personality, kept across fork and exec): its CPU exceptions, its
@@ -30,7 +32,7 @@
 #include <clanker/syscall.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
-#include <arch/x86/descriptor.h>
+#include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/personality.h>
@@ -41,6 +43,8 @@
 typedef struct Personality {
     uint32_t vector;                    // 0: a free slot
     char service[NS_NAME_MAX + 1];
+    IpcEndpoint endpoint;               // the service's server, routed once
+    int connected;                      // endpoint was opened (it may be dead since)
 } Personality;
 
 static Personality personalities[PERSONALITY_MAX];
@@ -76,7 +80,7 @@ static Personality *ForVector(uint32_t vector)
 }
 
 // The personality process p has used, or NULL.
-static const Personality *Of(const Process *p)
+static Personality *Of(const Process *p)
 {
     if (!p || p->personality == 0 || p->personality > PERSONALITY_MAX)
         return NULL;
@@ -101,8 +105,8 @@ int PersonalityRegister(uint32_t vector, const char *service)
     /* invoke */
     memcpy(slot->service, service, length + 1);
     slot->vector = vector;
+    slot->connected = 0;                // routed at its first call
     claimedBy[vector] = (uint8_t)(slot - personalities + 1);
-    IdtAllowUser(vector);
     return 0;
 }
 
@@ -133,7 +137,7 @@ static int32_t FailureValue(int err)
 
 // Send call to personality p on the current process's behalf and wait.
 // Returns the value its eax would become.
-static int32_t Call(const Personality *p, const PersonalityCall *call)
+static int32_t Call(Personality *p, const PersonalityCall *call)
 {
     CallRequest request = {
         .header = { .type = MSG_PERSONALITY_CALL, .length = sizeof(CallRequest) },
@@ -142,8 +146,16 @@ static int32_t Call(const Personality *p, const PersonalityCall *call)
     CallReply reply;
     IpcDelivery delivery = { .memory = IPC_MEMORY_KERNEL, .buffer = (uintptr_t)&reply,
                              .capacity = sizeof(reply) };
-    int length = IpcTransact(p->service, IPC_MEMORY_KERNEL, (uintptr_t)&request,
+    int length = E_DEAD;
+
+    if (p->connected)               // the common case: no name to route
+        length = IpcTransactEndpoint(&p->endpoint, IPC_MEMORY_KERNEL, (uintptr_t)&request,
+                                     sizeof(request), 0, &delivery);
+    if (length == E_DEAD) {         // first call, or its server changed: route the name
+        p->connected = IpcEndpointOpen(&p->endpoint, p->service) == 0;
+        length = IpcTransact(p->service, IPC_MEMORY_KERNEL, (uintptr_t)&request,
                              sizeof(request), 0, &delivery);
+    }
 
     return length < 0 ? FailureValue(length) : ReplyValue(&reply, length);
 }
@@ -154,12 +166,14 @@ int PersonalityTrap(TrapFrame *frame)
     uint8_t index = v < TRAP_VECTORS ? claimedBy[v] : 0;
     PersonalityCall call;
 
+    /* decode: a claimed vector, a number that is not the kernel's own */
     if (!index)
         return E_NOENT;
     if (frame->eax >= PERSONALITY_CALL_KERNEL) {
         frame->eax = (uint32_t)E_NOSYS;     // the kernel's own calls are not for programs
         return 0;
     }
+    /* invoke */
     call = (PersonalityCall){ frame->eax, { frame->ebx, frame->ecx, frame->edx,
                                             frame->esi, frame->edi, frame->ebp } };
     ProcessCurrent()->personality = index;
@@ -171,7 +185,7 @@ void PersonalityReturnToUser(TrapFrame *frame)
 {
     Process *self = ProcessCurrent();
     PersonalityCall call = { PERSONALITY_CALL_RETURN, { 0 } };
-    const Personality *p = Of(self);
+    Personality *p = Of(self);
 
     (void)frame;
     while (self->returnCall) {
@@ -185,10 +199,12 @@ int PersonalityFault(TrapFrame *frame, int signal, uint32_t address)
 {
     PersonalityCall call = { PERSONALITY_CALL_FAULT, { (uint32_t)signal, frame->vector, address,
                                                        frame->errorCode } };
-    const Personality *p = Of(ProcessCurrent());
+    Personality *p = Of(ProcessCurrent());
 
+    /* decode: a ring-3 fault of a process that has a personality */
     if (!(frame->cs & 3) || !p)
         return E_NOSYS;
+    /* invoke */
     return Call(p, &call) == 0 ? 0 : E_INVAL;
 }
 
@@ -201,11 +217,13 @@ int PersonalityInterruptProcess(uint32_t pid, uint32_t timeoutMs)
     const Personality *p = Of(ProcessFind(pid));
     int err;
 
+    /* decode: a process that has used a personality */
     if (p)
         memcpy(service, p->service, sizeof(service));
     CpuRestore(flags);
     if (!p)
         return E_SRCH;
+    /* invoke */
     if (!(request = kmalloc(MESSAGE_HEADER_SIZE + sizeof(what))))
         return E_NOMEM;
     *request = (Message){ .type = MSG_PERSONALITY_INTERRUPT,

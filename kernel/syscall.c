@@ -13,6 +13,7 @@
 #include <arch/x86/cpu.h>
 #include <kernel/console.h>
 #include <kernel/ipc/async.h>
+#include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/exec/loader.h>
@@ -34,6 +35,7 @@ typedef struct SyscallCall {
     union {
         char name[NS_NAME_MAX + 1];     // a name, copied in
         ProcessContext context;         // a context, copied in and checked
+        IpcReceiveArgs receive;         // SYS_IPC_REPLY_WAIT's receive, copied in
     };
 } SyscallCall;
 
@@ -291,7 +293,7 @@ static int InvokeContextSet(SyscallCall *call)
 
 // --- namespaces and IPC ---------------------------------------------------------
 
-// SYS_NS_REGISTER and SYS_NS_UNREGISTER: a prefix name.
+// SYS_NS_REGISTER, SYS_NS_UNREGISTER and SYS_IPC_CONNECT: a name, copied in.
 static int DecodePrefix(SyscallCall *call)
 {
     int len = CopyStringFromUser(call->name, call->arg[0], sizeof(call->name));
@@ -323,9 +325,9 @@ static int MessageLength(uint32_t from)
 }
 
 // SYS_IPC_SEND (name, request, reply, capacity, timeoutMs): the name, the
-// request's length, and room for at least a reply header. The reply
-// buffer is checked in full as the reply is copied out; its first bytes
-// are checked here so a plainly bad pointer fails before anything is sent.
+// request's length, and the whole reply buffer writable (capacity bytes,
+// at least a header), so a reply that could not be delivered is refused
+// before the server sees the request.
 static int DecodeIpcSend(SyscallCall *call)
 {
     int len = CopyStringFromUser(call->name, call->arg[0], sizeof(call->name));
@@ -336,7 +338,7 @@ static int DecodeIpcSend(SyscallCall *call)
         return call->length;
     if (call->arg[3] < MESSAGE_HEADER_SIZE)
         return E_MSGSIZE;
-    return UserCheck(call->arg[2], MESSAGE_HEADER_SIZE, 1) ? E_FAULT : 0;
+    return UserProbeWrite(call->arg[2], call->arg[3]);
 }
 
 static int InvokeIpcSend(SyscallCall *call)
@@ -345,6 +347,38 @@ static int InvokeIpcSend(SyscallCall *call)
 
     return IpcTransact(call->name, IPC_MEMORY_USER, call->arg[1], (uint32_t)call->length,
                        call->arg[4], &delivery);
+}
+
+// SYS_IPC_CONNECT (name): the name, copied in.
+static int InvokeIpcConnect(SyscallCall *call)
+{
+    return IpcConnect(call->name);
+}
+
+// SYS_IPC_CALL (handle, request, reply, capacity, timeoutMs): the
+// request's length, and the whole reply buffer writable, so a reply that
+// could not be delivered is refused before the server sees the request.
+// The handle is checked as the call is made (IpcTransactHandle).
+static int DecodeIpcCall(SyscallCall *call)
+{
+    if ((call->length = MessageLength(call->arg[1])) < 0)
+        return call->length;
+    if (call->arg[3] < MESSAGE_HEADER_SIZE)
+        return E_MSGSIZE;
+    return UserProbeWrite(call->arg[2], call->arg[3]);
+}
+
+static int InvokeIpcCall(SyscallCall *call)
+{
+    IpcDelivery delivery = { IPC_MEMORY_USER, call->arg[2], call->arg[3], NULL, NULL };
+
+    return IpcTransactHandle(call->arg[0], IPC_MEMORY_USER, call->arg[1],
+                             (uint32_t)call->length, call->arg[4], &delivery);
+}
+
+static int InvokeIpcDisconnect(SyscallCall *call)
+{
+    return IpcDisconnect(call->arg[0]);
 }
 
 // SYS_IPC_RECEIVE (buffer, capacity, envelope): IpcReceive checks the
@@ -364,6 +398,25 @@ static int DecodeIpcReply(SyscallCall *call)
 static int InvokeIpcReply(SyscallCall *call)
 {
     return IpcAnswer(call->arg[0], IPC_MEMORY_USER, call->arg[1], (uint32_t)call->length);
+}
+
+// SYS_IPC_REPLY_WAIT (requestId, reply, receive): the reply's length
+// and the receive arguments, copied in; the receive checks its buffers
+// as SYS_IPC_RECEIVE does.
+static int DecodeIpcReplyWait(SyscallCall *call)
+{
+    if ((call->length = MessageLength(call->arg[1])) < 0)
+        return call->length;
+    return CopyFromUser(&call->receive, call->arg[2], sizeof(call->receive));
+}
+
+static int InvokeIpcReplyWait(SyscallCall *call)
+{
+    const IpcReceiveArgs *rx = &call->receive;
+
+    return IpcReplyWait(call->arg[0], IPC_MEMORY_USER, call->arg[1], (uint32_t)call->length,
+                        (uintptr_t)rx->buffer, rx->capacity, (uintptr_t)rx->envelope,
+                        rx->timeoutMs);
 }
 
 static int InvokeIpcNotify(SyscallCall *call)
@@ -522,6 +575,10 @@ static const SyscallEntry calls[SYS_COUNT] = {
     [SYS_RESUME]          = { DecodePid,           InvokeResume },
     [SYS_CONTEXT_GET]     = { DecodeContextGet,    InvokeContextGet },
     [SYS_CONTEXT_SET]     = { DecodeContextSet,    InvokeContextSet },
+    [SYS_IPC_CONNECT]     = { DecodePrefix,        InvokeIpcConnect },
+    [SYS_IPC_CALL]        = { DecodeIpcCall,       InvokeIpcCall },
+    [SYS_IPC_DISCONNECT]  = { NULL,                InvokeIpcDisconnect },
+    [SYS_IPC_REPLY_WAIT]  = { DecodeIpcReplyWait,  InvokeIpcReplyWait },
     [SYS_IPC_JOB_CREATE]  = { DecodeIpcJobCreate,  InvokeIpcJobCreate },
     [SYS_IPC_JOB_DROP]    = { NULL,                InvokeIpcJobDrop },
     [SYS_IPC_NOTICE_POLL] = { DecodeIpcWaitNotify, InvokeIpcNoticePoll },

@@ -3,7 +3,10 @@
 // Every vector's stub (arch/x86/trap.S) calls TrapDispatch with the saved
 // frame. IRQs go to the IRQ table, int 0x40 to the system-call table, a
 // vector a personality claimed (kernel/personality.c: the POSIX server's
-// int 0x80) to that personality. A CPU exception raised by a user
+// int 0x80) to that personality. A personality vector nobody has claimed
+// (0x41-0xff; int 0x80 before the POSIX server starts, or without it)
+// raised from ring 3 answers -ENOSYS in eax, Linux's "no such call", and
+// the program goes on. A CPU exception raised by a user
 // program, or by a kernel-mode program's own code (an eip below the
 // kernel half), goes to the program's personality if it has one and it
 // runs a handler, else kills the program with one line; any other
@@ -12,11 +15,13 @@
 // the scheduler may switch if the interrupted code could be preempted,
 // and a poked process makes its personality's return call.
 #include <stddef.h>
+#include <clanker/error.h>
 #include <clanker/syscall.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/layout.h>
 #include <arch/x86/trap.h>
+#include <arch/x86/usercopy.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/personality.h>
@@ -127,11 +132,26 @@ static void Exception(TrapFrame *frame)
 {
     uint32_t address = frame->vector == TRAP_PAGE_FAULT ? CpuReadCr2() : 0;
 
+    if (ArchFaultFixup(frame))
+        return;                         // a bad user pointer: the copy says E_FAULT
     if (!ProgramCaused(frame))
         PanicOnTrap(frame);
     if (PersonalityFault(frame, SignalFor(frame->vector), address ? address : frame->eip) == 0)
         return;
     ProcessFault(frame->vector, frame->eip, address, SignalFor(frame->vector));
+}
+
+// A vector no personality has claimed. From ring 3 it is an int
+// instruction (the gates of 0x41-0xff allow one; the PICs interrupt only
+// on 32-47): a call with no server, so it answers -ENOSYS, as Linux does
+// for a number it does not know, and only eax changes. From ring 0 it is
+// counted and ignored.
+static void Unclaimed(TrapFrame *frame)
+{
+    if (frame->cs & 3)
+        frame->eax = (uint32_t)E_NOSYS;
+    else
+        unexpectedTraps++;
 }
 
 void TrapDispatch(TrapFrame *frame)
@@ -145,7 +165,7 @@ void TrapDispatch(TrapFrame *frame)
     else if (v < 32)
         Exception(frame);
     else if (PersonalityTrap(frame) != 0)
-        unexpectedTraps++;                  // a vector nobody claimed
+        Unclaimed(frame);
     if (frame->eflags & EFLAGS_IF)
         SchedPreempt();
     if ((frame->cs & 3) && ProcessCurrent()->returnCall)

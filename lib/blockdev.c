@@ -5,6 +5,9 @@
 // step that checks everything and changes nothing (the device name, the
 // payload's size, count, reserved, size limit, range, read-only), then
 // the device's operation, which is handed only requests it can do. The
+// decode step reads the device's state (its medium, its size) only once
+// the request's shape has passed: Refresh, which may move the hardware
+// (a floppy's motor and head), is never run for a malformed request. The
 // order of the checks is the order of block.h's error list, so a request
 // with two faults gets the same error from every driver:
 //   E_NOENT (no such device), E_INVAL (shape), E_NXIO (no medium:
@@ -49,9 +52,10 @@ static BlockDevice *FindDevice(BlockDevSet *set, const char *name, int *error)
     return NULL;
 }
 
-// Decode a BlockIo at the start of m's payload: the shape (E_INVAL) and
-// the range (E_RANGE) against dev. *bytes is count * sectorSize.
-static int DecodeIo(const BlockDevice *dev, const Message *m, BlockIo *io, uint32_t *bytes)
+// The shape of a BlockIo at the start of m's payload, against dev's
+// sector size: E_INVAL, or 0 with *io and *bytes (count * sectorSize).
+static int DecodeIoShape(const BlockDevice *dev, const Message *m, BlockIo *io,
+                         uint32_t *bytes)
 {
     uint32_t sectorSize = dev->info.sectorSize;
 
@@ -66,11 +70,42 @@ static int DecodeIo(const BlockDevice *dev, const Message *m, BlockIo *io, uint3
         return E_INVAL;
     if (m->type == MSG_WRITE && MessageDataLength(m) - sizeof(*io) != *bytes)
         return E_INVAL;
+    return 0;
+}
+
+// Decode a BlockIo: the shape (E_INVAL), then the medium (E_NXIO) and
+// the range (E_RANGE) against dev as Refresh left it.
+static int DecodeIo(const BlockDevice *dev, const Message *m, BlockIo *io, uint32_t *bytes)
+{
+    int err = DecodeIoShape(dev, m, io, bytes);
+
+    if (err)
+        return err;
     if (dev->info.sectors == 0)
         return E_NXIO;                  // a removable device without its medium
     if (io->sector >= dev->info.sectors || io->count > dev->info.sectors - io->sector)
         return E_RANGE;
     return 0;
+}
+
+// The first half of decode, before Refresh: the payload's shape alone.
+static int ShapeEmpty(const Request *r)
+{
+    return MessageDataLength(r->message) ? E_INVAL : 0;
+}
+
+static int ShapeIo(const Request *r)
+{
+    BlockIo io;
+    uint32_t bytes;
+
+    return DecodeIoShape(r->dev, r->message, &io, &bytes);
+}
+
+static int ShapeNotDirectory(const Request *r)
+{
+    (void)r;
+    return E_NOTDIR;                    // a device is no directory
 }
 
 static int Query(Request *r)
@@ -139,13 +174,19 @@ static int Sync(Request *r)
 
 static int List(Request *r);
 
-// One handler per request type; the prefix itself only lists.
-static int (*const handlers[MSG_TYPE_LIMIT])(Request *r) = {
-    [MSG_QUERY] = Query,
-    [MSG_READ]  = Read,
-    [MSG_WRITE] = Write,
-    [MSG_SYNC]  = Sync,
-    [MSG_LIST]  = List,
+// One handler per request type, with the shape check a request to a
+// device passes before Refresh; the prefix itself only lists.
+typedef struct Handler {
+    int (*shape)(const Request *r);
+    int (*serve)(Request *r);
+} Handler;
+
+static const Handler handlers[MSG_TYPE_LIMIT] = {
+    [MSG_QUERY] = { ShapeEmpty,        Query },
+    [MSG_READ]  = { ShapeIo,           Read },
+    [MSG_WRITE] = { ShapeIo,           Write },
+    [MSG_SYNC]  = { ShapeEmpty,        Sync },
+    [MSG_LIST]  = { ShapeNotDirectory, List },
 };
 
 // MSG_LIST of the prefix: one FsDirEntry per device, in the driver's order
@@ -185,16 +226,22 @@ int BlockDevRequest(Server *s, ServerRequest *sr)
     BlockDevSet *set = s->state;
     Request r = { set, NULL, sr->message, sr->reply };
     uint32_t type = sr->message->type;
-    int known = type < MSG_TYPE_LIMIT && handlers[type], err;
+    const Handler *h = type < MSG_TYPE_LIMIT && handlers[type].serve ? &handlers[type] : NULL;
+    int err;
 
+    /* decode: the name, the type and the payload's shape... */
     r.dev = FindDevice(set, sr->envelope->name, &err);
     if (err)
         return err;
-    if (known && !r.dev && type != MSG_LIST)
+    if (h && !r.dev && type != MSG_LIST)
         return E_NOENT;                 // the prefix is no device
-    if (!known)
+    if (!h)
         return E_INVAL;
+    if (r.dev && (err = h->shape(&r)) != 0)
+        return err;
+    /* ...then the device's state, brought up to date, which the handler's
+       own decode checks against before it invokes */
     if (r.dev && r.dev->Refresh && (err = r.dev->Refresh(r.dev)) != 0)
         return err;
-    return handlers[type](&r);
+    return h->serve(&r);
 }

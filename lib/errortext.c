@@ -42,6 +42,7 @@ static const char *const texts[] = {
     [-E_MSGSIZE]     = "message too long",
     [-E_TIMEDOUT]    = "timed out",
     [-E_CANCELED]    = "cancelled",
+    [-E_DEAD]        = "server gone",
 };
 
 const char *ErrorText(int err)

@@ -587,7 +587,13 @@ static int Serve(FsServer *server, Server *skeleton, const Message *request, con
 
 int FsServerRequest(Server *s, ServerRequest *r)
 {
-    return Serve(s->state, s, r->message, r->envelope->name, r->reply);
+    int err = Serve(s->state, s, r->message, r->envelope->name, r->reply);
+
+    // A job taken: its id goes out now, before the skeleton's Idle hook
+    // moves its first piece.
+    if (!err && (r->message->type == MSG_READ_ASYNC || r->message->type == MSG_WRITE_ASYNC))
+        ServerReplyNow(s, r);
+    return err;
 }
 
 // Drop pid's jobs (the kernel has: they were its loans), then its handles.

@@ -47,7 +47,10 @@ static void ExitNotice(Server *s, const Message *m)
     s->ProcessEnded(s, pid);
 }
 
-void ServerDispatch(Server *s, const IpcEnvelope *envelope)
+// Serve the request in s->requestBuffer. Its answer is sent, except a
+// reply built in s->replyBuffer, which is left for the caller to send
+// (*pending, the request's id; 0: nothing left to send).
+static void Serve(Server *s, const IpcEnvelope *envelope, uint32_t *pending)
 {
     const Message *m = s->requestBuffer;
     ServerRequest r = { m, envelope, m->senderId, s->replyBuffer,
@@ -67,7 +70,16 @@ void ServerDispatch(Server *s, const IpcEnvelope *envelope)
     if (err)
         ServerAnswerError(s, m->requestId, err);
     else
-        s->port->Reply(s->port->context, m->requestId, r.reply);
+        *pending = m->requestId;
+}
+
+void ServerDispatch(Server *s, const IpcEnvelope *envelope)
+{
+    uint32_t pending = 0;
+
+    Serve(s, envelope, &pending);
+    if (pending)
+        s->port->Reply(s->port->context, pending, s->replyBuffer);
 }
 
 void ServerRun(Server *s)
@@ -75,11 +87,22 @@ void ServerRun(Server *s)
     IpcEnvelope envelope;
     uint32_t wait = s->Idle ? s->Idle(s) : 0;
 
+    uint32_t pending = 0;           // a reply to send with the next receive
+
     for (;;) {
-        int got = s->port->Receive(s->port->context, s->requestBuffer, s->capacity,
+        int got;
+        if (pending && s->port->ReplyWait) {
+            got = s->port->ReplyWait(s->port->context, pending, s->replyBuffer,
+                                     s->requestBuffer, s->capacity, &envelope, wait);
+        } else {
+            if (pending)
+                s->port->Reply(s->port->context, pending, s->replyBuffer);
+            got = s->port->Receive(s->port->context, s->requestBuffer, s->capacity,
                                    &envelope, wait);
+        }
+        pending = 0;
         if (got >= 0)
-            ServerDispatch(s, &envelope);
+            Serve(s, &envelope, &pending);
         wait = s->Idle ? s->Idle(s) : 0;
     }
 }

@@ -1,9 +1,12 @@
 // The interrupt descriptor table.
 //
 // All 256 vectors point at the stubs of trap.S. Every gate is an
-// interrupt gate (interrupts off on entry); only the native system-call
-// vector (0x40), and the vectors personalities claim later (IdtAllowUser),
-// may be raised from ring 3 with an int instruction.
+// interrupt gate (interrupts off on entry). Ring 3 may raise the native
+// system-call vector (0x40) and every vector above it with an int
+// instruction: those are the vectors a personality may claim (the POSIX
+// layer's 0x80), and kernel/trap.c answers one nobody claimed with
+// -ENOSYS. An int of a CPU exception's or an IRQ's vector, or of 48-63,
+// from ring 3 is a #GP.
 #include <stdint.h>
 #include <arch/x86/descriptor.h>
 #include <arch/x86/trap.h>
@@ -29,9 +32,7 @@ static IdtGate idt[TRAP_VECTORS];
 
 static uint8_t GateType(int vector)
 {
-    if (vector == SYSCALL_VECTOR)
-        return GATE_INTERRUPT_RING3;
-    return GATE_INTERRUPT_RING0;
+    return vector >= SYSCALL_VECTOR ? GATE_INTERRUPT_RING3 : GATE_INTERRUPT_RING0;
 }
 
 void IdtInit(void)
@@ -49,8 +50,3 @@ void IdtInit(void)
     __asm__ volatile("lidt %0" : : "m"(ptr));
 }
 
-void IdtAllowUser(uint32_t vector)
-{
-    if (vector < TRAP_VECTORS)
-        idt[vector].typeAttr = GATE_INTERRUPT_RING3;
-}

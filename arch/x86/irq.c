@@ -45,22 +45,25 @@ void IrqInit(void)
     WriteMask();
 }
 
+int IrqAvailable(uint8_t irq)
+{
+    if (irq >= IRQ_COUNT || irq == IRQ_CASCADE)
+        return E_INVAL;
+    return handlers[irq] ? E_BUSY : 0;
+}
+
 int IrqRegister(uint8_t irq, IrqHandler handler)
 {
-    uint32_t flags;
+    uint32_t flags = CpuSave();
+    int err = handler ? IrqAvailable(irq) : E_INVAL;
 
-    if (irq >= IRQ_COUNT || irq == IRQ_CASCADE || handler == NULL)
-        return E_INVAL;
-    flags = CpuSave();
-    if (handlers[irq]) {
-        CpuRestore(flags);
-        return E_BUSY;
+    if (!err) {
+        handlers[irq] = handler;
+        mask &= ~(1u << irq);
+        WriteMask();
     }
-    handlers[irq] = handler;
-    mask &= ~(1u << irq);
-    WriteMask();
     CpuRestore(flags);
-    return 0;
+    return err;
 }
 
 void IrqUnregister(uint8_t irq)

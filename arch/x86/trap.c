@@ -47,3 +47,20 @@ uint32_t TrapStackPointer(const TrapFrame *frame)
         return frame->userEsp;
     return (uint32_t)(uintptr_t)&frame->userEsp;   // nothing pushed past eflags
 }
+
+// The { start, end, fixup } triples of usercopy.S.
+extern const uint32_t archUserCopyFixups[][3];
+extern const uint32_t archUserCopyFixupCount;
+
+int ArchFaultFixup(TrapFrame *frame)
+{
+    if (frame->vector != TRAP_PAGE_FAULT || (frame->cs & 3))
+        return 0;
+    for (uint32_t i = 0; i < archUserCopyFixupCount; i++) {
+        if (frame->eip >= archUserCopyFixups[i][0] && frame->eip < archUserCopyFixups[i][1]) {
+            frame->eip = archUserCopyFixups[i][2];
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -466,8 +466,9 @@ static uint32_t KeepLoaded(void)
     return kept;
 }
 
-// Every request: the block protocol (lib/blockdev.c), then the motor's
-// idle time starts again.
+// Every request: the block protocol (lib/blockdev.c, which decodes it
+// whole, its shape before Refresh looks at the drive, then invokes), then
+// the motor's idle time starts again.
 static int Request(Server *s, ServerRequest *r)
 {
     int err = BlockDevRequest(s, r);

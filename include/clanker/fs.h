@@ -34,7 +34,7 @@
 // client runs on. The job's notice carries the bytes moved (a read stops
 // short at the end of the file) or an E_* code: E_FAULT when a page of
 // the buffer is not there, E_BADF when the handle was closed meanwhile,
-// the backend's errors; E_PIPE from the kernel when the server ends.
+// the backend's errors; E_DEAD from the kernel when the server ends.
 //
 // Handles: FsIo.handle 0 means "by name": the request opens the name,
 // does its work and closes it again, so a client can read or write a file

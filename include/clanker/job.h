@@ -18,7 +18,7 @@
 //
 // Every job ends in exactly one way: finished by its server (one notice),
 // dropped by its client (SYS_IPC_JOB_DROP: no notice), or by a death: its
-// server's (a notice with E_PIPE, from the kernel) or its client's (the
+// server's (a notice with E_DEAD, from the kernel) or its client's (the
 // job is gone; the server's next copy or finish gets E_NOENT).
 #ifndef CLANKER_JOB_H
 #define CLANKER_JOB_H

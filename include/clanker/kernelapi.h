@@ -8,8 +8,11 @@
 //
 // and its return value becomes its exit code. Everything it takes through
 // the table (pages, heap blocks, device mappings, IRQ lines) is tracked and
-// given back when it ends, however it ends. docs/kernel-api.md has the
-// rules (what an IRQ handler may call, the limits of fault containment).
+// given back when it ends, however it ends. Every call checks all of its
+// arguments before it changes anything: bad ones get an E_* code (NULL
+// from a call that returns a pointer, nothing done by one that returns
+// nothing). docs/kernel-api.md has the rules (what an IRQ handler may
+// call, the limits of fault containment).
 #ifndef CLANKER_KERNELAPI_H
 #define CLANKER_KERNELAPI_H
 
@@ -54,12 +57,20 @@ typedef struct KernelApi {
     void *(*ProcessPageDirectory)(uint32_t pid);
     void *(*kmalloc)(size_t size);          // 16-byte aligned; NULL if none
     void (*kfree)(void *ptr);
-    void *(*MapDevice)(uint32_t physical, uint32_t size);  // uncached; NULL on error
+    // Map [physical, physical + size) uncached; the pointer keeps
+    // physical's offset in its page. NULL for an empty range, one past
+    // 4 GiB, one larger than the device window area (56 MiB) or holding
+    // a byte of the kernel's memory (RAM, its image, boot data), or when
+    // the area is full.
+    void *(*MapDevice)(uint32_t physical, uint32_t size);
+    // Unmap a window: virt as MapDevice gave it, size at most what it
+    // mapped from virt; anything else is ignored.
     void (*UnmapDevice)(void *virt, uint32_t size);
 
     // Scheduling.
     void (*SchedYield)(void);
     void (*Sleep)(uint32_t milliseconds);
+    // Sleep and Block return at once in an IRQ handler (it may not wait).
     void (*Block)(void);                    // until Wake(own pid); a Wake that came first counts
     int (*Wake)(uint32_t pid);              // 0, or E_SRCH
     uint32_t (*GetPid)(void);
@@ -69,7 +80,10 @@ typedef struct KernelApi {
     // Interrupts and ports. The handler runs with interrupts off, in the
     // program's address space, and may call only Wake, the port calls and
     // UptimeMs.
-    int (*IrqRegister)(uint8_t irq, void (*handler)(void));   // 0, E_INVAL, E_BUSY
+    // 0, E_INVAL (no handler, irq 16 or more, the cascade line 2),
+    // E_BUSY (the kernel's, another program's or the caller's line) or
+    // E_NOMEM. IrqUnregister of a line the caller does not hold is ignored.
+    int (*IrqRegister)(uint8_t irq, void (*handler)(void));
     void (*IrqUnregister)(uint8_t irq);
     uint8_t (*InByte)(uint16_t port);
     void (*OutByte)(uint16_t port, uint8_t value);
@@ -78,7 +92,7 @@ typedef struct KernelApi {
     uint32_t (*InLong)(uint16_t port);
     void (*OutLong)(uint16_t port, uint32_t value);
 
-    // Console.
+    // Console: the length printed, E_INVAL for a NULL fmt.
     int (*Print)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
     // IPC and namespaces (docs/ipc.md). Messages from CreateMessage,
@@ -89,21 +103,26 @@ typedef struct KernelApi {
     Message *(*CreateMessage)(uint32_t type, uint32_t dataLength);  // NULL if too big / no memory
     void (*FreeMessage)(Message *message);
     // Send and wait (timeoutMs 0: forever). Returns the reply, or a
-    // MSG_ERROR message whose data is the int32 E_* code; NULL only when
-    // out of memory. The request stays the caller's.
+    // MSG_ERROR message whose data is the int32 E_* code (E_FAULT for a
+    // NULL request, E_MSGSIZE for a length outside [header, maximum],
+    // E_INVAL or E_NAMETOOLONG for a bad name); NULL only when out of
+    // memory. The request stays the caller's. IpcReply checks its reply
+    // the same way; the receive calls want a buffer (E_FAULT) with room
+    // for a header (E_MSGSIZE).
     Message *(*IpcSend)(const char *name, const Message *request, uint32_t timeoutMs);
     Message *(*IpcReceive)(IpcEnvelope *envelope);                  // blocks; NULL if no memory
     int (*IpcReceiveInto)(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
     int (*IpcReply)(uint32_t requestId, const Message *reply);
     int (*IpcNotify)(uint32_t pid, uint32_t jobId, int32_t value);
-    int (*IpcWaitNotification)(IpcNotification *out, uint32_t timeoutMs);
+    int (*IpcWaitNotification)(IpcNotification *out, uint32_t timeoutMs);   // E_INVAL: no out
     void (*IpcServe)(void);     // forever: receive, call the prefix's handler, free
     // From now on IpcReceive/IpcReceiveInto also return MSG_PROCESS_EXIT
     // notices: process data[0..3] ended (docs/ipc.md). 0 or E_NOSPC.
     int (*IpcWatchExits)(void);
 
     // The initial RAM disk: a USTAR archive (read-only, never freed), or
-    // NULL with *size 0 if the machine was booted without one.
+    // NULL with *size 0 if the machine was booted without one; NULL for a
+    // NULL size.
     const uint8_t *(*InitrdImage)(uint32_t *size);
 
     // Acting for a client (the POSIX layer, docs/posix.md). pid must name a
@@ -113,7 +132,8 @@ typedef struct KernelApi {
     // writes): a bad one is E_FAULT and nothing is copied past it.
     // Unknown or dead pid, or a kernel-mode one: E_SRCH.
     // ProcessRead and ProcessWrite return 0 when all length bytes were
-    // copied (E_NOMEM only if every temporary page window is in use).
+    // copied (E_NOMEM only if every temporary page window is in use); a
+    // NULL buffer of the caller's is E_FAULT.
     int (*ProcessRead)(uint32_t pid, void *to, uint32_t from, uint32_t length);
     int (*ProcessWrite)(uint32_t pid, uint32_t to, const void *from, uint32_t length);
     // A NUL-terminated string of at most capacity bytes with its NUL.
@@ -181,7 +201,8 @@ typedef struct KernelApi {
     void *(*MemAllocateDmaPage)(uint32_t limit);
     // PCI configuration space, one aligned 32-bit register at a time;
     // address is PCI_CONFIG_ADDRESS(bus, device, function, offset)
-    // (include/clanker/pci.h). 0, or E_INVAL for a malformed address.
+    // (include/clanker/pci.h). 0, or E_INVAL for a malformed address (or
+    // a NULL value).
     int (*PciConfigRead)(uint32_t address, uint32_t *value);
     int (*PciConfigWrite)(uint32_t address, uint32_t value);
 

@@ -67,6 +67,15 @@ typedef struct IpcEnvelope {
 } IpcEnvelope;
 
 // A completion notice for an asynchronous job (SYS_IPC_NOTIFY).
+// Where SYS_IPC_REPLY_WAIT receives the next request: SYS_IPC_RECEIVE's
+// arguments, and a time limit (0: none).
+typedef struct IpcReceiveArgs {
+    Message *buffer;
+    uint32_t capacity;
+    IpcEnvelope *envelope;
+    uint32_t timeoutMs;
+} IpcReceiveArgs;
+
 typedef struct IpcNotification {
     uint32_t senderId;      // pid of the notifier
     uint32_t jobId;

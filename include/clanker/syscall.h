@@ -42,19 +42,23 @@
 #define SYS_RESUME        22 // (int pid) -> 0: start a child made SPAWN_SUSPENDED
 #define SYS_CONTEXT_GET   23 // (ProcessContext *out) -> 0: the caller's context
 #define SYS_CONTEXT_SET   24 // (const ProcessContext *context) -> 0: replace it
+#define SYS_IPC_CONNECT   25 // (const char *name) -> handle >= 1 on the name's server
+#define SYS_IPC_CALL      26 // (handle, request, reply, capacity, timeoutMs) -> reply length
+#define SYS_IPC_DISCONNECT 27 // (handle) -> 0
+#define SYS_IPC_REPLY_WAIT 28 // (requestId, const Message *reply, IpcReceiveArgs *receive) -> request length
 // Asynchronous jobs (include/clanker/job.h, docs/ipc.md). The client's:
-#define SYS_IPC_JOB_CREATE  25 // (const char *name, uint32 buffer, uint32 length,
+#define SYS_IPC_JOB_CREATE  29 // (const char *name, uint32 buffer, uint32 length,
                                //  uint32 access, uint32 *serverPid (may be NULL)) -> job id
-#define SYS_IPC_JOB_DROP    26 // (uint32 jobId) -> 0: forget it, no notice comes
-#define SYS_IPC_NOTICE_POLL 27 // (IpcNotification *out) -> 0, or E_AGAIN: none there
+#define SYS_IPC_JOB_DROP    30 // (uint32 jobId) -> 0: forget it, no notice comes
+#define SYS_IPC_NOTICE_POLL 31 // (IpcNotification *out) -> 0, or E_AGAIN: none there
 // The server's:
-#define SYS_IPC_JOB_QUERY   28 // (uint32 jobId, IpcJobFacts *out) -> 0
-#define SYS_IPC_JOB_READ    29 // (uint32 jobId, uint32 offset, void *to, uint32 length) -> 0
-#define SYS_IPC_JOB_WRITE   30 // (uint32 jobId, uint32 offset, const void *from, uint32 length) -> 0
-#define SYS_IPC_JOB_FINISH  31 // (uint32 jobId, int32 value) -> 0: the client is notified
-#define SYS_IPC_RECEIVE_POLL 32 // (Message *buffer, uint32 capacity, IpcEnvelope *envelope)
+#define SYS_IPC_JOB_QUERY   32 // (uint32 jobId, IpcJobFacts *out) -> 0
+#define SYS_IPC_JOB_READ    33 // (uint32 jobId, uint32 offset, void *to, uint32 length) -> 0
+#define SYS_IPC_JOB_WRITE   34 // (uint32 jobId, uint32 offset, const void *from, uint32 length) -> 0
+#define SYS_IPC_JOB_FINISH  35 // (uint32 jobId, int32 value) -> 0: the client is notified
+#define SYS_IPC_RECEIVE_POLL 36 // (Message *buffer, uint32 capacity, IpcEnvelope *envelope)
                                 //  -> SYS_IPC_RECEIVE's result, or E_AGAIN: nothing there
-#define SYS_COUNT         33
+#define SYS_COUNT         37
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32

@@ -25,9 +25,10 @@ struct BlockDevice {
     const char *name;           // under the prefix: "0", "a"
     BlockInfo info;             // kept current by the driver (Refresh)
     void *driver;               // the driver's own state for this device
-    // Bring info up to date before a request is checked (a floppy looks
-    // at its medium here). 0, or an E_* code that fails the request.
-    // May be NULL.
+    // Bring info up to date before a request is checked against it (a
+    // floppy looks at its medium here); called only for a request whose
+    // shape is right. 0, or an E_* code that fails the request. May be
+    // NULL.
     int (*Refresh)(BlockDevice *dev);
     // Move count sectors from sector on; the request has been checked:
     // count >= 1, in range, at most BLOCK_IO_MAX bytes. 0 or E_*.

@@ -44,6 +44,11 @@ typedef struct ServerPort {
                    IpcEnvelope *envelope, uint32_t timeoutMs);
     // Answer requestId with reply (the caller keeps the message).
     int (*Reply)(void *context, uint32_t requestId, const Message *reply);
+    // Reply, then Receive, in one step (one trap for a ring-3 server).
+    // Returns what Receive returns; a reply the client can no longer take
+    // is dropped, as Reply would report it.
+    int (*ReplyWait)(void *context, uint32_t requestId, const Message *reply, Message *buffer,
+                     uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs);
     // Asynchronous jobs (include/clanker/job.h): the kernel's calls for
     // the server of a job a client lent it, as the system calls of the
     // same names define them; NULL where there are none (the kernel's own

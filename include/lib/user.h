@@ -70,6 +70,25 @@ int SysNsUnregister(const char *prefix);
 int SysIpcSend(const char *name, const Message *request, Message *reply,
                uint32_t replyCapacity, uint32_t timeoutMs);
 
+// Connect to the server of name once (docs/ipc.md, Handles). Returns a
+// handle (>= 1) or E_*.
+int SysIpcConnect(const char *name);
+
+// SysIpcSend on a connected handle: no name to route. The whole reply
+// buffer must be writable (E_FAULT before anything is sent). Returns the
+// reply's length, E_BADF (no such handle), E_DEAD (its server has gone)
+// or another E_*.
+int SysIpcCall(int handle, const Message *request, Message *reply, uint32_t replyCapacity,
+               uint32_t timeoutMs);
+
+// Close a handle. Returns 0 or E_BADF.
+int SysIpcDisconnect(int handle);
+
+// Answer requestId with reply, then wait for the next request as
+// *receive says (SysIpcReceive's arguments and a time limit, 0: none).
+// Returns the request's length or E_*.
+int SysIpcReplyWait(uint32_t requestId, const Message *reply, const IpcReceiveArgs *receive);
+
 // Wait for a request to one of the caller's prefixes and copy it into
 // buffer; fill *envelope unless it is NULL. Returns its length or E_*.
 int SysIpcReceive(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
@@ -199,6 +218,13 @@ Message *IpcSend(const char *name, Message *request);
 int IpcCallInto(const char *name, uint32_t type, const void *payload, uint32_t size,
                 Message *reply, uint32_t capacity);
 
+// Connected handles: IpcConnect once, then IpcCall as often as needed
+// (the request in request, the reply into reply, capacity bytes, no time
+// limit; returns the reply's length or E_*), IpcDisconnect at the end.
+int IpcConnect(const char *name);
+int IpcCall(int handle, const Message *request, Message *reply, uint32_t capacity);
+int IpcDisconnect(int handle);
+
 // The E_* code of a MSG_ERROR reply (E_INVAL if it carries none), 0 for
 // any other message, E_NOMEM for NULL.
 int MessageError(const Message *reply);
@@ -250,7 +276,7 @@ int FsWriteAsync(const char *name, int32_t handle, const void *buffer, uint32_t 
                  uint64_t offset);
 
 // Wait at most timeoutMs (0: no limit; IPC_JOB_POLL: not at all) for job
-// jobId to end; *value gets the bytes it moved or its E_* code (E_PIPE:
+// jobId to end; *value gets the bytes it moved or its E_* code (E_DEAD:
 // its server ended). Returns 0, E_TIMEDOUT, or E_NOENT (no job of this
 // process's: never started, already waited for, or cancelled). Notices of
 // other jobs that come meanwhile are kept for their own waits.

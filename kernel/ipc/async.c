@@ -12,7 +12,7 @@
 //
 // Deaths: a client that ends takes its loans with it (a server's next
 // copy or finish is E_NOENT); a server that ends gives each of its
-// clients the notice E_PIPE for every job lent to it, from its pid, as
+// clients the notice E_DEAD for every job lent to it, from its pid, as
 // if it had finished them so. Copies go a page at a time with interrupts
 // off, the loan looked at again each time, so a client that ends or
 // drops the job midway stops the copy at that page.
@@ -350,7 +350,7 @@ void IpcJobsProcessGone(Process *p)
         if (!j->id || (j->server != p->pid && j->client != p->pid))
             continue;
         if (j->server == p->pid)
-            Post(j->client, p->pid, j->id, E_PIPE);     // a full queue loses it
+            Post(j->client, p->pid, j->id, E_DEAD);     // a full queue loses it
         j->id = 0;
     }
     CpuRestore(flags);

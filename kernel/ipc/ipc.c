@@ -19,6 +19,7 @@
 #include <clanker/error.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
+#include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/proc/process.h>
@@ -72,6 +73,8 @@ int IpcUnregister(const char *prefix)
     int err = NsUnregister(&registry, prefix, ProcessCurrent());
 
     ProcessCurrent()->prefixes -= err == 0;
+    if (err == 0)
+        IpcEndpointsInvalidate();       // handles on it are checked again
     CpuRestore(flags);
     return err;
 }
@@ -97,7 +100,7 @@ static int CopyOut(IpcMemory memory, uintptr_t to, const void *from, uint32_t le
 static int CheckOut(IpcMemory memory, uintptr_t to, uint32_t length)
 {
     if (memory == IPC_MEMORY_USER)
-        return UserCheck(to, length, 1);
+        return UserProbeWrite(to, length);
     return to ? 0 : E_FAULT;
 }
 
@@ -175,9 +178,7 @@ static void Withdraw(IpcRequest *r)
 
 // --- sending ---------------------------------------------------------------
 
-// Resolve aliases, check, find the server. Returns the entry or NULL with
-// *err set; resolved receives the rewritten name.
-static const NsEntry *Route(const char *name, char *resolved, int *err)
+const NsEntry *IpcRoute(const char *name, char *resolved, int *err)
 {
     int length = NsCheckName(name);
     const NsEntry *entry;
@@ -196,9 +197,10 @@ static const NsEntry *Route(const char *name, char *resolved, int *err)
     return entry;
 }
 
-// Fill the current process's request for entry. Returns 0 or an error.
-static int Prepare(IpcRequest *r, const NsEntry *entry, const char *name, IpcMemory memory,
-                   uintptr_t request, uint32_t length)
+// Fill the current process's request to server (with its handler) for
+// name (nameLength bytes). Returns 0 or an error.
+static int Prepare(IpcRequest *r, Process *server, uint32_t handler, const char *name,
+                   uint32_t nameLength, IpcMemory memory, uintptr_t request, uint32_t length)
 {
     Process *self = ProcessCurrent();
 
@@ -215,11 +217,11 @@ static int Prepare(IpcRequest *r, const NsEntry *entry, const char *name, IpcMem
     if (nextRequestId == 0)
         nextRequestId = 1;
     r->client = self;
-    r->server = entry->owner;
-    r->handler = entry->handler;
+    r->server = server;
+    r->handler = handler;
     r->reply = NULL;
     r->error = 0;
-    memcpy(r->name, name, strlen(name) + 1);
+    memcpy(r->name, name, nameLength + 1);
     return 0;
 }
 
@@ -248,9 +250,15 @@ static int Wait(IpcRequest *r, uint32_t timeoutMs, IpcDelivery *d)
 
     r->state = IPC_QUEUED;
     Append(server, r);
-    if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers)
-        SchedWakeFirst(server);
-    result = SchedBlockTimeout(&r->waiter, timeoutMs);
+    if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers &&
+        !server->wakeTick && !timeoutMs) {
+        SchedHandoff(&r->waiter, server);   // the fast path: straight to the waiting server
+        result = 0;
+    } else {
+        if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers)
+            SchedWakeFirst(server);
+        result = SchedBlockTimeout(&r->waiter, timeoutMs);
+    }
     if (r->state != IPC_DONE) {
         Withdraw(r);
         return result ? result : E_TIMEDOUT;
@@ -283,27 +291,68 @@ static int ServeInKernel(const char *name, IpcMemory memory, uintptr_t request,
     return result;
 }
 
+// Send to endpoint e (checked live), as IpcTransact does to a name.
+static int SendToEndpoint(IpcEndpoint *e, IpcMemory memory, uintptr_t request,
+                          uint32_t length, uint32_t timeoutMs, IpcDelivery *delivery)
+{
+    IpcRequest *r = &ProcessCurrent()->ipcRequest;
+    int result;
+
+    if (!e->server)
+        result = ServeInKernel(e->name, memory, request, length, delivery);
+    else if (e->server->ipcQueueLength >= IPC_QUEUE_MAX)
+        result = E_AGAIN;
+    else if (!(result = Prepare(r, e->server, e->handler, e->name, e->nameLength, memory,
+                                request, length)))
+        result = Wait(r, timeoutMs, delivery);
+    return result;
+}
+
 int IpcTransact(const char *name, IpcMemory memory, uintptr_t request, uint32_t length,
                 uint32_t timeoutMs, IpcDelivery *delivery)
 {
-    char resolved[NS_NAME_MAX + 1];
+    IpcEndpoint scratch;                    // a route the cache does not keep
     uint32_t flags = CpuSave();
-    IpcRequest *r = &ProcessCurrent()->ipcRequest;
     int result;
-    const NsEntry *entry = Route(name, resolved, &result);
+    IpcEndpoint *e = IpcRouteCached(name, &scratch, &result);
 
     if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE)
         result = E_MSGSIZE;                 // whoever asks, before anything is sent
-    else if (!entry)
+    else if (!e)
         ;                                   // result says why
-    else if (!entry->owner)
-        result = ServeInKernel(resolved, memory, request, length, delivery);
-    else if (entry->owner == ProcessCurrent())
+    else if (e->server == ProcessCurrent())
         result = E_BUSY;                    // it would wait for itself
-    else if (((Process *)entry->owner)->ipcQueueLength >= IPC_QUEUE_MAX)
-        result = E_AGAIN;
-    else if (!(result = Prepare(r, entry, resolved, memory, request, length)))
-        result = Wait(r, timeoutMs, delivery);
+    else
+        result = SendToEndpoint(e, memory, request, length, timeoutMs, delivery);
+    CpuRestore(flags);
+    return result;
+}
+
+int IpcTransactHandle(uint32_t handle, IpcMemory memory, uintptr_t request, uint32_t length,
+                      uint32_t timeoutMs, IpcDelivery *delivery)
+{
+    uint32_t flags = CpuSave();
+    int result;
+    IpcEndpoint *e = IpcEndpointGet(handle, &result);
+
+    if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE)
+        result = E_MSGSIZE;
+    else if (e)                             // else E_BADF or E_DEAD
+        result = SendToEndpoint(e, memory, request, length, timeoutMs, delivery);
+    CpuRestore(flags);
+    return result;
+}
+
+int IpcTransactEndpoint(IpcEndpoint *e, IpcMemory memory, uintptr_t request, uint32_t length,
+                        uint32_t timeoutMs, IpcDelivery *delivery)
+{
+    uint32_t flags = CpuSave();
+    int result = IpcEndpointCheck(e);
+
+    if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE)
+        result = E_MSGSIZE;
+    else if (result == 0)
+        result = SendToEndpoint(e, memory, request, length, timeoutMs, delivery);
     CpuRestore(flags);
     return result;
 }
@@ -421,14 +470,14 @@ static void AnnounceExit(Process *p)
 static int AwaitRequest(Process *self, uint64_t deadline)
 {
     while (!self->ipcQueueHead && !ExitPending(self)) {
-        uint64_t now = SchedTicks();
-        if (!deadline)
+        uint64_t now;
+        if (!deadline) {
             SchedBlock(&self->ipcReceivers);
-        else if (now >= deadline)
+            continue;
+        }
+        if ((now = SchedTicks()) >= deadline)
             return E_TIMEDOUT;
-        else
-            SchedBlockTimeout(&self->ipcReceivers,
-                              (uint32_t)((deadline - now) * 1000 / SCHED_HZ));
+        SchedBlockTimeout(&self->ipcReceivers, (uint32_t)((deadline - now) * 1000 / SCHED_HZ));
     }
     return 0;
 }
@@ -521,6 +570,16 @@ int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t le
     return err;
 }
 
+int IpcReplyWait(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length,
+                 uintptr_t buffer, uint32_t capacity, uintptr_t envelope, uint32_t timeoutMs)
+{
+    int err = IpcAnswer(requestId, memory, reply, length);
+
+    if (err && err != E_NOENT)
+        return err;
+    return IpcReceiveTimed(memory, buffer, capacity, envelope, timeoutMs);
+}
+
 int IpcReply(uint32_t requestId, const Message *reply)
 {
     return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
@@ -571,7 +630,9 @@ int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)
 void IpcProcessGone(Process *p)
 {
     AnnounceExit(p);
-    NsRemoveOwner(&registry, p);
+    if (NsRemoveOwner(&registry, p) > 0)
+        IpcEndpointsInvalidate();           // handles on p are dead from now on
+    IpcEndpointsFree(p);
     p->prefixes = 0;
     while (p->ipcQueueHead) {
         IpcRequest *r = p->ipcQueueHead;

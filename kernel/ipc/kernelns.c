@@ -11,7 +11,10 @@
 //              is still running afterwards, say so and halt for good.
 //
 // Requests are answered inline, in the sender's context: no process, no
-// queue. Runs with interrupts off (called from IpcCall).
+// queue. Runs with interrupts off (called from IpcCall). Each request is
+// decoded first (the name, the type, the payload) and only then acted
+// on; the reply is allocated before an alias changes, so E_NOMEM never
+// leaves a change behind that the client was told failed.
 #include <stdarg.h>
 #include <stddef.h>
 #include <clanker/error.h>
@@ -20,6 +23,7 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/power.h>
 #include <kernel/console.h>
+#include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/proc/process.h>
@@ -67,15 +71,19 @@ static Message *NewReply(void)
     return m;
 }
 
+// MSG_LIST and MSG_READ: the prefixes, or the aliases, from the offset
+// the payload's first 4 bytes give (none: 0).
 static int List(const Message *request, int aliases, Message **reply)
 {
-    Listing l = { NewReply(), 0 };
+    Listing l = { NULL, 0 };
     NsRegistry *ns = IpcRegistry();
 
-    if (!l.reply)
-        return E_NOMEM;
+    /* decode */
     if (MessageDataLength(request) >= 4)
         memcpy(&l.skip, request->data, 4);
+    /* invoke */
+    if (!(l.reply = NewReply()))
+        return E_NOMEM;
     if (aliases) {
         for (uint32_t i = 0; i < ns->aliasCount; i++)
             Line(&l, "%s %s\n", ns->aliases[i].from, ns->aliases[i].to);
@@ -86,7 +94,8 @@ static int List(const Message *request, int aliases, Message **reply)
     return 0;
 }
 
-// Copy the payload as a string; split "FROM TO" at the first space.
+// Copy the payload as a string (1 to 2 * NS_NAME_MAX + 2 bytes); split
+// "FROM TO" at the first space. Returns 0 or E_INVAL.
 static int Words(const Message *request, char *text, char **second)
 {
     uint32_t n = MessageDataLength(request);
@@ -106,17 +115,29 @@ static int Words(const Message *request, char *text, char **second)
     return 0;
 }
 
+// MSG_CREATE "FROM TO" and MSG_DELETE "FROM" to ns:alias. The registry
+// checks both names and changes nothing when it refuses them.
 static int ChangeAlias(const Message *request, Message **reply)
 {
     char text[2 * NS_NAME_MAX + 3], *to;
+    int create = request->type == MSG_CREATE;
     int err = Words(request, text, &to);
 
-    if (!err && request->type == MSG_CREATE)
-        err = to ? NsAliasSet(IpcRegistry(), text, to) : E_INVAL;
-    else if (!err)
-        err = to ? E_INVAL : NsAliasRemove(IpcRegistry(), text);
-    if (!err && !(*reply = NewReply()))
-        err = E_NOMEM;
+    /* decode: the words, as many as the type takes */
+    if (!err && (create ? !to : to != NULL))
+        err = E_INVAL;
+    if (err)
+        return err;
+    /* invoke: the reply first, so only the registry can refuse now */
+    if (!(*reply = NewReply()))
+        return E_NOMEM;
+    err = create ? NsAliasSet(IpcRegistry(), text, to) : NsAliasRemove(IpcRegistry(), text);
+    if (!err)
+        IpcEndpointsInvalidate();           // cached routes may take the alias now
+    if (err) {
+        kfree(*reply);
+        *reply = NULL;
+    }
     return err;
 }
 
@@ -133,10 +154,12 @@ static void __attribute__((noreturn)) PowerOffOrHalt(void)
 // "system:" names. Returns an error, or does not return at all.
 static int ServeSystem(const char *name, const Message *request)
 {
+    /* decode */
     if (strcmp(name, "system:poweroff") != 0)
         return E_NOENT;
     if (request->type != MSG_WRITE)
         return E_INVAL;
+    /* invoke */
     PowerOffOrHalt();
 }
 

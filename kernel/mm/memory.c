@@ -254,3 +254,15 @@ const MemPlan *MemBootPlan(void)
 {
     return &bootPlan;
 }
+
+int MemHoldsRange(uint64_t start, uint64_t end)
+{
+    if (RangeSetIntersects(&bootPlan.usable, start, end))
+        return 1;
+    for (uint32_t i = 0; i < bootPlan.regionCount; i++) {
+        const MemRegion *r = &bootPlan.regions[i];
+        if (r->end > LOW_MEMORY_END && r->start < end && start < r->end)
+            return 1;
+    }
+    return 0;
+}

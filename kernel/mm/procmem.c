@@ -102,10 +102,12 @@ static int Copy(uint32_t pid, uint32_t va, uint8_t *buffer, uint32_t length, int
 {
     int err;
 
+    /* decode: a user process, a range of its user space, a buffer */
     if (!IsUser(pid))
         return E_SRCH;
-    if (!InUserSpace(va, length))
+    if (!InUserSpace(va, length) || (!buffer && length > 0))
         return E_FAULT;
+    /* invoke: page by page, each page checked as it is copied */
     while (length > 0) {
         uint32_t n = PieceLength(va, length);
         if ((err = CopyPiece(pid, va, buffer, n, toProcess)) != 0)
@@ -142,6 +144,11 @@ int ProcMemReadString(uint32_t pid, char *to, uint32_t from, uint32_t capacity)
     int result = IsUser(pid) ? E_NAMETOOLONG : E_SRCH;
     uint32_t done = 0;
 
+    /* decode: a user process and a buffer (the string's pages are checked
+       as they are copied) */
+    if (!to && capacity > 0)
+        return result == E_SRCH ? E_SRCH : E_FAULT;
+    /* invoke */
     while (result == E_NAMETOOLONG && done < capacity) {
         uint32_t va = from + done, n = PieceLength(va, capacity - done);
         int err = InUserSpace(va, n) ? CopyPiece(pid, va, (uint8_t *)to + done, n, 0) : E_FAULT;
@@ -178,14 +185,21 @@ static int CheckRange(uint32_t addr, uint32_t length, uint32_t limit, uint32_t *
     return 0;
 }
 
-// Check the common arguments: the process, prot and the range. Returns
-// the process or NULL with *err set.
+// The decode step of the mapping calls: the process, prot and the range
+// (length 0 only where empty is allowed). Returns the process or NULL
+// with *err set. Interrupts are off, and stay off until the invoke step
+// has finished, so what was checked still holds.
 static Process *Decode(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot,
-                       uint32_t limit, uint32_t *end, int *err)
+                       uint32_t limit, int allowEmpty, uint32_t *end, int *err)
 {
     Process *p = ProcessFindUser(pid);
 
-    *err = !p ? E_SRCH : ((prot & ~PROT_ALL) ? E_INVAL : CheckRange(addr, length, limit, end));
+    if (!p)
+        *err = E_SRCH;
+    else if ((prot & ~PROT_ALL) || (length == 0 && !allowEmpty))
+        *err = E_INVAL;
+    else
+        *err = CheckRange(addr, length, limit, end);
     return *err ? NULL : p;
 }
 
@@ -246,11 +260,11 @@ int ProcMemMap(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot)
 {
     uint32_t flags = CpuSave(), end;
     int err;
-    Process *p = Decode(pid, addr, length, prot, STACK_BOTTOM, &end, &err);
+    /* decode */
+    Process *p = Decode(pid, addr, length, prot, STACK_BOTTOM, 0, &end, &err);
 
-    if (p && length == 0)
-        err = E_INVAL;
-    else if (p && (err = FillHoles(p->space, addr, end)) != 0)
+    /* invoke: all or nothing (the top of the file) */
+    if (p && (err = FillHoles(p->space, addr, end)) != 0)
         UnmapMarked(p->space, addr, end);
     else if (p)
         SetFlags(p->space, addr, end, PageFlags(prot));
@@ -262,27 +276,39 @@ int ProcMemUnmap(uint32_t pid, uint32_t addr, uint32_t length)
 {
     uint32_t flags = CpuSave(), end;
     int err;
-    Process *p = Decode(pid, addr, length, 0, STACK_BOTTOM, &end, &err);
+    /* decode */
+    Process *p = Decode(pid, addr, length, 0, STACK_BOTTOM, 0, &end, &err);
 
-    if (p && length == 0)
-        err = E_INVAL;
-    for (uint32_t va = addr; p && !err && va < end; va += PAGE_SIZE)
+    /* invoke */
+    for (uint32_t va = addr; p && va < end; va += PAGE_SIZE)
         VmmUnmap(p->space, va, NULL);           // E_NOENT for a hole: fine
     CpuRestore(flags);
     return err;
+}
+
+// Whether every page of [addr, end) is mapped in space.
+static int AllMapped(AddressSpace *space, uint32_t addr, uint32_t end)
+{
+    for (uint32_t va = addr; va < end; va += PAGE_SIZE) {
+        if (VmmQuery(space, va, NULL, NULL) != 0)
+            return 0;
+    }
+    return 1;
 }
 
 int ProcMemProtect(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot)
 {
     uint32_t flags = CpuSave(), end;
     int err;
-    Process *p = Decode(pid, addr, length, prot, USER_LIMIT, &end, &err);
+    /* decode: the arguments, then every page mapped (as mprotect) */
+    Process *p = Decode(pid, addr, length, prot, USER_LIMIT, 1, &end, &err);
 
-    for (uint32_t va = addr; p && !err && va < end; va += PAGE_SIZE) {
-        if (VmmQuery(p->space, va, NULL, NULL) != 0)
-            err = E_NOMEM;
+    if (p && !AllMapped(p->space, addr, end)) {
+        err = E_NOMEM;
+        p = NULL;
     }
-    if (p && !err)
+    /* invoke */
+    if (p)
         SetFlags(p->space, addr, end, PageFlags(prot));
     CpuRestore(flags);
     return err;

@@ -4,6 +4,7 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/layout.h>
 #include <kernel/mm/usercopy.h>
+#include <arch/x86/usercopy.h>
 #include <arch/x86/vmm.h>
 
 int UserCheck(uintptr_t addr, uint32_t length, int write)
@@ -25,47 +26,49 @@ int UserCheck(uintptr_t addr, uint32_t length, int write)
     return 0;
 }
 
+// Whether [addr, addr + length) lies in user space without wrapping.
+static int InUserSpace(uintptr_t addr, uint32_t length)
+{
+    return addr >= USER_BASE && addr <= USER_LIMIT && length <= USER_LIMIT - addr;
+}
+
+int UserProbeWrite(uintptr_t addr, uint32_t length)
+{
+    if (length == 0)
+        return 0;
+    if (!InUserSpace(addr, length))
+        return E_FAULT;
+    return ArchUserProbeWrite(addr, length);
+}
+
 int CopyFromUser(void *dst, uintptr_t src, uint32_t length)
 {
-    uint32_t flags = CpuSave();
-    int err = UserCheck(src, length, 0);
-
-    if (!err)
-        memcpy(dst, (const void *)src, length);
-    CpuRestore(flags);
-    return err;
+    if (!InUserSpace(src, length))
+        return E_FAULT;
+    return ArchUserCopy(dst, (const void *)src, length);
 }
 
 int CopyToUser(uintptr_t dst, const void *src, uint32_t length)
 {
-    uint32_t flags = CpuSave();
-    int err = UserCheck(dst, length, 1);
-
-    if (!err)
-        memcpy((void *)dst, src, length);
-    CpuRestore(flags);
-    return err;
+    if (!InUserSpace(dst, length))
+        return E_FAULT;
+    return ArchUserCopy((void *)dst, src, length);
 }
 
 int CopyStringFromUser(char *dst, uintptr_t src, uint32_t max)
 {
-    uint32_t flags = CpuSave();
-    int result = E_NAMETOOLONG;
+    int result;
 
-    for (uint32_t i = 0; i < max; i++) {
-        // Check each new page as the string reaches it.
-        if ((i == 0 || ((src + i) & (PAGE_SIZE - 1)) == 0) && UserCheck(src + i, 1, 0)) {
-            result = E_FAULT;
-            break;
-        }
-        dst[i] = ((const char *)src)[i];
-        if (dst[i] == 0) {
-            result = (int)i;
-            break;
-        }
-    }
-    if (result < 0 && max > 0)
+    if (max == 0)
+        return E_NAMETOOLONG;
+    if (src < USER_BASE || src >= USER_LIMIT)
+        return E_FAULT;
+    if (max > USER_LIMIT - src)
+        max = USER_LIMIT - src;         // the string may not run into the kernel
+    result = ArchUserCopyString(dst, (const char *)src, max);
+    if (result < 0)
         dst[0] = 0;
-    CpuRestore(flags);
-    return result;
+    if (result == E_NAMETOOLONG && max < USER_LIMIT - src)
+        return E_NAMETOOLONG;
+    return result == E_NAMETOOLONG ? E_FAULT : result;
 }

@@ -431,9 +431,11 @@ static int IsEndStatus(int status)
 int ProcessEnd(uint32_t pid, int waitStatus)
 {
     uint32_t flags = CpuSave();
+    /* decode */
     Process *p = ProcessFindUser(pid);
     int err = !p ? E_SRCH : (IsEndStatus(waitStatus) ? 0 : E_INVAL);
 
+    /* invoke */
     if (!err)
         End(p, waitStatus);
     CpuRestore(flags);
@@ -516,9 +518,11 @@ int ProcessReap(uint32_t parent, int32_t child, int *waitStatus)
     Process *p = FindLive(parent), *c = NULL;
     int any = 0, result;
 
+    /* decode: a child's pid, or -1 for any */
     if (child == 0 || child < -1) {
         result = E_INVAL;
     } else {
+        /* invoke */
         c = p ? FindChild(p, child, &any) : NULL;
         result = Reap(c, any, waitStatus);
     }
@@ -627,9 +631,11 @@ int ProcessContextValid(const ProcessContext *c)
 int ProcessContextGet(uint32_t pid, ProcessContext *out)
 {
     uint32_t flags = CpuSave();
+    /* decode */
     Process *p = FindLive(pid);
     int err = !p ? E_SRCH : (out ? 0 : E_INVAL);
 
+    /* invoke */
     if (!err)
         *out = p->context;
     CpuRestore(flags);
@@ -639,9 +645,11 @@ int ProcessContextGet(uint32_t pid, ProcessContext *out)
 int ProcessContextSet(uint32_t pid, const ProcessContext *in)
 {
     uint32_t flags = CpuSave();
+    /* decode */
     Process *p = FindLive(pid);
     int err = !p ? E_SRCH : (ProcessContextValid(in) ? 0 : E_INVAL);
 
+    /* invoke */
     if (!err)
         p->context = *in;
     CpuRestore(flags);
@@ -651,9 +659,11 @@ int ProcessContextSet(uint32_t pid, const ProcessContext *in)
 int ProcessQuery(uint32_t pid, ProcessFacts *out)
 {
     uint32_t flags = CpuSave();
+    /* decode */
     Process *p = ProcessFindUser(pid);
     int err = !p ? E_SRCH : (out ? 0 : E_INVAL);
 
+    /* invoke */
     if (!err) {
         *out = (ProcessFacts){
             .pid = p->pid,
@@ -676,6 +686,7 @@ int ProcessSetTls(uint32_t pid, TlsDescriptor *desc)
     uint64_t descriptor = 0;
     int err = !p ? E_SRCH : 0;
 
+    /* decode: the entry number, then the descriptor GdtMakeTls builds */
     if (!err && (!desc || (desc->entryNumber != 0xffffffffu &&
                            desc->entryNumber != GDT_TLS_INDEX)))
         err = E_INVAL;
@@ -805,13 +816,26 @@ int ProcessFork(uint32_t pid)
 #define FXSAVE_MXCSR    24          // where MXCSR sits in the FXSAVE image
 #define MXCSR_VALID     0x0000ffbfu // the bits every SSE CPU accepts
 
+// The decode step of the register calls: a user process that is not
+// running, and a place for the registers. Interrupts are off.
+static Process *DecodeRegisters(uint32_t pid, const ProcessRegisters *regs, int *err)
+{
+    Process *p = FindStopped(pid);
+
+    *err = !p ? E_SRCH : (regs ? 0 : E_INVAL);
+    return *err ? NULL : p;
+}
+
 int ProcessGetRegisters(uint32_t pid, ProcessRegisters *out)
 {
     uint32_t flags = CpuSave();
-    Process *p = FindStopped(pid);
+    int err;
+    /* decode */
+    Process *p = DecodeRegisters(pid, out, &err);
     const TrapFrame *t;
 
-    if (p && out) {
+    /* invoke */
+    if (p) {
         t = UserFrame(p);
         *out = (ProcessRegisters){
             .eax = t->eax, .ebx = t->ebx, .ecx = t->ecx, .edx = t->edx,
@@ -822,17 +846,21 @@ int ProcessGetRegisters(uint32_t pid, ProcessRegisters *out)
         memcpy(out->fpu, p->fpuState, sizeof(out->fpu));
     }
     CpuRestore(flags);
-    return p ? (out ? 0 : E_INVAL) : E_SRCH;
+    return err;
 }
 
+// Every value of *in is acceptable: the flags and MXCSR bits the kernel
+// must keep are masked as they are written.
 int ProcessSetRegisters(uint32_t pid, const ProcessRegisters *in)
 {
     uint32_t flags = CpuSave(), mxcsr;
-    Process *p = FindStopped(pid);
+    int err;
+    /* decode */
+    Process *p = DecodeRegisters(pid, in, &err);
     TrapFrame *t;
 
-    if (p && in) {
-        /* POINT OF NO RETURN */
+    if (p) {
+        /* invoke: POINT OF NO RETURN */
         t = UserFrame(p);
         t->eax = in->eax; t->ebx = in->ebx; t->ecx = in->ecx; t->edx = in->edx;
         t->esi = in->esi; t->edi = in->edi; t->ebp = in->ebp;
@@ -845,14 +873,16 @@ int ProcessSetRegisters(uint32_t pid, const ProcessRegisters *in)
         memcpy(p->fpuState + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
     }
     CpuRestore(flags);
-    return p ? (in ? 0 : E_INVAL) : E_SRCH;
+    return err;
 }
 
 int ProcessPoke(uint32_t pid)
 {
     uint32_t flags = CpuSave();
+    /* decode */
     Process *p = ProcessFindUser(pid);
 
+    /* invoke */
     if (p)
         p->returnCall = 1;
     CpuRestore(flags);

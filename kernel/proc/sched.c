@@ -108,13 +108,13 @@ static void CheckStack(const Process *p)
 }
 
 // Run next instead of the current process. The caller has already put
-// the current process where it belongs (ready queue, a wait queue, ...).
-static void SwitchTo(Process *next)
+// the current process where it belongs (ready queue, a wait queue, ...)
+// and set the time slice next gets.
+static void SwitchOnly(Process *next)
 {
     Process *prev = current;
 
     needSwitch = 0;
-    quantumLeft = SCHED_QUANTUM;
     next->state = PROCESS_RUNNING;
     if (next == prev)
         return;
@@ -128,6 +128,13 @@ static void SwitchTo(Process *next)
     FpuRestore(next->fpuState);
     ArchSwitch(&prev->savedEsp, next->savedEsp);
     ProcessReapDead();              // back in prev, on its own stack
+}
+
+// SwitchOnly with a whole time slice for next.
+static void SwitchTo(Process *next)
+{
+    quantumLeft = SCHED_QUANTUM;
+    SwitchOnly(next);
 }
 
 static Process *PickNext(void)
@@ -194,6 +201,8 @@ static void AddSleeper(Process *p);
 
 static uint64_t MsToTicks(uint32_t ms)
 {
+    if (ms == 0)
+        return 0;                   // no limit: the common case, no division
     return ((uint64_t)ms * SCHED_HZ + 999) / 1000;
 }
 
@@ -215,6 +224,19 @@ static int BlockFor(WaitQueue *queue, uint64_t ticks)
     }
     SwitchTo(PickNext());
     return current->timedOut ? E_TIMEDOUT : 0;
+}
+
+void SchedHandoff(WaitQueue *queue, Process *next)
+{
+    if (current == idle || next == idle || next->state != PROCESS_BLOCKED || next->wakeTick)
+        Panic("SchedHandoff: pid %u cannot hand off to pid %u", current->pid, next->pid);
+    Unblock(next);
+    current->state = PROCESS_BLOCKED;
+    current->waitingOn = queue;
+    current->timedOut = 0;
+    if (queue)
+        Enqueue(queue, current);
+    SwitchOnly(next);               // the time slice left goes with the call
 }
 
 void SchedBlock(WaitQueue *queue)

@@ -25,4 +25,15 @@ static int Reply(void *context, uint32_t requestId, const Message *reply)
     return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
 }
 
-const ServerPort serverPortKernel = { NULL, Receive, Reply, NULL, NULL, NULL, NULL };
+static int ReplyWait(void *context, uint32_t requestId, const Message *reply, Message *buffer,
+                     uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs)
+{
+    if (timeoutMs == SERVER_POLL) {
+        Reply(context, requestId, reply);
+        return Receive(context, buffer, capacity, envelope, timeoutMs);
+    }
+    return IpcReplyWait(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length,
+                        (uintptr_t)buffer, capacity, (uintptr_t)envelope, timeoutMs);
+}
+
+const ServerPort serverPortKernel = { NULL, Receive, Reply, ReplyWait, NULL, NULL, NULL, NULL };

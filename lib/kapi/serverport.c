@@ -1,5 +1,6 @@
 // The server skeleton's port for kernel-mode programs: the KernelApi's
 // IPC calls. The port's context is the program's KernelApi table.
+#include <stddef.h>
 #include <clanker/kernelapi.h>
 #include <lib/kapi.h>
 #include <lib/server.h>
@@ -57,5 +58,6 @@ static int JobFinish(void *context, uint32_t jobId, int32_t value)
 
 ServerPort ServerPortKernelApi(const KernelApi *api)
 {
-    return (ServerPort){ (void *)api, Receive, Reply, JobQuery, JobRead, JobWrite, JobFinish };
+    return (ServerPort){ (void *)api, Receive, Reply, NULL,       // no ReplyWait in the KernelApi
+                         JobQuery, JobRead, JobWrite, JobFinish };
 }

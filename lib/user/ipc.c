@@ -1,9 +1,11 @@
 // The IPC client/server API for user programs (include/lib/user.h).
 //
 // Thin layers over SYS_NS_* and SYS_IPC_*: messages are malloc'd, a reply
-// or request is received into a MESSAGE_MAX_SIZE scratch buffer and then
-// copied into one of exactly its size, and every failed send comes back
-// as a MSG_ERROR message, so a client always has a message to look at.
+// or request is received into the process's one MESSAGE_MAX_SIZE scratch
+// buffer (allocated on first use and kept: a ring-3 program has one
+// thread) and then copied into one of exactly its size, and every failed
+// send comes back as a MSG_ERROR message, so a client always has a
+// message to look at.
 #include <lib/server.h>
 #include <lib/string.h>
 #include <lib/user.h>
@@ -17,6 +19,16 @@ static Message *ErrorMessage(int error)
     if (m)
         memcpy(m->data, &code, sizeof code);
     return m;
+}
+
+// The scratch buffer every receive goes through first, or NULL.
+static Message *Scratch(void)
+{
+    static Message *scratch;
+
+    if (!scratch)
+        scratch = malloc(MESSAGE_MAX_SIZE);
+    return scratch;
 }
 
 // A malloc'd copy of the first length bytes of m, or NULL.
@@ -51,10 +63,10 @@ void FreeMessage(Message *m)
     free(m);
 }
 
-// Send through a full-size scratch buffer, then keep an exact copy.
+// Send through the scratch buffer, then keep an exact copy.
 Message *IpcSendTimeout(const char *name, Message *request, uint32_t timeoutMs)
 {
-    Message *scratch = malloc(MESSAGE_MAX_SIZE);
+    Message *scratch = Scratch();
     Message *reply;
     int length;
 
@@ -64,12 +76,9 @@ Message *IpcSendTimeout(const char *name, Message *request, uint32_t timeoutMs)
     if (length >= 0 && ((uint32_t)length < MESSAGE_HEADER_SIZE ||
                         (uint32_t)length > MESSAGE_MAX_SIZE))
         length = E_MSGSIZE;         // never from a sound kernel
-    if (length < 0) {
-        free(scratch);
+    if (length < 0)
         return ErrorMessage(length);
-    }
     reply = CopyMessage(scratch, (uint32_t)length);
-    free(scratch);
     return reply ? reply : ErrorMessage(E_NOMEM);
 }
 
@@ -99,6 +108,21 @@ Message *IpcSend(const char *name, Message *request)
     return IpcSendTimeout(name, request, 0);
 }
 
+int IpcConnect(const char *name)
+{
+    return SysIpcConnect(name);
+}
+
+int IpcCall(int handle, const Message *request, Message *reply, uint32_t capacity)
+{
+    return SysIpcCall(handle, request, reply, capacity, 0);
+}
+
+int IpcDisconnect(int handle)
+{
+    return SysIpcDisconnect(handle);
+}
+
 // The E_* code a MSG_ERROR carries; 0 for other messages.
 int MessageError(const Message *reply)
 {
@@ -126,10 +150,10 @@ int NamespaceUnregister(const char *prefix)
     return SysNsUnregister(prefix);
 }
 
-// Receive through a full-size scratch buffer, then keep an exact copy.
+// Receive through the scratch buffer, then keep an exact copy.
 Message *IpcReceive(IpcEnvelope *envelope)
 {
-    Message *scratch = malloc(MESSAGE_MAX_SIZE);
+    Message *scratch = Scratch();
     Message *request = NULL;
     int length;
 
@@ -138,7 +162,6 @@ Message *IpcReceive(IpcEnvelope *envelope)
     length = SysIpcReceive(scratch, MESSAGE_MAX_SIZE, envelope);
     if (length >= (int)MESSAGE_HEADER_SIZE && (uint32_t)length <= MESSAGE_MAX_SIZE)
         request = CopyMessage(scratch, (uint32_t)length);
-    free(scratch);
     return request;
 }
 
@@ -168,8 +191,10 @@ static int CallPrefixHandler(Server *s, ServerRequest *r)
 {
     IpcHandler handler = (IpcHandler)(uintptr_t)r->envelope->handler;
 
+    /* decode: a prefix with a handler */
     if (!handler)
         return E_NOSYS;
+    /* invoke */
     handler(s->requestBuffer, r->envelope);
     return SERVER_DEFERRED;
 }

@@ -23,6 +23,20 @@ static int Reply(void *context, uint32_t requestId, const Message *reply)
     return SysIpcReply(requestId, reply);
 }
 
+// The reply and the next receive in one system call; SERVER_POLL: the
+// reply, then Receive's poll.
+static int ReplyWait(void *context, uint32_t requestId, const Message *reply, Message *buffer,
+                     uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs)
+{
+    IpcReceiveArgs receive = { buffer, capacity, envelope, 0 };
+
+    if (timeoutMs == SERVER_POLL) {
+        SysIpcReply(requestId, reply);
+        return Receive(context, buffer, capacity, envelope, timeoutMs);
+    }
+    return SysIpcReplyWait(requestId, reply, &receive);  // no time limit, as Receive
+}
+
 // The job calls are the system calls of the same names.
 static int JobQuery(void *context, uint32_t jobId, IpcJobFacts *out)
 {
@@ -49,4 +63,5 @@ static int JobFinish(void *context, uint32_t jobId, int32_t value)
     return SysIpcJobFinish(jobId, value);
 }
 
-const ServerPort serverPortUser = { NULL, Receive, Reply, JobQuery, JobRead, JobWrite, JobFinish };
+const ServerPort serverPortUser = { NULL, Receive, Reply, ReplyWait,
+                                    JobQuery, JobRead, JobWrite, JobFinish };

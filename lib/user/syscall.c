@@ -217,6 +217,43 @@ int SysIpcSend(const char *name, const Message *request, Message *reply,
     return result;
 }
 
+int SysIpcConnect(const char *name)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_IPC_CONNECT), "b"(name) : "memory");
+    return result;
+}
+
+int SysIpcCall(int handle, const Message *request, Message *reply, uint32_t replyCapacity,
+               uint32_t timeoutMs)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_CALL), "b"(handle), "c"(request), "d"(reply),
+                       "S"(replyCapacity), "D"(timeoutMs)
+                     : "memory");
+    return result;
+}
+
+int SysIpcDisconnect(int handle)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_IPC_DISCONNECT), "b"(handle)
+                     : "memory");
+    return result;
+}
+
+int SysIpcReplyWait(uint32_t requestId, const Message *reply, const IpcReceiveArgs *receive)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_REPLY_WAIT), "b"(requestId), "c"(reply), "d"(receive)
+                     : "memory");
+    return result;
+}
+
 // SYS_IPC_RECEIVE: wait for a request; returns its length.
 int SysIpcReceive(Message *buffer, uint32_t capacity, IpcEnvelope *envelope)
 {

@@ -87,10 +87,12 @@ int32_t LinuxSysClockGettime(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 ts;
     uint64_t ms;
-    int err = ClockMs(arg[0], &ms);
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = ClockMs(arg[0], &ms)) != 0)
         return err;
+    /* invoke */
     ts.sec = (int32_t)(ms / 1000);
     ts.nsec = (int32_t)(ms % 1000) * (int32_t)NSEC_PER_MSEC;
     return UserWrite(p, arg[1], &ts, sizeof(ts));
@@ -101,10 +103,12 @@ int32_t LinuxSysClockGettime64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec64 ts;
     uint64_t ms;
-    int err = ClockMs(arg[0], &ms);
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = ClockMs(arg[0], &ms)) != 0)
         return err;
+    /* invoke */
     ts.sec = (int64_t)(ms / 1000);
     ts.nsec = (int64_t)(ms % 1000) * NSEC_PER_MSEC;
     return UserWrite(p, arg[1], &ts, sizeof(ts));
@@ -115,10 +119,12 @@ int32_t LinuxSysClockGetres(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 ts = { 0, (int32_t)NSEC_PER_MSEC };
     uint64_t ms;
-    int err = ClockMs(arg[0], &ms);
+    int err;
 
-    if (err || !arg[1])
+    /* decode */
+    if ((err = ClockMs(arg[0], &ms)) != 0 || !arg[1])
         return err;
+    /* invoke */
     return UserWrite(p, arg[1], &ts, sizeof(ts));
 }
 
@@ -127,10 +133,12 @@ int32_t LinuxSysClockGetres64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec64 ts = { 0, NSEC_PER_MSEC };
     uint64_t ms;
-    int err = ClockMs(arg[0], &ms);
+    int err;
 
-    if (err || !arg[1])
+    /* decode */
+    if ((err = ClockMs(arg[0], &ms)) != 0 || !arg[1])
         return err;
+    /* invoke */
     return UserWrite(p, arg[1], &ts, sizeof(ts));
 }
 
@@ -140,12 +148,14 @@ int32_t LinuxSysNanosleep(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 req;
     uint64_t ms;
-    int err = UserRead(p, &req, arg[0], sizeof(req));
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = UserRead(p, &req, arg[0], sizeof(req))) != 0)
         return err;
     if (req.sec < 0 || req.nsec < 0 || req.nsec >= (int32_t)NSEC_PER_SEC)
         return E_INVAL;
+    /* invoke */
     ms = (uint64_t)req.sec * 1000 + ((uint32_t)req.nsec + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
     return PollSleep(p, ms);            // answered when the time is up (poll.c)
 }
@@ -156,12 +166,14 @@ int32_t LinuxSysNanosleep(PosixProcess *p, const uint32_t *arg)
 static int32_t ClockSleep(PosixProcess *p, uint32_t clock, uint32_t flags, int64_t sec, int64_t nsec)
 {
     uint64_t ms, now;
-    int err = ClockMs(clock, &now);
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = ClockMs(clock, &now)) != 0)
         return err;
     if ((flags & ~LINUX_TIMER_ABSTIME) || sec < 0 || nsec < 0 || nsec >= (int64_t)NSEC_PER_SEC)
         return E_INVAL;
+    /* invoke */
     ms = (uint64_t)sec * 1000 + ((uint64_t)nsec + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
     if (flags & LINUX_TIMER_ABSTIME)
         ms = ms > now ? ms - now : 0;
@@ -169,6 +181,7 @@ static int32_t ClockSleep(PosixProcess *p, uint32_t clock, uint32_t flags, int64
 }
 
 // clock_nanosleep(clock, flags, req, rem): glibc's sleep() and usleep().
+// req is copied in, then ClockSleep checks it before it sleeps.
 int32_t LinuxSysClockNanosleep(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 req;
@@ -177,7 +190,8 @@ int32_t LinuxSysClockNanosleep(PosixProcess *p, const uint32_t *arg)
     return err ? err : ClockSleep(p, arg[0], arg[1], req.sec, req.nsec);
 }
 
-// clock_nanosleep_time64(clock, flags, struct __kernel_timespec *req, rem)
+// clock_nanosleep_time64(clock, flags, struct __kernel_timespec *req, rem):
+// as clock_nanosleep.
 int32_t LinuxSysClockNanosleep64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec64 req;
@@ -289,8 +303,10 @@ int32_t LinuxSysAlarm(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t left = AlarmLeft(p, api->UptimeMs());
 
+    /* decode */
     if (arg[0] > 2000000)
         return E_INVAL;
+    /* invoke */
     AlarmSet(p, arg[0] * 1000, 0);
     return (int32_t)((left + 999) / 1000);
 }
@@ -302,6 +318,7 @@ int32_t LinuxSysSetitimer(PosixProcess *p, const uint32_t *arg)
     uint32_t ms = 0, everyMs = 0;
     int err;
 
+    /* decode: the old timer is written out here, before the new one is set */
     if (arg[0] != LINUX_ITIMER_REAL)
         return E_INVAL;
     if (arg[1] && (err = UserRead(p, &want, arg[1], sizeof(want))) != 0)
@@ -311,6 +328,7 @@ int32_t LinuxSysSetitimer(PosixProcess *p, const uint32_t *arg)
         return err;
     if (arg[2] && (err = UserWrite(p, arg[2], &old, sizeof(old))) != 0)
         return err;
+    /* invoke */
     if (arg[1])
         AlarmSet(p, ms, everyMs);
     return 0;
@@ -321,7 +339,9 @@ int32_t LinuxSysGetitimer(PosixProcess *p, const uint32_t *arg)
 {
     LinuxItimerval now = Current(p);
 
+    /* decode */
     if (arg[0] != LINUX_ITIMER_REAL)
         return E_INVAL;
+    /* invoke */
     return UserWrite(p, arg[1], &now, sizeof(now));
 }

@@ -263,13 +263,16 @@ static int32_t TermiosGet(PosixProcess *p, uint32_t arg)
 static int32_t TermiosSet(PosixProcess *p, uint32_t arg)
 {
     LinuxTermios t;
-    int err = UserRead(p, &t, arg, sizeof(t));
+    int err;
 
-    if (!err)
-        err = ConsoleSetTermios(p, &t);
-    if (!err)
-        p->termios = t;
-    return err;
+    /* decode */
+    if ((err = UserRead(p, &t, arg, sizeof(t))) != 0)
+        return err;
+    /* invoke */
+    if ((err = ConsoleSetTermios(p, &t)) != 0)
+        return err;
+    p->termios = t;
+    return 0;
 }
 
 // TIOCGWINSZ: the screen's size.
@@ -294,12 +297,14 @@ static int32_t GroupGet(PosixProcess *p, uint32_t arg)
 static int32_t GroupSet(PosixProcess *p, uint32_t arg)
 {
     int32_t group;
-    int err = UserRead(p, &group, arg, sizeof(group));
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = UserRead(p, &group, arg, sizeof(group))) != 0)
         return err;
     if (group <= 0)
         return E_INVAL;
+    /* invoke */
     SignalSetForegroundGroup((uint32_t)group);
     return 0;
 }

@@ -40,6 +40,19 @@
 // caller's eax becomes: a value, or a negative E_* code (which is the
 // Linux errno negated). It touches the caller's memory only through
 // user.c, so no argument can make the server fault.
+//
+// Validate, then commit (kernel/syscall.c does the same for the native
+// calls): a handler runs in two steps, marked in its code. Its decode
+// step (/* decode */) checks every argument (fds, flags, sizes, ranges,
+// the caller's pointers: copied in, or checked writable with
+// UserCheckWritable when the answer goes out after a change) and changes
+// nothing; its invoke step (/* invoke */) then changes state: the fd
+// table, offsets, signal state, memory, the files on the servers, or the
+// caller's memory with the answer. So bad input is an error with nothing
+// changed. A handler with nothing to check has no marks; a one-line
+// handler that passes straight to a helper says in its contract that the
+// helper checks first. Where Linux itself commits first (a read or a
+// vector that faults part way returns what moved), the handler says so.
 #ifndef SERVERS_POSIX_CORE_H
 #define SERVERS_POSIX_CORE_H
 
@@ -114,7 +127,10 @@ typedef struct PosixFileOps {
     // read/readv and write/writev: total bytes at buf, or the iovCount
     // iovecs at buf (checked, total bytes in all), at *offset, which
     // moves past what moved (streams ignore it). Returns the bytes moved,
-    // POSIX_DEFERRED (answered later) or an error.
+    // POSIX_DEFERRED (answered later) or an error. A bad buffer is
+    // E_FAULT with nothing taken or written: a read checks it writable
+    // before it takes data (or takes only what it copied out, pipes), a
+    // write copies it in before it writes.
     int32_t (*Read)(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
                     uint32_t total, uint64_t *offset);
     int32_t (*Write)(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
@@ -175,6 +191,7 @@ struct PosixProcess {
     // below mmapTop, never under the break.
     uint32_t brkStart, brkEnd;
     uint32_t mmapTop, mapLimit;
+    uint32_t userLimit;             // the first address above user memory
     PosixRegion *regions;           // sorted, disjoint, not adjacent
     uint32_t regionCount, regionCapacity;
     // Terminal, signals, threads.

@@ -19,19 +19,21 @@
 #include "dir.h"
 
 // Send a request without payload to the name of the path at userPath
-// (relative to dirfd). Returns 0 or an error.
+// (relative to dirfd), once the path is resolved. Returns 0 or an error.
 static int32_t OnName(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t type)
 {
     PosixPath path;
-    int err = PathResolve(p, dirfd, userPath, 0, &path);
+    int err;
 
-    if (err)
+    /* decode */
+    if ((err = PathResolve(p, dirfd, userPath, 0, &path)) != 0)
         return err;
+    /* invoke */
     err = NsRequest(path.name, type, NULL, 0, NULL, 0);
     return err < 0 ? err : 0;
 }
 
-// mkdir(path, mode)
+// mkdir(path, mode): OnName resolves the path before it asks.
 int32_t LinuxSysMkdir(PosixProcess *p, const uint32_t *arg)
 {
     return OnName(p, LINUX_AT_FDCWD, arg[0], MSG_MKDIR);
@@ -58,6 +60,7 @@ int32_t LinuxSysUnlink(PosixProcess *p, const uint32_t *arg)
 // unlinkat(dirfd, path, flags): AT_REMOVEDIR makes it rmdir.
 int32_t LinuxSysUnlinkat(PosixProcess *p, const uint32_t *arg)
 {
+    /* decode: the flags here, the path in OnName */
     if (arg[2] & ~(uint32_t)LINUX_AT_REMOVEDIR)
         return E_INVAL;
     return OnName(p, (int32_t)arg[0], arg[1],
@@ -65,22 +68,26 @@ int32_t LinuxSysUnlinkat(PosixProcess *p, const uint32_t *arg)
 }
 
 // Rename the path at oldPath (relative to oldDir) to newPath (relative
-// to newDir). Returns 0 or an error.
+// to newDir), once both are resolved and on one mount. Returns 0 or an
+// error.
 static int32_t RenameAt(PosixProcess *p, int32_t oldDir, uint32_t oldPath, int32_t newDir,
                         uint32_t newPath)
 {
     PosixPath from, to;
-    int err = PathResolve(p, oldDir, oldPath, 0, &from);
+    int err;
 
-    if (err || (err = PathResolve(p, newDir, newPath, 0, &to)) != 0)
+    /* decode */
+    if ((err = PathResolve(p, oldDir, oldPath, 0, &from)) != 0 ||
+        (err = PathResolve(p, newDir, newPath, 0, &to)) != 0)
         return err;
     if (from.mount != to.mount)
         return E_XDEV;
+    /* invoke */
     err = NsRequest(from.name, MSG_RENAME, to.name, (uint32_t)strlen(to.name) + 1, NULL, 0);
     return err < 0 ? err : 0;
 }
 
-// rename(old, new)
+// rename(old, new): RenameAt resolves both paths before it asks.
 int32_t LinuxSysRename(PosixProcess *p, const uint32_t *arg)
 {
     return RenameAt(p, LINUX_AT_FDCWD, arg[0], LINUX_AT_FDCWD, arg[1]);
@@ -124,12 +131,15 @@ int32_t LinuxSysChdir(PosixProcess *p, const uint32_t *arg)
 {
     PosixPath path;
     FsStat stat;
-    int err = PathResolve(p, LINUX_AT_FDCWD, arg[0], 0, &path);
+    int err;
 
-    if (err || (err = NsStat(path.mount, path.name, &stat)) != 0)
+    /* decode */
+    if ((err = PathResolve(p, LINUX_AT_FDCWD, arg[0], 0, &path)) != 0 ||
+        (err = NsStat(path.mount, path.name, &stat)) != 0)
         return err;
     if (stat.type != FS_TYPE_DIR)
         return E_NOTDIR;
+    /* invoke */
     memcpy(p->cwd, path.path, sizeof(p->cwd));
     PathContextCwd(p);
     return 0;
@@ -140,10 +150,12 @@ int32_t LinuxSysFchdir(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
 
+    /* decode */
     if (!f)
         return E_BADF;
     if (f->kind != POSIX_FILE_DIR)
         return E_NOTDIR;
+    /* invoke */
     memcpy(p->cwd, f->path, sizeof(p->cwd));
     PathContextCwd(p);
     return 0;
@@ -156,8 +168,10 @@ int32_t LinuxSysGetcwd(PosixProcess *p, const uint32_t *arg)
     uint32_t length = (uint32_t)strlen(p->cwd) + 1;
     int err;
 
+    /* decode */
     if (arg[1] < length)
         return E_RANGE;
+    /* invoke */
     if ((err = UserWrite(p, arg[0], p->cwd, length)) != 0)
         return err;
     return (int32_t)length;
@@ -200,10 +214,12 @@ static uint8_t DirentType(uint32_t fsType)
            fsType == FS_TYPE_LINK ? LINUX_DT_LNK : LINUX_DT_REG;
 }
 
-// Fill out with records of f's entries from its offset on, moving the
-// offset past them. Returns the bytes used (0: the end) or an error; *full
-// says whether an entry was left out for want of room.
-static int FillEntries(PosixFile *f, uint8_t *out, uint32_t capacity, int *full)
+// Fill out with records of f's entries from entry *at on, moving *at past
+// them (f's own offset is left alone). Returns the bytes used (0: the
+// end) or an error; *full says whether an entry was left out for want of
+// room.
+static int FillEntries(const PosixFile *f, uint64_t *at, uint8_t *out, uint32_t capacity,
+                       int *full)
 {
     static const char *const dots[DOT_ENTRIES] = { ".", ".." };
     FsListRequest list;
@@ -212,11 +228,11 @@ static int FillEntries(PosixFile *f, uint8_t *out, uint32_t capacity, int *full)
     int err = 0;
 
     *full = 1;
-    for (; f->offset < DOT_ENTRIES; f->offset++)
-        if (PutRecord(out, &used, capacity, f->offset ? 1 : f->id + 1u, (int64_t)f->offset + 1,
-                      LINUX_DT_DIR, dots[f->offset]))
+    for (; *at < DOT_ENTRIES; (*at)++)
+        if (PutRecord(out, &used, capacity, *at ? 1 : f->id + 1u, (int64_t)*at + 1,
+                      LINUX_DT_DIR, dots[*at]))
             return (int)used;
-    list.index = (uint32_t)(f->offset - DOT_ENTRIES);
+    list.index = (uint32_t)(*at - DOT_ENTRIES);
     list.count = capacity / DIRENT_MIN < FS_LIST_MAX ? capacity / DIRENT_MIN : FS_LIST_MAX;
     if (list.count == 0)
         return (int)used;
@@ -231,24 +247,27 @@ static int FillEntries(PosixFile *f, uint8_t *out, uint32_t capacity, int *full)
     *full = 0;
     for (uint32_t i = 0; i < count && !*full; i++) {
         const FsDirEntry *e = (const FsDirEntry *)reply->data + i;
-        *full = PutRecord(out, &used, capacity, e->id + 1u, (int64_t)f->offset + 1,
+        *full = PutRecord(out, &used, capacity, e->id + 1u, (int64_t)*at + 1,
                           DirentType(e->type), e->name);
-        f->offset += !*full;
+        *at += !*full;
     }
     api->FreeMessage(reply);
     return (int)used;
 }
 
 // getdents64(fd, dirp, count): the records that fit, 0 at the end,
-// E_INVAL if the buffer cannot hold even the next one.
+// E_INVAL if the buffer cannot hold even the next one. The records are
+// made from a copy of the offset, which moves only once they are in the
+// caller's buffer.
 int32_t LinuxSysGetdents64(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     uint32_t capacity = arg[2] < FS_IO_MAX ? arg[2] : FS_IO_MAX;
-    uint64_t start;
+    uint64_t next;
     uint8_t *out;
     int used, err, full;
 
+    /* decode */
     if (!f)
         return E_BADF;
     if (f->kind != POSIX_FILE_DIR)
@@ -257,14 +276,15 @@ int32_t LinuxSysGetdents64(PosixProcess *p, const uint32_t *arg)
         return err;
     if (!(out = api->kmalloc(capacity ? capacity : 1)))
         return E_NOMEM;
-    start = f->offset;
-    used = FillEntries(f, out, capacity, &full);
+    next = f->offset;
+    used = FillEntries(f, &next, out, capacity, &full);
     if (used == 0 && full)
         used = E_INVAL;
-    if (used > 0 && (err = UserWrite(p, arg[1], out, (uint32_t)used)) != 0) {
-        f->offset = start;
+    /* invoke */
+    if (used > 0 && (err = UserWrite(p, arg[1], out, (uint32_t)used)) != 0)
         used = err;
-    }
+    if (used >= 0)
+        f->offset = next;
     api->kfree(out);
     return used;
 }

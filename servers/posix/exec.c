@@ -169,8 +169,10 @@ int32_t LinuxSysExecve(PosixProcess *p, const uint32_t *arg)
     PosixPath path;
     uint8_t *image = NULL;
     uint32_t size = 0, total = 0;
-    int err = ExecResolve(p, arg[0], &path);
+    int err;
 
+    /* decode: the path, argv and envp copied in, then the file */
+    err = ExecResolve(p, arg[0], &path);
     if (!err)
         err = ReadStrings(p, arg[1], &argv, &total);
     if (!err && (err = ReadStrings(p, arg[2], &envp, &total)) != 0)
@@ -178,6 +180,7 @@ int32_t LinuxSysExecve(PosixProcess *p, const uint32_t *arg)
     if (err)
         return err;
     err = ReadImage(&path, &image, &size);
+    /* invoke: the kernel checks the whole image before it replaces the program */
     if (!err)
         err = api->ProcessExec(p->pid, image, size, (const char *const *)argv.text,
                                (const char *const *)envp.text);

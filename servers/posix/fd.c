@@ -84,8 +84,10 @@ int32_t LinuxSysClose(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
 
+    /* decode */
     if (!f)
         return E_BADF;
+    /* invoke */
     p->fds[arg[0]] = NULL;
     FdRelease(f);
     return 0;
@@ -111,8 +113,10 @@ int32_t LinuxSysDup(PosixProcess *p, const uint32_t *arg)
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int fd;
 
+    /* decode */
     if (!f)
         return E_BADF;
+    /* invoke: E_MFILE installs nothing */
     if ((fd = FdInstall(p, f, 0, 0)) >= 0)
         f->refs++;
     return fd;
@@ -124,10 +128,12 @@ int32_t LinuxSysDup2(PosixProcess *p, const uint32_t *arg)
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int32_t newFd = (int32_t)arg[1];
 
+    /* decode */
     if (!f || newFd < 0 || newFd >= POSIX_FD_MAX)
         return E_BADF;
     if (newFd == (int32_t)arg[0])
         return newFd;
+    /* invoke */
     return DupTo(p, f, newFd, 0);
 }
 
@@ -137,23 +143,24 @@ int32_t LinuxSysDup3(PosixProcess *p, const uint32_t *arg)
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
     int32_t newFd = (int32_t)arg[1];
 
+    /* decode */
     if (arg[2] & ~(uint32_t)LINUX_O_CLOEXEC)
         return E_INVAL;
     if (!f || newFd < 0 || newFd >= POSIX_FD_MAX)
         return E_BADF;
     if (newFd == (int32_t)arg[0])
         return E_INVAL;
+    /* invoke */
     return DupTo(p, f, newFd, (arg[2] & LINUX_O_CLOEXEC) != 0);
 }
 
-// F_DUPFD / F_DUPFD_CLOEXEC: the lowest free fd at or above minFd.
+// F_DUPFD / F_DUPFD_CLOEXEC: the lowest free fd at or above minFd
+// (checked to be below POSIX_FD_MAX). E_MFILE installs nothing.
 static int32_t FcntlDup(PosixProcess *p, PosixFile *f, uint32_t minFd, int cloexec)
 {
-    int fd;
+    int fd = FdInstall(p, f, (int32_t)minFd, cloexec);
 
-    if (minFd >= POSIX_FD_MAX)
-        return E_INVAL;
-    if ((fd = FdInstall(p, f, (int32_t)minFd, cloexec)) >= 0)
+    if (fd >= 0)
         f->refs++;
     return fd;
 }
@@ -161,16 +168,29 @@ static int32_t FcntlDup(PosixProcess *p, PosixFile *f, uint32_t minFd, int cloex
 // The status flags F_SETFL may change.
 #define SETFL_MASK (LINUX_O_APPEND | LINUX_O_NONBLOCK)
 
+// Whether fcntl serves cmd.
+static int FcntlServed(uint32_t cmd)
+{
+    return cmd <= LINUX_F_SETFL || cmd == LINUX_F_DUPFD_CLOEXEC;
+}
+
 // fcntl64(fd, cmd, arg) and fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD,
-// F_SETFD, F_GETFL, F_SETFL; other commands are E_INVAL.
+// F_SETFD, F_GETFL, F_SETFL; other commands are E_INVAL. F_SETFD and
+// F_SETFL keep the bits they know and ignore the rest, as Linux does.
 int32_t LinuxSysFcntl(PosixProcess *p, const uint32_t *arg)
 {
     int32_t fd = (int32_t)arg[0];
     PosixFile *f = FdGet(p, fd);
+    uint32_t cmd = arg[1];
 
+    /* decode */
     if (!f)
         return E_BADF;
-    switch (arg[1]) {
+    if (!FcntlServed(cmd) ||
+        ((cmd == LINUX_F_DUPFD || cmd == LINUX_F_DUPFD_CLOEXEC) && arg[2] >= POSIX_FD_MAX))
+        return E_INVAL;
+    /* invoke */
+    switch (cmd) {
     case LINUX_F_DUPFD:         return FcntlDup(p, f, arg[2], 0);
     case LINUX_F_DUPFD_CLOEXEC: return FcntlDup(p, f, arg[2], 1);
     case LINUX_F_GETFD:         return p->fdFlags[fd];
@@ -178,9 +198,8 @@ int32_t LinuxSysFcntl(PosixProcess *p, const uint32_t *arg)
         p->fdFlags[fd] = arg[2] & LINUX_FD_CLOEXEC;
         return 0;
     case LINUX_F_GETFL:         return (int32_t)f->flags;
-    case LINUX_F_SETFL:
+    default:                    // LINUX_F_SETFL
         f->flags = (f->flags & ~(uint32_t)SETFL_MASK) | (arg[2] & SETFL_MASK);
         return 0;
-    default:                    return E_INVAL;
     }
 }

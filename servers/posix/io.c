@@ -5,6 +5,12 @@
 // array) and hands the transfer to the open file's kind through its
 // PosixFileOps: file.c (regular files, /proc texts, directories,
 // /dev/null), console.c, pipe.c and stream.c, which may answer later.
+// Each kind checks the caller's buffer before it moves anything (a read
+// checks it writable before it consumes data), so a bad pointer is
+// E_FAULT with the offset and the data where they were. A vector is
+// checked whole first, every iovec inside user memory, as Linux does; a
+// buffer that faults part way through a transfer ends it short, with
+// what moved returned, as on Linux.
 // A kind with no Seek is a stream: lseek, pread64 and pwrite64 are
 // E_SPIPE. ioctl is the kind's own (the console's terminal requests);
 // a kind without one is E_NOTTY.
@@ -24,8 +30,10 @@ static int Offset64(uint32_t low, uint32_t high, uint64_t *out)
 
 #define IOV_CHUNK 16
 
-// Check the caller's iovec array (count entries at iov): readable, and
-// lengths adding up to at most 2 GiB - 1 (*sum). Returns 0 or an error.
+// Check the caller's iovec array (count entries at iov): readable, each
+// buffer inside user memory (E_FAULT for one that wraps or reaches the
+// kernel's addresses), lengths adding up to at most 2 GiB - 1 (*sum).
+// Returns 0 or an error.
 static int IovCheck(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *sum)
 {
     LinuxIovec vec[IOV_CHUNK];
@@ -38,8 +46,12 @@ static int IovCheck(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *sum
         int err = UserRead(p, vec, iov + i * sizeof(LinuxIovec), n * sizeof(LinuxIovec));
         if (err)
             return err;
-        for (uint32_t j = 0; j < n; j++)
+        for (uint32_t j = 0; j < n; j++) {
+            uint32_t end = vec[j].base + vec[j].length;
+            if (vec[j].length && (end < vec[j].base || end > p->userLimit))
+                return E_FAULT;
             total += vec[j].length;
+        }
     }
     *sum = (uint32_t)total;
     return total > 0x7fffffffu ? E_INVAL : 0;
@@ -47,7 +59,7 @@ static int IovCheck(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *sum
 
 // --- the calls ------------------------------------------------------------------
 
-// read(fd, buf, count)
+// read(fd, buf, count): the file's Read op checks buf first (core.h).
 int32_t LinuxSysRead(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
@@ -55,7 +67,7 @@ int32_t LinuxSysRead(PosixProcess *p, const uint32_t *arg)
     return f ? f->ops->Read(p, f, arg[1], 0, arg[2], &f->offset) : E_BADF;
 }
 
-// write(fd, buf, count)
+// write(fd, buf, count): the file's Write op copies buf in first.
 int32_t LinuxSysWrite(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
@@ -80,9 +92,13 @@ int32_t LinuxSysPread64(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f;
     uint64_t offset;
-    int err = Positioned(p, arg, &f, &offset);
+    int err;
 
-    return err ? err : f->ops->Read(p, f, arg[1], 0, arg[2], &offset);
+    /* decode */
+    if ((err = Positioned(p, arg, &f, &offset)) != 0)
+        return err;
+    /* invoke */
+    return f->ops->Read(p, f, arg[1], 0, arg[2], &offset);
 }
 
 // pwrite64(fd, buf, count, offset_lo, offset_hi)
@@ -90,9 +106,13 @@ int32_t LinuxSysPwrite64(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f;
     uint64_t offset;
-    int err = Positioned(p, arg, &f, &offset);
+    int err;
 
-    return err ? err : f->ops->Write(p, f, arg[1], 0, arg[2], &offset);
+    /* decode */
+    if ((err = Positioned(p, arg, &f, &offset)) != 0)
+        return err;
+    /* invoke */
+    return f->ops->Write(p, f, arg[1], 0, arg[2], &offset);
 }
 
 // readv/writev: the iovecs checked first, then the file's op.
@@ -102,21 +122,23 @@ static int32_t Vector(PosixProcess *p, const uint32_t *arg, int writing)
     uint32_t sum;
     int err;
 
+    /* decode */
     if (!f)
         return E_BADF;
     if ((err = IovCheck(p, arg[1], arg[2], &sum)) != 0)
         return err;
+    /* invoke */
     return writing ? f->ops->Write(p, f, arg[1], arg[2], sum, &f->offset)
                    : f->ops->Read(p, f, arg[1], arg[2], sum, &f->offset);
 }
 
-// readv(fd, iov, iovcnt)
+// readv(fd, iov, iovcnt): Vector checks the fd and every iovec first.
 int32_t LinuxSysReadv(PosixProcess *p, const uint32_t *arg)
 {
     return Vector(p, arg, 0);
 }
 
-// writev(fd, iov, iovcnt)
+// writev(fd, iov, iovcnt): as readv.
 int32_t LinuxSysWritev(PosixProcess *p, const uint32_t *arg)
 {
     return Vector(p, arg, 1);
@@ -137,17 +159,21 @@ int32_t LinuxSysLseek(PosixProcess *p, const uint32_t *arg)
     uint64_t to;
     int err;
 
+    /* decode */
     if (!f)
         return E_BADF;
     if ((err = Seek(f, (int32_t)arg[1], arg[2], &to)) != 0)
         return err;
     if (to > 0x7fffffffu)
         return E_OVERFLOW;
+    /* invoke */
     f->offset = to;
     return (int32_t)to;
 }
 
-// _llseek(fd, offset_hi, offset_lo, loff_t *result, whence)
+// _llseek(fd, offset_hi, offset_lo, loff_t *result, whence): the result
+// is written before the offset moves, so a bad result pointer is E_FAULT
+// with the offset where it was (Linux moves it first).
 int32_t LinuxSysLlseek(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
@@ -155,12 +181,14 @@ int32_t LinuxSysLlseek(PosixProcess *p, const uint32_t *arg)
     uint64_t to;
     int err;
 
+    /* decode */
     if (!f)
         return E_BADF;
     if ((err = Seek(f, offset, arg[4], &to)) != 0)
         return err;
     if ((err = UserWrite(p, arg[3], &to, sizeof(to))) != 0)
         return err;
+    /* invoke */
     f->offset = to;
     return 0;
 }
@@ -187,6 +215,7 @@ int32_t LinuxSysIoctl(PosixProcess *p, const uint32_t *arg)
 {
     PosixFile *f = FdGet(p, (int32_t)arg[0]);
 
+    /* decode: the fd here, the request and its argument in the kind's op */
     if (!f)
         return E_BADF;
     return f->ops->Ioctl ? f->ops->Ioctl(p, f, arg[1], arg[2]) : E_NOTTY;

@@ -187,6 +187,9 @@
 #define LINUX_PROT_MASK           0x7
 #define LINUX_PROT_GROWSDOWN      0x01000000
 #define LINUX_PROT_GROWSUP        0x02000000
+#define LINUX_MREMAP_MAYMOVE      1
+#define LINUX_MREMAP_FIXED        2
+#define LINUX_MREMAP_DONTUNMAP    4
 
 // ioctl requests on a terminal.
 #define LINUX_TCGETS     0x5401

@@ -136,12 +136,12 @@ static int Call(Server *s, ServerRequest *r)
     if (r->message->type != MSG_POSIX_CALL || MessageDataLength(r->message) != sizeof(call))
         return E_INVAL;
     memcpy(&call, r->message->data, sizeof(call));
+    /* invoke: the caller's state (made on its first call), then its call */
     p = PosixProcessGet(r->sender, &err);
     if (!p) {
         Answer(r->message->requestId, err);
         return SERVER_DEFERRED;             // answered: the call's own error
     }
-    /* invoke */
     p->requestId = r->message->requestId;
     p->callNumber = call.number;
     posixCaller = p;
@@ -154,6 +154,8 @@ static int Call(Server *s, ServerRequest *r)
 }
 
 // posix:call, from the kernel: the console's ^C for one of our processes.
+// The sender and name are checked here, the request by SignalInterrupt,
+// before anything changes.
 static int Interrupt(Server *s, ServerRequest *r)
 {
     int err;
@@ -167,6 +169,8 @@ static int Interrupt(Server *s, ServerRequest *r)
 }
 
 // posix:signal: kill(2) for one of our processes, from another program.
+// The name is checked here, the request by SignalRequest, before the
+// signal is sent.
 static int Signal(Server *s, ServerRequest *r)
 {
     int err;
@@ -179,8 +183,8 @@ static int Signal(Server *s, ServerRequest *r)
     return err;
 }
 
-// posix:vfs:/path: forwarded to the mapped name (vfs.c); its reply,
-// whatever it is, is passed on.
+// posix:vfs:/path: forwarded to the mapped name (vfs.c, which checks the
+// request before it forwards it); its reply, whatever it is, is passed on.
 static int Vfs(Server *s, ServerRequest *r)
 {
     int err = 0;
@@ -193,7 +197,8 @@ static int Vfs(Server *s, ServerRequest *r)
     return SERVER_DEFERRED;
 }
 
-// posix:proc:NAME from another program: "self" is its sender.
+// posix:proc:NAME from another program: "self" is its sender
+// (procfs.c checks the request before it answers).
 static int Procfs(Server *s, ServerRequest *r)
 {
     int err = 0;

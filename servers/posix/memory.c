@@ -10,9 +10,12 @@
 //
 // The server keeps the mmap ranges in use as a sorted list of regions, so
 // munmap gives space back and a later mmap can reuse it (first fit from
-// the top). The pages themselves are the kernel's: ProcessMap maps zeroed
-// pages at once (no demand paging yet), ProcessUnmap frees them,
-// ProcessProtect changes their protection.
+// the top). Each call makes room in the list before it changes a page,
+// so running out of memory for the list is an error with nothing
+// changed, never a list out of step with the pages. The pages
+// themselves are the kernel's: ProcessMap maps zeroed pages at once (no
+// demand paging yet), ProcessUnmap frees them, ProcessProtect changes
+// their protection.
 //
 // A file-backed mmap2 of a regular file is a private copy: anonymous
 // pages filled from the file at the offset by the fs protocol's MSG_READ
@@ -24,7 +27,7 @@
 // memory acts like MAP_PRIVATE (a forked child gets a copy). MAP_FIXED replaces whatever was
 // in the range, as on Linux; MAP_FIXED_NOREPLACE is E_EXIST over a
 // recorded region. mremap is always E_NOMEM, so callers copy instead;
-// madvise accepts any advice and does nothing.
+// madvise accepts any advice Linux knows and does nothing.
 #include <lib/string.h>
 #include "core.h"
 #include "nsclient.h"
@@ -39,6 +42,7 @@ void MemoryInit(PosixProcess *p, const ProcessFacts *facts)
 {
     p->brkStart = p->brkEnd = PosixPageUp(facts->imageEnd);
     p->mapLimit = facts->stackBottom - POSIX_PAGE_SIZE;    // the guard page
+    p->userLimit = facts->userLimit;
     p->mmapTop = facts->stackBottom > MMAP_GAP ? facts->stackBottom - MMAP_GAP : 0;
     if (p->mmapTop < p->brkStart)
         p->mmapTop = p->brkStart;
@@ -163,38 +167,34 @@ int32_t LinuxSysBrk(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t want = arg[0], oldTop = PosixPageUp(p->brkEnd), newTop = PosixPageUp(want);
 
+    /* decode */
     if (want < p->brkStart || want > p->mmapTop || newTop == 0)
         return (int32_t)p->brkEnd;
-    if (newTop > oldTop) {
-        if (RegionsOverlap(p, oldTop, newTop) ||
-            api->ProcessMap(p->pid, oldTop, newTop - oldTop,
-                            POSIX_PROT_READ | POSIX_PROT_WRITE) != 0)
-            return (int32_t)p->brkEnd;
-    } else if (newTop < oldTop)
+    if (newTop > oldTop && RegionsOverlap(p, oldTop, newTop))
+        return (int32_t)p->brkEnd;
+    /* invoke */
+    if (newTop > oldTop &&
+        api->ProcessMap(p->pid, oldTop, newTop - oldTop, POSIX_PROT_READ | POSIX_PROT_WRITE) != 0)
+        return (int32_t)p->brkEnd;
+    if (newTop < oldTop)
         api->ProcessUnmap(p->pid, newTop, oldTop - newTop);
     p->brkEnd = want;
     return (int32_t)want;
 }
 
-// The MAP_FIXED part of mmap2: replace [addr, addr + size).
-static int32_t MapFixed(PosixProcess *p, uint32_t addr, uint32_t size, uint32_t prot,
-                        uint32_t flags)
+// The MAP_FIXED part of mmap2 (checked, room for two more regions):
+// replace [addr, addr + size). As on Linux, a mapping that fails leaves
+// the range unmapped. Returns 0 or an error.
+static int MapFixed(PosixProcess *p, uint32_t addr, uint32_t size, uint32_t prot)
 {
     int err;
 
-    if ((addr & (POSIX_PAGE_SIZE - 1)) || addr < POSIX_PAGE_SIZE || addr + size < addr ||
-        addr + size > p->mapLimit)
-        return E_INVAL;
-    if ((flags & LINUX_MAP_FIXED_NOREPLACE) && RegionsOverlap(p, addr, addr + size))
-        return E_EXIST;
-    if ((err = RegionsReserve(p, 2)) != 0)
-        return err;
     api->ProcessUnmap(p->pid, addr, size);
     RegionsRemove(p, addr, addr + size);
     if ((err = api->ProcessMap(p->pid, addr, size, prot)) != 0)
         return err;
     RegionsInsert(p, addr, addr + size);
-    return (int32_t)addr;
+    return 0;
 }
 
 // The file fd of a file-backed mmap2 of type (MAP_SHARED or MAP_PRIVATE)
@@ -248,22 +248,16 @@ static int MapFill(PosixProcess *p, PosixFile *f, uint32_t addr, uint32_t size,
     return 0;
 }
 
-// Find room for and map size bytes with prot (at *addr with MAP_FIXED),
-// *addr set to where. Returns 0 or an error.
+// Map size bytes with prot (checked, room for two more regions): at
+// *addr with MAP_FIXED, else where there is room, *addr set to where.
+// Returns 0 or an error (nothing mapped then).
 static int MapPlace(PosixProcess *p, uint32_t *addr, uint32_t size, uint32_t prot,
                     uint32_t flags)
 {
-    int32_t fixed;
     int err;
 
-    if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE)) {
-        fixed = MapFixed(p, *addr, size, prot, flags);
-        if (fixed < 0 && fixed > -4096)         // an error, not an address
-            return fixed;
-        return 0;
-    }
-    if ((err = RegionsReserve(p, 1)) != 0)
-        return err;
+    if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE))
+        return MapFixed(p, *addr, size, prot);
     if ((*addr = RegionsFindGap(p, size)) == 0)
         return E_NOMEM;
     if ((err = api->ProcessMap(p->pid, *addr, size, prot)) != 0)
@@ -272,32 +266,55 @@ static int MapPlace(PosixProcess *p, uint32_t *addr, uint32_t size, uint32_t pro
     return 0;
 }
 
+// The decode step of mmap2: check every argument (the type, prot, the
+// file, the size, a fixed address) and make room in the region list for
+// the mapping and for taking it out again should filling it fail. Sets
+// *size (whole pages) and *f (NULL: anonymous). Returns 0 or an error,
+// with nothing mapped.
+static int MapDecode(PosixProcess *p, const uint32_t *arg, uint32_t *size, PosixFile **f)
+{
+    uint32_t addr = arg[0], prot = arg[2], flags = arg[3], type = flags & LINUX_MAP_TYPE;
+    int err;
+
+    *size = PosixPageUp(arg[1]);
+    *f = NULL;
+    if (arg[1] == 0 || (type != LINUX_MAP_SHARED && type != LINUX_MAP_PRIVATE) ||
+        (prot & ~(uint32_t)LINUX_PROT_MASK))
+        return E_INVAL;
+    if (!(flags & LINUX_MAP_ANONYMOUS) && (err = MapFile(p, arg[4], type, prot, f)) != 0)
+        return err;
+    if (*size == 0)
+        return E_NOMEM;
+    if ((flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE)) &&
+        ((addr & (POSIX_PAGE_SIZE - 1)) || addr < POSIX_PAGE_SIZE || addr + *size < addr ||
+         addr + *size > p->mapLimit))
+        return E_INVAL;
+    if ((flags & LINUX_MAP_FIXED_NOREPLACE) && RegionsOverlap(p, addr, addr + *size))
+        return E_EXIST;
+    return RegionsReserve(p, 2);
+}
+
 // mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings, and
 // private copies of regular files (the offset is in pages, so always
 // aligned): the pages are filled from the file, then given prot.
 int32_t LinuxSysMmap2(PosixProcess *p, const uint32_t *arg)
 {
-    uint32_t size = PosixPageUp(arg[1]), prot = arg[2], flags = arg[3], type, addr = arg[0];
-    PosixFile *f = NULL;
+    uint32_t size, prot = arg[2], addr = arg[0];
+    PosixFile *f;
     int err;
 
-    type = flags & LINUX_MAP_TYPE;
-    if (arg[1] == 0 || (type != LINUX_MAP_SHARED && type != LINUX_MAP_PRIVATE) ||
-        (prot & ~(uint32_t)LINUX_PROT_MASK))
-        return E_INVAL;
-    if (!(flags & LINUX_MAP_ANONYMOUS) && (err = MapFile(p, arg[4], type, prot, &f)) != 0)
+    /* decode */
+    if ((err = MapDecode(p, arg, &size, &f)) != 0)
         return err;
-    if (size == 0)
-        return E_NOMEM;
+    /* invoke */
     if ((err = MapPlace(p, &addr, size, f ? POSIX_PROT_READ | POSIX_PROT_WRITE : prot,
-                        flags)) != 0)
+                        arg[3])) != 0)
         return err;
     if (f && (err = MapFill(p, f, addr, size, (uint64_t)arg[5] * POSIX_PAGE_SIZE)) == 0)
         err = api->ProcessProtect(p->pid, addr, size, prot);
     if (err) {
         api->ProcessUnmap(p->pid, addr, size);
-        if (RegionsReserve(p, 1) == 0)
-            RegionsRemove(p, addr, addr + size);
+        RegionsRemove(p, addr, addr + size);        // in the room MapDecode made
         return err;
     }
     return (int32_t)addr;
@@ -316,14 +333,15 @@ static int CheckRange(uint32_t addr, uint32_t length, uint32_t *size)
 int32_t LinuxSysMunmap(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t size;
-    int err = CheckRange(arg[0], arg[1], &size);
+    int err;
 
-    if (err)
+    /* decode: the range, and room to split a region it cuts in two */
+    if ((err = CheckRange(arg[0], arg[1], &size)) != 0 || (err = RegionsReserve(p, 1)) != 0)
         return err;
+    /* invoke */
     if ((err = api->ProcessUnmap(p->pid, arg[0], size)) != 0)
         return err;
-    if (RegionsReserve(p, 1) == 0)
-        RegionsRemove(p, arg[0], arg[0] + size);
+    RegionsRemove(p, arg[0], arg[0] + size);
     return 0;
 }
 
@@ -333,25 +351,53 @@ int32_t LinuxSysMprotect(PosixProcess *p, const uint32_t *arg)
     uint32_t size, prot = arg[2] & ~(uint32_t)(LINUX_PROT_GROWSDOWN | LINUX_PROT_GROWSUP);
     int err;
 
+    /* decode */
     if (prot & ~(uint32_t)LINUX_PROT_MASK)
         return E_INVAL;
     if (arg[1] == 0)
         return (arg[0] & (POSIX_PAGE_SIZE - 1)) ? E_INVAL : 0;
     if ((err = CheckRange(arg[0], arg[1], &size)) != 0)
         return err;
+    /* invoke */
     return api->ProcessProtect(p->pid, arg[0], size, prot);
 }
 
-// mremap(old, oldSize, newSize, flags, new): not in this phase.
+#define MREMAP_FLAGS (LINUX_MREMAP_MAYMOVE | LINUX_MREMAP_FIXED | LINUX_MREMAP_DONTUNMAP)
+
+// mremap(old, oldSize, newSize, flags, new): not in this phase, so
+// E_NOMEM once the arguments are checked as Linux checks them (known
+// flags, FIXED and DONTUNMAP only with MAYMOVE, an aligned old address,
+// a new size).
 int32_t LinuxSysMremap(PosixProcess *p, const uint32_t *arg)
 {
-    (void)p; (void)arg;
+    uint32_t flags = arg[3];
+
+    (void)p;
+    if ((flags & ~(uint32_t)MREMAP_FLAGS) ||
+        ((flags & (LINUX_MREMAP_FIXED | LINUX_MREMAP_DONTUNMAP)) &&
+         !(flags & LINUX_MREMAP_MAYMOVE)) ||
+        (arg[0] & (POSIX_PAGE_SIZE - 1)) || PosixPageUp(arg[2]) == 0)
+        return E_INVAL;
     return E_NOMEM;
 }
 
-// madvise(addr, length, advice): advice is only advice.
+// Whether Linux knows advice (MADV_NORMAL ... MADV_DONTNEED,
+// MADV_FREE ... MADV_COLLAPSE, MADV_HWPOISON ... MADV_GUARD_REMOVE).
+static int AdviceKnown(uint32_t advice)
+{
+    return advice <= 4 || (advice >= 8 && advice <= 25) || (advice >= 100 && advice <= 103);
+}
+
+// madvise(addr, length, advice): advice is only advice, taken once the
+// arguments are checked as Linux checks them (an aligned address, a
+// known advice, a range that does not wrap).
 int32_t LinuxSysMadvise(PosixProcess *p, const uint32_t *arg)
 {
+    uint32_t size = PosixPageUp(arg[1]);
+
     (void)p;
-    return (arg[0] & (POSIX_PAGE_SIZE - 1)) ? E_INVAL : 0;
+    if ((arg[0] & (POSIX_PAGE_SIZE - 1)) || !AdviceKnown(arg[2]) ||
+        (arg[1] && size == 0) || arg[0] + size < arg[0])
+        return E_INVAL;
+    return 0;
 }

@@ -143,13 +143,16 @@ int OpenPath(const PosixPath *path, uint32_t flags, PosixFile **out)
 }
 
 // Open the path at userPath (relative to dirfd) with flags. Returns the
-// new fd or an error.
+// new fd or an error. The path and a free fd are found before the
+// server is asked, so an open that would create or truncate a file only
+// fails afterwards as the server says.
 static int32_t OpenAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t flags)
 {
     PosixPath path;
     PosixFile *f = NULL;
     int err, fd;
 
+    /* decode */
     if ((flags & LINUX_O_ACCMODE) == LINUX_O_ACCMODE)
         return E_INVAL;
     if ((err = PathResolve(p, dirfd, userPath, 0, &path)) != 0)
@@ -158,18 +161,19 @@ static int32_t OpenAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_
         return err;
     if ((fd = FdFree(p, 0)) < 0)
         return fd;
+    /* invoke */
     if ((err = openers[path.mount->kind](&path, flags, &f)) != 0)
         return err;
     return FdInstall(p, f, fd, (flags & LINUX_O_CLOEXEC) != 0);
 }
 
-// open(path, flags, mode)
+// open(path, flags, mode): OpenAt checks everything before it opens.
 int32_t LinuxSysOpen(PosixProcess *p, const uint32_t *arg)
 {
     return OpenAt(p, LINUX_AT_FDCWD, arg[0], arg[1]);
 }
 
-// openat(dirfd, path, flags, mode)
+// openat(dirfd, path, flags, mode): as open, relative to dirfd.
 int32_t LinuxSysOpenat(PosixProcess *p, const uint32_t *arg)
 {
     return OpenAt(p, (int32_t)arg[0], arg[1], arg[2]);

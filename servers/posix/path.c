@@ -323,6 +323,7 @@ int32_t LinuxSysMount(PosixProcess *p, const uint32_t *arg)
     uint32_t slot;
     int length, err;
 
+    /* decode */
     if ((length = UserReadString(p, source, arg[0], sizeof(source))) < 0)
         return length;
     if ((err = PathResolve(p, LINUX_AT_FDCWD, arg[1], 0, &target)) != 0)
@@ -337,7 +338,7 @@ int32_t LinuxSysMount(PosixProcess *p, const uint32_t *arg)
         return E_NOMEM;
     if ((err = ServesFiles(source)) != 0)
         return err;
-    /* POINT OF NO RETURN */
+    /* invoke */
     memcpy(addedPaths[slot - FIXED_MOUNTS], target.path, strlen(target.path) + 1);
     memcpy(addedPrefixes[slot - FIXED_MOUNTS], source, (uint32_t)length + 1);
     mounts[slot] = (PosixMount){ addedPaths[slot - FIXED_MOUNTS],
@@ -354,6 +355,7 @@ int32_t LinuxSysUmount2(PosixProcess *p, const uint32_t *arg)
     MountUse use;
     int err;
 
+    /* decode */
     if ((err = PathResolve(p, LINUX_AT_FDCWD, arg[0], 0, &target)) != 0)
         return err;
     if (!(m = MountAt(target.path)))
@@ -364,6 +366,7 @@ int32_t LinuxSysUmount2(PosixProcess *p, const uint32_t *arg)
     PosixProcessForEach(CheckFiles, &use);
     if (use.used)
         return E_BUSY;
+    /* invoke */
     m->path = NULL;
     return 0;
 }

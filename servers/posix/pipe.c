@@ -435,6 +435,7 @@ static int32_t MakePipe(PosixProcess *p, uint32_t userFds, uint32_t flags)
     int32_t fds[2];
     int err;
 
+    /* decode */
     if (flags & ~(uint32_t)(LINUX_O_NONBLOCK | LINUX_O_CLOEXEC))
         return E_INVAL;
     if (UserCheckWritable(p, userFds, sizeof(fds)) != 0)
@@ -452,14 +453,14 @@ static int32_t MakePipe(PosixProcess *p, uint32_t userFds, uint32_t flags)
         api->kfree(pipe);
         return E_NOMEM;
     }
-    // Nothing can fail from here on.
+    /* invoke: nothing can fail from here on */
     pipe->readers = pipe->writers = 1;
     ends[0]->id = ends[1]->id = ++pipeSerial;
     pipe->next = pipes;
     pipes = pipe;
     FdInstall(p, ends[0], fds[0], cloexec);
     FdInstall(p, ends[1], fds[1], cloexec);
-    if ((err = UserWrite(p, userFds, fds, sizeof(fds))) != 0) {
+    if ((err = UserWrite(p, userFds, fds, sizeof(fds))) != 0) {     // checked, yet undone
         for (int i = 0; i < 2; i++) {
             p->fds[fds[i]] = NULL;
             FdRelease(ends[i]);
@@ -468,13 +469,13 @@ static int32_t MakePipe(PosixProcess *p, uint32_t userFds, uint32_t flags)
     return err;
 }
 
-// pipe(fds)
+// pipe(fds): MakePipe checks fds writable and finds two free fds first.
 int32_t LinuxSysPipe(PosixProcess *p, const uint32_t *arg)
 {
     return MakePipe(p, arg[0], 0);
 }
 
-// pipe2(fds, flags): O_NONBLOCK, O_CLOEXEC.
+// pipe2(fds, flags): O_NONBLOCK, O_CLOEXEC; other flags E_INVAL (MakePipe).
 int32_t LinuxSysPipe2(PosixProcess *p, const uint32_t *arg)
 {
     return MakePipe(p, arg[0], arg[1]);

@@ -19,10 +19,12 @@
 // receive, answers those whose time is up (with 0) and tells the loop how
 // long it may wait for the next request. The caller is stopped meanwhile,
 // so its pollfd array and fd sets are read again from its memory at each
-// look, and written only with the answer.
+// look, and written only with the answer; both are checked writable
+// before the call starts, so a bad one is E_FAULT at once, never a wait
+// that ends in E_FAULT.
 //
-// The signal masks of ppoll and pselect6 are checked and ignored (no
-// signal is delivered yet), and the time left is not written back.
+// The signal masks of ppoll and pselect6 are checked (size 8, readable)
+// and ignored, and the time left is not written back.
 #include <lib/string.h>
 #include "core.h"
 #include "user.h"
@@ -269,15 +271,20 @@ static int TimespecMs(PosixProcess *p, uint32_t addr, int64_t *ms)
     return 0;
 }
 
-// Check poll's arguments and run it for at most timeoutMs.
+// Check poll's fds argument: at most POLL_MAX entries, writable (their
+// revents go back). Returns 0, E_INVAL or E_FAULT.
+static int PollCheck(PosixProcess *p, uint32_t fds, uint32_t nfds)
+{
+    if (nfds > POLL_MAX)
+        return E_INVAL;
+    return UserCheckWritable(p, fds, nfds * sizeof(LinuxPollFd)) ? E_FAULT : 0;
+}
+
+// Run poll (checked) on nfds entries at fds for at most timeoutMs.
 static int32_t Poll(PosixProcess *p, uint32_t fds, uint32_t nfds, int64_t timeoutMs)
 {
     PollWait w = { NULL, p, 0, 0, { fds, nfds, 0, 0 }, 0, 0, 0 };
 
-    if (nfds > POLL_MAX)
-        return E_INVAL;
-    if (UserCheckWritable(p, fds, nfds * sizeof(LinuxPollFd)) != 0)
-        return E_FAULT;
     return Start(&w, timeoutMs);
 }
 
@@ -293,54 +300,85 @@ int32_t PollSleep(PosixProcess *p, uint64_t ms)
 // poll(fds, nfds, timeout): timeout in ms, negative for no limit.
 int32_t LinuxSysPoll(PosixProcess *p, const uint32_t *arg)
 {
+    int err;
+
+    /* decode */
+    if ((err = PollCheck(p, arg[0], arg[1])) != 0)
+        return err;
+    /* invoke */
     return Poll(p, arg[0], arg[1], (int32_t)arg[2] < 0 ? -1 : (int32_t)arg[2]);
 }
 
-// A signal mask argument (sigmask, sigsetsize): the size must be 8 when
-// there is a mask. Returns 0 or E_INVAL.
-static int CheckMask(uint32_t mask, uint32_t size)
+// A signal mask argument (sigmask, sigsetsize): when there is a mask,
+// its size must be 8 and it must be readable, as Linux copies it in.
+// Returns 0, E_INVAL or E_FAULT.
+static int CheckMask(PosixProcess *p, uint32_t mask, uint32_t size)
 {
-    return mask && size != SIGSET_SIZE ? E_INVAL : 0;
+    uint64_t set;
+
+    if (!mask)
+        return 0;
+    if (size != SIGSET_SIZE)
+        return E_INVAL;
+    return UserRead(p, &set, mask, sizeof(set));
 }
 
 // ppoll(fds, nfds, tsp, sigmask, sigsetsize)
 int32_t LinuxSysPpoll(PosixProcess *p, const uint32_t *arg)
 {
     int64_t ms;
-    int err = TimespecMs(p, arg[2], &ms);
+    int err;
 
-    if (!err)
-        err = CheckMask(arg[3], arg[4]);
-    return err ? err : Poll(p, arg[0], arg[1], ms);
+    /* decode */
+    if ((err = TimespecMs(p, arg[2], &ms)) != 0 || (err = CheckMask(p, arg[3], arg[4])) != 0 ||
+        (err = PollCheck(p, arg[0], arg[1])) != 0)
+        return err;
+    /* invoke */
+    return Poll(p, arg[0], arg[1], ms);
 }
 
-// Check select's arguments and run it for at most timeoutMs.
+// Check select's nfds and fd sets (arg[0..3]): nfds at most FD_SETSIZE,
+// each set given writable (the ready ones go back in it). Returns 0,
+// E_INVAL or E_FAULT.
+static int SelectCheck(PosixProcess *p, const uint32_t *arg)
+{
+    if (arg[0] > LINUX_FD_SETSIZE)
+        return E_INVAL;
+    for (int s = 1; s <= 3; s++)
+        if (arg[s] && UserCheckWritable(p, arg[s], (arg[0] + 31) / 32 * 4) != 0)
+            return E_FAULT;
+    return 0;
+}
+
+// Run select (checked) for at most timeoutMs.
 static int32_t Select(PosixProcess *p, const uint32_t *arg, int64_t timeoutMs)
 {
     PollWait w = { NULL, p, 0, 1, { arg[0], arg[1], arg[2], arg[3] }, 0, 0, 0 };
 
-    if (arg[0] > LINUX_FD_SETSIZE)
-        return E_INVAL;
     return Start(&w, timeoutMs);
 }
 
 // _newselect(nfds, readfds, writefds, exceptfds, struct timeval *timeout)
 int32_t LinuxSysSelect(PosixProcess *p, const uint32_t *arg)
 {
-    LinuxTimeval tv;
+    LinuxTimeval tv = { 0, 0 };
     int err;
 
-    if (!arg[4])
-        return Select(p, arg, -1);
-    if ((err = UserRead(p, &tv, arg[4], sizeof(tv))) != 0)
+    /* decode */
+    if (arg[4] && (err = UserRead(p, &tv, arg[4], sizeof(tv))) != 0)
         return err;
     if (tv.sec < 0 || tv.usec < 0)
         return E_INVAL;
+    if ((err = SelectCheck(p, arg)) != 0)
+        return err;
+    /* invoke */
+    if (!arg[4])
+        return Select(p, arg, -1);
     return Select(p, arg, (int64_t)tv.sec * 1000 + tv.usec / 1000 + (tv.usec % 1000 != 0));
 }
 
 // select(struct sel_arg_struct *), the old i386 call 82: the five
-// arguments of _newselect in memory.
+// arguments of _newselect in memory, copied in and checked by it.
 int32_t LinuxSysOldSelect(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t args[5];
@@ -355,11 +393,13 @@ int32_t LinuxSysPselect6(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t mask[2] = { 0, 0 };
     int64_t ms;
-    int err = TimespecMs(p, arg[4], &ms);
+    int err;
 
-    if (!err && arg[5])
-        err = UserRead(p, mask, arg[5], sizeof(mask));
-    if (!err)
-        err = CheckMask(mask[0], mask[1]);
-    return err ? err : Select(p, arg, ms);
+    /* decode */
+    if ((err = TimespecMs(p, arg[4], &ms)) != 0 ||
+        (arg[5] && (err = UserRead(p, mask, arg[5], sizeof(mask))) != 0) ||
+        (err = CheckMask(p, mask[0], mask[1])) != 0 || (err = SelectCheck(p, arg)) != 0)
+        return err;
+    /* invoke */
+    return Select(p, arg, ms);
 }

@@ -251,10 +251,12 @@ int32_t LinuxSysSetpgid(PosixProcess *p, const uint32_t *arg)
 {
     PosixProcess *t = GroupTarget(p, arg[0]);
 
+    /* decode */
     if ((int32_t)arg[1] < 0)
         return E_INVAL;
     if (!t || (t != p && t->parent != p->pid))
         return E_SRCH;
+    /* invoke */
     t->pgrp = arg[1] ? arg[1] : t->pid;
     return 0;
 }
@@ -263,8 +265,10 @@ int32_t LinuxSysSetpgid(PosixProcess *p, const uint32_t *arg)
 int32_t LinuxSysSetsid(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
+    /* decode */
     if (p->pgrp == p->pid)
         return E_PERM;                  // already a group leader, as Linux says
+    /* invoke */
     p->pgrp = p->pid;
     return (int32_t)p->pid;
 }
@@ -282,13 +286,20 @@ int32_t LinuxSysGetppid(PosixProcess *p, const uint32_t *arg)
 }
 
 // set_thread_area(u_info): install the TLS segment; the entry number the
-// kernel chose is written back.
+// kernel chose is written back. u_info is checked writable first (as
+// Linux writes the entry before it installs), so a read-only one is
+// E_FAULT with the segment unchanged; the kernel checks the descriptor.
 int32_t LinuxSysSetThreadArea(PosixProcess *p, const uint32_t *arg)
 {
     PosixUserDesc desc;
-    int err = UserRead(p, &desc, arg[0], sizeof(desc));
+    int err;
 
-    if (err || (err = api->ProcessSetTls(p->pid, &desc)) != 0)
+    /* decode */
+    if ((err = UserRead(p, &desc, arg[0], sizeof(desc))) != 0 ||
+        (err = UserCheckWritable(p, arg[0], sizeof(desc))) != 0)
+        return err;
+    /* invoke */
+    if ((err = api->ProcessSetTls(p->pid, &desc)) != 0)
         return err;
     p->tls = desc;                      // clone may have to put it back
     p->hasTls = 1;
@@ -314,12 +325,15 @@ int32_t LinuxSysSetRobustList(PosixProcess *p, const uint32_t *arg)
 static int32_t SetName(PosixProcess *p, uint32_t from)
 {
     char name[LINUX_TASK_COMM];
-    int length = UserReadString(p, name, from, sizeof(name));
+    int length;
 
+    /* decode: copied in, cut at 15 bytes */
+    length = UserReadString(p, name, from, sizeof(name));
     if (length == E_NAMETOOLONG)
         length = UserRead(p, name, from, sizeof(name) - 1) ? E_FAULT : (int)sizeof(name) - 1;
     if (length < 0)
         return length;
+    /* invoke */
     name[length] = 0;
     memcpy(p->name, name, (uint32_t)length + 1);
     return 0;
@@ -335,7 +349,8 @@ static int32_t GetName(PosixProcess *p, uint32_t to)
     return UserWrite(p, to, name, sizeof(name));
 }
 
-// prctl(option, ...): PR_SET_NAME and PR_GET_NAME; the rest E_INVAL.
+// prctl(option, ...): PR_SET_NAME and PR_GET_NAME (each checks its
+// argument first); the rest E_INVAL.
 int32_t LinuxSysPrctl(PosixProcess *p, const uint32_t *arg)
 {
     if (arg[0] == LINUX_PR_SET_NAME)
@@ -421,26 +436,26 @@ int32_t LinuxSysFork(PosixProcess *p, const uint32_t *arg)
 // tls, that TLS segment. ProcessFork copies p's registers and TLS and
 // makes the child ready at once, so the child's own cannot be set
 // afterwards without a race: p's are set for the moment of the copy and
-// put back after it (p is stopped in its int 0x80 meanwhile). Returns the
-// child's pid or an error, p as it was either way.
+// put back after it (p is stopped in its int 0x80 meanwhile), whatever
+// failed. Returns the child's pid or an error, p as it was either way.
 static int32_t ForkOnto(PosixProcess *p, uint32_t stack, PosixUserDesc *tls)
 {
     static PosixRegisters saved, moved;     // one thread: no one else uses them
     int32_t pid;
-    int err = 0;
+    int err = 0, tlsSet = 0, movedSet = 0;
 
     if (stack && (err = api->ProcessGetRegisters(p->pid, &saved)) == 0) {
         moved = saved;
         moved.esp = stack;
     }
-    if (!err && tls)
-        err = api->ProcessSetTls(p->pid, tls) ? E_INVAL : 0;
-    if (!err && stack)
-        err = api->ProcessSetRegisters(p->pid, &moved);
+    if (!err && tls && (err = api->ProcessSetTls(p->pid, tls) ? E_INVAL : 0) == 0)
+        tlsSet = 1;
+    if (!err && stack && (err = api->ProcessSetRegisters(p->pid, &moved)) == 0)
+        movedSet = 1;
     pid = err ? err : Fork(p);
-    if (!err && stack)
+    if (movedSet)
         api->ProcessSetRegisters(p->pid, &saved);
-    if (!err && tls && p->hasTls)
+    if (tlsSet && p->hasTls)
         api->ProcessSetTls(p->pid, &p->tls);    // a parent without TLS keeps tls's
                                                 // descriptor, which it does not load
     return pid;
@@ -460,6 +475,7 @@ int32_t LinuxSysClone(PosixProcess *p, const uint32_t *arg)
     PosixProcess *child;
     int32_t pid;
 
+    /* decode */
     if (flags & (LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         return E_NOSYS;
     if ((flags & ~CLONE_SERVED) || (flags & LINUX_CSIGNAL) != LINUX_SIGCHLD ||
@@ -469,6 +485,7 @@ int32_t LinuxSysClone(PosixProcess *p, const uint32_t *arg)
         return E_FAULT;
     if ((flags & LINUX_CLONE_SETTLS) && UserRead(p, &tls, arg[3], sizeof(tls)) != 0)
         return E_FAULT;
+    /* invoke */
     if ((pid = ForkOnto(p, arg[1], flags & LINUX_CLONE_SETTLS ? &tls : NULL)) < 0)
         return pid;
     child = PosixProcessFind((uint32_t)pid);
@@ -531,6 +548,7 @@ static int32_t Wait(PosixProcess *p, int32_t pid, uint32_t statusAt, uint32_t op
 {
     int status = 0, got;
 
+    /* decode */
     if (options & ~(uint32_t)WAIT4_OPTIONS || pid == INT32_MIN)
         return E_INVAL;
     if (pid == 0 || pid == -(int32_t)p->pgrp)
@@ -540,6 +558,7 @@ static int32_t Wait(PosixProcess *p, int32_t pid, uint32_t statusAt, uint32_t op
     if ((statusAt && UserCheckWritable(p, statusAt, 4) != 0) ||
         (rusageAt && UserCheckWritable(p, rusageAt, LINUX_RUSAGE_SIZE) != 0))
         return E_FAULT;
+    /* invoke */
     got = api->ProcessReap(p->pid, pid, &status);
     if (got > 0)
         WaitResults(p, statusAt, rusageAt, status);
@@ -553,13 +572,14 @@ static int32_t Wait(PosixProcess *p, int32_t pid, uint32_t statusAt, uint32_t op
     return POSIX_DEFERRED;
 }
 
-// waitpid(pid, status, options)
+// waitpid(pid, status, options): Wait checks status writable before it reaps.
 int32_t LinuxSysWaitpid(PosixProcess *p, const uint32_t *arg)
 {
     return Wait(p, (int32_t)arg[0], arg[1], arg[2], 0);
 }
 
-// wait4(pid, status, options, rusage): the rusage is all zeros.
+// wait4(pid, status, options, rusage): the rusage is all zeros; both it
+// and status are checked writable before Wait reaps.
 int32_t LinuxSysWait4(PosixProcess *p, const uint32_t *arg)
 {
     return Wait(p, (int32_t)arg[0], arg[1], arg[2], arg[3]);

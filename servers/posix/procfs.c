@@ -857,81 +857,90 @@ static Message *ServeStat(const ProcfsNode *n, uint32_t requester, int *err)
     return Reply(MSG_RESPONSE, &st, sizeof(st));
 }
 
-static Message *ServeRead(const Message *request, const ProcfsNode *n, uint32_t requester,
-                          int *err)
+// A MSG_READ or MSG_QUERY, its FsIo checked: the text at io's offset.
+static Message *ServeRead(const FsIo *io, const ProcfsNode *n, uint32_t requester, int *err)
 {
-    FsIo io = { 0, TEXT_MAX, 0 };
     uint32_t from;
 
-    if (request->type == MSG_READ && MessageDataLength(request) >= sizeof(io))
-        memcpy(&io, request->data, sizeof(io));
-    if (io.handle != 0) {
-        *err = E_BADF;
-        return NULL;
-    }
     if ((*err = MakeText(n, requester)) != 0)
         return NULL;
-    from = io.offset < textLength ? (uint32_t)io.offset : textLength;
+    from = io->offset < textLength ? (uint32_t)io->offset : textLength;
     return Reply(MSG_RESPONSE, text + from,
-                 textLength - from < io.length ? textLength - from : io.length);
+                 textLength - from < io->length ? textLength - from : io->length);
 }
 
-static Message *ServeList(const Message *request, const ProcfsNode *n, int *err)
+// A MSG_LIST of a directory, its FsListRequest checked.
+static Message *ServeList(const FsListRequest *want, const ProcfsNode *n)
 {
-    FsListRequest want = { 0, 0 };
     Listing l = { listed, 0, LIST_MAX };
-    uint32_t length = MessageDataLength(request), count;
+    uint32_t count, most = want->count == 0 || want->count > FS_LIST_MAX ? FS_LIST_MAX
+                                                                          : want->count;
 
-    if (length != 0 && length != sizeof(want)) {
-        *err = E_INVAL;
-        return NULL;
-    }
-    memcpy(&want, request->data, length);
-    if (NodeType(n) != FS_TYPE_DIR) {
-        *err = E_NOTDIR;
-        return NULL;
-    }
     List(n, &l);
-    if (want.count == 0 || want.count > FS_LIST_MAX)
-        want.count = FS_LIST_MAX;
-    count = want.index < l.count ? l.count - want.index : 0;
-    if (count > want.count)
-        count = want.count;
-    return Reply(MSG_RESPONSE, listed + (want.index < l.count ? want.index : 0),
+    count = want->index < l.count ? l.count - want->index : 0;
+    if (count > most)
+        count = most;
+    return Reply(MSG_RESPONSE, listed + (want->index < l.count ? want->index : 0),
                  count * (uint32_t)sizeof(FsDirEntry));
 }
 
+// What a request asks, decoded: its node, and its payload.
+typedef struct ProcfsAsk {
+    ProcfsNode node;
+    FsIo io;                    // MSG_READ (the whole text when it carries none), MSG_QUERY
+    FsListRequest list;         // MSG_LIST
+} ProcfsAsk;
+
+// The decode step of a request to posix:proc:NAME: a type served (the
+// rest would change something: E_ACCES), a name that exists (E_NOENT,
+// E_NOTDIR), a read by name (handle 0, else E_BADF), a list of a
+// directory with a well-formed FsListRequest (E_INVAL, E_NOTDIR).
+// Returns 0 with *ask filled, or an error.
+static int ProcfsDecode(const char *name, const Message *request, uint32_t requester,
+                        ProcfsAsk *ask)
+{
+    uint32_t length = MessageDataLength(request);
+    int err;
+
+    *ask = (ProcfsAsk){ .io = { 0, TEXT_MAX, 0 } };
+    if (strncmp(name, POSIX_PROC, strlen(POSIX_PROC)) != 0)
+        return E_NOENT;
+    if (request->type != MSG_STAT && request->type != MSG_READ &&
+        request->type != MSG_QUERY && request->type != MSG_LIST)
+        return E_ACCES;                         // nothing here can be changed
+    if ((err = Resolve(name + strlen(POSIX_PROC), requester, &ask->node)) != 0)
+        return err;
+    if (request->type == MSG_READ && length >= sizeof(ask->io))
+        memcpy(&ask->io, request->data, sizeof(ask->io));
+    if (ask->io.handle != 0)
+        return E_BADF;
+    if (request->type != MSG_LIST)
+        return 0;
+    if (length != 0 && length != sizeof(ask->list))
+        return E_INVAL;
+    memcpy(&ask->list, request->data, length);
+    return NodeType(&ask->node) == FS_TYPE_DIR ? 0 : E_NOTDIR;
+}
+
+// Answer request to posix:proc:NAME for requester (the pid "self" is).
+// Returns the reply (the caller frees it), or NULL with *err. Nothing is
+// changed by any request; each is checked whole before it is answered.
 Message *ProcfsTransact(const char *name, const Message *request, uint32_t requester,
                         int *err)
 {
-    ProcfsNode n;
+    ProcfsAsk ask;
     Message *reply;
 
-    *err = E_NOENT;
-    if (strncmp(name, POSIX_PROC, strlen(POSIX_PROC)) != 0)
+    /* decode */
+    if ((*err = ProcfsDecode(name, request, requester, &ask)) != 0)
         return NULL;
-    if (request->type != MSG_STAT && request->type != MSG_READ &&
-        request->type != MSG_QUERY && request->type != MSG_LIST) {
-        *err = E_ACCES;                         // nothing here can be changed
-        return NULL;
-    }
-    if ((*err = Resolve(name + strlen(POSIX_PROC), requester, &n)) != 0)
-        return NULL;
-    switch (request->type) {
-    case MSG_STAT:
-        reply = ServeStat(&n, requester, err);
-        break;
-    case MSG_READ:
-    case MSG_QUERY:
-        reply = ServeRead(request, &n, requester, err);
-        break;
-    case MSG_LIST:
-        reply = ServeList(request, &n, err);
-        break;
-    default:
-        *err = E_ACCES;
-        return NULL;
-    }
+    /* invoke */
+    if (request->type == MSG_STAT)
+        reply = ServeStat(&ask.node, requester, err);
+    else if (request->type == MSG_LIST)
+        reply = ServeList(&ask.list, &ask.node);
+    else
+        reply = ServeRead(&ask.io, &ask.node, requester, err);
     if (!reply && *err == 0)
         *err = E_NOMEM;
     return reply;

@@ -163,13 +163,14 @@ static void SaveContext(LinuxSigcontext *sc, const PosixRegisters *r, uint32_t e
     };
 }
 
-// Run p's handler for sig: write the frame (eax: what the interrupted
-// call returns, or keep: the registers' own; restart: run the call again
-// instead), point p at the handler. Returns 0, or E_FAULT with p ended by SIGSEGV.
-static int Deliver(PosixProcess *p, uint32_t sig, int keep, uint32_t eax, int restart)
+// Run p's handler for sig, sent for why: write the frame (eax: what the
+// interrupted call returns, or keep: the registers' own; restart: run the
+// call again instead), point p at the handler. Returns 0, or E_FAULT
+// with p ended by SIGSEGV.
+static int Deliver(PosixProcess *p, uint32_t sig, const PosixSignalInfo *why, int keep,
+                   uint32_t eax, int restart)
 {
     const LinuxSigaction *act = &p->actions[sig - 1];
-    const PosixSignalInfo *why = &p->sigInfo[sig - 1];
     uint64_t saved = p->suspended ? p->suspendMask : p->sigMask;
     PosixRegisters r;
     SignalFrame f;
@@ -240,7 +241,7 @@ static int32_t DeliverOne(PosixProcess *p, int32_t value, int kept, int *done)
         PosixProcessEnd(p, WAIT_STATUS_SIGNALED(sig));
         return value;
     }
-    if (Deliver(p, sig, kept, (uint32_t)value,
+    if (Deliver(p, sig, &p->sigInfo[sig - 1], kept, (uint32_t)value,
                 !kept && value == E_INTR && (p->actions[sig - 1].flags & SA_RESTART) &&
                 Restartable(p->callNumber)) != 0)
         return value;
@@ -321,17 +322,18 @@ int32_t SignalFault(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t sig = arg[0];
     const LinuxSigaction *act;
-    int32_t code = 1;                   // SEGV_MAPERR, ILL_ILLOPC, FPE_INTDIV, BUS_ADRALN
+    PosixSignalInfo why = { 1, arg[2], 0, 0 };  // SEGV_MAPERR, ILL_ILLOPC, FPE_INTDIV, BUS_ADRALN
 
+    /* decode */
     if (sig < 1 || sig > LINUX_NSIG)
         return E_INVAL;
     act = &p->actions[sig - 1];
     if (act->handler == LINUX_SIG_DFL || act->handler == LINUX_SIG_IGN || (p->sigMask & BIT(sig)))
         return E_INVAL;
     if (sig == LINUX_SIGSEGV && (arg[3] & 1))
-        code = 2;                       // SEGV_ACCERR: the page was there
-    p->sigInfo[sig - 1] = (PosixSignalInfo){ code, arg[2], 0, 0 };
-    if (Deliver(p, sig, 1, 0, 0) != 0)
+        why.code = 2;                   // SEGV_ACCERR: the page was there
+    /* invoke */
+    if (Deliver(p, sig, &why, 1, 0, 0) != 0)
         return E_INVAL;
     if (Deliverable(p))
         api->ProcessPoke(p->pid);
@@ -340,13 +342,16 @@ int32_t SignalFault(PosixProcess *p, const uint32_t *arg)
 
 // --- the calls -------------------------------------------------------------------
 
-// rt_sigaction(sig, act, oldact, sigsetsize)
+// rt_sigaction(sig, act, oldact, sigsetsize): oldact is written before
+// the action changes, so a bad one is E_FAULT with the action as it was
+// (Linux changes it first).
 int32_t LinuxSysRtSigaction(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t sig = arg[0];
     LinuxSigaction act;
     int err;
 
+    /* decode */
     if (arg[3] != SIGSET_SIZE || sig < 1 || sig > LINUX_NSIG)
         return E_INVAL;
     if (arg[1] && (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP))
@@ -357,19 +362,21 @@ int32_t LinuxSysRtSigaction(PosixProcess *p, const uint32_t *arg)
         return err;
     if (!arg[1])
         return 0;
-    /* POINT OF NO RETURN */
+    /* invoke */
     p->actions[sig - 1] = act;
     if (Ignored(p, sig))
         p->sigPending &= ~BIT(sig);     // POSIX: setting SIG_IGN discards a pending one
     return 0;
 }
 
-// rt_sigprocmask(how, set, oldset, sigsetsize)
+// rt_sigprocmask(how, set, oldset, sigsetsize): oldset is written before
+// the mask changes, so a bad one is E_FAULT with the mask as it was.
 int32_t LinuxSysRtSigprocmask(PosixProcess *p, const uint32_t *arg)
 {
     uint64_t set = 0, mask = p->sigMask;
     int err;
 
+    /* decode */
     if (arg[3] != SIGSET_SIZE)
         return E_INVAL;
     if (arg[1]) {
@@ -386,6 +393,7 @@ int32_t LinuxSysRtSigprocmask(PosixProcess *p, const uint32_t *arg)
     }
     if (arg[2] && (err = UserWrite(p, arg[2], &p->sigMask, sizeof(p->sigMask))) != 0)
         return err;
+    /* invoke */
     p->sigMask = mask & ~UNBLOCKABLE;
     Kick(p);                            // something unblocked may be due now
     return 0;
@@ -396,8 +404,10 @@ int32_t LinuxSysRtSigpending(PosixProcess *p, const uint32_t *arg)
 {
     uint64_t set = p->sigPending & p->sigMask;
 
+    /* decode */
     if (arg[1] != SIGSET_SIZE)
         return E_INVAL;
+    /* invoke */
     return UserWrite(p, arg[0], &set, sizeof(set));
 }
 
@@ -426,10 +436,12 @@ int32_t LinuxSysRtSigsuspend(PosixProcess *p, const uint32_t *arg)
     uint64_t mask;
     int err;
 
+    /* decode */
     if (arg[1] != SIGSET_SIZE)
         return E_INVAL;
     if ((err = UserRead(p, &mask, arg[0], sizeof(mask))) != 0)
         return err;
+    /* invoke */
     return Suspend(p, mask);
 }
 
@@ -441,12 +453,14 @@ static int32_t Return(PosixProcess *p, uint32_t back)
     LinuxUcontext uc;
     const LinuxSigcontext *sc = &uc.mcontext;
 
+    /* decode: the frame copied in; one that cannot be read ends p */
     if (api->ProcessGetRegisters(p->pid, &r) != 0 ||
         UserRead(p, &uc, r.esp - back + FRAME_UC, sizeof(uc)) != 0 ||
         (sc->fpstate && UserRead(p, r.fpu, sc->fpstate, FXSAVE_SIZE) != 0)) {
         PosixProcessEnd(p, WAIT_STATUS_SIGNALED(LINUX_SIGSEGV));
         return 0;
     }
+    /* invoke */
     r.eax = sc->eax; r.ebx = sc->ebx; r.ecx = sc->ecx; r.edx = sc->edx;
     r.esi = sc->esi; r.edi = sc->edi; r.ebp = sc->ebp; r.esp = sc->esp;
     r.eip = sc->eip; r.eflags = sc->eflags;
@@ -456,13 +470,14 @@ static int32_t Return(PosixProcess *p, uint32_t back)
 }
 
 // sigreturn(): the handler's ret and the restorer's pop took 8 bytes.
+// Return copies the whole frame in before it restores anything.
 int32_t LinuxSysSigreturn(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
     return Return(p, 8);
 }
 
-// rt_sigreturn(): the handler's ret took 4 bytes.
+// rt_sigreturn(): the handler's ret took 4 bytes; as sigreturn.
 int32_t LinuxSysRtSigreturn(PosixProcess *p, const uint32_t *arg)
 {
     (void)arg;
@@ -517,8 +532,10 @@ int32_t LinuxSysKill(PosixProcess *p, const uint32_t *arg)
     int32_t pid = (int32_t)arg[0];
     KillState k = { p, arg[1], 0, 0 };
 
+    /* decode */
     if (arg[1] > LINUX_NSIG || pid == INT32_MIN)
         return E_INVAL;
+    /* invoke */
     if (pid > 0)
         return KillPid(p, (uint32_t)pid, arg[1]);
     k.pgrp = pid == 0 ? p->pgrp : pid == -1 ? 0 : (uint32_t)-pid;
@@ -617,17 +634,21 @@ int SignalInterrupt(const Message *m)
 // tkill(tid, sig): threads are processes here.
 int32_t LinuxSysTkill(PosixProcess *p, const uint32_t *arg)
 {
+    /* decode */
     if ((int32_t)arg[0] <= 0 || arg[1] > LINUX_NSIG)
         return E_INVAL;
+    /* invoke */
     return KillPid(p, arg[0], arg[1]);
 }
 
 // tgkill(tgid, tid, sig)
 int32_t LinuxSysTgkill(PosixProcess *p, const uint32_t *arg)
 {
+    /* decode */
     if ((int32_t)arg[0] <= 0 || (int32_t)arg[1] <= 0 || arg[2] > LINUX_NSIG)
         return E_INVAL;
     if (arg[0] != arg[1])
         return E_SRCH;
+    /* invoke */
     return KillPid(p, arg[1], arg[2]);
 }

@@ -58,27 +58,39 @@ static int StatAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t fl
 int32_t LinuxSysStat64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
-    int err = StatAt(p, LINUX_AT_FDCWD, arg[0], 0, &st);
+    int err;
 
-    return err ? err : UserWrite(p, arg[1], &st, sizeof(st));
+    /* decode */
+    if ((err = StatAt(p, LINUX_AT_FDCWD, arg[0], 0, &st)) != 0)
+        return err;
+    /* invoke */
+    return UserWrite(p, arg[1], &st, sizeof(st));
 }
 
 // lstat64(path, buf): a link itself, not what it names
 int32_t LinuxSysLstat64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
-    int err = StatAt(p, LINUX_AT_FDCWD, arg[0], LINUX_AT_SYMLINK_NOFOLLOW, &st);
+    int err;
 
-    return err ? err : UserWrite(p, arg[1], &st, sizeof(st));
+    /* decode */
+    if ((err = StatAt(p, LINUX_AT_FDCWD, arg[0], LINUX_AT_SYMLINK_NOFOLLOW, &st)) != 0)
+        return err;
+    /* invoke */
+    return UserWrite(p, arg[1], &st, sizeof(st));
 }
 
 // fstat64(fd, buf)
 int32_t LinuxSysFstat64(PosixProcess *p, const uint32_t *arg)
 {
     LinuxStat64 st;
-    int err = StatFd(p, (int32_t)arg[0], &st);
+    int err;
 
-    return err ? err : UserWrite(p, arg[1], &st, sizeof(st));
+    /* decode */
+    if ((err = StatFd(p, (int32_t)arg[0], &st)) != 0)
+        return err;
+    /* invoke */
+    return UserWrite(p, arg[1], &st, sizeof(st));
 }
 
 #define STATAT_FLAGS (LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | LINUX_AT_NO_AUTOMOUNT)
@@ -89,26 +101,43 @@ int32_t LinuxSysFstatat64(PosixProcess *p, const uint32_t *arg)
     LinuxStat64 st;
     int err;
 
+    /* decode */
     if (arg[3] & ~(uint32_t)STATAT_FLAGS)
         return E_INVAL;
     if ((err = StatAt(p, (int32_t)arg[0], arg[1], arg[3], &st)) != 0)
         return err;
+    /* invoke */
     return UserWrite(p, arg[2], &st, sizeof(st));
 }
 
+#define UTIME_NOW  0x3fffffff
+#define UTIME_OMIT 0x3ffffffe
+
+// Whether ts is a time utimensat takes: nanoseconds in range, or
+// UTIME_NOW or UTIME_OMIT.
+static int UtimeValid(const LinuxTimespec32 *ts)
+{
+    return (ts->nsec >= 0 && ts->nsec < 1000000000) || ts->nsec == UTIME_NOW ||
+           ts->nsec == UTIME_OMIT;
+}
+
 // utimensat(dirfd, path, times, flags): the filesystems keep no times,
-// so this checks its arguments and that the file exists, and sets
-// nothing (touch on an existing file then succeeds, as it should).
+// so this checks its arguments (flags, times as Linux checks them) and
+// that the file exists, and sets nothing (touch on an existing file then
+// succeeds, as it should). It has no invoke step.
 int32_t LinuxSysUtimensat(PosixProcess *p, const uint32_t *arg)
 {
     LinuxTimespec32 times[2];
     LinuxStat64 st;
     int err;
 
+    /* decode */
     if (arg[3] & ~(uint32_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return E_INVAL;
     if (arg[2] && (err = UserRead(p, times, arg[2], sizeof(times))) != 0)
         return err;
+    if (arg[2] && (!UtimeValid(&times[0]) || !UtimeValid(&times[1])))
+        return E_INVAL;
     if (arg[1] == 0)
         return StatFd(p, (int32_t)arg[0], &st);     // futimens(fd, times)
     return StatAt(p, (int32_t)arg[0], arg[1], arg[3], &st);
@@ -122,12 +151,14 @@ int32_t LinuxSysStatx(PosixProcess *p, const uint32_t *arg)
     LinuxStatx x;
     int err;
 
+    /* decode */
     if ((arg[2] & ~(uint32_t)(STATAT_FLAGS | LINUX_AT_STATX_SYNC_TYPE)) ||
         (arg[2] & LINUX_AT_STATX_SYNC_TYPE) == LINUX_AT_STATX_SYNC_TYPE ||
         (arg[3] & LINUX_STATX_RESERVED))
         return E_INVAL;
     if ((err = StatAt(p, (int32_t)arg[0], arg[1], arg[2], &st)) != 0)
         return err;
+    /* invoke */
     memset(&x, 0, sizeof(x));
     x.mask = LINUX_STATX_BASIC_STATS;
     x.blksize = st.blksize;
@@ -145,7 +176,7 @@ int32_t LinuxSysStatx(PosixProcess *p, const uint32_t *arg)
 
 // readlinkat(dirfd, path, buf, size): the target of a link of /proc
 // (path.c), at most size bytes of it, not NUL-terminated; E_INVAL for
-// anything that is not a link.
+// anything that is not a link. buf is written only once all is checked.
 static int32_t ReadlinkAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uint32_t buf,
                           uint32_t size)
 {
@@ -154,12 +185,14 @@ static int32_t ReadlinkAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uin
     uint32_t length;
     int err;
 
+    /* decode */
     if ((int32_t)size <= 0)
         return E_INVAL;
     if ((err = PathResolve(p, dirfd, userPath, 0, &path)) != 0)
         return err;
     if ((err = PathReadLink(&path, target)) != 0)
         return err;
+    /* invoke */
     length = (uint32_t)strlen(target);
     if (length > size)
         length = size;
@@ -167,12 +200,13 @@ static int32_t ReadlinkAt(PosixProcess *p, int32_t dirfd, uint32_t userPath, uin
     return err ? err : (int32_t)length;
 }
 
-// readlink(path, buf, size)
+// readlink(path, buf, size): ReadlinkAt checks everything before it writes.
 int32_t LinuxSysReadlink(PosixProcess *p, const uint32_t *arg)
 {
     return ReadlinkAt(p, LINUX_AT_FDCWD, arg[0], arg[1], arg[2]);
 }
 
+// readlinkat(dirfd, path, buf, size): as readlink.
 int32_t LinuxSysReadlinkat(PosixProcess *p, const uint32_t *arg)
 {
     return ReadlinkAt(p, (int32_t)arg[0], arg[1], arg[2], arg[3]);

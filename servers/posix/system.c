@@ -49,8 +49,10 @@ int32_t LinuxSysUgetrlimit(PosixProcess *p, const uint32_t *arg)
 {
     LinuxRlimit limit = { LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY };
 
+    /* decode */
     if (arg[0] >= LINUX_RLIM_NLIMITS)
         return E_INVAL;
+    /* invoke */
     if (arg[0] == LINUX_RLIMIT_NOFILE)
         limit.cur = limit.max = POSIX_FD_MAX;
     else if (arg[0] == LINUX_RLIMIT_STACK)
@@ -85,14 +87,19 @@ static uint64_t RandomNext(void)
     return randomState;
 }
 
-// getrandom(buf, length, flags): at most RANDOM_MAX bytes per call.
+// getrandom(buf, length, flags): at most RANDOM_MAX bytes per call. A
+// buffer that faults part way gets what was written before, as on Linux.
 int32_t LinuxSysGetrandom(PosixProcess *p, const uint32_t *arg)
 {
     uint32_t length = arg[1] < RANDOM_MAX ? arg[1] : RANDOM_MAX;
     uint8_t chunk[RANDOM_CHUNK];
 
-    if (arg[2] & ~(uint32_t)(LINUX_GRND_NONBLOCK | LINUX_GRND_RANDOM | LINUX_GRND_INSECURE))
+    /* decode: known flags, and not both GRND_RANDOM and GRND_INSECURE (as Linux) */
+    if ((arg[2] & ~(uint32_t)(LINUX_GRND_NONBLOCK | LINUX_GRND_RANDOM | LINUX_GRND_INSECURE)) ||
+        (arg[2] & (LINUX_GRND_RANDOM | LINUX_GRND_INSECURE)) ==
+            (LINUX_GRND_RANDOM | LINUX_GRND_INSECURE))
         return E_INVAL;
+    /* invoke */
     randomState ^= (uint64_t)api->UptimeMs() * 0x2545f4914f6cdd1dull;
     for (uint32_t done = 0; done < length;) {
         uint32_t n = length - done < RANDOM_CHUNK ? length - done : RANDOM_CHUNK;

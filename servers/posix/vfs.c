@@ -13,7 +13,9 @@
 // which client each such handle was opened for; only that client may use
 // it (FsIo, FsTruncate, MSG_STAT or MSG_CLOSE with the handle), anyone
 // else gets E_BADF, and the server closes the ones a client leaves open
-// when it ends, as the fs servers do for their own clients.
+// when it ends, as the fs servers do for their own clients. It keeps at
+// most HANDLES_MAX: a MSG_OPEN beyond that is E_NOSPC before it is
+// forwarded, so it creates no file.
 //
 // The loads seen here also tell readlink("/proc/self/exe") where a
 // program came from: the last few MSG_STATs by name that found a file are
@@ -55,6 +57,15 @@ static VfsHandle *FindHandle(uint32_t client, uint32_t mount, int32_t handle)
     for (uint32_t i = 0; i < HANDLES_MAX; i++)
         if (handles[i].client == client && handles[i].mount == mount &&
             handles[i].handle == handle)
+            return &handles[i];
+    return NULL;
+}
+
+// A free handle record, or NULL if all HANDLES_MAX are in use.
+static VfsHandle *FreeHandle(void)
+{
+    for (uint32_t i = 0; i < HANDLES_MAX; i++)
+        if (!handles[i].client)
             return &handles[i];
     return NULL;
 }
@@ -117,24 +128,24 @@ static Message *MapRename(const Message *m, const PosixPath *path, uint32_t clie
     return mapped;
 }
 
-// Remember a handle a MSG_OPEN reply gave client; if there is no room,
-// close it and say so. Returns 0 or E_NOSPC.
+// Remember a handle a MSG_OPEN reply gave client, in the record VfsServe
+// found free before it forwarded the open (should there be none, close
+// the handle and say so). Returns 0 or E_NOSPC.
 static int Record(uint32_t client, const PosixPath *path, const Message *reply)
 {
+    VfsHandle *record = FreeHandle();
     FsHandle h;
 
     if (MessageDataLength(reply) != sizeof(h))
         return 0;
     memcpy(&h, reply->data, sizeof(h));
-    for (uint32_t i = 0; i < HANDLES_MAX; i++) {
-        if (handles[i].client)
-            continue;
-        handles[i] = (VfsHandle){ client, PathMountIndex(path->mount), h.handle, "" };
-        memcpy(handles[i].name, path->name, sizeof(handles[i].name));
-        return 0;
+    if (!record) {
+        NsClose(path->name, h.handle);
+        return E_NOSPC;
     }
-    NsClose(path->name, h.handle);
-    return E_NOSPC;
+    *record = (VfsHandle){ client, PathMountIndex(path->mount), h.handle, "" };
+    memcpy(record->name, path->name, sizeof(record->name));
+    return 0;
 }
 
 // Remember that path, a file, was just looked up by name (a likely load).
@@ -172,6 +183,11 @@ static int AfterForward(const Message *m, const PosixPath *path, uint32_t client
 
 // Serve one request to a posix:vfs: name: forward it and return the
 // reply to pass on (the caller sends and frees it), or NULL with *err.
+// Everything is checked before the request goes out (the name, a handle
+// that must be the client's, MSG_RENAME's new name, room to record a
+// MSG_OPEN's handle), so a refused request changes nothing on the fs
+// server. Nothing else runs while the request is forwarded (one thread),
+// so the free record found stays free for the reply.
 Message *VfsServe(const Message *m, const IpcEnvelope *envelope, int *err)
 {
     uint32_t client = m->senderId;
@@ -185,6 +201,8 @@ Message *VfsServe(const Message *m, const IpcEnvelope *envelope, int *err)
         *err = E_INVAL;
     if (!*err && handle && !FindHandle(client, PathMountIndex(path.mount), handle))
         *err = E_BADF;
+    if (!*err && m->type == MSG_OPEN && !FreeHandle())
+        *err = E_NOSPC;             // before the open can make a file
     if (!*err && m->type == MSG_RENAME)
         mapped = MapRename(m, &path, client, err);
     if (*err)

@@ -149,18 +149,21 @@ static void StartServer(ProcessMode mode, const char *path, const char *prefix)
 
 static void IpcRoundTrips(void)
 {
-    static const char *const runs[][4] = {
+    static const char *const runs[][6] = {
         { "bin/ipcbench", "bench:k:", "8", "ipc_rtt_kserver_8" },
         { "bin/ipcbench", "bench:k:", "4096", "ipc_rtt_kserver_4096" },
         { "bin/ipcbench", "bench:u:", "8", "ipc_rtt_userver_8" },
         { "bin/ipcbench", "bench:u:", "4096", "ipc_rtt_userver_4096" },
+        { "bin/ipcbench", "@bench:k:", "8", "ipc_rtt_handle_8" },      // connected once
+        { "bin/ipcbench", "bench:k:", "8", "ipc_rtt_name_8" },         // the name, cached
+        { "bin/ipcbench", "bench:k:", "8", "ipc_rtt_8_clients", "1000", "8" },
     };
 
     StartServer(PROCESS_KERNEL, "tests/kecho", "bench:k:");
     StartServer(PROCESS_USER, "bin/uecho", "bench:u:");
     SchedSleep(50);
     for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
-        RunProgram(PROCESS_USER, 4, runs[i]);
+        RunProgram(PROCESS_USER, runs[i][4] ? 6 : 4, runs[i]);
 }
 
 // Start the program at path in mode with no arguments and wait until it

@@ -55,7 +55,8 @@ include mk/module.mk
 
 MODULE      := test_fsserver
 MODULE_MODE := host
-MODULE_SRCS := $(LOCAL_DIR)/test_fsserver.c $(LOCAL_DIR)/testkit.c lib/fsserver.c lib/ramfs.c
+MODULE_SRCS := $(LOCAL_DIR)/test_fsserver.c $(LOCAL_DIR)/testkit.c lib/fsserver.c lib/ramfs.c \
+               lib/server.c
 include mk/module.mk
 
 MODULE      := test_lineedit
@@ -86,4 +87,9 @@ include mk/module.mk
 MODULE      := test_shelledit
 MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_shelledit.c lib/shelledit.c
+include mk/module.mk
+
+MODULE      := test_blockdev
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_blockdev.c lib/blockdev.c
 include mk/module.mk

@@ -1260,14 +1260,25 @@ static int FakeFinish(void *context, uint32_t id, int32_t value)
     return 0;
 }
 
-static const ServerPort fakePort = { NULL, NULL, NULL, FakeQuery, FakeRead, FakeWrite,
+// Replies sent from inside a handler (ServerReplyNow): counted.
+static int repliesNow;
+
+static int FakeReply(void *context, uint32_t requestId, const Message *m)
+{
+    (void)context; (void)requestId;
+    assert_int_equal(m->type, MSG_RESPONSE);
+    repliesNow++;
+    return 0;
+}
+
+static const ServerPort fakePort = { NULL, NULL, FakeReply, NULL, FakeQuery, FakeRead, FakeWrite,
                                      FakeFinish };
 
 static void NewAsyncServer(void)
 {
     NewServer(UNLIMITED);
     memset(fakeJobs, 0, sizeof(fakeJobs));
-    noticeCount = finishAgain = 0;
+    noticeCount = finishAgain = repliesNow = 0;
     skeleton = (Server){ .name = "test", .port = &fakePort, .requestBuffer = &request.message,
                          .replyBuffer = &reply.message, .capacity = sizeof(request),
                          .state = &server };
@@ -1374,6 +1385,7 @@ static void TestAsyncRead(void **state)
     PutPattern(NAME("f"), length);
     memory = Lend(1, CLIENT, length, IPC_JOB_SERVER_WRITES);
     assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, length, 0, 1), 0);
+    assert_int_equal(repliesNow, 1);                // the job id went out at once
     assert_int_equal(JobsRunning(), 1);
     assert_int_equal(StatOf(NAME("f")).handles, 1);
     assert_int_equal(noticeCount, 0);

@@ -112,7 +112,7 @@ static void Taker(void *arg)
         SchedSleep(1000);
 }
 
-// A server killed with a job pending: its client's notice is E_PIPE, from
+// A server killed with a job pending: its client's notice is E_DEAD, from
 // the server's pid, though another process did the killing.
 KTEST(AsyncJobServerDeath)
 {
@@ -124,7 +124,7 @@ KTEST(AsyncJobServerDeath)
     KTEST_ASSERT(server != NULL);
     for (int i = 0; i < 100 && !IpcServes("tdie:"); i++)
         SchedSleep(10);
-    client = Spawn("bin/asynctest", "--lend", "tdie:x", "-32");
+    client = Spawn("bin/asynctest", "--lend", "tdie:x", "-130");
     KTEST_ASSERT(client > 0);
     for (int i = 0; i < 500 && !loanTaken; i++)
         SchedSleep(10);

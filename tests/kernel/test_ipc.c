@@ -198,6 +198,52 @@ KTEST(IpcAliases)
     Stop(s);
 }
 
+// The text of ns:alias's listing, into text (MESSAGE_MAX_DATA + 1 bytes).
+static void AliasListing(char *text)
+{
+    Message *reply;
+
+    KTEST_ASSERT_EQ(Call("ns:alias", MSG_LIST, NULL, 0, &reply), 0);
+    memcpy(text, reply->data, MessageDataLength(reply));
+    text[MessageDataLength(reply)] = 0;
+    kfree(reply);
+}
+
+// Every malformed ns:alias request is refused whole, and a full table
+// refuses one more alias: the table is as it was, byte for byte.
+KTEST(IpcAliasRefusalsChangeNothing)
+{
+    static char before[MESSAGE_MAX_DATA + 1], after[MESSAGE_MAX_DATA + 1], tooLong[600];
+    char line[32];
+    int added = 0, err;
+
+    AliasListing(before);
+    memset(tooLong, 'a', sizeof(tooLong) - 1);
+    KTEST_ASSERT_EQ(Call("ns:alias", MSG_CREATE, NULL, 0, NULL), E_INVAL);       // no payload
+    KTEST_ASSERT_EQ(Call("ns:alias", MSG_CREATE, tooLong, 0, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(Call("ns:alias", MSG_CREATE, "talias:/", 0, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(Call("ns:alias", MSG_CREATE, "talias:/ Bad:", 0, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(Call("ns:alias", MSG_DELETE, "root:/ fs:root:", 0, NULL), E_INVAL);
+    KTEST_ASSERT_EQ(Call("ns:alias", MSG_DELETE, "nosuch:/", 0, NULL), E_NOENT);
+    KTEST_ASSERT_EQ(Call("ns:alias", MSG_WRITE, "talias:/ fs:root:", 0, NULL), E_INVAL);
+    AliasListing(after);
+    KTEST_ASSERT(strcmp(before, after) == 0);
+    do {
+        Format(line, sizeof(line), "tfull%d:/ fs:root:", added);
+        err = Call("ns:alias", MSG_CREATE, line, 0, NULL);
+    } while (err == 0 && ++added <= NS_ALIAS_MAX);
+    KTEST_ASSERT_EQ(err, E_NOMEM);
+    AliasListing(after);
+    Format(line, sizeof(line), "tfull%d:/", added);
+    KTEST_ASSERT(!KtestContains(after, line));                  // the refused one
+    while (added-- > 0) {
+        Format(line, sizeof(line), "tfull%d:/", added);
+        KTEST_ASSERT_EQ(Call("ns:alias", MSG_DELETE, line, 0, NULL), 0);
+    }
+    AliasListing(after);
+    KTEST_ASSERT(strcmp(before, after) == 0);
+}
+
 // ns:list names every prefix with its owner's pid and name.
 KTEST(IpcDiscovery)
 {

@@ -1,14 +1,20 @@
 // The KernelApi's version: the loader runs a kernel-mode program only if
 // it states the version it was built for and that is this kernel's
 // (include/clanker/kernelapi.h); and the ELF section lookup it uses
-// refuses malformed files with an error, never a fault.
+// refuses malformed files with an error, never a fault. Bad arguments to
+// the table's calls are refused with their errors and change nothing
+// (tests/kapiargs, tests/kprograms/kapiargs.c).
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
+#include <clanker/syscall.h>
 #include <lib/string.h>
+#include <arch/x86/irq.h>
 #include <kernel/exec/elf.h>
 #include <kernel/exec/initrd.h>
 #include <kernel/exec/loader.h>
+#include <kernel/ipc/ipc.h>
+#include <kernel/mm/memory.h>
 #include <kernel/proc/process.h>
 #include "ktest.h"
 
@@ -58,4 +64,32 @@ KTEST(ElfFindSectionRefusesBadTables)
     memcpy(copy, file, size);
     copy[46] = 39;                                  // a wrong section header size
     KTEST_ASSERT_EQ(ElfFindSection(copy, size, KERNEL_API_SECTION, &offset, &length), E_NOEXEC);
+}
+
+// Run a kernel-mode program to its end; its wait status.
+static int RunKernel(const char *path)
+{
+    int pid = SpawnKernel(path), status = -1;
+
+    KTEST_ASSERT(pid > 0);
+    KTEST_ASSERT_EQ(ProcessWait(pid, &status), pid);
+    return status;
+}
+
+// tests/kapiargs hands every call that checks its input what it must
+// refuse. Afterwards the kernel's own IRQ lines are still the kernel's,
+// the line the program left registered and its prefix are free again,
+// and a second run leaves free memory as it found it.
+KTEST(KernelApiRefusesBadArguments)
+{
+    uint32_t baseline;
+
+    KTEST_ASSERT_EQ(RunKernel("tests/kapiargs"), WAIT_STATUS_EXITED(0));
+    baseline = MemFreePages();
+    KTEST_ASSERT_EQ(RunKernel("tests/kapiargs"), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(MemFreePages(), baseline);
+    KTEST_ASSERT_EQ(IrqAvailable(IRQ_TIMER), E_BUSY);
+    KTEST_ASSERT_EQ(IrqAvailable(1), E_BUSY);               // the keyboard, unregistered by nobody
+    KTEST_ASSERT_EQ(IrqAvailable(5), 0);                    // given back at the program's end
+    KTEST_ASSERT(!IpcServes("kapiargs:"));
 }

@@ -328,6 +328,9 @@ KTEST(PosixProcessReadWrite)
     KTEST_ASSERT_EQ(api->ProcessRead(0x7fffffff, text, at, 4), E_SRCH);
     KTEST_ASSERT_EQ(api->ProcessRead(s->pid, text, at, 4), E_SRCH);         // kernel mode
     KTEST_ASSERT_EQ(api->ProcessWrite(0, at, text, 4), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, NULL, at, 4), E_FAULT);           // no buffer
+    KTEST_ASSERT_EQ(api->ProcessWrite(pid, at, NULL, 4), E_FAULT);
+    KTEST_ASSERT_EQ(api->ProcessRead(pid, NULL, at, 0), 0);                 // nothing to copy
     Stop(pid);
     KTEST_ASSERT_EQ(api->ProcessRead(pid, text, at, 4), E_SRCH);            // gone
     Stop(s->pid);
@@ -386,6 +389,7 @@ KTEST(PosixProcessReadString)
     KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, USER_LIMIT - 2, sizeof(text)), E_FAULT);
     KTEST_ASSERT_EQ(api->ProcessReadString(pid, text, 0, sizeof(text)), E_FAULT);
     KTEST_ASSERT_EQ(api->ProcessReadString(s->pid, text, end - 4, sizeof(text)), E_SRCH);
+    KTEST_ASSERT_EQ(api->ProcessReadString(pid, NULL, end - 4, sizeof(text)), E_FAULT);
     Stop(pid);
     Stop(s->pid);
 }

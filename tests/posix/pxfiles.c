@@ -7,7 +7,9 @@
 // getcwd, chdir, fchdir, access, dup, dup2, fcntl, readv, writev, ioctl,
 // on fs:temp: (/tmp) and fs:root: (/), and the errno of each failure:
 // ENOENT, EISDIR, ENOTDIR, EEXIST, ENOTEMPTY, EXDEV, EBADF, EFAULT for
-// bad pointers, ENOSYS for an unknown call. Prints one line per failed
+// bad pointers, ENOSYS for an unknown call; and that a call refused for
+// bad input (a bad pointer, bad flags, a bad fd) leaves everything as it
+// was: offsets, file contents, fds, the cwd. Prints one line per failed
 // check and "pxfiles: N passed, M failed"; exits 1 if any failed.
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/syscall.h>
@@ -334,6 +337,97 @@ static void BadPointers(void)
     close(fd);
 }
 
+// A page the program may read but not write: where a call that must
+// write its answer back is given its arguments.
+static void *ReadOnlyPage(const void *contents, size_t length)
+{
+    void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (page == MAP_FAILED)
+        return NULL;
+    memcpy(page, contents, length);
+    if (mprotect(page, 4096, PROT_READ) != 0)
+        return NULL;
+    return page;
+}
+
+// The lowest free fd (the same before and after a failed call: it made none).
+static int LowestFree(void)
+{
+    int fd = dup(0);
+
+    close(fd);
+    return fd;
+}
+
+// Calls refused for bad input change nothing: the file, its offset, the
+// fd table and the cwd are as they were before.
+static void BadInputLeavesState(void)
+{
+    char buf[64], cwd[64];
+    struct stat st;
+    int fd = open("/tmp/pxa", O_CREAT | O_RDWR | O_TRUNC, 0644), spare, dir, lowest;
+    struct iovec out[2] = { { "keep", 4 }, { KERNEL_POINTER, 4 } };
+    struct iovec in[2] = { { buf, 4 }, { (void *)0xfffff000u, 0x2000 } };
+    uint64_t result = 77;
+
+    CHECK(fd >= 0 && write(fd, "abcdefgh", 8) == 8 && lseek(fd, 2, SEEK_SET) == 2);
+    // A vector with a buffer outside user memory: nothing moves, even of
+    // the good buffer before it.
+    CHECK_ERR(writev(fd, out, 2), EFAULT);
+    CHECK_ERR(readv(fd, in, 2), EFAULT);
+    CHECK(lseek(fd, 0, SEEK_CUR) == 2 && fstat(fd, &st) == 0 && st.st_size == 8);
+    CHECK(pread(fd, buf, 8, 0) == 8 && memcmp(buf, "abcdefgh", 8) == 0);
+    // _llseek's result written before the offset moves.
+    CHECK_ERR(syscall(SYS__llseek, fd, 0, 6, BAD_POINTER, SEEK_SET), EFAULT);
+    CHECK(lseek(fd, 0, SEEK_CUR) == 2);
+    CHECK(syscall(SYS__llseek, fd, 0, 6, &result, SEEK_SET) == 0 && result == 6);
+    // Bad flags and fds: the target fd stays open, no fd is made.
+    CHECK((spare = dup(fd)) >= 0);
+    lowest = LowestFree();
+    CHECK_ERR(syscall(SYS_dup3, fd, spare, 0x40), EINVAL);   // musl drops the flag itself
+    CHECK_ERR(dup3(99, spare, 0), EBADF);
+    CHECK_ERR(dup2(99, spare), EBADF);
+    CHECK(fcntl(spare, F_GETFD) == 0 && lseek(spare, 0, SEEK_CUR) == 6);
+    CHECK_ERR(fcntl(fd, F_DUPFD, 64), EINVAL);
+    CHECK_ERR(fcntl(fd, F_DUPFD, -1), EINVAL);
+    CHECK_ERR(fcntl(fd, 1234, 0), EINVAL);
+    CHECK_ERR(fcntl(99, F_SETFD, FD_CLOEXEC), EBADF);
+    CHECK(fcntl(fd, F_GETFD) == 0 && LowestFree() == lowest);
+    close(spare);
+    lowest = LowestFree();
+    // pipe2: bad flags, or fds it could not write back: no fd made.
+    int *fds = ReadOnlyPage("", 1);
+    CHECK(fds != NULL);
+    CHECK_ERR(pipe2(fds, O_CLOEXEC), EFAULT);
+    CHECK_ERR(pipe2(fds, 0x8000000), EINVAL);
+    CHECK(LowestFree() == lowest);
+    // utimensat and getrandom check what Linux checks.
+    struct { int32_t sec, nsec; } times[2] = { { 0, 0 }, { 0, 1000000000 } };
+    CHECK_ERR(syscall(SYS_utimensat, AT_FDCWD, "/tmp/pxa", times, 0), EINVAL);
+    times[1].nsec = 0x3fffffff;                 // UTIME_NOW
+    CHECK(syscall(SYS_utimensat, AT_FDCWD, "/tmp/pxa", times, 0) == 0);
+    CHECK_ERR(syscall(SYS_getrandom, buf, 8, 0x6), EINVAL);    // GRND_RANDOM | GRND_INSECURE
+    // getdents64 with a bad buffer: the listing starts where it was.
+    CHECK((dir = open("/tmp", O_RDONLY | O_DIRECTORY)) >= 0);
+    CHECK_ERR(syscall(SYS_getdents64, dir, BAD_POINTER, 4096), EFAULT);
+    CHECK_ERR(syscall(SYS_getdents64, dir, fds, 4096), EFAULT);
+    CHECK(syscall(SYS_getdents64, dir, buf, 24) == 24 && strcmp(buf + 19, ".") == 0);
+    CHECK_ERR(syscall(SYS_getdents64, dir, buf, 10), EINVAL);   // too small for the next
+    CHECK(syscall(SYS_getdents64, dir, buf, 24) == 24 && strcmp(buf + 19, "..") == 0);
+    // chdir and fchdir refused: the cwd stays.
+    CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+    CHECK_ERR(chdir("/tmp/pxa"), ENOTDIR);
+    CHECK_ERR(fchdir(fd), ENOTDIR);
+    CHECK_ERR(fchdir(99), EBADF);
+    CHECK_ERR(syscall(SYS_chdir, BAD_POINTER), EFAULT);
+    CHECK(getcwd(buf, sizeof(buf)) != NULL && strcmp(buf, cwd) == 0);
+    if (fds)
+        munmap(fds, 4096);
+    close(dir);
+    close(fd);
+}
+
 static void UnknownCalls(void)
 {
     CHECK_ERR(syscall(9999), ENOSYS);
@@ -482,6 +576,7 @@ int main(int argc, char **argv)
     RootFilesystem();
     RawStat();
     BadPointers();
+    BadInputLeavesState();
     UnknownCalls();
     Console();
     NullDevice();

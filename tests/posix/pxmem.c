@@ -9,7 +9,9 @@
 // then mmap again reusing the space; file mappings of /tmp and /bin files
 // compared with read(), a private write that leaves the file as it was,
 // and their errors (EBADF, EACCES, EINVAL, ENODEV for shared writable
-// maps, pipes and the console). Prints "pxmem: N passed, M failed".
+// maps, pipes and the console); bad arguments to mmap, munmap, madvise
+// and mremap refused with the mapping they aim at untouched. Prints
+// "pxmem: N passed, M failed".
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -216,6 +218,46 @@ static void FileMaps(void)
     close(fd);
 }
 
+// Bad arguments are refused before anything changes: the mapping a bad
+// MAP_FIXED, munmap, madvise or mremap aims at keeps its pages and bytes.
+static void BadArguments(void)
+{
+    uint8_t *a = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int fd = open("/etc", O_RDONLY | O_DIRECTORY);
+    uint32_t wraps = (uint32_t)(0x100000000ull - (uintptr_t)a + PAGE);  // a + wraps is PAGE
+
+    CHECK(a != MAP_FAILED);
+    if (a == MAP_FAILED)
+        return;
+    memset(a, 0x5c, 4 * PAGE);
+    CHECK(mmap(a + PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+               -1, 0) == MAP_FAILED && errno == EEXIST);
+    CHECK(mmap(a, PAGE, PROT_READ | 0x100, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+          MAP_FAILED && errno == EINVAL);
+    CHECK(mmap(a, PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED, 60, 0) == MAP_FAILED &&
+          errno == EBADF);
+    CHECK(mmap(a, PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED &&
+          errno == ENODEV);
+    CHECK_ERR(syscall(SYS_mmap2, a, wraps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                      -1, 0), EINVAL);
+    CHECK_ERR(syscall(SYS_munmap, a, wraps), EINVAL);
+    CHECK_ERR(madvise(a, PAGE, 7), EINVAL);             // no such advice
+    CHECK_ERR(madvise(a, PAGE, 1000), EINVAL);
+    CHECK_ERR(madvise(a + 1, PAGE, MADV_NORMAL), EINVAL);
+    CHECK_ERR(syscall(SYS_madvise, 0xfffff000u, 2 * PAGE, MADV_NORMAL), EINVAL);
+    CHECK(madvise(a, PAGE, MADV_WILLNEED) == 0 && madvise(a, PAGE, MADV_SEQUENTIAL) == 0);
+    CHECK_ERR(syscall(SYS_mremap, a, PAGE, 2 * PAGE, 8), EINVAL);             // no such flag
+    CHECK_ERR(syscall(SYS_mremap, a, PAGE, 2 * PAGE, MREMAP_FIXED, a + PAGE), EINVAL);
+    CHECK_ERR(syscall(SYS_mremap, a + 1, PAGE, 2 * PAGE, MREMAP_MAYMOVE), EINVAL);
+    CHECK_ERR(syscall(SYS_mremap, a, PAGE, 0, MREMAP_MAYMOVE), EINVAL);
+    CHECK_ERR(syscall(SYS_mremap, a, PAGE, 2 * PAGE, MREMAP_MAYMOVE), ENOMEM);
+    CHECK(a[0] == 0x5c && a[PAGE] == 0x5c && a[4 * PAGE - 1] == 0x5c);
+    a[PAGE] = 1;                                        // still writable
+    CHECK(a[PAGE] == 1);
+    CHECK(munmap(a, 4 * PAGE) == 0);
+    close(fd);
+}
+
 int main(void)
 {
     Break();
@@ -223,5 +265,6 @@ int main(void)
     Mappings();
     Churn();
     FileMaps();
+    BadArguments();
     return CheckSummary("pxmem");
 }

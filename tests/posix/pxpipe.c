@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -190,6 +191,7 @@ static void Poll(void)
     CHECK(poll(pfd, 1, 0) == 0);
     CHECK_ERR(poll(pfd, 100000, 0), EINVAL);
     CHECK_ERR(poll(badPointer, 1, 0), EFAULT);
+    CHECK_ERR(ppoll(pfd, 1, &zero, badPointer), EFAULT);       // a mask it cannot read
     start = NowMs();
     CHECK(poll(NULL, 0, 60) == 0);
     CHECK(NowMs() - start >= 50);
@@ -274,6 +276,23 @@ static void Select(void)
     start = NowMs();
     CHECK(select(0, NULL, NULL, NULL, &tv) == 0);
     CHECK(NowMs() - start >= 40);
+    // A set the call could not write back: EFAULT at once, not after
+    // waiting the 2 s for the empty pipe.
+    fd_set *fixed = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(fixed != MAP_FAILED);
+    if (fixed != MAP_FAILED) {
+        FD_ZERO(fixed);
+        FD_SET(fds[0], fixed);
+        CHECK(mprotect(fixed, 4096, PROT_READ) == 0);
+        tv = (struct timeval){ 2, 0 };
+        ts = (struct timespec){ 2, 0 };
+        start = NowMs();
+        CHECK_ERR(select(fds[0] + 1, fixed, NULL, NULL, &tv), EFAULT);
+        CHECK_ERR(select(fds[1] + 1, NULL, NULL, fixed, &tv), EFAULT);
+        CHECK_ERR(pselect(fds[0] + 1, fixed, NULL, NULL, &ts, NULL), EFAULT);
+        CHECK(NowMs() - start < 1000);
+        munmap(fixed, 4096);
+    }
     close(fds[0]);
     close(fds[1]);
 }

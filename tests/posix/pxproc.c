@@ -4,8 +4,10 @@
 // (not shared) while open file descriptions (their offsets) are shared,
 // execve of /bin/pxhello and of this program itself (argv, envp, fds
 // with and without FD_CLOEXEC, /proc/self/exe), execve's errors with the
-// caller still running, ECHILD, WNOHANG, kill of a child, getppid, and
-// 20 rounds of fork and wait. Ends with "pxproc: N passed, M failed".
+// caller still running, ECHILD, WNOHANG, kill of a child, getppid, a
+// wait that cannot write its status (EFAULT, the child left for the next
+// wait), and 20 rounds of fork and wait. Ends with "pxproc: N passed, M
+// failed".
 //
 // Run as "pxproc child-env" or "pxproc child-fds A B" it is the program
 // an execve started, and reports what it found by its exit code.
@@ -174,6 +176,26 @@ static void ExecErrors(void)
     global = 1;
 }
 
+// A wait that cannot write its status reaps nothing: the child is still
+// there for the next wait, with its exit code. A bad group is refused
+// with the caller's group as it was.
+static void WaitBadStatus(void)
+{
+    pid_t pid = fork(), group = getpgrp();
+    int status = -1;
+
+    if (pid == 0)
+        _exit(7);
+    CHECK(pid > 0);
+    CHECK_ERR(waitpid(pid, (int *)16, 0), EFAULT);
+    CHECK_ERR(wait4(pid, &status, 0, (struct rusage *)16), EFAULT);
+    CHECK(status == -1);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 7);
+    CHECK_ERR(setpgid(0, -1), EINVAL);
+    CHECK_ERR(setpgid(999999, 0), ESRCH);
+    CHECK(getpgrp() == group);
+}
+
 static void WaitWithoutChildren(void)
 {
     int status;
@@ -294,6 +316,7 @@ int main(int argc, char **argv)
     ExecClosesCloexec();
     ExecErrors();
     WaitWithoutChildren();
+    WaitBadStatus();
     NoHangAndKill();
     ParentIds();
     ManyRounds();

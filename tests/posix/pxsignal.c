@@ -8,10 +8,12 @@
 // read of an empty pipe and SA_RESTART running it again, default
 // actions (SIGTERM, SIGINT, SIGKILL) seen by waitpid, SIG_IGN, process
 // groups, registers and FPU state kept across a handler, and bad
-// arguments. Ends with "pxsignal: N passed, M failed".
+// arguments (a bad place for the old action, mask or timer: EFAULT with
+// the new one not taken). Ends with "pxsignal: N passed, M failed".
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +469,22 @@ static void BadArguments(void)
     CHECK(kill(getpid(), 65) == -1 && errno == EINVAL);
     CHECK(kill(999999, SIGTERM) == -1 && errno == ESRCH);
     CHECK(kill(getpid(), 0) == 0);
+
+    // A bad place for the old value: EFAULT, and the new value not taken.
+    struct { uint32_t handler, flags, restorer; uint64_t mask; } __attribute__((packed))
+        ignore = { (uint32_t)(uintptr_t)SIG_IGN, 0, 0, 0 }, action;
+    uint64_t block = 1ull << (SIGUSR2 - 1), mask = ~0ull;
+    struct { int32_t intervalSec, intervalUsec, sec, usec; } inOne = { 0, 0, 1, 0 };
+    struct itimerval timer;
+    Catch(SIGUSR2, SIG_DFL, 0);
+    CHECK(syscall(SYS_rt_sigaction, SIGUSR2, &ignore, (void *)16, 8) == -1 && errno == EFAULT);
+    CHECK(syscall(SYS_rt_sigaction, SIGUSR2, NULL, &action, 8) == 0 &&
+          action.handler == (uint32_t)(uintptr_t)SIG_DFL);
+    CHECK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &block, (void *)16, 8) == -1 && errno == EFAULT);
+    CHECK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, 8) == 0 && !(mask & block));
+    CHECK(syscall(SYS_setitimer, ITIMER_REAL, &inOne, (void *)16) == -1 && errno == EFAULT);
+    CHECK(getitimer(ITIMER_REAL, &timer) == 0 && timer.it_value.tv_sec == 0 &&
+          timer.it_value.tv_usec == 0);
 
     // A sigreturn with no frame behind it ends the caller with SIGSEGV,
     // never the system.

@@ -434,7 +434,7 @@ static int FatChecks(const char *device)
     job = FsReadAsync(file, h, buffer, size, 0);
     Check(job > 0 && SysKill(pid) == 0, "kill the server with a job pending", job);
     value = Await(job);
-    Check(value == E_PIPE, "the pending job ends with E_PIPE", value);
+    Check(value == E_DEAD, "the pending job ends with E_DEAD", value);
     Check(SysWait(pid, &status) == pid, "the server is gone", status);
     Print("asynctest: %s: server killed with a job pending: %d checks passed, %d failed\n",
           FAT_PREFIX, passed, failed);

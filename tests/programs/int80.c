@@ -1,4 +1,5 @@
-// int80: the user side of the int 0x80 tests (tests/kernel/test_posix.c).
+// int80: the user side of the int 0x80 tests (tests/kernel/test_posix.c;
+// tests/kernel/test_personality.c for vectors nobody has claimed).
 // The kernel test runs a probe POSIX server that answers a call with
 // number + ebx, and gives a few numbers a special meaning (below); this
 // program raises int 0x80 and checks what comes back.
@@ -7,6 +8,9 @@
 //                   register (esp too) unchanged; each malformed reply of
 //                   the probe gives -ENOSYS, its MSG_ERROR gives the code
 //   int80 nosys     with no POSIX server: -ENOSYS, registers unchanged
+//   int80 unclaimed V   int 0xV (80, 81 or ff) of a vector no personality
+//                   has claimed: -ENOSYS, registers unchanged, and the
+//                   program runs on (no #GP)
 //   int80 tls K     set_thread_area through the probe with base &blocks[K],
 //                   then %gs:0 reads block K across many switches
 //   int80 hold      a call the probe never answers: exits 0 if it fails
@@ -37,7 +41,7 @@
 #define TLS_FLAGS   0x51u               // seg_32bit, limit_in_pages, useable
 #define TLS_BLOCKS  4
 
-// eax, ebx, ecx, edx, esi, edi, ebp around one int 0x80.
+// eax, ebx, ecx, edx, esi, edi, ebp around one int.
 typedef struct Registers {
     uint32_t eax, ebx, ecx, edx, esi, edi, ebp;
 } Registers;
@@ -46,44 +50,54 @@ uint32_t int80EspBefore, int80EspAfter;
 char int80Pattern[64] = "int80: a pattern for ProcessRead";
 static uint32_t tlsBlocks[TLS_BLOCKS][4];
 
-// Load every register from *in, raise int 0x80, store every register in
-// *out; int80EspBefore/After hold esp around the int.
+// Load every register from *in, raise int VECTOR, store every register
+// in *out; int80EspBefore/After hold esp around the int. One function a
+// vector (an int takes its vector as an immediate).
+typedef void (*IntRegisters)(const Registers *in, Registers *out);
+
+#define INT_REGISTERS(name, vector)             \
+__asm__(                                        \
+    ".text\n"                                   \
+    ".globl " #name "\n"                        \
+    ".type " #name ", @function\n"              \
+    #name ":\n"                                 \
+    "    pushl %ebp\n"                          \
+    "    pushl %ebx\n"                          \
+    "    pushl %esi\n"                          \
+    "    pushl %edi\n"                          \
+    "    movl 20(%esp), %eax\n"   /* in */     \
+    "    movl 4(%eax), %ebx\n"                  \
+    "    movl 8(%eax), %ecx\n"                  \
+    "    movl 12(%eax), %edx\n"                 \
+    "    movl 16(%eax), %esi\n"                 \
+    "    movl 20(%eax), %edi\n"                 \
+    "    movl 24(%eax), %ebp\n"                 \
+    "    movl (%eax), %eax\n"                   \
+    "    movl %esp, int80EspBefore\n"           \
+    "    int $" vector "\n"                     \
+    "    movl %esp, int80EspAfter\n"            \
+    "    pushl %eax\n"                          \
+    "    movl 28(%esp), %eax\n"   /* out */    \
+    "    movl %ebx, 4(%eax)\n"                  \
+    "    movl %ecx, 8(%eax)\n"                  \
+    "    movl %edx, 12(%eax)\n"                 \
+    "    movl %esi, 16(%eax)\n"                 \
+    "    movl %edi, 20(%eax)\n"                 \
+    "    movl %ebp, 24(%eax)\n"                 \
+    "    popl (%eax)\n"                         \
+    "    popl %edi\n"                           \
+    "    popl %esi\n"                           \
+    "    popl %ebx\n"                           \
+    "    popl %ebp\n"                           \
+    "    ret\n"                                 \
+    ".size " #name ", . - " #name "\n")
+
 void Int80Registers(const Registers *in, Registers *out);
-__asm__(
-    ".text\n"
-    ".globl Int80Registers\n"
-    ".type Int80Registers, @function\n"
-    "Int80Registers:\n"
-    "    pushl %ebp\n"
-    "    pushl %ebx\n"
-    "    pushl %esi\n"
-    "    pushl %edi\n"
-    "    movl 20(%esp), %eax\n"             // in
-    "    movl 4(%eax), %ebx\n"
-    "    movl 8(%eax), %ecx\n"
-    "    movl 12(%eax), %edx\n"
-    "    movl 16(%eax), %esi\n"
-    "    movl 20(%eax), %edi\n"
-    "    movl 24(%eax), %ebp\n"
-    "    movl (%eax), %eax\n"
-    "    movl %esp, int80EspBefore\n"
-    "    int $0x80\n"
-    "    movl %esp, int80EspAfter\n"
-    "    pushl %eax\n"
-    "    movl 28(%esp), %eax\n"             // out
-    "    movl %ebx, 4(%eax)\n"
-    "    movl %ecx, 8(%eax)\n"
-    "    movl %edx, 12(%eax)\n"
-    "    movl %esi, 16(%eax)\n"
-    "    movl %edi, 20(%eax)\n"
-    "    movl %ebp, 24(%eax)\n"
-    "    popl (%eax)\n"
-    "    popl %edi\n"
-    "    popl %esi\n"
-    "    popl %ebx\n"
-    "    popl %ebp\n"
-    "    ret\n"
-    ".size Int80Registers, . - Int80Registers\n");
+void Int81Registers(const Registers *in, Registers *out);
+void IntFfRegisters(const Registers *in, Registers *out);
+INT_REGISTERS(Int80Registers, "0x80");
+INT_REGISTERS(Int81Registers, "0x81");
+INT_REGISTERS(IntFfRegisters, "0xff");
 
 // A call with two arguments.
 static int32_t Int80(uint32_t number, uint32_t a, uint32_t b)
@@ -106,13 +120,14 @@ static void Check(int number, int ok, const char *what)
         firstFailure = number;
 }
 
-// One call with every register set: eax must be expected, the rest as given.
-static void CheckRegisters(int first, uint32_t number, int32_t expected)
+// One call through raise with every register set: eax must be expected,
+// the rest as given.
+static void CheckVector(IntRegisters raise, int first, uint32_t number, int32_t expected)
 {
     Registers in = { number, 0x11111111u, 0x22222222u, 0x33333333u,
                      0x44444444u, 0x55555555u, 0x66666666u }, out;
 
-    Int80Registers(&in, &out);
+    raise(&in, &out);
     if ((int32_t)out.eax != expected)
         Print("int80: eax 0x%x, expected 0x%x\n", out.eax, (uint32_t)expected);
     Check(first, (int32_t)out.eax == expected, "eax");
@@ -120,6 +135,12 @@ static void CheckRegisters(int first, uint32_t number, int32_t expected)
                      out.esi == in.esi && out.edi == in.edi && out.ebp == in.ebp,
           "registers preserved");
     Check(first + 2, int80EspBefore == int80EspAfter, "esp preserved");
+}
+
+// The same through int 0x80.
+static void CheckRegisters(int first, uint32_t number, int32_t expected)
+{
+    CheckVector(Int80Registers, first, number, expected);
 }
 
 static int CallMode(void)
@@ -141,6 +162,27 @@ static int NosysMode(void)
     CheckRegisters(10, 20, E_NOSYS);
     CheckRegisters(20, PROBE_EXIT, E_NOSYS);
     return firstFailure;
+}
+
+// A vector nobody claimed answers every number with -ENOSYS, and the
+// program lives on to make the next call.
+static int UnclaimedMode(const char *vector)
+{
+    static const struct { const char *name; IntRegisters raise; } vectors[] = {
+        { "80", Int80Registers }, { "81", Int81Registers }, { "ff", IntFfRegisters },
+    };
+
+    for (uint32_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+        if (strcmp(vector, vectors[i].name) != 0)
+            continue;
+        CheckVector(vectors[i].raise, 10, 20, E_NOSYS);            // getpid
+        CheckVector(vectors[i].raise, 20, 0xfffffff0u, E_NOSYS);   // a kernel's number
+        CheckVector(vectors[i].raise, 30, 0, E_NOSYS);
+        Check(40, SysGetPid() > 0, "int 0x40 still works");
+        return firstFailure;
+    }
+    Print("int80: no vector %s\n", vector);
+    return 2;
 }
 
 // The selector in %gs, and the word at %gs:0.
@@ -234,12 +276,14 @@ int main(int argc, char **argv, char **envp)
     if (argc == 3 && strcmp(argv[1], "tls") == 0 && ParseInt(argv[2], &k) == 0 &&
         k >= 0 && k < TLS_BLOCKS)
         return TlsMode(k);
+    if (argc == 3 && strcmp(argv[1], "unclaimed") == 0)
+        return UnclaimedMode(argv[2]);
     if (argc == 2 && strcmp(argv[1], "hold") == 0)
         return Int80(PROBE_HOLD, 0, 0) == E_PIPE ? 0 : 1;
     if (argc == 2 && strcmp(argv[1], "exit") == 0)
         return ExitMode();
     if (argc == 2 && strcmp(argv[1], "idle") == 0)
         return IdleMode();
-    Print("usage: int80 call|nosys|tls K|hold|exit|idle\n");
+    Print("usage: int80 call|nosys|unclaimed V|tls K|hold|exit|idle\n");
     return 2;
 }

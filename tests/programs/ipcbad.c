@@ -4,6 +4,7 @@
 // it). Every check runs; a failed one prints "ipcbad: check N ...".
 // Exits with the number of the first failed check, or prints
 // "ipcbad: all checks passed" and exits 0.
+#include <lib/format.h>
 #include <lib/string.h>
 #include <lib/user.h>
 
@@ -293,17 +294,145 @@ static void CheckTimeouts(void)
           result);
 }
 
+// Start "uecho prefix [hold]" and wait until it serves. Returns its pid,
+// or a negative error.
+static int StartEcho(const char *prefix, int hold)
+{
+    const char *argv[] = { "uecho", prefix, hold ? "hold" : NULL, NULL };
+    int pid = SysSpawn("bin/uecho", argv);
+
+    for (int waited = 0; pid > 0 && waited < 3000; waited += 10) {
+        int h = SysIpcConnect(prefix);
+        if (h > 0) {
+            SysIpcDisconnect(h);
+            return pid;
+        }
+        SysSleep(10);
+    }
+    return pid > 0 ? E_TIMEDOUT : pid;
+}
+
+// End server pid and reap it.
+static void StopEcho(int pid)
+{
+    int status;
+
+    SysKill(pid);
+    SysWait(pid, &status);
+}
+
+// A ping on handle into the static reply buffer; 1 if it was echoed.
+static int CallEchoes(int handle)
+{
+    Message *ping = Ping(8);
+    int length = SysIpcCall(handle, ping, (Message *)replyBuffer, MESSAGE_MAX_SIZE, 0);
+
+    return length == (int)ping->length && IsEcho(ping);
+}
+
+// Checks 44-56: connected handles. A handle works like the name; a bad
+// handle is E_BADF, a bad reply buffer E_FAULT before the server sees
+// the request; a closed handle is E_BADF.
+static void CheckHandles(void)
+{
+    Message *ping = Ping(8);
+    int h = SysIpcConnect(ECHO), other;
+
+    Check(44, h >= 1, "SysIpcConnect(" ECHO ")", h);
+    Check(45, CallEchoes(h), "a ping on the handle", h);
+    CheckEqual(46, "SysIpcCall(0, ...)", SysIpcCall(0, ping, (Message *)replyBuffer, 64, 0),
+               E_BADF);
+    CheckEqual(47, "SysIpcCall(99, ...)", SysIpcCall(99, ping, (Message *)replyBuffer, 64, 0),
+               E_BADF);
+    CheckEqual(48, "SysIpcCall with a kernel reply buffer",
+               SysIpcCall(h, ping, (Message *)KERNEL_BASE, 64, 0), E_FAULT);
+    CheckEqual(49, "SysIpcCall with a reply buffer that wraps",
+               SysIpcCall(h, ping, (Message *)0xfffff000u, 0x2000, 0), E_FAULT);
+    CheckEqual(50, "SysIpcCall with a reply buffer running past its mapping",
+               SysIpcCall(h, ping, (Message *)replyBuffer, 0x40000000u, 0), E_FAULT);
+    Check(51, CallEchoes(h), "a ping after the refused calls", h);
+    CheckEqual(52, "SysIpcConnect(\"no:such:\")", SysIpcConnect("no:such:"), E_NOENT);
+    CheckEqual(53, "SysIpcConnect(kernel pointer)", SysIpcConnect((const char *)KERNEL_BASE),
+               E_FAULT);
+    other = SysIpcConnect(ECHO_NAME);
+    CheckEqual(54, "SysIpcDisconnect(h)", SysIpcDisconnect(h), 0);
+    CheckEqual(55, "SysIpcCall on a closed handle",
+               SysIpcCall(h, ping, (Message *)replyBuffer, 64, 0), E_BADF);
+    CheckEqual(56, "SysIpcDisconnect(h) again", SysIpcDisconnect(h), E_BADF);
+    Check(57, CallEchoes(other), "the other handle still works", other);
+    SysIpcDisconnect(other);
+}
+
+// Checks 58-63: a handle on a server that ends is E_DEAD, and stays so
+// when another server takes the prefix; a client blocked in a call when
+// its server ends gets E_PIPE.
+static void CheckDeadServers(void)
+{
+    const char *argv[] = { "ipcbad", "kill", NULL, NULL };
+    Message *write = Ping(8);
+    char pidText[12];
+    int pid = StartEcho("test:dead:", 0), h = SysIpcConnect("test:dead:"), again;
+
+    Check(58, pid > 0 && CallEchoes(h), "a ping to a new server test:dead:", pid);
+    StopEcho(pid);
+    CheckEqual(59, "SysIpcCall after its server ended",
+               SysIpcCall(h, write, (Message *)replyBuffer, 64, 0), E_DEAD);
+    pid = StartEcho("test:dead:", 1);
+    CheckEqual(60, "the old handle with a new server on the prefix",
+               SysIpcCall(h, write, (Message *)replyBuffer, 64, 0), E_DEAD);
+    again = SysIpcConnect("test:dead:");
+    Check(61, again > 0 && CallEchoes(again), "a new handle on the new server", again);
+    Format(pidText, sizeof pidText, "%d", pid);
+    argv[2] = pidText;
+    write->type = MSG_WRITE;                // held by the server
+    Check(62, SysSpawn("bin/ipcbad", argv) > 0, "starting the killer", 0);
+    CheckEqual(63, "a held call when its server is ended",
+               SysIpcCall(again, write, (Message *)replyBuffer, 64, 2000), E_PIPE);
+    StopEcho(pid);
+    SysIpcDisconnect(h);
+    SysIpcDisconnect(again);
+}
+
+// Checks 64-68: user pointers in user space that the MMU refuses (no
+// page there, or a read-only one written) are E_FAULT, through the
+// kernel's fault-tolerant copies, and the server carries on.
+static void CheckUnmapped(void)
+{
+    Message *ping = Ping(8);
+    const uint32_t unmapped = 0x70000000u;     // far above the image, below the stack
+    static const char edge[] = "x";
+    int result;
+
+    CheckEqual(64, "SysIpcSend with the request on no page",
+               SysIpcSend(ECHO, (const Message *)unmapped, (Message *)replyBuffer, 64, 0), E_FAULT);
+    CheckEqual(65, "SysIpcSend with the name on no page",
+               SysIpcSend((const char *)unmapped, ping, (Message *)replyBuffer, 64, 0), E_FAULT);
+    CheckEqual(66, "SysIpcSend with the reply in read-only memory",
+               SysIpcSend(ECHO, ping, (Message *)(uintptr_t)&CheckUnmapped, 64, 0), E_FAULT);
+    CheckEqual(67, "SysIpcSend with the reply in read-only data",
+               SysIpcSend(ECHO, ping, (Message *)(uintptr_t)edge, 64, 0), E_FAULT);
+    result = Send(ECHO, ping);
+    Check(68, result == (int)ping->length && IsEcho(ping), "a ping after the faults", result);
+}
+
 int main(int argc, char **argv, char **envp)
 {
-    (void)argc;
-    (void)argv;
+    int pid;
+
     (void)envp;
+    if (argc == 3 && strcmp(argv[1], "kill") == 0 && ParseInt(argv[2], &pid) == 0) {
+        SysSleep(100);                      // "ipcbad kill PID": the killer
+        return SysKill(pid) == 0 ? 0 : 1;
+    }
     CheckNames();
     CheckMessages();
     CheckRegistry();
     CheckNamespace();
     CheckAsync();
     CheckTimeouts();
+    CheckHandles();
+    CheckDeadServers();
+    CheckUnmapped();
     if (firstFailure == 0)
         Print("ipcbad: all checks passed\n");
     return firstFailure;

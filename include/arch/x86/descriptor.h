@@ -30,10 +30,8 @@ int GdtMakeTls(uint32_t base, uint32_t limit, uint32_t flags, uint64_t *descript
 // of the slot takes the new descriptor when it is next loaded.
 void GdtSetTls(uint64_t descriptor);
 
+// Every vector's gate; ring 3 may raise SYSCALL_VECTOR and those above
+// it (the vectors personalities claim) with an int instruction.
 void IdtInit(void);
-
-// Let ring 3 raise vector with an int instruction (a personality's
-// vector, kernel/personality.c); at start only SYSCALL_VECTOR may be.
-void IdtAllowUser(uint32_t vector);
 
 #endif

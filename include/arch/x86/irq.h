@@ -14,6 +14,11 @@ typedef void (*IrqHandler)(uint8_t irq);
 // Remap the PICs to vectors 32-47 and mask every line.
 void IrqInit(void);
 
+// Whether irq can be given a handler: 0, E_INVAL (no such line, or the
+// cascade line 2) or E_BUSY (a handler holds it). With interrupts off,
+// the answer stands until they are on again.
+int IrqAvailable(uint8_t irq);
+
 // Install the handler for irq and unmask it. Returns 0, or E_INVAL for a
 // bad line number, or E_BUSY if another handler owns the line.
 int IrqRegister(uint8_t irq, IrqHandler handler);

@@ -66,7 +66,7 @@ int IpcJobWriteKernel(uint32_t jobId, uint32_t offset, const void *from, uint32_
 int IpcReceivePollKernel(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
 
 // p is ending (after IpcProcessGone): the jobs it lent are gone; those
-// lent to it end with E_PIPE, a notice from p to each client.
+// lent to it end with E_DEAD, a notice from p to each client.
 void IpcJobsProcessGone(Process *p);
 
 #endif

@@ -54,6 +54,21 @@ typedef struct IpcDelivery {
 int IpcTransact(const char *name, IpcMemory memory, uintptr_t request, uint32_t length,
                 uint32_t timeoutMs, IpcDelivery *delivery);
 
+// IpcTransact to the server of a connected handle (endpoint.h): no name
+// to route. E_BADF for a handle the caller has not open, E_DEAD once its
+// server has gone.
+int IpcTransactHandle(uint32_t handle, IpcMemory memory, uintptr_t request, uint32_t length,
+                      uint32_t timeoutMs, IpcDelivery *delivery);
+
+// IpcTransactHandle on an endpoint of the kernel's own (IpcEndpointOpen).
+struct IpcEndpoint;
+int IpcTransactEndpoint(struct IpcEndpoint *e, IpcMemory memory, uintptr_t request,
+                        uint32_t length, uint32_t timeoutMs, IpcDelivery *delivery);
+
+// Resolve aliases in name, check it, find its server. Returns the entry
+// or NULL with *err set; resolved receives the rewritten name.
+const NsEntry *IpcRoute(const char *name, char *resolved, int *err);
+
 // Kernel convenience: request is kmalloc'd and always consumed; on success
 // *reply is a kmalloc'd copy of the reply. Returns 0 or an E_* code.
 int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **reply);
@@ -77,6 +92,13 @@ int IpcReceiveTimeout(Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
 // request being served by this process: never received, already
 // answered, or withdrawn by its client), E_FAULT or E_NOMEM.
 int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length);
+
+// Answer requestId with reply, then receive as IpcReceiveTimed does: a
+// server's loop in one step. A reply its client can no longer take
+// (E_NOENT) is dropped; a reply the server got wrong (E_FAULT, E_MSGSIZE,
+// E_NOMEM) is returned without receiving.
+int IpcReplyWait(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length,
+                 uintptr_t buffer, uint32_t capacity, uintptr_t envelope, uint32_t timeoutMs);
 
 // IpcAnswer for a reply in kernel memory. The caller keeps the message
 // (as with the KernelApi's IpcReply and the ring-3 runtime's).

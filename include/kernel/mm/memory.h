@@ -69,4 +69,11 @@ uint32_t MemKernelBytes(void);
 // The plan the running kernel was booted with.
 const MemPlan *MemBootPlan(void);
 
+// Whether [start, end) overlaps memory the kernel holds: RAM the page
+// allocator manages, or a region it keeps above low memory (its image,
+// its allocator tables, the boot information and modules). A device
+// window must not (the KernelApi's MapDevice). Low memory below 1 MiB,
+// where the VGA buffer and the BIOS areas live, does not count.
+int MemHoldsRange(uint64_t start, uint64_t end);
+
 #endif

@@ -4,8 +4,10 @@
 // whole range must lie in user space (not page 0, not the kernel half),
 // must not wrap past 4 GiB, and every page must be mapped for ring 3
 // (and writable, for copies out). A bad pointer gets E_FAULT; the kernel
-// never faults on it. Interrupts stay off across check and copy, so the
-// mapping cannot change in between.
+// never faults on it. UserCheck walks the page tables; the copies check
+// the range and leave the pages to the MMU: a fault inside them is
+// turned into E_FAULT (arch/x86/usercopy.S), so no mapping change between
+// a check and a copy can hurt the kernel.
 #ifndef KERNEL_USERCOPY_H
 #define KERNEL_USERCOPY_H
 
@@ -14,6 +16,10 @@
 // 0 if [addr, addr+length) is accessible to the current process, else
 // E_FAULT. A zero length is always fine.
 int UserCheck(uintptr_t addr, uint32_t length, int write);
+
+// 0 if every page of [addr, addr+length) is writable by the current
+// process (a write of each page that changes nothing), else E_FAULT.
+int UserProbeWrite(uintptr_t addr, uint32_t length);
 
 int CopyFromUser(void *dst, uintptr_t src, uint32_t length);
 int CopyToUser(uintptr_t dst, const void *src, uint32_t length);

@@ -84,6 +84,8 @@ struct Process {
     WaitQueue ipcReceivers;             // where it waits for a request
     WaitQueue ipcNoteWaiters;           // where it waits for a notification
     IpcNotification ipcNotes[IPC_NOTIFY_MAX];
+    struct IpcEndpoint *ipcHandles;     // its connected endpoints (endpoint.c), or NULL
+    struct IpcRouteCache *ipcRoutes;    // the routes of the names it sent to, or NULL
     uint32_t ipcNoteHead;
     uint32_t ipcNoteCount;
     uint32_t prefixes;          // namespace prefixes it holds

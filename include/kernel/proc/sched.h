@@ -33,6 +33,12 @@ void SchedBlock(WaitQueue *queue);
 // when woken, E_TIMEDOUT when the time ran out (then off the queue).
 int SchedBlockTimeout(WaitQueue *queue, uint32_t ms);
 
+// Block the current process on queue and run next at once: next is
+// blocked with no time limit (a server waiting for requests) and is taken
+// off its wait queue. No pass over the ready queue, and the rest of the
+// current time slice goes to next: IPC's hand-off of a call.
+void SchedHandoff(WaitQueue *queue, Process *next);
+
 // Wake p if it is blocked (taking it off its queue); else nothing.
 void SchedWake(Process *p);
 

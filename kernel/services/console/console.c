@@ -280,6 +280,7 @@ static int SetForeground(Server *s, ServerRequest *r)
 static int Knock(Server *s, ServerRequest *r)
 {
     (void)s;
+    /* decode: from the input thread only; invoke: nothing (Pump does it) */
     return r->sender == inputPid ? 0 : E_INVAL;
 }
 
