@@ -162,6 +162,8 @@ void TrapDispatch(TrapFrame *frame)
         IrqDispatch(frame);
     else if (v == SYSCALL_VECTOR)
         SyscallDispatch(frame);
+    else if (v == TRAP_NO_FPU)
+        SchedFpuTrap();                 // lazy FPU: bring in this process's registers
     else if (v < 32)
         Exception(frame);
     else if (PersonalityTrap(frame) != 0)

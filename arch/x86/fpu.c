@@ -45,6 +45,27 @@ void FpuInitState(uint8_t *state)
     memcpy(state, initialState, FPU_STATE_SIZE);
 }
 
+static int enabled = 1;             // CR0.TS clear (FpuInit leaves it so)
+
+void FpuEnable(void)
+{
+    if (!enabled) {
+        __asm__ volatile("clts");
+        enabled = 1;
+    }
+}
+
+void FpuDisable(void)
+{
+    uint32_t cr0;
+
+    if (enabled) {
+        __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+        __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_TS));
+        enabled = 0;
+    }
+}
+
 void FpuSave(uint8_t *state)
 {
     if (hasFxsr)

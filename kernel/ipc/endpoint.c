@@ -165,10 +165,15 @@ IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err)
 {
     IpcRouteCache *cache = ProcessCurrent()->ipcRoutes;
     char resolved[NS_NAME_MAX + 1];
-    uint32_t length, hash = Hash(name, &length);
+    uint32_t length, hash;
     const NsEntry *entry;
     IpcEndpoint *e;
 
+    if (!name) {
+        *err = E_INVAL;                 // as IpcRoute says of it
+        return NULL;
+    }
+    hash = Hash(name, &length);
     for (uint32_t i = 0; cache && i < IPC_ROUTES_CACHED; i++) {
         e = &cache->slots[i];
         if (e->state == ENDPOINT_LIVE && e->epoch == epoch && e->hash == hash &&

@@ -180,6 +180,7 @@ static void Free(Process *p)
         if (table[i] == p)
             table[i] = NULL;
     }
+    SchedFpuForget(p);
     kfree(p->kernelStack);
     kfree(p);
 }
@@ -796,6 +797,7 @@ int ProcessFork(uint32_t pid)
     /* POINT OF NO RETURN */
     *UserFrame(child) = *UserFrame(parent);
     UserFrame(child)->eax = 0;                  // fork returns 0 in the child
+    SchedFpuSync(parent);
     memcpy(child->fpuState, parent->fpuState, sizeof(child->fpuState));
     child->tls = parent->tls;
     child->personality = parent->personality;
@@ -843,6 +845,7 @@ int ProcessGetRegisters(uint32_t pid, ProcessRegisters *out)
             .eip = t->eip, .eflags = t->eflags, .vector = t->vector,
             .errorCode = t->errorCode,
         };
+        SchedFpuSync(p);
         memcpy(out->fpu, p->fpuState, sizeof(out->fpu));
     }
     CpuRestore(flags);
@@ -871,6 +874,7 @@ int ProcessSetRegisters(uint32_t pid, const ProcessRegisters *in)
         memcpy(&mxcsr, p->fpuState + FXSAVE_MXCSR, sizeof(mxcsr));
         mxcsr &= MXCSR_VALID;       // a reserved bit would fault the kernel's FXRSTOR
         memcpy(p->fpuState + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+        SchedFpuForget(p);          // the FPU's copy is stale now
     }
     CpuRestore(flags);
     return err;
@@ -933,6 +937,7 @@ int ProcessExec(uint32_t pid, const void *image, uint32_t size,
     VmmDestroy(&old);                           // not current: p is not running
     ResetUserFrame(UserFrame(p), loaded.entry, loaded.stack);
     FpuInitState(p->fpuState);
+    SchedFpuForget(p);
     p->tls = 0;
     p->codeLow = loaded.lowest;
     p->codeHigh = p->imageEnd = loaded.highest;

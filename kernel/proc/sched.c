@@ -25,6 +25,8 @@ static WaitQueue ready;
 static Process *sleepers;           // sorted by wakeTick, linked by next
 static uint32_t quantumLeft;
 static int needSwitch;
+static Process *fpuOwner;           // whose registers the FPU holds, or NULL
+static uint32_t fpuLoads;           // #NM traps that loaded a process's registers
 
 static void Enqueue(WaitQueue *q, Process *p)
 {
@@ -119,13 +121,15 @@ static void SwitchOnly(Process *next)
     if (next == prev)
         return;
     CheckStack(prev);
-    FpuSave(prev->fpuState);
     current = next;
     GdtSetKernelStack(ProcessStackTop(next));
     GdtSetTls(next->tls);
     if (next->space != VmmCurrent())
         VmmActivate(next->space);
-    FpuRestore(next->fpuState);
+    if (next == fpuOwner)
+        FpuEnable();                // its registers are still in the FPU
+    else
+        FpuDisable();               // its first FPU instruction brings them (#NM)
     ArchSwitch(&prev->savedEsp, next->savedEsp);
     ProcessReapDead();              // back in prev, on its own stack
 }
@@ -224,6 +228,50 @@ static int BlockFor(WaitQueue *queue, uint64_t ticks)
     }
     SwitchTo(PickNext());
     return current->timedOut ? E_TIMEDOUT : 0;
+}
+
+void SchedFpuTrap(void)
+{
+    uint32_t flags = CpuSave();
+
+    FpuEnable();
+    if (fpuOwner != current) {
+        if (fpuOwner)
+            FpuSave(fpuOwner->fpuState);
+        FpuRestore(current->fpuState);
+        fpuOwner = current;
+        fpuLoads++;
+    }
+    CpuRestore(flags);
+}
+
+uint32_t SchedFpuLoads(void)
+{
+    return fpuLoads;
+}
+
+void SchedFpuSync(Process *p)
+{
+    uint32_t flags = CpuSave();
+
+    if (p == fpuOwner) {
+        FpuEnable();
+        FpuSave(p->fpuState);
+        if (p != current)
+            FpuDisable();
+    }
+    CpuRestore(flags);
+}
+
+void SchedFpuForget(Process *p)
+{
+    uint32_t flags = CpuSave();
+
+    if (p == fpuOwner) {
+        fpuOwner = NULL;
+        FpuDisable();               // whoever runs loads its own at first use
+    }
+    CpuRestore(flags);
 }
 
 void SchedHandoff(WaitQueue *queue, Process *next)

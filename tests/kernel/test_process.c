@@ -222,6 +222,26 @@ KTEST(ProcessFpuStateIsPerProcess)
     KTEST_ASSERT_EQ(sb, WAIT_STATUS_EXITED(0));
 }
 
+// The FPU is switched lazily: programs that never touch it never load
+// it, and two that do load it again only when they take turns.
+KTEST(ProcessFpuIsLoadedOnlyByItsUsers)
+{
+    uint32_t before = SchedFpuLoads();
+    int a, b, sa, sb;
+
+    KTEST_ASSERT_EQ(Run(PROCESS_USER, "bin/true", NULL, NULL), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(Run(PROCESS_USER, "bin/spawnwait", NULL, NULL), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(SchedFpuLoads(), before);           // none of them used it
+    a = Spawn(PROCESS_USER, "bin/fpu", "3", NULL);
+    b = Spawn(PROCESS_USER, "bin/fpu", "7", NULL);
+    KTEST_ASSERT(a > 0 && b > 0);
+    KTEST_ASSERT_EQ(ProcessWait(a, &sa), a);
+    KTEST_ASSERT_EQ(ProcessWait(b, &sb), b);
+    KTEST_ASSERT_EQ(sa, WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(sb, WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT(SchedFpuLoads() >= before + 2);        // each brought its own in
+}
+
 // A kernel-mode program gets the KernelApi and its arguments; what it
 // leaves allocated comes back when it exits.
 KTEST(ProcessKernelProgramUsesTheApi)

@@ -1,8 +1,11 @@
 // x87/SSE register state (arch/x86/fpu.c).
 //
-// Processes save and restore their FPU/SSE registers at every switch
-// (eagerly; the kernel itself never uses them: it is built with
-// -mgeneral-regs-only). FXSAVE is used when the CPU has it, else FNSAVE.
+// Processes' FPU/SSE registers are switched lazily (kernel/proc/sched.c):
+// CR0.TS is set for every process but the one whose registers the FPU
+// holds, and its first FPU instruction raises #NM, which saves the
+// holder's and loads its own. The kernel and kernel-mode programs never
+// use them (-mgeneral-regs-only). FXSAVE is used when the CPU has it,
+// else FNSAVE.
 #ifndef ARCH_X86_FPU_H
 #define ARCH_X86_FPU_H
 
@@ -19,5 +22,10 @@ void FpuInitState(uint8_t *state);
 
 void FpuSave(uint8_t *state);
 void FpuRestore(const uint8_t *state);
+
+// Let FPU instructions run (clear CR0.TS), or make the next one raise #NM
+// (set it). Each writes CR0 only when the setting changes.
+void FpuEnable(void);
+void FpuDisable(void);
 
 #endif

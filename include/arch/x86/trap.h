@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#define TRAP_NO_FPU     7       // #NM: an FPU instruction with CR0.TS set
 #define TRAP_PAGE_FAULT 14
 #define TRAP_IRQ_BASE   32      // IRQ n arrives on vector 32 + n
 #define TRAP_VECTORS    256

@@ -33,6 +33,16 @@ void SchedBlock(WaitQueue *queue);
 // when woken, E_TIMEDOUT when the time ran out (then off the queue).
 int SchedBlockTimeout(WaitQueue *queue, uint32_t ms);
 
+// Lazy FPU switching. #NM (SchedFpuTrap): the current process wants the
+// FPU, so the holder's registers are saved and its own loaded. Before the
+// kernel reads a process's saved FPU state it syncs it (SchedFpuSync);
+// after it replaces that state, or frees the process, it forgets the
+// live copy (SchedFpuForget).
+void SchedFpuTrap(void);
+uint32_t SchedFpuLoads(void);       // how many times #NM has loaded registers
+void SchedFpuSync(Process *p);
+void SchedFpuForget(Process *p);
+
 // Block the current process on queue and run next at once: next is
 // blocked with no time limit (a server waiting for requests) and is taken
 // off its wait queue. No pass over the ready queue, and the rest of the
