@@ -29,6 +29,7 @@
 #include <arch/x86/layout.h>
 #include <kernel/console.h>
 #include <kernel/exec/initrd.h>
+#include <kernel/ipc/async.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/personality.h>
 #include <kernel/mm/kheap.h>
@@ -745,6 +746,11 @@ static const KernelApi table = {
     .ProcessContextGet = ProcessContextGet,
     .ProcessContextSet = ProcessContextSet,
     .PersonalityRegister = PersonalityRegister,
+    .IpcJobQuery = IpcJobQuery,
+    .IpcJobRead = IpcJobReadKernel,
+    .IpcJobWrite = IpcJobWriteKernel,
+    .IpcJobFinish = IpcJobFinish,
+    .IpcReceivePoll = IpcReceivePollKernel,
 };
 
 const KernelApi *KernelApiTable(void)

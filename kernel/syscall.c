@@ -12,6 +12,7 @@
 #include <clanker/syscall.h>
 #include <arch/x86/cpu.h>
 #include <kernel/console.h>
+#include <kernel/ipc/async.h>
 #include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
@@ -460,6 +461,95 @@ static int InvokeMemUnmap(SyscallCall *call)
     return ProcMemUnmap(ProcessCurrent()->pid, call->arg[0], call->arg[1]);
 }
 
+// --- asynchronous jobs (kernel/ipc/async.c) ---------------------------------------
+
+// SYS_IPC_JOB_CREATE (name, buffer, length, access, serverPid): the name,
+// and room for the server's pid if asked. The loan's terms are the
+// invoke step's first checks (IpcJobCreate changes nothing on an error).
+static int DecodeIpcJobCreate(SyscallCall *call)
+{
+    int len = CopyStringFromUser(call->name, call->arg[0], sizeof(call->name));
+
+    if (len < 0)
+        return len;
+    return call->arg[4] && UserCheck(call->arg[4], sizeof(uint32_t), 1) ? E_FAULT : 0;
+}
+
+static int InvokeIpcJobCreate(SyscallCall *call)
+{
+    uint32_t server = 0;
+    int id = IpcJobCreate(call->name, call->arg[1], call->arg[2], call->arg[3], &server);
+
+    if (id > 0 && call->arg[4])
+        CopyToUser(call->arg[4], &server, sizeof(server));
+    return id;
+}
+
+static int InvokeIpcJobDrop(SyscallCall *call)
+{
+    return IpcJobDrop(call->arg[0]);
+}
+
+// SYS_IPC_NOTICE_POLL (out): a writable IpcNotification (DecodeIpcWaitNotify).
+static int InvokeIpcNoticePoll(SyscallCall *call)
+{
+    IpcNotification note;
+    int err = IpcNoticePoll(&note);
+
+    if (!err)
+        CopyToUser(call->arg[0], &note, sizeof(note));
+    return err;
+}
+
+// SYS_IPC_JOB_QUERY (jobId, out): a writable IpcJobFacts.
+static int DecodeIpcJobQuery(SyscallCall *call)
+{
+    return UserCheck(call->arg[1], sizeof(IpcJobFacts), 1) ? E_FAULT : 0;
+}
+
+static int InvokeIpcJobQuery(SyscallCall *call)
+{
+    IpcJobFacts facts;
+    int err = IpcJobQuery(call->arg[0], &facts);
+
+    if (!err)
+        CopyToUser(call->arg[1], &facts, sizeof(facts));
+    return err;
+}
+
+// SYS_IPC_JOB_READ and SYS_IPC_JOB_WRITE (jobId, offset, buffer, length):
+// the server's own buffer, writable for a read.
+static int DecodeIpcJobRead(SyscallCall *call)
+{
+    return UserCheck(call->arg[2], call->arg[3], 1) ? E_FAULT : 0;
+}
+
+static int DecodeIpcJobWrite(SyscallCall *call)
+{
+    return UserCheck(call->arg[2], call->arg[3], 0) ? E_FAULT : 0;
+}
+
+static int InvokeIpcJobRead(SyscallCall *call)
+{
+    return IpcJobRead(call->arg[0], call->arg[1], IPC_MEMORY_USER, call->arg[2], call->arg[3]);
+}
+
+static int InvokeIpcJobWrite(SyscallCall *call)
+{
+    return IpcJobWrite(call->arg[0], call->arg[1], IPC_MEMORY_USER, call->arg[2], call->arg[3]);
+}
+
+static int InvokeIpcJobFinish(SyscallCall *call)
+{
+    return IpcJobFinish(call->arg[0], (int32_t)call->arg[1]);
+}
+
+// SYS_IPC_RECEIVE_POLL (buffer, capacity, envelope): as SYS_IPC_RECEIVE.
+static int InvokeIpcReceivePoll(SyscallCall *call)
+{
+    return IpcReceivePoll(IPC_MEMORY_USER, call->arg[0], call->arg[1], call->arg[2]);
+}
+
 static const SyscallEntry calls[SYS_COUNT] = {
     [SYS_EXIT]            = { NULL,                InvokeExit },
     [SYS_DEBUG_WRITE]     = { DecodeDebugWrite,    InvokeDebugWrite },
@@ -489,6 +579,14 @@ static const SyscallEntry calls[SYS_COUNT] = {
     [SYS_IPC_CALL]        = { DecodeIpcCall,       InvokeIpcCall },
     [SYS_IPC_DISCONNECT]  = { NULL,                InvokeIpcDisconnect },
     [SYS_IPC_REPLY_WAIT]  = { DecodeIpcReplyWait,  InvokeIpcReplyWait },
+    [SYS_IPC_JOB_CREATE]  = { DecodeIpcJobCreate,  InvokeIpcJobCreate },
+    [SYS_IPC_JOB_DROP]    = { NULL,                InvokeIpcJobDrop },
+    [SYS_IPC_NOTICE_POLL] = { DecodeIpcWaitNotify, InvokeIpcNoticePoll },
+    [SYS_IPC_JOB_QUERY]   = { DecodeIpcJobQuery,   InvokeIpcJobQuery },
+    [SYS_IPC_JOB_READ]    = { DecodeIpcJobRead,    InvokeIpcJobRead },
+    [SYS_IPC_JOB_WRITE]   = { DecodeIpcJobWrite,   InvokeIpcJobWrite },
+    [SYS_IPC_JOB_FINISH]  = { NULL,                InvokeIpcJobFinish },
+    [SYS_IPC_RECEIVE_POLL] = { NULL,               InvokeIpcReceivePoll },
 };
 
 void SyscallDispatch(TrapFrame *frame)

@@ -41,6 +41,7 @@ static const char *const texts[] = {
     [-E_LOOP]        = "too many links",
     [-E_MSGSIZE]     = "message too long",
     [-E_TIMEDOUT]    = "timed out",
+    [-E_CANCELED]    = "cancelled",
     [-E_DEAD]        = "server gone",
 };
 

@@ -233,6 +233,16 @@ static int Write(void *fs, int handle, uint32_t owner, uint64_t offset, const vo
     return Changed(fb, FatWrite(fb->fat, h->path, offset, buf, length));
 }
 
+// Whether handle is owner's, opened for need, and its file still there.
+static int HandleUsable(void *fs, int handle, uint32_t owner, uint32_t need)
+{
+    FatInfo info;
+    int err;
+
+    Usable(fs, handle, owner, need, &info, &err);
+    return err;
+}
+
 static int Truncate(void *fs, const char *path, uint64_t size)
 {
     FatBackend *fb = fs;
@@ -409,5 +419,5 @@ static int Rename(void *fs, const char *from, const char *to)
 
 const FsBackend fatBackend = {
     Open, Close, CloseOwner, Read, Write, Truncate, TruncateHandle, Stat, StatHandle,
-    List, Create, Mkdir, Remove, Rmdir, Rename,
+    List, Create, Mkdir, Remove, Rmdir, Rename, HandleUsable,
 };

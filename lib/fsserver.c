@@ -9,6 +9,15 @@
 //
 // Requests "by name" (handle 0) open the path for the sender, do the work
 // and close it again before replying, so they leave nothing behind.
+//
+// Asynchronous reads and writes are jobs (include/clanker/job.h): the
+// request is checked whole, with the job it names, before the server
+// takes it; the reply is the job id; FsServerIdle then moves the bytes a
+// piece at a time between the file and the client's buffer, through the
+// kernel's job calls (the skeleton's port), through the FsServer's own
+// piece buffer (the skeleton's reply buffer may hold a reply not yet
+// sent), and ends the job with the count or the error. A job by name
+// keeps its handle open until it ends.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <lib/fsserver.h>
@@ -22,6 +31,7 @@ _Static_assert(FS_TYPE_FILE == RAMFS_FILE && FS_TYPE_DIR == RAMFS_DIR, "node typ
 // What a handler gets: the request, its path, the reply being built.
 typedef struct FsCall {
     FsServer *server;
+    Server *skeleton;           // the server being run (NULL: FsServerHandle), for its port
     const Message *request;
     uint32_t payload;           // bytes of request data
     uint32_t client;
@@ -118,9 +128,15 @@ static int RamDelete(void *fs, const char *path) { return RamFsDelete(fs, path);
 static int RamRmdir(void *fs, const char *path) { return RamFsRmdir(fs, path); }
 static int RamRename(void *fs, const char *from, const char *to) { return RamFsRename(fs, from, to); }
 
+static int RamUsable(void *fs, int handle, uint32_t owner, uint32_t need)
+{
+    return RamFsHandleUsable(fs, handle, owner, need);
+}
+
 static const FsBackend ramFsBackend = {
     RamOpen, RamClose, RamCloseOwner, RamRead, RamWrite, RamTruncate, RamTruncateHandle,
     RamStat, RamStatHandle, RamList, RamCreate, RamMkdir, RamDelete, RamRmdir, RamRename,
+    RamUsable,
 };
 
 // --- the protocol -------------------------------------------------------------
@@ -128,6 +144,7 @@ static const FsBackend ramFsBackend = {
 void FsServerInitBackend(FsServer *server, const FsBackend *backend, void *fs,
                          const char *prefix)
 {
+    memset(server, 0, sizeof(*server));
     server->backend = backend;
     server->fs = fs;
     server->prefix = prefix;
@@ -337,20 +354,228 @@ static int Rename(FsCall *call)
     return s->backend->rename(s->fs, call->path, to + s->prefixLength);
 }
 
+// --- asynchronous jobs ----------------------------------------------------------
+
+// The job the server has taken with the kernel's id, or NULL.
+static FsJob *FindJob(FsServer *server, uint32_t id)
+{
+    for (uint32_t i = 0; id && i < FS_JOBS_MAX; i++)
+        if (server->jobs[i].id == id)
+            return &server->jobs[i];
+    return NULL;
+}
+
+// A free slot, or NULL.
+static FsJob *FreeJob(FsServer *server)
+{
+    for (uint32_t i = 0; i < FS_JOBS_MAX; i++)
+        if (!server->jobs[i].id)
+            return &server->jobs[i];
+    return NULL;
+}
+
+// Forget job, closing the handle it opened by name.
+static void DropJob(FsServer *server, FsJob *job)
+{
+    if (job->opened)
+        server->backend->close(server->fs, job->handle, job->client);
+    *job = (FsJob){ 0 };
+    server->jobCount--;
+}
+
+// Tell the client how job ended; keep it for another try while the
+// client's notice queue is full. Dropped once told, or once its client
+// is gone.
+static void Report(Server *s, FsJob *job)
+{
+    const ServerPort *port = s->port;
+
+    if (port->JobFinish(port->context, job->id, job->result) != E_AGAIN)
+        DropJob(s->state, job);
+}
+
+// Job is over with result: its handle goes at once, then the report.
+static void EndJob(Server *s, FsJob *job, int32_t result)
+{
+    FsServer *server = s->state;
+
+    if (job->opened)
+        server->backend->close(server->fs, job->handle, job->client);
+    job->opened = 0;
+    job->ending = 1;
+    job->result = result;
+    Report(s, job);
+}
+
+// Check everything about an asynchronous request and the job it names,
+// changing nothing: the payload, the handle (the sender's, open the right
+// way), the job (lent to this server by the sender, long enough, the
+// right way), a free slot. Returns 0 with *slot set, or the error.
+static int DecodeJob(FsCall *call, int write, FsAsyncIo *io, FsJob **slot)
+{
+    const ServerPort *port = call->skeleton ? call->skeleton->port : NULL;
+    uint32_t need = write ? FS_WRITE : FS_READ;
+    IpcJobFacts facts;
+
+    if (Take(call, io, sizeof(*io)) != 0 || io->reserved || io->length == 0 ||
+        io->length > FS_ASYNC_MAX || io->offset + io->length < io->offset)
+        return E_INVAL;
+    if (!port || !port->JobQuery)
+        return E_NOSYS;                     // this environment runs no jobs
+    if (io->handle < 0)
+        return E_BADF;
+    if (io->handle > 0 && B(call)->usable(call->server->fs, io->handle, call->client, need) != 0)
+        return E_BADF;
+    if (port->JobQuery(port->context, io->job, &facts) != 0 || facts.client != call->client ||
+        facts.length < io->length ||
+        facts.access != (write ? IPC_JOB_SERVER_READS : IPC_JOB_SERVER_WRITES))
+        return E_FAULT;                     // not a buffer the sender lent us for this
+    if (FindJob(call->server, io->job))
+        return E_BUSY;                      // taken already
+    return (*slot = FreeJob(call->server)) ? 0 : E_NOSPC;
+}
+
+// MSG_READ_ASYNC and MSG_WRITE_ASYNC: take the job and answer its id;
+// FsServerIdle does the work.
+static int StartJob(FsCall *call, int write)
+{
+    FsAsyncIo io;
+    FsJobId out;
+    FsJob *slot;
+    int err, handle, opened;
+
+    /* decode */
+    if ((err = DecodeJob(call, write, &io, &slot)) != 0)
+        return err;
+    /* invoke */
+    handle = Acquire(call, io.handle, write ? FS_WRITE : FS_READ, &opened);
+    if (handle < 0)
+        return handle;                      // by name: the open changed nothing
+    *slot = (FsJob){ .id = io.job, .client = call->client, .handle = handle,
+                     .opened = (uint8_t)opened, .write = (uint8_t)write, .length = io.length,
+                     .offset = io.offset };
+    call->server->jobCount++;
+    out.job = io.job;
+    Put(call, &out, sizeof(out));
+    return 0;
+}
+
+static int ReadAsync(FsCall *call) { return StartJob(call, 0); }
+static int WriteAsync(FsCall *call) { return StartJob(call, 1); }
+
+// MSG_CANCEL: the sender's job ends at once with E_CANCELED (the notice
+// it gets); E_NOENT for a job it has not here, or one already ended.
+static int Cancel(FsCall *call)
+{
+    FsJobId in;
+    FsJob *job;
+
+    /* decode */
+    if (Take(call, &in, sizeof(in)) != 0)
+        return E_INVAL;
+    job = call->skeleton ? FindJob(call->server, in.job) : NULL;
+    if (!job || job->client != call->client || job->ending)
+        return E_NOENT;
+    /* invoke */
+    EndJob(call->skeleton, job, E_CANCELED);
+    return 0;
+}
+
+// MSG_QUERY: how many jobs run.
+static int Status(FsCall *call)
+{
+    FsServerStatus out = { call->server->jobCount, FS_JOBS_MAX };
+
+    /* decode */
+    if (call->payload)
+        return E_INVAL;
+    /* invoke */
+    Put(call, &out, sizeof(out));
+    return 0;
+}
+
+// Read job's next n bytes from the file into buffer and hand them to the
+// client. Returns the bytes moved (fewer at the end of the file) or E_*;
+// *gone says the kernel has no such job any more.
+static int ReadPiece(Server *s, FsJob *job, uint8_t *buffer, uint32_t n, int *gone)
+{
+    FsServer *server = s->state;
+    const ServerPort *port = s->port;
+    int got = server->backend->read(server->fs, job->handle, job->client,
+                                    job->offset + job->done, buffer, n);
+    int err = got > 0 ? port->JobWrite(port->context, job->id, job->done, buffer, (uint32_t)got)
+                      : 0;
+
+    *gone = err == E_NOENT;
+    return err ? err : got;
+}
+
+// Take job's next n bytes from the client into buffer and write them to
+// the file. Returns n or E_*; *gone as ReadPiece's.
+static int WritePiece(Server *s, FsJob *job, uint8_t *buffer, uint32_t n, int *gone)
+{
+    FsServer *server = s->state;
+    const ServerPort *port = s->port;
+    int err = port->JobRead(port->context, job->id, job->done, buffer, n);
+
+    *gone = err == E_NOENT;
+    if (err)
+        return err;
+    return server->backend->write(server->fs, job->handle, job->client, job->offset + job->done,
+                                  buffer, n);
+}
+
+// Move one piece of job; end it when the last is moved or one fails.
+static void StepJob(Server *s, FsJob *job)
+{
+    uint32_t left = job->length - job->done, n = left < FS_JOB_PIECE ? left : FS_JOB_PIECE;
+    uint8_t *piece = ((FsServer *)s->state)->piece;
+    int gone, got = job->write ? WritePiece(s, job, piece, n, &gone)
+                               : ReadPiece(s, job, piece, n, &gone);
+
+    if (gone)
+        DropJob(s->state, job);             // its client ended or dropped it
+    else if (got < 0)
+        EndJob(s, job, got);
+    else if ((job->done += (uint32_t)got) == job->length || (uint32_t)got < n)
+        EndJob(s, job, (int32_t)job->done);
+}
+
+uint32_t FsServerIdle(Server *s)
+{
+    FsServer *server = s->state;
+
+    for (uint32_t i = 0; server->jobCount && i < FS_JOBS_MAX; i++) {
+        FsJob *job = &server->jobs[(server->nextJob + i) % FS_JOBS_MAX];
+        if (!job->id)
+            continue;
+        server->nextJob = (server->nextJob + i + 1) % FS_JOBS_MAX;
+        if (job->ending)
+            Report(s, job);
+        else
+            StepJob(s, job);
+        break;
+    }
+    return server->jobCount ? SERVER_POLL : 0;
+}
+
 static const FsHandler handlers[MSG_TYPE_LIMIT] = {
     [MSG_OPEN] = Open,         [MSG_CLOSE] = Close,   [MSG_READ] = Read,
     [MSG_WRITE] = Write,       [MSG_TRUNCATE] = Truncate, [MSG_STAT] = Stat,
     [MSG_LIST] = List,         [MSG_CREATE] = Create, [MSG_MKDIR] = Mkdir,
     [MSG_DELETE] = Delete,     [MSG_RMDIR] = Rmdir,   [MSG_RENAME] = Rename,
+    [MSG_READ_ASYNC] = ReadAsync, [MSG_WRITE_ASYNC] = WriteAsync, [MSG_CANCEL] = Cancel,
+    [MSG_QUERY] = Status,
 };
 
 // Serve request, sent to name, into reply (an empty MSG_RESPONSE with
-// room for MESSAGE_MAX_SIZE bytes). Returns 0, or the error to answer
-// with instead.
-static int Serve(FsServer *server, const Message *request, const char *name, Message *reply)
+// room for MESSAGE_MAX_SIZE bytes), for skeleton (NULL outside a
+// server). Returns 0, or the error to answer with instead.
+static int Serve(FsServer *server, Server *skeleton, const Message *request, const char *name,
+                 Message *reply)
 {
     int ours = strncmp(name, server->prefix, server->prefixLength) == 0;
-    FsCall call = { server, request, MessageDataLength(request), request->senderId,
+    FsCall call = { server, skeleton, request, MessageDataLength(request), request->senderId,
                     ours ? name + server->prefixLength : "", reply };
 
     if (!ours)
@@ -362,14 +587,27 @@ static int Serve(FsServer *server, const Message *request, const char *name, Mes
 
 int FsServerRequest(Server *s, ServerRequest *r)
 {
-    return Serve(s->state, r->message, r->envelope->name, r->reply);
+    int err = Serve(s->state, s, r->message, r->envelope->name, r->reply);
+
+    // A job taken: its id goes out now, before the skeleton's Idle hook
+    // moves its first piece.
+    if (!err && (r->message->type == MSG_READ_ASYNC || r->message->type == MSG_WRITE_ASYNC))
+        ServerReplyNow(s, r);
+    return err;
+}
+
+// Drop pid's jobs (the kernel has: they were its loans), then its handles.
+static void ClientEnded(FsServer *server, uint32_t pid)
+{
+    for (uint32_t i = 0; server->jobCount && i < FS_JOBS_MAX; i++)
+        if (server->jobs[i].id && server->jobs[i].client == pid)
+            DropJob(server, &server->jobs[i]);
+    server->backend->closeOwner(server->fs, pid);
 }
 
 void FsServerEnded(Server *s, uint32_t pid)
 {
-    FsServer *server = s->state;
-
-    server->backend->closeOwner(server->fs, pid);
+    ClientEnded(s->state, pid);
 }
 
 int FsServerHandle(FsServer *server, const Message *request, const char *name, Message *reply)
@@ -380,12 +618,12 @@ int FsServerHandle(FsServer *server, const Message *request, const char *name, M
         uint32_t pid;
         if (MessageDataLength(request) == sizeof(pid)) {
             memcpy(&pid, request->data, sizeof(pid));
-            server->backend->closeOwner(server->fs, pid);
+            ClientEnded(server, pid);
         }
         return 0;
     }
     *reply = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
-    err = Serve(server, request, name, reply);
+    err = Serve(server, NULL, request, name, reply);
     if (err) {
         int32_t code = err;
         *reply = (Message){ .type = MSG_ERROR, .length = MESSAGE_HEADER_SIZE + sizeof(code) };

@@ -876,6 +876,13 @@ uint32_t RamFsCloseOwner(RamFs *fs, uint32_t owner)
     return closed;
 }
 
+int RamFsHandleUsable(RamFs *fs, int handle, uint32_t owner, uint32_t need)
+{
+    RamFsHandle *h = FindHandle(fs, handle, owner);
+
+    return h && (h->flags & need) == need ? 0 : E_BADF;
+}
+
 int RamFsRead(RamFs *fs, int handle, uint32_t owner, uint64_t offset, void *buf,
               uint32_t length)
 {

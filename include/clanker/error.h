@@ -38,6 +38,7 @@
 #define E_LOOP   (-40)  // too many symbolic links
 #define E_MSGSIZE (-90) // message too long
 #define E_TIMEDOUT (-110)   // timed out
-#define E_DEAD   (-130) // the server behind a handle has gone (Linux: EOWNERDEAD)
+#define E_DEAD   (-130) // the server behind a handle or a job has gone (Linux: EOWNERDEAD)
+#define E_CANCELED (-125)   // an asynchronous job was cancelled (MSG_CANCEL)
 
 #endif

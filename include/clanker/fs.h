@@ -20,6 +20,21 @@
 //   MSG_DELETE    (empty)                   -> (empty)   a file
 //   MSG_RMDIR     (empty)                   -> (empty)   an empty directory
 //   MSG_RENAME    the new full name, NUL-terminated, same server -> (empty)
+//   MSG_READ_ASYNC  FsAsyncIo               -> FsJobId, at once; the job's notice later
+//   MSG_WRITE_ASYNC FsAsyncIo               -> FsJobId, at once; the job's notice later
+//   MSG_CANCEL    FsJobId                   -> (empty); the job's notice: E_CANCELED
+//   MSG_QUERY     (empty)                   -> FsServerStatus
+//
+// Asynchronous reads and writes (include/clanker/job.h): the client lends
+// its buffer to the server as a job first (SYS_IPC_JOB_CREATE, lib/user's
+// FsReadAsync and FsWriteAsync do it all) and names the job in the
+// request. The server checks everything before it takes the job, answers
+// with its id at once, then moves the bytes between the file and the
+// client's buffer in pieces while it serves other requests and the
+// client runs on. The job's notice carries the bytes moved (a read stops
+// short at the end of the file) or an E_* code: E_FAULT when a page of
+// the buffer is not there, E_BADF when the handle was closed meanwhile,
+// the backend's errors; E_DEAD from the kernel when the server ends.
 //
 // Handles: FsIo.handle 0 means "by name": the request opens the name,
 // does its work and closes it again, so a client can read or write a file
@@ -30,6 +45,7 @@
 #define CLANKER_FS_H
 
 #include <stdint.h>
+#include <clanker/job.h>
 #include <clanker/message.h>
 
 // FsOpen.flags
@@ -100,5 +116,25 @@ typedef struct FsDirEntry {
 
 // Entries in one MSG_LIST reply at most.
 #define FS_LIST_MAX (MESSAGE_MAX_DATA / (uint32_t)sizeof(FsDirEntry))
+
+typedef struct FsAsyncIo {
+    int32_t handle;         // from MSG_OPEN (for reading, or for writing), or 0: by name
+    uint32_t length;        // bytes to move: 1 to FS_ASYNC_MAX, at most the job's
+    uint64_t offset;        // where in the file; offset + length must not wrap
+    uint32_t job;           // the job lending the buffer to this server, from the sender
+    uint32_t reserved;      // 0
+} FsAsyncIo;
+
+#define FS_ASYNC_MAX IPC_JOB_LENGTH_MAX // bytes one asynchronous request moves at most
+#define FS_JOBS_MAX  16                 // jobs one server runs at once; more: E_NOSPC
+
+typedef struct FsJobId {
+    uint32_t job;           // MSG_*_ASYNC's reply: the job taken; MSG_CANCEL: the job to drop
+} FsJobId;
+
+typedef struct FsServerStatus {
+    uint32_t jobs;          // asynchronous jobs running (or waiting to report their end) now
+    uint32_t jobsMax;       // FS_JOBS_MAX
+} FsServerStatus;
 
 #endif

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <clanker/context.h>
+#include <clanker/job.h>
 #include <clanker/message.h>
 #include <clanker/personality.h>
 #include <clanker/process.h>
@@ -28,7 +29,7 @@
 // for with KERNEL_API_NEEDS (every program links lib/kapi/need.c, which
 // states KERNEL_API_VERSION), and the loader refuses a program whose
 // version is not the kernel's, with a line saying so.
-#define KERNEL_API_VERSION 2
+#define KERNEL_API_VERSION 3
 
 // What KERNEL_API_NEEDS puts in the program's KERNEL_API_SECTION.
 #define KERNEL_API_SECTION ".clanker.kapi"
@@ -232,6 +233,21 @@ typedef struct KernelApi {
     // 0, E_INVAL (a vector of the CPU, the IRQs or int 0x40: only
     // 0x41-0xff; a bad name), E_BUSY (another name has it), E_NOSPC.
     int (*PersonalityRegister)(uint32_t vector, const char *service);
+
+    // Asynchronous jobs, the server's side (include/clanker/job.h,
+    // docs/ipc.md): the facts of a job a client lent the caller; copy
+    // length bytes at offset of its buffer into to (a write job) or from
+    // from into it (a read job); end it with value, which reaches the
+    // client as a notice. 0, E_NOENT (no such job lent to the caller, or
+    // its client is gone), E_PERM (lent the other way), E_RANGE (past its
+    // end), E_FAULT (a page of the client's buffer is not there),
+    // E_AGAIN (IpcJobFinish: the client's notice queue is full; try later).
+    int (*IpcJobQuery)(uint32_t jobId, IpcJobFacts *out);
+    int (*IpcJobRead)(uint32_t jobId, uint32_t offset, void *to, uint32_t length);
+    int (*IpcJobWrite)(uint32_t jobId, uint32_t offset, const void *from, uint32_t length);
+    int (*IpcJobFinish)(uint32_t jobId, int32_t value);
+    // IpcReceiveInto that never waits: E_AGAIN when no request is queued.
+    int (*IpcReceivePoll)(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

@@ -23,7 +23,7 @@ typedef enum MessageType {
     MSG_CREATE,
     MSG_DELETE,
     MSG_READ_ASYNC,     // start a read; the reply holds a job id at once
-    MSG_WRITE_ASYNC,
+    MSG_WRITE_ASYNC,    // start a write; the same (include/clanker/job.h)
     MSG_MKDIR,
     MSG_RMDIR,
     MSG_RENAME,
@@ -35,6 +35,7 @@ typedef enum MessageType {
     MSG_SYNC,           // write everything cached for the name (a disk, a filesystem) to its device
     MSG_UNMOUNT,        // to a filesystem's prefix: flush, reply, stop serving, exit
     MSG_PERSONALITY_INTERRUPT, // from the kernel: ^C for a personality's process
+    MSG_CANCEL,         // drop an asynchronous job: data holds its uint32 job id
     MSG_TYPE_LIMIT,     // first unused number; servers may use higher ones
 } MessageType;
 

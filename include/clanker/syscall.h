@@ -46,7 +46,19 @@
 #define SYS_IPC_CALL      26 // (handle, request, reply, capacity, timeoutMs) -> reply length
 #define SYS_IPC_DISCONNECT 27 // (handle) -> 0
 #define SYS_IPC_REPLY_WAIT 28 // (requestId, const Message *reply, IpcReceiveArgs *receive) -> request length
-#define SYS_COUNT         29
+// Asynchronous jobs (include/clanker/job.h, docs/ipc.md). The client's:
+#define SYS_IPC_JOB_CREATE  29 // (const char *name, uint32 buffer, uint32 length,
+                               //  uint32 access, uint32 *serverPid (may be NULL)) -> job id
+#define SYS_IPC_JOB_DROP    30 // (uint32 jobId) -> 0: forget it, no notice comes
+#define SYS_IPC_NOTICE_POLL 31 // (IpcNotification *out) -> 0, or E_AGAIN: none there
+// The server's:
+#define SYS_IPC_JOB_QUERY   32 // (uint32 jobId, IpcJobFacts *out) -> 0
+#define SYS_IPC_JOB_READ    33 // (uint32 jobId, uint32 offset, void *to, uint32 length) -> 0
+#define SYS_IPC_JOB_WRITE   34 // (uint32 jobId, uint32 offset, const void *from, uint32 length) -> 0
+#define SYS_IPC_JOB_FINISH  35 // (uint32 jobId, int32 value) -> 0: the client is notified
+#define SYS_IPC_RECEIVE_POLL 36 // (Message *buffer, uint32 capacity, IpcEnvelope *envelope)
+                                //  -> SYS_IPC_RECEIVE's result, or E_AGAIN: nothing there
+#define SYS_COUNT         37
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32

@@ -42,13 +42,39 @@ typedef struct FsBackend {
     int (*remove)(void *fs, const char *path);      // a file (MSG_DELETE)
     int (*rmdir)(void *fs, const char *path);
     int (*rename)(void *fs, const char *from, const char *to);
+    // 0 if handle is owner's and open for every flag of need (FS_READ,
+    // FS_WRITE), else E_BADF (or why it is not usable); changes nothing.
+    int (*usable)(void *fs, int handle, uint32_t owner, uint32_t need);
 } FsBackend;
+
+// The most one piece of a job moves (FsServerIdle).
+#define FS_JOB_PIECE MESSAGE_MAX_DATA
+
+// An asynchronous read or write the server has taken (MSG_READ_ASYNC,
+// MSG_WRITE_ASYNC): the kernel's job, the handle its bytes go through,
+// how far it has come.
+typedef struct FsJob {
+    uint32_t id;            // the kernel's job id; 0: a free slot
+    uint32_t client;
+    int32_t handle;
+    uint8_t opened;         // the handle was opened by name for the job: closed at its end
+    uint8_t write;          // a MSG_WRITE_ASYNC
+    uint8_t ending;         // done; its end not yet accepted (the client's notices were full)
+    int32_t result;         // what it ended with, once ending
+    uint32_t length;        // bytes asked
+    uint32_t done;          // bytes moved so far
+    uint64_t offset;
+} FsJob;
 
 typedef struct FsServer {
     const FsBackend *backend;
     void *fs;
     const char *prefix;     // the registered prefix, e.g. "fs:root:"
     uint32_t prefixLength;
+    FsJob jobs[FS_JOBS_MAX];
+    uint32_t jobCount;      // slots in use
+    uint32_t nextJob;       // where FsServerIdle looks first: the jobs take turns
+    uint8_t piece[FS_JOB_PIECE];    // what a job's piece passes through
 } FsServer;
 
 // A server for fs under prefix (kept by reference, not copied).
@@ -65,8 +91,17 @@ void FsServerInitBackend(FsServer *server, const FsBackend *backend, void *fs,
 //   { SERVER_ANY_TYPE, NULL, FsServerRequest }
 int FsServerRequest(Server *s, ServerRequest *r);
 
-// The skeleton's ProcessEnded hook: the handles pid held are closed.
+// The skeleton's ProcessEnded hook: the handles pid held are closed and
+// its jobs dropped.
 void FsServerEnded(Server *s, uint32_t pid);
+
+// The skeleton's Idle hook: one piece (at most FS_JOB_PIECE bytes) of
+// the next job, in turn, and a retry of a job's end the client could not
+// take yet. Returns SERVER_POLL while jobs remain (the receive does not
+// wait), else 0. A server that routes to FsServerRequest sets it, with a
+// port that has the job calls; without them asynchronous requests are
+// E_NOSYS.
+uint32_t FsServerIdle(Server *s);
 
 // Answer request, which the client sent to name, into reply (room for
 // MESSAGE_MAX_SIZE bytes), as FsServerRequest does, outside a server (the

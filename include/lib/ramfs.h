@@ -148,6 +148,10 @@ int RamFsRead(RamFs *fs, int handle, uint32_t owner, uint64_t offset, void *buf,
 int RamFsWrite(RamFs *fs, int handle, uint32_t owner, uint64_t offset, const void *buf,
                uint32_t length);
 
+// Whether handle is owner's and was opened with every flag of need
+// (RAMFS_READ, RAMFS_WRITE). Returns 0 or E_BADF; changes nothing.
+int RamFsHandleUsable(RamFs *fs, int handle, uint32_t owner, uint32_t need);
+
 // RamFsStat and RamFsTruncate through a handle (the file may have been
 // deleted). Truncating needs RAMFS_WRITE. Return 0, E_BADF or E_FBIG.
 int RamFsStatHandle(RamFs *fs, int handle, uint32_t owner, RamFsInfo *out);

@@ -23,15 +23,23 @@
 #define LIB_SERVER_H
 
 #include <stdint.h>
+#include <clanker/job.h>
 #include <clanker/message.h>
 
 typedef struct Server Server;
+
+// An Idle hook's answer, and a receive's timeout, meaning "do not wait":
+// let the others that are ready run first, then take a request that is
+// already queued, or come back at once (E_AGAIN). A server with work in
+// hand (asynchronous jobs) returns it from Idle until the work is done.
+#define SERVER_POLL 0xffffffffu
 
 // How one environment receives requests and sends replies.
 typedef struct ServerPort {
     void *context;
     // Receive into buffer (capacity bytes), waiting at most timeoutMs (0:
-    // no limit). Returns the length, E_TIMEDOUT, or another error.
+    // no limit; SERVER_POLL: not at all). Returns the length, E_TIMEDOUT,
+    // E_AGAIN (SERVER_POLL, nothing queued), or another error.
     int (*Receive)(void *context, Message *buffer, uint32_t capacity,
                    IpcEnvelope *envelope, uint32_t timeoutMs);
     // Answer requestId with reply (the caller keeps the message).
@@ -41,6 +49,15 @@ typedef struct ServerPort {
     // is dropped, as Reply would report it.
     int (*ReplyWait)(void *context, uint32_t requestId, const Message *reply, Message *buffer,
                      uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs);
+    // Asynchronous jobs (include/clanker/job.h): the kernel's calls for
+    // the server of a job a client lent it, as the system calls of the
+    // same names define them; NULL where there are none (the kernel's own
+    // threads run no jobs).
+    int (*JobQuery)(void *context, uint32_t jobId, IpcJobFacts *out);
+    int (*JobRead)(void *context, uint32_t jobId, uint32_t offset, void *to, uint32_t length);
+    int (*JobWrite)(void *context, uint32_t jobId, uint32_t offset, const void *from,
+                    uint32_t length);
+    int (*JobFinish)(void *context, uint32_t jobId, int32_t value);
 } ServerPort;
 
 // One request being served, and the reply being built for it.
@@ -84,8 +101,9 @@ struct Server {
     // MSG_PROCESS_EXIT notices from the kernel (after IpcWatchExits): a
     // client ended. NULL ignores them.
     void (*ProcessEnded)(Server *s, uint32_t pid);
-    // Run after every request and every timeout: timers, retries. Returns
-    // how long the next receive may wait in ms (0: no limit). NULL: none.
+    // Run after every request and every timeout: timers, retries, a piece
+    // of a job. Returns how long the next receive may wait in ms (0: no
+    // limit; SERVER_POLL: not at all). NULL: none.
     uint32_t (*Idle)(Server *s);
     // Buffers for one request and one reply, each capacity bytes at least
     // MESSAGE_HEADER_SIZE (the largest message is MESSAGE_MAX_SIZE);

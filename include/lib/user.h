@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <clanker/error.h>
 #include <clanker/context.h>
+#include <clanker/job.h>
 #include <clanker/message.h>
 #include <clanker/syscall.h>
 
@@ -113,6 +114,30 @@ int SysMemUnmap(uint32_t addr, uint32_t length);
 // From now on SysIpcReceive also returns MSG_PROCESS_EXIT notices
 // (docs/ipc.md): process data[0..3] ended. Returns 0 or E_NOSPC.
 int SysIpcWatchExits(void);
+
+// Asynchronous jobs (include/clanker/job.h). Lend [buffer, buffer +
+// length) to the server of name for access (IPC_JOB_SERVER_WRITES: it
+// fills it; IPC_JOB_SERVER_READS: it takes from it); its pid goes to
+// *server unless server is NULL. Returns the job id or E_*.
+int SysIpcJobCreate(const char *name, const void *buffer, uint32_t length, uint32_t access,
+                    uint32_t *server);
+
+// Forget a job of one's own: no notice comes for it. Returns 0 or E_NOENT.
+int SysIpcJobDrop(uint32_t jobId);
+
+// The oldest notice queued, without waiting. Returns 0 or E_AGAIN.
+int SysIpcNoticePoll(IpcNotification *out);
+
+// A server's side of a job lent to it: its facts, a copy from the
+// client's buffer (SysIpcJobRead) or into it (SysIpcJobWrite), its end
+// (the client gets value). Return 0 or E_* (docs/syscalls.md).
+int SysIpcJobQuery(uint32_t jobId, IpcJobFacts *out);
+int SysIpcJobRead(uint32_t jobId, uint32_t offset, void *to, uint32_t length);
+int SysIpcJobWrite(uint32_t jobId, uint32_t offset, const void *from, uint32_t length);
+int SysIpcJobFinish(uint32_t jobId, int32_t value);
+
+// SysIpcReceive that never waits: E_AGAIN when no request is queued.
+int SysIpcReceivePoll(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
 
 // Start path like SysSpawnEnv, with request's context (NULL: the
 // caller's) and flags (SPAWN_SUSPENDED). Returns the child's pid or E_*.
@@ -227,8 +252,46 @@ __attribute__((noreturn)) void IpcServe(void);
 // Notify process pid that job jobId finished with value. Returns 0 or E_*.
 int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
 
-// Wait at most timeoutMs (0: no limit) for a notice. Returns 0 or E_*.
+// Wait at most timeoutMs (0: no limit; IPC_JOB_POLL: not at all) for a
+// notice of no job this library started (those go to IpcJobWait).
+// Returns 0 or E_* (E_TIMEDOUT).
 int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs);
+
+// --- asynchronous jobs (lib/user/job.c) -------------------------------------
+// A job moves bytes between a file and the caller's buffer while the
+// caller runs on (docs/ipc.md). The buffer is lent to the server until
+// the job ends: the caller must leave it alone (and keep it) until then.
+
+// A timeout meaning "do not wait": look once, E_TIMEDOUT if not done.
+#define IPC_JOB_POLL 0xffffffffu
+
+// Start reading length bytes at offset of the file name (handle: from
+// MSG_OPEN for reading, or 0: by name) into buffer, or writing them from
+// buffer (handle open for writing, or 0: by name, the file must exist).
+// Returns the job id at once, or E_* (the server's refusal, or
+// SysIpcJobCreate's: E_FAULT for a buffer outside user space).
+int FsReadAsync(const char *name, int32_t handle, void *buffer, uint32_t length,
+                uint64_t offset);
+int FsWriteAsync(const char *name, int32_t handle, const void *buffer, uint32_t length,
+                 uint64_t offset);
+
+// Wait at most timeoutMs (0: no limit; IPC_JOB_POLL: not at all) for job
+// jobId to end; *value gets the bytes it moved or its E_* code (E_DEAD:
+// its server ended). Returns 0, E_TIMEDOUT, or E_NOENT (no job of this
+// process's: never started, already waited for, or cancelled). Notices of
+// other jobs that come meanwhile are kept for their own waits.
+int IpcJobWait(uint32_t jobId, uint32_t timeoutMs, int32_t *value);
+
+// The same for whichever job ends first: its id in *jobId. E_NOENT when
+// no job is running.
+int IpcJobWaitAny(uint32_t *jobId, int32_t *value, uint32_t timeoutMs);
+
+// Ask the server of name to drop job jobId (MSG_CANCEL), and forget it
+// whatever the answer: a wait for it is E_NOENT from now on and its
+// notice, whenever it comes, is dropped. Returns 0 (the server stopped
+// it), E_NOENT (it had ended already, or the server never had it), or
+// the error of the request.
+int IpcJobCancel(const char *name, uint32_t jobId);
 
 // The server skeleton's port for ring-3 programs (lib/user/serverport.c;
 // include/lib/server.h): SYS_IPC_RECEIVE and SYS_IPC_REPLY.

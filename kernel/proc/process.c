@@ -43,6 +43,7 @@
 #include <arch/x86/layout.h>
 #include <arch/x86/trap.h>
 #include <kernel/console.h>
+#include <kernel/ipc/async.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/exec/loader.h>
@@ -360,6 +361,7 @@ static void Terminate(Process *p, int status)
 {
     p->exitStatus = status;
     IpcProcessGone(p);
+    IpcJobsProcessGone(p);
     ReleaseResources(p);
     if (p->space == &p->ownSpace) {
         if (VmmCurrent() == p->space)

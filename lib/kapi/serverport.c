@@ -5,11 +5,17 @@
 #include <lib/kapi.h>
 #include <lib/server.h>
 
+// SERVER_POLL (a server with jobs in hand): the others ready run first,
+// and only a request already queued is taken.
 static int Receive(void *context, Message *buffer, uint32_t capacity, IpcEnvelope *envelope,
                    uint32_t timeoutMs)
 {
     const KernelApi *api = context;
 
+    if (timeoutMs == SERVER_POLL) {
+        api->SchedYield();
+        return api->IpcReceivePoll(buffer, capacity, envelope);
+    }
     return api->IpcReceiveTimeout(buffer, capacity, envelope, timeoutMs);
 }
 
@@ -20,7 +26,38 @@ static int Reply(void *context, uint32_t requestId, const Message *reply)
     return api->IpcReply(requestId, reply);
 }
 
+// The job calls are the KernelApi's of the same names.
+static int JobQuery(void *context, uint32_t jobId, IpcJobFacts *out)
+{
+    const KernelApi *api = context;
+
+    return api->IpcJobQuery(jobId, out);
+}
+
+static int JobRead(void *context, uint32_t jobId, uint32_t offset, void *to, uint32_t length)
+{
+    const KernelApi *api = context;
+
+    return api->IpcJobRead(jobId, offset, to, length);
+}
+
+static int JobWrite(void *context, uint32_t jobId, uint32_t offset, const void *from,
+                    uint32_t length)
+{
+    const KernelApi *api = context;
+
+    return api->IpcJobWrite(jobId, offset, from, length);
+}
+
+static int JobFinish(void *context, uint32_t jobId, int32_t value)
+{
+    const KernelApi *api = context;
+
+    return api->IpcJobFinish(jobId, value);
+}
+
 ServerPort ServerPortKernelApi(const KernelApi *api)
 {
-    return (ServerPort){ (void *)api, Receive, Reply, NULL };     // no ReplyWait in the KernelApi
+    return (ServerPort){ (void *)api, Receive, Reply, NULL,       // no ReplyWait in the KernelApi
+                         JobQuery, JobRead, JobWrite, JobFinish };
 }

@@ -225,8 +225,4 @@ int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
     return SysIpcNotify(pid, jobId, value);
 }
 
-// Wait for the next notice (timeoutMs 0: no limit).
-int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)
-{
-    return SysIpcWaitNotify(out, timeoutMs);
-}
+// IpcWaitNotification is lib/user/job.c's: it shares the notices with the jobs.

@@ -323,3 +323,89 @@ int SysIpcWaitNotify(IpcNotification *out, uint32_t timeoutMs)
                      : "memory");
     return result;
 }
+
+// --- asynchronous jobs (include/clanker/job.h) --------------------------------
+
+// SYS_IPC_JOB_CREATE: lend [buffer, buffer + length) to the server of name.
+int SysIpcJobCreate(const char *name, const void *buffer, uint32_t length, uint32_t access,
+                    uint32_t *server)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_JOB_CREATE), "b"(name), "c"(buffer), "d"(length),
+                       "S"(access), "D"(server)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_JOB_DROP: forget a job of one's own.
+int SysIpcJobDrop(uint32_t jobId)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_IPC_JOB_DROP), "b"(jobId) : "memory");
+    return result;
+}
+
+// SYS_IPC_NOTICE_POLL: the next notice, without waiting.
+int SysIpcNoticePoll(IpcNotification *out)
+{
+    int result;
+    __asm__ volatile("int $0x40" : "=a"(result) : "a"(SYS_IPC_NOTICE_POLL), "b"(out) : "memory");
+    return result;
+}
+
+// SYS_IPC_JOB_QUERY: the facts of a job lent to the caller.
+int SysIpcJobQuery(uint32_t jobId, IpcJobFacts *out)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_JOB_QUERY), "b"(jobId), "c"(out)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_JOB_READ: bytes of the client's buffer into the caller's.
+int SysIpcJobRead(uint32_t jobId, uint32_t offset, void *to, uint32_t length)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_JOB_READ), "b"(jobId), "c"(offset), "d"(to), "S"(length)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_JOB_WRITE: bytes of the caller's into the client's buffer.
+int SysIpcJobWrite(uint32_t jobId, uint32_t offset, const void *from, uint32_t length)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_JOB_WRITE), "b"(jobId), "c"(offset), "d"(from), "S"(length)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_JOB_FINISH: end a job; its client gets value.
+int SysIpcJobFinish(uint32_t jobId, int32_t value)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_JOB_FINISH), "b"(jobId), "c"(value)
+                     : "memory");
+    return result;
+}
+
+// SYS_IPC_RECEIVE_POLL: a request already queued, or E_AGAIN.
+int SysIpcReceivePoll(Message *buffer, uint32_t capacity, IpcEnvelope *envelope)
+{
+    int result;
+    __asm__ volatile("int $0x40"
+                     : "=a"(result)
+                     : "a"(SYS_IPC_RECEIVE_POLL), "b"(buffer), "c"(capacity), "d"(envelope)
+                     : "memory");
+    return result;
+}

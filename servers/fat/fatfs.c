@@ -146,7 +146,7 @@ int main(int argc, char **argv)
     static Server server = {
         .name = "fatfs", .port = &serverPortUser, .routes = routes,
         .routeCount = sizeof(routes) / sizeof(routes[0]), .ProcessEnded = FsServerEnded,
-        .requestBuffer = &request.message, .replyBuffer = &reply.message,
+        .Idle = FsServerIdle, .requestBuffer = &request.message, .replyBuffer = &reply.message,
         .capacity = sizeof(request), .state = &fsServer,
     };
     FatBackend *backend;

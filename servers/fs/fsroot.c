@@ -97,7 +97,7 @@ int main(const KernelApi *kernel, int argc, char **argv)
     static ServerPort port;
     static Server server = {
         .name = "fsroot", .routes = routes, .routeCount = sizeof(routes) / sizeof(routes[0]),
-        .ProcessEnded = FsServerEnded, .requestBuffer = &request.message,
+        .ProcessEnded = FsServerEnded, .Idle = FsServerIdle, .requestBuffer = &request.message,
         .replyBuffer = &reply.message, .capacity = sizeof(request), .state = &fsServer,
     };
     RamFs *fs;

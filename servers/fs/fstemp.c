@@ -30,7 +30,7 @@ int main(int argc, char **argv)
     static Server server = {
         .name = "fstemp", .port = &serverPortUser, .routes = routes,
         .routeCount = sizeof(routes) / sizeof(routes[0]), .ProcessEnded = FsServerEnded,
-        .requestBuffer = &request.message, .replyBuffer = &reply.message,
+        .Idle = FsServerIdle, .requestBuffer = &request.message, .replyBuffer = &reply.message,
         .capacity = sizeof(request), .state = &fsServer,
     };
     int err;

@@ -190,6 +190,16 @@ static void FsRead(void)
     RunProgram(PROCESS_USER, 3, run);
 }
 
+// Reading a 1 MiB file from fs:root: with one MSG_READ_ASYNC (FsReadAsync
+// and IpcJobWait): the server moves it in pieces into the client's buffer.
+static void FsReadAsync(void)
+{
+    static const char *const run[] = { "bin/fsbench", "fs:root:bench.dat", "fs_read_async_1m",
+                                       "1", "-", "async" };
+
+    RunProgram(PROCESS_USER, 6, run);
+}
+
 // Reading the first MiB of an NVMe drive (make bench attaches one) through
 // block:nvme:, less the driver's polling for the device (tests/programs/blktest.c).
 static void NvmeRead(void)
@@ -259,6 +269,7 @@ void KbenchMain(void *arg)
     EmptyRegistry();
     IpcRoundTrips();
     FsRead();
+    FsReadAsync();
     PosixCalls();
     IdeRead();
     FatRead();

@@ -8,7 +8,8 @@ programs), all but those that test `make run` itself (piped, extra,
 foreign, shellplus's piped session), which boots the product initrd:
 
   shell    every builtin, every fs:root: and fs:temp: request and its
-           errors (bin/fstest), each shell error line, aliases, a server
+           errors (bin/fstest), their asynchronous reads and writes
+           (bin/asynctest), each shell error line, aliases, a server
            killed while a client waits, out of memory in fs:temp:, a
            spawn/kill loop that must leave free memory as it was, and
            poweroff ending QEMU with status 0
@@ -19,7 +20,9 @@ foreign, shellplus's piped session), which boots the product initrd:
            block device (tests/programs/blkram.c) and mounted with the
            shell's mount: long names and nested directories read, files
            and directories written, moved and removed through the shell,
-           a read-only mount, a volume that does not mount, sync/umount;
+           a read-only mount, a volume that does not mount, sync/umount,
+           bin/asynctest on a volume of its own whose server it kills
+           with a job pending;
            then the written sectors (printed by blkram at each sync) are
            applied to the image on the host, which must pass fsck.fat -n
            and hold exactly what was written, as mtools reads it
@@ -202,6 +205,24 @@ def FsRequests(s, c):
             "still here\n", "fs:temp: serves on after running out")
 
 
+def AsyncJobs(s, c):
+    """bin/asynctest on both RAM filesystems: 1 MiB asynchronous reads and
+    writes while the program runs on, waits, cancels, every malformed
+    request, bad buffers, clients that end with jobs pending. Run twice:
+    the second run leaves free memory as the first left it."""
+    out = s.run("run fs:root:bin/asynctest fs:root: fs:temp:", timeout=600)
+    for prefix in ("fs:root:", "fs:temp:"):
+        c.matches(out, r"^asynctest: %s: [1-9]\d* checks passed, 0 failed \([1-9]\d* iterations"
+                  % re.escape(prefix),
+                  "%s: MSG_READ_ASYNC/MSG_WRITE_ASYNC of 1 MiB while the client runs on, "
+                  "cancel, bad requests and buffers, ended clients" % prefix)
+    before = FreePages(s)
+    out = s.run("run fs:root:bin/asynctest fs:root: fs:temp:", timeout=600)
+    after = FreePagesAgain(s, before)
+    c.check(out.count(" checks passed, 0 failed") == 2 and before is not None and before == after,
+            "asynctest again: free pages before %s, after %s" % (before, after), out)
+
+
 def ServerKilled(s, c):
     server = StartServer(s, "slow:")
     Background(s, "run fs:root:bin/nsreq slow:x 2")     # MSG_WRITE: held forever
@@ -286,8 +307,8 @@ def BootAndRun(name, parts, extra_args=()):
 
 
 def ShellSuite():
-    return BootAndRun("e2e-shell", [ShellBasics, ShellErrors, FsRequests, ServerKilled,
-                                    KillDuringLoad, SpawnKillLoop])
+    return BootAndRun("e2e-shell", [ShellBasics, ShellErrors, FsRequests, AsyncJobs,
+                                    ServerKilled, KillDuringLoad, SpawnKillLoop])
 
 
 def PosixPrograms(s, c):
@@ -642,9 +663,20 @@ def ApplyDumps(text, image):
     return len(lines)
 
 
+def FatAsync(s, c):
+    """bin/asynctest on a FAT volume of its own (block:ram:3): the checks of
+    the RAM filesystems, then its server killed with a job pending."""
+    out = s.run("run fs:root:bin/asynctest --fat block:ram:3", timeout=600)
+    c.matches(out, r"^asynctest: fs:async:: [1-9]\d* checks passed, 0 failed \([1-9]\d* iterations",
+              "FAT: MSG_READ_ASYNC/MSG_WRITE_ASYNC of 1 MiB while the client runs on, cancel, "
+              "bad requests and buffers, ended clients")
+    c.matches(out, r"^asynctest: fs:async:: server killed with a job pending: [1-9]\d* checks "
+              r"passed, 0 failed$", "FAT: a server killed with a job pending: E_DEAD")
+
+
 def FatSession(s, c, files):
     s.run("run fs:root:bin/blkram fs:root:disk/fat12.img fs:root:disk/fat12.img,ro "
-          "fs:root:disk/junk.img &")
+          "fs:root:disk/junk.img fs:root:disk/async.img &")
     for _ in range(50):
         if "block:ram:" in s.run("ns"):
             break
@@ -663,6 +695,7 @@ def FatSession(s, c, files):
     data = files["Nested Dir/Sixty Thousand.bin"]
     c.contains(out, "%08x %d" % (zlib.crc32(data), len(data)),
                "a 60000-byte file reads back byte for byte (CRC-32)")
+    FatAsync(s, c)
     # Writes through the shell.
     s.run("echo hello from ClankerOS > \"fs:disk:A New Long File Name.txt\"")
     s.run("echo second line >> \"fs:disk:A New Long File Name.txt\"")
@@ -722,6 +755,8 @@ def FatSuite():
         image = os.path.join(extra, "disk", "fat12.img")
         files = FatImage(image)
         open(os.path.join(extra, "disk", "junk.img"), "wb").write(bytes(65536))
+        Tool("mkfs.fat", "-C", "-F", "12", "-n", "ASYNC", os.path.join(extra, "disk", "async.img"),
+             "2048")
         original = os.path.join(extra, "original.img")
         shutil.copy(image, original)
         p = subprocess.run(["make", "-s", "BUILD=" + BUILD, "EXTRA=" + extra, TEST_INITRD],

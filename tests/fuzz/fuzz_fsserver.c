@@ -26,7 +26,10 @@
 //   - a MSG_RESPONSE has the payload its request promises: a positive
 //     handle, an FsCount equal to the length written, at most the bytes
 //     asked (and FS_IO_MAX) read, an FsStat, whole FsDirEntry records
-//     (at most FS_LIST_MAX, names NUL-terminated and non-empty), or none
+//     (at most FS_LIST_MAX, names NUL-terminated and non-empty), an
+//     FsServerStatus with no job (MSG_QUERY), or none
+//   - with no server's port, an asynchronous request is E_INVAL or
+//     E_NOSYS, and a MSG_CANCEL E_INVAL or E_NOENT
 //   - requests by name leave no handle open: each client holds exactly
 //     the handles it opened and did not close, an exit notice closes all
 //     of them, and the counts agree when everything is closed at the end
@@ -290,10 +293,15 @@ static int FixedSize(uint32_t type)
     switch (type) {
     case MSG_OPEN:
     case MSG_CLOSE:
+    case MSG_CANCEL:
         return 4;
     case MSG_READ:
     case MSG_TRUNCATE:
         return 16;
+    case MSG_READ_ASYNC:
+    case MSG_WRITE_ASYNC:
+        return (int)sizeof(FsAsyncIo);
+    case MSG_QUERY:
     case MSG_CREATE:
     case MSG_MKDIR:
     case MSG_DELETE:
@@ -371,6 +379,11 @@ static void CheckResponse(uint32_t type, uint32_t client, uint32_t payload)
         if (size != sizeof(FsStat))
             Fail("MSG_STAT reply is not an FsStat");
         break;
+    case MSG_QUERY:
+        if (size != sizeof(FsServerStatus) ||
+            ((const FsServerStatus *)reply.message.data)->jobs != 0)
+            Fail("MSG_QUERY reply is not an FsServerStatus with no job");
+        break;
     case MSG_LIST:
         if (size % sizeof(FsDirEntry) != 0 || size / sizeof(FsDirEntry) > FS_LIST_MAX)
             Fail("MSG_LIST reply is not whole entries");
@@ -404,12 +417,17 @@ static void CheckError(uint32_t type, const char *name, uint32_t payload)
             Fail("a foreign name did not give E_NOENT");
         return;
     }
-    if (type == 0 || type == MSG_QUERY || type == MSG_RESPONSE || type == MSG_ERROR ||
-        type == MSG_READ_ASYNC || type == MSG_WRITE_ASYNC || type == MSG_PING ||
-        type >= MSG_PROCESS_EXIT) {
+    if (type == 0 || type == MSG_RESPONSE || type == MSG_ERROR || type == MSG_PING ||
+        (type >= MSG_PROCESS_EXIT && type != MSG_CANCEL)) {
         if (code != E_INVAL)
             Fail("an unknown request did not give E_INVAL");
     }
+    // Outside a server jobs cannot run: a well-formed one is E_NOSYS, a
+    // cancel finds none.
+    if ((type == MSG_READ_ASYNC || type == MSG_WRITE_ASYNC) && code != E_INVAL && code != E_NOSYS)
+        Fail("an asynchronous request outside a server gave neither E_INVAL nor E_NOSYS");
+    if (type == MSG_CANCEL && code != E_INVAL && code != E_NOENT)
+        Fail("a cancel outside a server gave neither E_INVAL nor E_NOENT");
     if (fixed >= 0 && payload != (uint32_t)fixed && code != E_INVAL)
         Fail("a payload of the wrong size did not give E_INVAL");
 }

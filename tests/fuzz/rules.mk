@@ -34,7 +34,8 @@ include mk/module.mk
 
 MODULE      := fuzz_fsserver
 MODULE_MODE := fuzz
-MODULE_SRCS := $(LOCAL_DIR)/fuzz_fsserver.c $(LOCAL_DIR)/fuzzkit.c lib/fsserver.c lib/ramfs.c
+MODULE_SRCS := $(LOCAL_DIR)/fuzz_fsserver.c $(LOCAL_DIR)/fuzzkit.c lib/fsserver.c lib/ramfs.c \
+               lib/server.c
 include mk/module.mk
 
 MODULE      := fuzz_lineedit

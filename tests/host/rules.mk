@@ -55,7 +55,8 @@ include mk/module.mk
 
 MODULE      := test_fsserver
 MODULE_MODE := host
-MODULE_SRCS := $(LOCAL_DIR)/test_fsserver.c $(LOCAL_DIR)/testkit.c lib/fsserver.c lib/ramfs.c
+MODULE_SRCS := $(LOCAL_DIR)/test_fsserver.c $(LOCAL_DIR)/testkit.c lib/fsserver.c lib/ramfs.c \
+               lib/server.c
 include mk/module.mk
 
 MODULE      := test_lineedit

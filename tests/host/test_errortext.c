@@ -30,6 +30,7 @@ static void TestKnownCodes(void **state)
         { E_CHILD, "no such child" },        { E_INTR, "interrupted" },
         { E_NODEV, "not supported by the device" },
         { E_ACCES, "access denied" },        { E_LOOP, "too many links" },
+        { E_CANCELED, "cancelled" },
     };
 
     (void)state;
@@ -45,7 +46,7 @@ static void TestEveryCodeHasText(void **state)
         E_PERM, E_NOENT, E_SRCH, E_INTR, E_IO, E_NXIO, E_NOEXEC, E_BADF, E_CHILD,
         E_AGAIN, E_NOMEM, E_FAULT, E_BUSY, E_EXIST, E_XDEV, E_NODEV, E_NOTDIR,
         E_ISDIR, E_INVAL, E_FBIG, E_NOSPC, E_ROFS, E_PIPE, E_RANGE, E_NAMETOOLONG,
-        E_NOSYS, E_NOTEMPTY, E_MSGSIZE, E_TIMEDOUT, E_ACCES, E_LOOP,
+        E_NOSYS, E_NOTEMPTY, E_MSGSIZE, E_TIMEDOUT, E_ACCES, E_LOOP, E_CANCELED,
     };
 
     (void)state;

@@ -931,8 +931,7 @@ static void TestRename(void **state)
 // Requests the protocol does not have, and names that are not ours.
 static void TestBadRequests(void **state)
 {
-    static const uint32_t types[] = { 0, MSG_QUERY, MSG_RESPONSE, MSG_ERROR,
-                                      MSG_READ_ASYNC, MSG_WRITE_ASYNC, MSG_PING,
+    static const uint32_t types[] = { 0, MSG_RESPONSE, MSG_ERROR, MSG_PING,
                                       MSG_PROCESS_EXIT, MSG_TYPE_LIMIT, MSG_TYPE_LIMIT + 1,
                                       0x80000000u, 0xFFFFFFFFu };
     static const char *strangers[] = { "fs:root:f", "fs:temp", "fs:", "", "FS:TEMP:f",
@@ -971,7 +970,7 @@ static void TestRequestIds(void **state)
         request.message.requestId = ids[i];
         assert_int_equal(Send(NAME("")), 0);
         assert_int_equal(reply.message.requestId, ids[i]);
-        Build(MSG_QUERY, CLIENT, NULL, 0);
+        Build(MSG_PING, CLIENT, NULL, 0);
         request.message.requestId = ids[i];
         assert_int_equal(Send(NAME("")), E_INVAL);
         assert_int_equal(reply.message.requestId, ids[i]);
@@ -1171,6 +1170,428 @@ static void TestByteLimit(void **state)
     DestroyServer();
 }
 
+// --- asynchronous jobs ---------------------------------------------------------
+// A fake kernel behind the skeleton's port: jobs lent by clients with
+// memory of their own, a record of the notices sent, and the failures a
+// real kernel can give (a page not there, a job gone, a full queue).
+
+#define JOBS_FAKE 40
+#define NO_FAULT  UINT32_MAX
+
+typedef struct FakeJob {
+    uint32_t id, client, length, access;
+    uint8_t *memory;
+    uint32_t faultAt;           // the first offset whose page is "not there"
+    int gone;                   // the client dropped it, or it was finished
+} FakeJob;
+
+static FakeJob fakeJobs[JOBS_FAKE];
+static IpcNotification notices[64];
+static int noticeCount, finishAgain;
+static Server skeleton;
+
+static FakeJob *FakeFind(uint32_t id)
+{
+    for (int i = 0; i < JOBS_FAKE; i++)
+        if (fakeJobs[i].id == id && id && !fakeJobs[i].gone)
+            return &fakeJobs[i];
+    return NULL;
+}
+
+static int FakeQuery(void *context, uint32_t id, IpcJobFacts *out)
+{
+    FakeJob *j = FakeFind(id);
+
+    (void)context;
+    if (!j)
+        return E_NOENT;
+    *out = (IpcJobFacts){ j->client, j->length, j->access };
+    return 0;
+}
+
+// A copy's checks, as kernel/ipc/async.c makes them.
+static int FakeCheck(FakeJob *j, uint32_t access, uint32_t offset, uint32_t length)
+{
+    if (!j)
+        return E_NOENT;
+    if (j->access != access)
+        return E_PERM;
+    if (offset > j->length || length > j->length - offset)
+        return E_RANGE;
+    return offset + length > j->faultAt ? E_FAULT : 0;
+}
+
+static int FakeRead(void *context, uint32_t id, uint32_t offset, void *to, uint32_t length)
+{
+    FakeJob *j = FakeFind(id);
+    int err = FakeCheck(j, IPC_JOB_SERVER_READS, offset, length);
+
+    (void)context;
+    if (!err)
+        memcpy(to, j->memory + offset, length);
+    return err;
+}
+
+static int FakeWrite(void *context, uint32_t id, uint32_t offset, const void *from,
+                     uint32_t length)
+{
+    FakeJob *j = FakeFind(id);
+    int err = FakeCheck(j, IPC_JOB_SERVER_WRITES, offset, length);
+
+    (void)context;
+    if (!err)
+        memcpy(j->memory + offset, from, length);
+    return err;
+}
+
+static int FakeFinish(void *context, uint32_t id, int32_t value)
+{
+    FakeJob *j = FakeFind(id);
+
+    (void)context;
+    if (!j)
+        return E_NOENT;
+    if (finishAgain > 0) {
+        finishAgain--;
+        return E_AGAIN;
+    }
+    notices[noticeCount++] = (IpcNotification){ 1, id, value };
+    j->gone = 1;
+    return 0;
+}
+
+// Replies sent from inside a handler (ServerReplyNow): counted.
+static int repliesNow;
+
+static int FakeReply(void *context, uint32_t requestId, const Message *m)
+{
+    (void)context; (void)requestId;
+    assert_int_equal(m->type, MSG_RESPONSE);
+    repliesNow++;
+    return 0;
+}
+
+static const ServerPort fakePort = { NULL, NULL, FakeReply, NULL, FakeQuery, FakeRead, FakeWrite,
+                                     FakeFinish };
+
+static void NewAsyncServer(void)
+{
+    NewServer(UNLIMITED);
+    memset(fakeJobs, 0, sizeof(fakeJobs));
+    noticeCount = finishAgain = repliesNow = 0;
+    skeleton = (Server){ .name = "test", .port = &fakePort, .requestBuffer = &request.message,
+                         .replyBuffer = &reply.message, .capacity = sizeof(request),
+                         .state = &server };
+}
+
+static void DestroyAsyncServer(void)
+{
+    for (int i = 0; i < JOBS_FAKE; i++)
+        free(fakeJobs[i].memory);
+    assert_int_equal(server.jobCount, 0);
+    DestroyServer();
+}
+
+// Lend length bytes of client's memory as job id (its bytes: a pattern).
+static uint8_t *Lend(uint32_t id, uint32_t client, uint32_t length, uint32_t access)
+{
+    FakeJob *j = fakeJobs;
+
+    while (j->id)
+        assert_true(++j < fakeJobs + JOBS_FAKE);
+    *j = (FakeJob){ id, client, length, access, malloc(length), NO_FAULT, 0 };
+    assert_non_null(j->memory);
+    for (uint32_t i = 0; i < length; i++)
+        j->memory[i] = PatternByte(i + 7);
+    return j->memory;
+}
+
+// A request through the skeleton's handler (the reply built in reply).
+// Returns 0 or the error the skeleton would send.
+static int Skeleton(uint32_t type, uint32_t client, const char *name, const void *payload,
+                    uint32_t size)
+{
+    IpcEnvelope envelope = { 0, "" };
+    ServerRequest r = { &request.message, &envelope, client, &reply.message, sizeof(reply), 0 };
+    int err;
+
+    snprintf(envelope.name, sizeof(envelope.name), "%s", name);
+    Build(type, client, payload, size);
+    reply.message = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };
+    err = FsServerRequest(&skeleton, &r);
+    assert_int_equal(RamFsCheck(fs), 0);
+    return err;
+}
+
+static int Async(uint32_t type, uint32_t client, const char *name, int32_t handle,
+                 uint32_t length, uint64_t offset, uint32_t job)
+{
+    FsAsyncIo io = { handle, length, offset, job, 0 };
+    FsJobId out;
+    int err = Skeleton(type, client, name, &io, sizeof(io));
+
+    if (err)
+        return err;
+    assert_int_equal(ReplySize(), sizeof(out));
+    memcpy(&out, reply.message.data, sizeof(out));
+    assert_int_equal(out.job, job);
+    return 0;
+}
+
+// Run the Idle hook until no job is left. Returns how often it ran.
+static int RunJobs(void)
+{
+    int pieces = 0;
+
+    while (FsServerIdle(&skeleton) == SERVER_POLL)
+        assert_true(++pieces < 10000);
+    return pieces;
+}
+
+static uint32_t JobsRunning(void)
+{
+    FsServerStatus status;
+
+    assert_int_equal(Skeleton(MSG_QUERY, CLIENT, NAME(""), NULL, 0), 0);
+    assert_int_equal(ReplySize(), sizeof(status));
+    memcpy(&status, reply.message.data, sizeof(status));
+    assert_int_equal(status.jobsMax, FS_JOBS_MAX);
+    return status.jobs;
+}
+
+// A file of length pattern bytes, made by name in pieces.
+static void PutPattern(const char *name, uint32_t length)
+{
+    static uint8_t bytes[FS_IO_MAX];
+
+    assert_int_equal(Simple(MSG_CREATE, name), 0);
+    for (uint32_t at = 0; at < length; at += FS_IO_MAX) {
+        uint32_t n = length - at < FS_IO_MAX ? length - at : FS_IO_MAX;
+        for (uint32_t i = 0; i < n; i++)
+            bytes[i] = PatternByte(at + i);
+        assert_int_equal(Write(CLIENT, name, 0, at, bytes, n), (int)n);
+    }
+}
+
+// A read by name: the reply is the job id at once, the bytes move in
+// pieces, the notice says how many, and the handle it opened is closed.
+static void TestAsyncRead(void **state)
+{
+    uint32_t length = 200 * 1024;
+    uint8_t *memory;
+
+    (void)state;
+    NewAsyncServer();
+    PutPattern(NAME("f"), length);
+    memory = Lend(1, CLIENT, length, IPC_JOB_SERVER_WRITES);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, length, 0, 1), 0);
+    assert_int_equal(repliesNow, 1);                // the job id went out at once
+    assert_int_equal(JobsRunning(), 1);
+    assert_int_equal(StatOf(NAME("f")).handles, 1);
+    assert_int_equal(noticeCount, 0);
+    assert_int_equal(RunJobs(), (int)((length + FS_JOB_PIECE - 1) / FS_JOB_PIECE) - 1);
+    assert_int_equal(noticeCount, 1);
+    assert_int_equal(notices[0].jobId, 1);
+    assert_int_equal(notices[0].value, (int)length);
+    for (uint32_t i = 0; i < length; i++)
+        assert_int_equal(memory[i], PatternByte(i));
+    assert_int_equal(JobsRunning(), 0);
+    assert_int_equal(StatOf(NAME("f")).handles, 0);
+    // A read across the end stops there; one past it moves nothing.
+    Lend(2, CLIENT, 8192, IPC_JOB_SERVER_WRITES);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, 8192, length - 100, 2), 0);
+    Lend(3, CLIENT, 8192, IPC_JOB_SERVER_WRITES);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, 10, length + 5, 3), 0);
+    RunJobs();
+    assert_int_equal(noticeCount, 3);
+    assert_int_equal(notices[1].value + notices[2].value, 100);
+    assert_int_equal(notices[1].jobId + notices[2].jobId, 5);
+    assert_int_equal(notices[notices[1].jobId == 2 ? 1 : 2].value, 100);
+    DestroyAsyncServer();
+}
+
+// A write through a handle, read back with MSG_READ; two jobs at once
+// take turns.
+static void TestAsyncWrite(void **state)
+{
+    uint32_t length = 160 * 1024;
+    int h;
+
+    (void)state;
+    NewAsyncServer();
+    h = Open(CLIENT, NAME("w"), FS_READ | FS_WRITE | FS_CREATE);
+    Lend(4, CLIENT, length, IPC_JOB_SERVER_READS);
+    Lend(5, CLIENT, length, IPC_JOB_SERVER_WRITES);
+    PutPattern(NAME("r"), length);
+    assert_int_equal(Async(MSG_WRITE_ASYNC, CLIENT, NAME("anything"), h, length, 0, 4), 0);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("r"), 0, length, 0, 5), 0);
+    assert_int_equal(JobsRunning(), 2);
+    FsServerIdle(&skeleton);
+    FsServerIdle(&skeleton);
+    assert_int_equal(StatOf(NAME("w")).size, FS_JOB_PIECE);        // one piece each so far
+    RunJobs();
+    assert_int_equal(noticeCount, 2);
+    assert_int_equal(notices[0].value, (int)length);
+    assert_int_equal(notices[1].value, (int)length);
+    for (uint32_t at = 0; at < length; at += 4096) {
+        assert_int_equal(Read(CLIENT, NAME("w"), h, at, 4096), 4096);
+        for (uint32_t i = 0; i < 4096; i++)
+            assert_int_equal(reply.message.data[i], PatternByte(at + i + 7));
+    }
+    assert_int_equal(Close(CLIENT, h), 0);
+    DestroyAsyncServer();
+}
+
+// Every malformed request is refused with its error and changes nothing.
+static void TestAsyncMalformed(void **state)
+{
+    FsAsyncIo io = { 0, 4096, 0, 6, 0 };
+    uint8_t longer[sizeof(io) + 1] = { 0 };
+    uint64_t print;
+    int h, ro, other;
+
+    (void)state;
+    NewAsyncServer();
+    PutPattern(NAME("f"), 10000);
+    h = Open(CLIENT, NAME("f"), FS_READ | FS_WRITE);
+    ro = Open(CLIENT, NAME("f"), FS_READ);
+    other = Open(OTHER, NAME("f"), FS_READ | FS_WRITE);
+    Lend(6, CLIENT, 8192, IPC_JOB_SERVER_WRITES);
+    Lend(7, CLIENT, 8192, IPC_JOB_SERVER_READS);
+    Lend(8, OTHER, 8192, IPC_JOB_SERVER_WRITES);
+    print = Fingerprint();
+    assert_int_equal(Skeleton(MSG_READ_ASYNC, CLIENT, NAME("f"), &io, 8), E_INVAL);
+    memcpy(longer, &io, sizeof(io));
+    assert_int_equal(Skeleton(MSG_READ_ASYNC, CLIENT, NAME("f"), longer, sizeof(longer)), E_INVAL);
+    io.reserved = 1;
+    assert_int_equal(Skeleton(MSG_READ_ASYNC, CLIENT, NAME("f"), &io, sizeof(io)), E_INVAL);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, 0, 0, 6), E_INVAL);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, FS_ASYNC_MAX + 1, 0, 6), E_INVAL);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, 4096, UINT64_MAX - 4000, 6),
+                     E_INVAL);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), -1, 4096, 0, 6), E_BADF);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 999, 4096, 0, 6), E_BADF);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), other, 4096, 0, 6), E_BADF);
+    assert_int_equal(Async(MSG_WRITE_ASYNC, CLIENT, NAME("f"), ro, 4096, 0, 7), E_BADF);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), h, 4096, 0, 99), E_FAULT);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), h, 4096, 0, 7), E_FAULT);
+    assert_int_equal(Async(MSG_WRITE_ASYNC, CLIENT, NAME("f"), h, 4096, 0, 6), E_FAULT);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), h, 8193, 0, 6), E_FAULT);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), h, 4096, 0, 8), E_FAULT);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("nope"), 0, 4096, 0, 6), E_NOENT);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME(""), 0, 4096, 0, 6), E_ISDIR);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, "fs:other:f", 0, 4096, 0, 6), E_NOENT);
+    assert_int_equal(Fingerprint(), print);
+    assert_int_equal(JobsRunning(), 0);
+    // Taken once; the second time E_BUSY; a full table E_NOSPC.
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), h, 4096, 0, 6), 0);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), h, 4096, 0, 6), E_BUSY);
+    for (uint32_t id = 100; id < 100 + FS_JOBS_MAX - 1; id++) {
+        Lend(id, CLIENT, 16, IPC_JOB_SERVER_WRITES);
+        assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), h, 16, 0, id), 0);
+    }
+    Lend(119, CLIENT, 16, IPC_JOB_SERVER_WRITES);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), h, 16, 0, 119), E_NOSPC);
+    assert_int_equal(JobsRunning(), FS_JOBS_MAX);
+    RunJobs();
+    assert_int_equal(noticeCount, FS_JOBS_MAX);
+    assert_int_equal(Close(CLIENT, h), 0);
+    assert_int_equal(Close(CLIENT, ro), 0);
+    assert_int_equal(Close(OTHER, other), 0);
+    DestroyAsyncServer();
+}
+
+// Cancel: the job ends at once with E_CANCELED; only its client may.
+static void TestAsyncCancel(void **state)
+{
+    FsJobId cancel = { 9 };
+
+    (void)state;
+    NewAsyncServer();
+    PutPattern(NAME("f"), 300 * 1024);
+    Lend(9, CLIENT, 300 * 1024, IPC_JOB_SERVER_WRITES);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, 300 * 1024, 0, 9), 0);
+    FsServerIdle(&skeleton);
+    assert_int_equal(Skeleton(MSG_CANCEL, OTHER, NAME(""), &cancel, sizeof(cancel)), E_NOENT);
+    assert_int_equal(Skeleton(MSG_CANCEL, CLIENT, NAME(""), &cancel, 3), E_INVAL);
+    assert_int_equal(Skeleton(MSG_CANCEL, CLIENT, NAME("f"), &cancel, sizeof(cancel)), 0);
+    assert_int_equal(noticeCount, 1);
+    assert_int_equal(notices[0].value, E_CANCELED);
+    assert_int_equal(JobsRunning(), 0);
+    assert_int_equal(StatOf(NAME("f")).handles, 0);
+    assert_int_equal(Skeleton(MSG_CANCEL, CLIENT, NAME(""), &cancel, sizeof(cancel)), E_NOENT);
+    cancel.job = 12345;
+    assert_int_equal(Skeleton(MSG_CANCEL, CLIENT, NAME(""), &cancel, sizeof(cancel)), E_NOENT);
+    assert_int_equal(RunJobs(), 0);
+    DestroyAsyncServer();
+}
+
+// Failures midway: a page that is not there (E_FAULT), a job its client
+// dropped (gone without a notice), a client that ended (its jobs go with
+// its handles), a full notice queue (the end is told later).
+static void TestAsyncFailures(void **state)
+{
+    int h;
+
+    (void)state;
+    NewAsyncServer();
+    PutPattern(NAME("f"), 200 * 1024);
+    Lend(10, CLIENT, 200 * 1024, IPC_JOB_SERVER_WRITES);
+    FakeFind(10)->faultAt = 100 * 1024;
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, 200 * 1024, 0, 10), 0);
+    RunJobs();
+    assert_int_equal(noticeCount, 1);
+    assert_int_equal(notices[0].value, E_FAULT);
+    Lend(11, CLIENT, 200 * 1024, IPC_JOB_SERVER_WRITES);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, 200 * 1024, 0, 11), 0);
+    FsServerIdle(&skeleton);
+    FakeFind(11)->gone = 1;
+    RunJobs();
+    assert_int_equal(noticeCount, 1);
+    assert_int_equal(StatOf(NAME("f")).handles, 0);
+    h = Open(OTHER, NAME("f"), FS_READ);
+    Lend(12, OTHER, 200 * 1024, IPC_JOB_SERVER_WRITES);
+    Lend(13, OTHER, 200 * 1024, IPC_JOB_SERVER_WRITES);
+    assert_int_equal(Async(MSG_READ_ASYNC, OTHER, NAME("f"), h, 200 * 1024, 0, 12), 0);
+    assert_int_equal(Async(MSG_READ_ASYNC, OTHER, NAME("f"), 0, 200 * 1024, 0, 13), 0);
+    assert_int_equal(StatOf(NAME("f")).handles, 2);
+    FsServerEnded(&skeleton, OTHER);
+    assert_int_equal(JobsRunning(), 0);
+    assert_int_equal(StatOf(NAME("f")).handles, 0);
+    assert_int_equal(RunJobs(), 0);
+    assert_int_equal(noticeCount, 1);
+    Lend(14, CLIENT, 100, IPC_JOB_SERVER_WRITES);
+    assert_int_equal(Async(MSG_READ_ASYNC, CLIENT, NAME("f"), 0, 100, 0, 14), 0);
+    finishAgain = 2;
+    assert_int_equal(FsServerIdle(&skeleton), SERVER_POLL);       // done, not yet told
+    assert_int_equal(StatOf(NAME("f")).handles, 0);               // the handle went at once
+    assert_int_equal(FsServerIdle(&skeleton), SERVER_POLL);
+    assert_int_equal(FsServerIdle(&skeleton), 0);
+    assert_int_equal(noticeCount, 2);
+    assert_int_equal(notices[1].value, 100);
+    DestroyAsyncServer();
+}
+
+// Outside a server (FsServerHandle: no port) jobs cannot run.
+static void TestAsyncWithoutPort(void **state)
+{
+    FsAsyncIo io = { 0, 16, 0, 1, 0 };
+    FsServerStatus status;
+
+    (void)state;
+    NewServer(UNLIMITED);
+    PutFile(NAME("f"), "data");
+    assert_int_equal(Call(MSG_READ_ASYNC, CLIENT, NAME("f"), &io, sizeof(io)), E_NOSYS);
+    assert_int_equal(Call(MSG_WRITE_ASYNC, CLIENT, NAME("f"), &io, sizeof(io)), E_NOSYS);
+    assert_int_equal(Call(MSG_CANCEL, CLIENT, NAME("f"), "\1\0\0\0", 4), E_NOENT);
+    assert_int_equal(Call(MSG_QUERY, CLIENT, NAME("f"), "x", 1), E_INVAL);
+    assert_int_equal(Call(MSG_QUERY, CLIENT, NAME(""), NULL, 0), 0);
+    assert_int_equal(ReplySize(), sizeof(status));
+    memcpy(&status, reply.message.data, sizeof(status));
+    assert_int_equal(status.jobs, 0);
+    DestroyServer();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1195,6 +1616,12 @@ int main(void)
         cmocka_unit_test(TestHandleTableFull),
         cmocka_unit_test(TestOutOfMemory),
         cmocka_unit_test(TestByteLimit),
+        cmocka_unit_test(TestAsyncRead),
+        cmocka_unit_test(TestAsyncWrite),
+        cmocka_unit_test(TestAsyncMalformed),
+        cmocka_unit_test(TestAsyncCancel),
+        cmocka_unit_test(TestAsyncFailures),
+        cmocka_unit_test(TestAsyncWithoutPort),
     };
 
     return cmocka_run_group_tests_name("fsserver", tests, NULL, NULL);

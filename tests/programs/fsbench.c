@@ -1,15 +1,18 @@
-// fsbench NAME LABEL [MIB DRIVER]: instructions per KiB to read a file.
+// fsbench NAME LABEL [MIB DRIVER [async]]: instructions per KiB to read a file.
 //
 // Writes a file of MIB MiB (default 4) at NAME (created or emptied
 // first) in 60 KiB writes, then reads it back through one handle in
 // 4 KiB MSG_READ requests, three times, and prints the best pass as
 //     bench: LABEL N instructions/KiB
+// With "async" each pass is instead one FsReadAsync of the whole file
+// into one buffer (MSG_READ_ASYNC: the server moves it in pieces straight
+// into the buffer) and IpcJobWait for its end.
 // Under make bench (QEMU -icount) the TSC counts guest instructions. For
 // a filesystem on a disk, DRIVER names the block driver's prefix
-// (block:ide:): the time it reports waiting for the device (BlockStats,
-// include/clanker/block.h) is left out, as it depends on the host. The
-// data read back is checked, so a broken server cannot look fast. The
-// file is deleted at the end.
+// (block:ide:; "-" for none): the time it reports waiting for the device
+// (BlockStats, include/clanker/block.h) is left out, as it depends on the
+// host. The data read back is checked, so a broken server cannot look
+// fast. The file is deleted at the end.
 #include <clanker/block.h>
 #include <clanker/fs.h>
 #include <lib/string.h>
@@ -26,6 +29,7 @@ static union {
 
 static uint32_t fileSize = FILE_MAX;
 static const char *driver;          // the block driver whose waiting is left out, or NULL
+static uint8_t *whole;              // async: the buffer the whole file is read into
 
 static uint64_t ReadTsc(void)
 {
@@ -84,23 +88,45 @@ static uint64_t ReadAll(const char *name, int handle)
     return waited < spent ? spent - waited : 0;
 }
 
+// Read the whole file with one asynchronous job and wait for it. Returns
+// the instructions spent (less the driver's waiting), 0 on a bad read.
+static uint64_t ReadAsync(const char *name, int handle)
+{
+    uint64_t waited = DriverWait(), start = ReadTsc(), spent;
+    int job = FsReadAsync(name, handle, whole, fileSize, 0);
+    int32_t value = 0;
+
+    if (job < 0 || IpcJobWait((uint32_t)job, 0, &value) != 0 || value != (int32_t)fileSize)
+        return 0;
+    spent = ReadTsc() - start;
+    waited = DriverWait() - waited;
+    for (uint32_t at = CHUNK - 1; at < fileSize; at += CHUNK)
+        if (whole[at] != (uint8_t)(at * 7 >> 3))
+            return 0;
+    return waited < spent ? spent - waited : 0;
+}
+
 int main(int argc, char **argv)
 {
     FsOpen open = { FS_READ | FS_WRITE | FS_CREATE | FS_TRUNCATE };
     uint64_t best = ~0ull;
     int handle;
 
-    if (argc != 3 && argc != 5) {
-        Print("usage: fsbench NAME LABEL [MIB DRIVER]\n");
+    if (argc != 3 && argc != 5 && !(argc == 6 && strcmp(argv[5], "async") == 0)) {
+        Print("usage: fsbench NAME LABEL [MIB DRIVER [async]]\n");
         return 2;
     }
-    if (argc == 5) {
+    if (argc >= 5) {
         fileSize = (uint32_t)(argv[3][0] - '0') << 20;
-        driver = argv[4];
+        driver = strcmp(argv[4], "-") == 0 ? NULL : argv[4];
         if (argv[3][1] || fileSize == 0 || fileSize > FILE_MAX) {
             Print("fsbench: MIB is 1 to 4\n");
             return 2;
         }
+    }
+    if (argc == 6 && !(whole = malloc(fileSize))) {
+        Print("fsbench: out of memory\n");
+        return 1;
     }
     if (Call(argv[1], MSG_OPEN, &open, sizeof(open)) != (int)sizeof(FsHandle)) {
         Print("fsbench: %s: cannot create\n", argv[1]);
@@ -112,7 +138,7 @@ int main(int argc, char **argv)
         return 1;
     }
     for (int pass = 0; pass < 3; pass++) {
-        uint64_t spent = ReadAll(argv[1], handle);
+        uint64_t spent = whole ? ReadAsync(argv[1], handle) : ReadAll(argv[1], handle);
         if (spent == 0) {
             Print("fsbench: %s: read back wrong data\n", argv[1]);
             return 1;
