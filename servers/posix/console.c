@@ -207,23 +207,6 @@ void ConsoleProcessEnded(uint32_t pid)
 #define CONSOLE_READABLE (LINUX_POLLIN | LINUX_POLLRDNORM)
 #define CONSOLE_WRITABLE (LINUX_POLLOUT | LINUX_POLLWRNORM)
 
-// The first iovec of the count at iov with room in it, as a console
-// read's buffer (*base, *length 0 if none). Returns 0 or an error.
-static int FirstBuffer(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *base,
-                       uint32_t *length)
-{
-    LinuxIovec vec = { 0, 0 };
-
-    for (uint32_t i = 0; i < count && vec.length == 0; i++) {
-        int err = UserRead(p, &vec, iov + i * sizeof(vec), sizeof(vec));
-        if (err)
-            return err;
-    }
-    *base = vec.base;
-    *length = vec.length;
-    return 0;
-}
-
 // The console: a read is one line (console.c; a vector fills its first
 // buffer with room, so it never waits for a second); writes go by name.
 static int32_t ConsoleReadOp(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t iovCount,
@@ -233,7 +216,7 @@ static int32_t ConsoleReadOp(PosixProcess *p, PosixFile *f, uint32_t buf, uint32
     int err;
 
     (void)offset;
-    if (iovCount && (err = FirstBuffer(p, buf, iovCount, &base, &length)) != 0)
+    if (iovCount && (err = UserFirstIovec(p, buf, iovCount, &base, &length)) != 0)
         return err;
     return ConsoleRead(p, f, base, length);
 }

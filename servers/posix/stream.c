@@ -86,22 +86,6 @@ int StreamOpen(const char *name, int writing, uint32_t adoptPid, PosixFile **out
     return 0;
 }
 
-// The first iovec with room of the count at iov (*buf, *length 0: none).
-static int FirstVector(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *buf,
-                       uint32_t *length)
-{
-    LinuxIovec vec = { 0, 0 };
-
-    for (uint32_t i = 0; i < count && vec.length == 0; i++) {
-        int err = UserRead(p, &vec, iov + i * sizeof(vec), sizeof(vec));
-        if (err)
-            return err;
-    }
-    *buf = vec.base;
-    *length = vec.length;
-    return 0;
-}
-
 // SIGPIPE for p, acted on as its write is answered (pipe.c does the same).
 static void Broken(PosixProcess *p)
 {
@@ -148,7 +132,7 @@ static int32_t StreamMove(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t 
     int err;
 
     (void)offset;
-    if (iovCount && (err = FirstVector(p, buf, iovCount, &w.buf, &w.length)) != 0)
+    if (iovCount && (err = UserFirstIovec(p, buf, iovCount, &w.buf, &w.length)) != 0)
         return err;
     if (w.length == 0)
         return 0;

@@ -63,3 +63,21 @@ int UserCheckWritable(PosixProcess *p, uint32_t addr, uint32_t length)
             return 0;
     }
 }
+
+// The first of the count iovecs at iov with room in it (*base, *length
+// 0 if none): the one buffer a stream's vector read or write fills.
+// Returns 0 or E_FAULT.
+int UserFirstIovec(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *base,
+                   uint32_t *length)
+{
+    LinuxIovec vec = { 0, 0 };
+
+    for (uint32_t i = 0; i < count && vec.length == 0; i++) {
+        int err = UserRead(p, &vec, iov + i * sizeof(vec), sizeof(vec));
+        if (err)
+            return err;
+    }
+    *base = vec.base;
+    *length = vec.length;
+    return 0;
+}

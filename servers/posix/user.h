@@ -8,5 +8,7 @@ int UserRead(PosixProcess *p, void *to, uint32_t from, uint32_t length);
 int UserWrite(PosixProcess *p, uint32_t to, const void *from, uint32_t length);
 int UserReadString(PosixProcess *p, char *to, uint32_t from, uint32_t capacity);
 int UserCheckWritable(PosixProcess *p, uint32_t addr, uint32_t length);
+int UserFirstIovec(PosixProcess *p, uint32_t iov, uint32_t count, uint32_t *base,
+                   uint32_t *length);
 
 #endif
