@@ -51,7 +51,7 @@ BUILD    := build
 
 include mk/modes.mk
 
-KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
+KLDFLAGS := -m32 -O2 -flto -flto-partition=one -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
             -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 # --- the kernel -----------------------------------------------------------

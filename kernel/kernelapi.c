@@ -30,6 +30,7 @@
 #include <kernel/console.h>
 #include <kernel/exec/initrd.h>
 #include <kernel/ipc/async.h>
+#include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/personality.h>
 #include <kernel/mm/kheap.h>
@@ -637,6 +638,47 @@ static int ApiIpcReply(uint32_t requestId, const Message *reply)
     return IpcAnswer(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length);
 }
 
+static int ApiIpcConnect(const char *name)
+{
+    /* decode */
+    if (!name)
+        return E_INVAL;
+    /* invoke */
+    return IpcConnect(name);
+}
+
+static int ApiIpcCall(uint32_t handle, const Message *request, Message *reply,
+                      uint32_t capacity, uint32_t timeoutMs)
+{
+    IpcDelivery d = { .memory = IPC_MEMORY_KERNEL, .buffer = (uintptr_t)reply,
+                      .capacity = capacity };
+    int err = CheckMessage(request);
+
+    /* decode */
+    if (!err)
+        err = CheckReceive(reply, capacity);
+    if (err)
+        return err;
+    /* invoke */
+    return IpcTransactHandle(handle, IPC_MEMORY_KERNEL, (uintptr_t)request, request->length,
+                             timeoutMs, &d);
+}
+
+static int ApiIpcReplyWait(uint32_t requestId, const Message *reply, Message *buffer,
+                           uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs)
+{
+    int err = CheckMessage(reply);
+
+    /* decode */
+    if (!err)
+        err = CheckReceive(buffer, capacity);
+    if (err)
+        return err;
+    /* invoke */
+    return IpcReplyWait(requestId, IPC_MEMORY_KERNEL, (uintptr_t)reply, reply->length,
+                        (uintptr_t)buffer, capacity, (uintptr_t)envelope, timeoutMs);
+}
+
 static int ApiIpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)
 {
     /* decode */
@@ -751,6 +793,10 @@ static const KernelApi table = {
     .IpcJobWrite = IpcJobWriteKernel,
     .IpcJobFinish = IpcJobFinish,
     .IpcReceivePoll = IpcReceivePollKernel,
+    .IpcConnect = ApiIpcConnect,
+    .IpcCall = ApiIpcCall,
+    .IpcDisconnect = IpcDisconnect,
+    .IpcReplyWait = ApiIpcReplyWait,
 };
 
 const KernelApi *KernelApiTable(void)

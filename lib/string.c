@@ -4,6 +4,7 @@
 // so these exist under their C names. The two hot ones (message copies,
 // page clearing) use the x86 string instructions; the rest are plain loops.
 #include <stdint.h>
+#define LIB_STRING_IMPLEMENTATION
 #include <lib/string.h>
 
 void *memset(void *dst, int value, size_t n)
@@ -42,8 +43,14 @@ void *memmove(void *dst, const void *src, size_t n)
 int memcmp(const void *a, const void *b, size_t n)
 {
     const uint8_t *x = a, *y = b;
+    size_t i = 0;
 
-    for (size_t i = 0; i < n; i++) {
+    // Four bytes a step while they agree (names compared whole in the
+    // IPC route cache); the bytes decide the sign.
+    while (i + 4 <= n && *(const uint32_t *)(const void *)(x + i) ==
+                             *(const uint32_t *)(const void *)(y + i))
+        i += 4;
+    for (; i < n; i++) {
         if (x[i] != y[i])
             return x[i] < y[i] ? -1 : 1;
     }

@@ -141,8 +141,13 @@ int GdtMakeTls(uint32_t base, uint32_t limit, uint32_t flags, uint64_t *descript
 
 void GdtSetTls(uint64_t descriptor)
 {
+    static uint64_t loaded = 1;         // no descriptor is 1: the first call writes
+
+    if (descriptor == loaded)
+        return;                         // most switches: both have none, or the same
+    loaded = descriptor;
     if (descriptor)
         memcpy(&gdt[GDT_TLS_INDEX], &descriptor, sizeof(descriptor));
     else
-        SetEntry(GDT_TLS_INDEX, 0, 0, ACCESS_USER_DATA | ACCESS_ACCESSED, FLAGS_32BIT);
+        gdt[GDT_TLS_INDEX] = Entry(0, 0, ACCESS_USER_DATA | ACCESS_ACCESSED, FLAGS_32BIT);
 }

@@ -146,6 +146,7 @@ int VmmUnmap(AddressSpace *space, uintptr_t va, uint32_t *pa)
     /* POINT OF NO RETURN */
     old = *pte;
     *pte = 0;
+    space->writableEnd = 0;             // the probed range may have lost a page
     Invalidate(space, va);
     if (pa)
         *pa = old & PTE_ADDRESS;
@@ -168,6 +169,7 @@ int VmmProtect(AddressSpace *space, uintptr_t va, uint32_t flags)
     if ((*pte ^ flags) & VMM_OWNED)
         return E_INVAL;                 // ownership never changes
     *pte = (*pte & PTE_ADDRESS) | flags | PTE_PRESENT;
+    space->writableEnd = 0;             // it may have lost its write right
     Invalidate(space, va);
     return 0;
 }
@@ -203,7 +205,7 @@ int VmmCreate(AddressSpace *space)
 
     if (!pa)
         return E_NOMEM;
-    *space = (AddressSpace){ PhysToVirt(pa), pa, 0, 0 };
+    *space = (AddressSpace){ .directory = PhysToVirt(pa), .directoryPhys = pa };
     for (uint32_t i = KERNEL_PDE_FIRST; i < 1024; i++)
         space->directory[i] = kernelSpace.directory[i];
     return 0;

@@ -29,7 +29,7 @@
 // for with KERNEL_API_NEEDS (every program links lib/kapi/need.c, which
 // states KERNEL_API_VERSION), and the loader refuses a program whose
 // version is not the kernel's, with a line saying so.
-#define KERNEL_API_VERSION 3
+#define KERNEL_API_VERSION 4
 
 // What KERNEL_API_NEEDS puts in the program's KERNEL_API_SECTION.
 #define KERNEL_API_SECTION ".clanker.kapi"
@@ -248,6 +248,26 @@ typedef struct KernelApi {
     int (*IpcJobFinish)(uint32_t jobId, int32_t value);
     // IpcReceiveInto that never waits: E_AGAIN when no request is queued.
     int (*IpcReceivePoll)(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
+
+    // Connected endpoints (docs/ipc.md, Handles), as SYS_IPC_CONNECT,
+    // SYS_IPC_CALL and SYS_IPC_DISCONNECT: IpcConnect routes name once and
+    // returns a handle (>= 1) or E_* (E_INVAL: no name; E_NOENT, E_BUSY: a
+    // prefix of the caller's own, E_NOSPC). IpcCall sends request on
+    // handle and waits at most timeoutMs (0: no limit) for the reply,
+    // copied into reply (capacity bytes); returns its length or E_*:
+    // E_FAULT (no request or reply), E_MSGSIZE, E_BADF (not an open
+    // handle), E_DEAD (its server has gone), the server's E_PIPE.
+    // IpcDisconnect: 0 or E_BADF.
+    int (*IpcConnect)(const char *name);
+    int (*IpcCall)(uint32_t handle, const Message *request, Message *reply, uint32_t capacity,
+                   uint32_t timeoutMs);
+    int (*IpcDisconnect)(uint32_t handle);
+    // A server's loop in one call: answer requestId with reply, then
+    // receive as IpcReceiveTimeout does. A reply whose client has gone
+    // (E_NOENT) is dropped and the receive goes on; E_FAULT (no reply)
+    // and E_MSGSIZE return at once, receiving nothing.
+    int (*IpcReplyWait)(uint32_t requestId, const Message *reply, Message *buffer,
+                        uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

@@ -15,4 +15,17 @@ int strncmp(const char *a, const char *b, size_t n);
 // The first c in s (c may be 0: the terminator), or NULL.
 char *strchr(const char *s, int c);
 
+// -ffreestanding makes every call a real one; through the builtins the
+// compiler copies, clears and compares fixed sizes inline and calls the
+// functions above (whole words at a time) for the rest. lib/string.c defines them under their
+// own names (LIB_STRING_IMPLEMENTATION).
+#ifndef LIB_STRING_IMPLEMENTATION
+#define memcpy(dst, src, n) (__builtin_constant_p(n) ? __builtin_memcpy((dst), (src), (n)) \
+                                                     : memcpy((dst), (src), (n)))
+#define memset(dst, value, n) (__builtin_constant_p(n) ? __builtin_memset((dst), (value), (n)) \
+                                                       : memset((dst), (value), (n)))
+#define memcmp(a, b, n) (__builtin_constant_p(n) ? __builtin_memcmp((a), (b), (n)) \
+                                                 : memcmp((a), (b), (n)))
+#endif
+
 #endif

@@ -161,9 +161,41 @@ static IpcRouteCache *Routes(void)
     return self->ipcRoutes;
 }
 
-IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err)
+// The current process's cached route of name (hashed to hash, length
+// bytes) that nothing has changed since, or NULL.
+static IpcEndpoint *CacheFind(const char *name, uint32_t hash, uint32_t length)
 {
     IpcRouteCache *cache = ProcessCurrent()->ipcRoutes;
+
+    for (uint32_t i = 0; cache && i < IPC_ROUTES_CACHED; i++) {
+        IpcEndpoint *e = &cache->slots[i];
+        if (e->state == ENDPOINT_LIVE && e->epoch == epoch && e->hash == hash &&
+            e->nameLength == length && memcmp(e->name, name, length) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+IpcEndpoint *IpcRouteFast(const char *name)
+{
+    uint32_t length, hash = Hash(name, &length);
+
+    return CacheFind(name, hash, length);
+}
+
+IpcEndpoint *IpcEndpointFast(uint32_t handle)
+{
+    IpcEndpoint *table = ProcessCurrent()->ipcHandles, *e;
+
+    if (!table || handle - 1 >= IPC_HANDLES_MAX)
+        return NULL;
+    e = &table[handle - 1];
+    return e->state == ENDPOINT_LIVE && e->epoch == epoch ? e : NULL;
+}
+
+IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err)
+{
+    IpcRouteCache *cache;
     char resolved[NS_NAME_MAX + 1];
     uint32_t length, hash;
     const NsEntry *entry;
@@ -174,12 +206,8 @@ IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err)
         return NULL;
     }
     hash = Hash(name, &length);
-    for (uint32_t i = 0; cache && i < IPC_ROUTES_CACHED; i++) {
-        e = &cache->slots[i];
-        if (e->state == ENDPOINT_LIVE && e->epoch == epoch && e->hash == hash &&
-            e->nameLength == length && memcmp(e->name, name, length) == 0)
-            return e;                   // the common case: routed before
-    }
+    if ((e = CacheFind(name, hash, length)) != NULL)
+        return e;                       // the common case: routed before
     if (!(entry = IpcRoute(name, resolved, err)))
         return NULL;
     e = scratch;

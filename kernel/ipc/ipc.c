@@ -85,7 +85,8 @@ static int CopyIn(IpcMemory memory, void *to, uintptr_t from, uint32_t length)
 {
     if (memory == IPC_MEMORY_USER)
         return CopyFromUser(to, from, length);
-    memcpy(to, (const void *)from, length);
+    if (to != (const void *)from)       // else staged there already (a system call's decode)
+        memcpy(to, (const void *)from, length);
     return 0;
 }
 
@@ -222,6 +223,7 @@ static int Prepare(IpcRequest *r, Process *server, uint32_t handler, const char 
     r->reply = NULL;
     r->error = 0;
     memcpy(r->name, name, nameLength + 1);
+    r->nameLength = nameLength;
     return 0;
 }
 
@@ -242,6 +244,22 @@ static int Deliver(IpcRequest *r, IpcDelivery *d)
     return CopyOut(d->memory, d->buffer, r->reply, length) ? E_FAULT : (int)length;
 }
 
+// The outcome of r once its client runs again: the reply delivered, or
+// the error. woken is what the wait returned (0: woken, not timed out).
+static int Collect(IpcRequest *r, int woken, IpcDelivery *d)
+{
+    int result;
+
+    if (r->state != IPC_DONE) {
+        Withdraw(r);
+        return woken ? woken : E_TIMEDOUT;
+    }
+    result = r->error ? r->error : Deliver(r, d);
+    Drop(r, &r->reply);
+    r->state = IPC_IDLE;
+    return result;
+}
+
 // Queue r on its server, wait, and deliver the outcome.
 static int Wait(IpcRequest *r, uint32_t timeoutMs, IpcDelivery *d)
 {
@@ -252,21 +270,14 @@ static int Wait(IpcRequest *r, uint32_t timeoutMs, IpcDelivery *d)
     Append(server, r);
     if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers &&
         !server->wakeTick && !timeoutMs) {
-        SchedHandoff(&r->waiter, server);   // the fast path: straight to the waiting server
+        SchedHandoff(&r->waiter, server);   // straight to the waiting server
         result = 0;
     } else {
         if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers)
             SchedWakeFirst(server);
         result = SchedBlockTimeout(&r->waiter, timeoutMs);
     }
-    if (r->state != IPC_DONE) {
-        Withdraw(r);
-        return result ? result : E_TIMEDOUT;
-    }
-    result = r->error ? r->error : Deliver(r, d);
-    Drop(r, &r->reply);
-    r->state = IPC_IDLE;
-    return result;
+    return Collect(r, result, d);
 }
 
 // The kernel's own "ns:" requests are answered inline.
@@ -373,6 +384,52 @@ int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **re
     return result >= 0 ? 0 : result;
 }
 
+// --- the fast path -----------------------------------------------------------
+
+static int ExitPending(const Process *p);
+
+int IpcFastCall(IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t capacity,
+                int *result)
+{
+    Process *self = ProcessCurrent(), *server = e->server;
+    IpcRequest *r = &self->ipcRequest;
+    Message *m = (Message *)r->messageInline;
+    IpcDelivery d = { IPC_MEMORY_USER, reply, capacity, NULL, NULL };
+    uint32_t length;
+
+    // The guards. Each one that fails leaves everything as it was, and the
+    // general path takes the call (and gives its errors).
+    if (!server || server == self || server->state != PROCESS_BLOCKED ||
+        server->waitingOn != &server->ipcReceivers || server->wakeTick ||
+        server->ipcQueueHead || ExitPending(server))
+        return 0;                       // not waiting in a plain receive
+    if (capacity < MESSAGE_HEADER_SIZE || CopyFromUser(m, request, MESSAGE_HEADER_SIZE))
+        return 0;
+    length = m->length;
+    if (length < MESSAGE_HEADER_SIZE || length > IPC_INLINE_MAX ||
+        CopyFromUser(m->data, request + MESSAGE_HEADER_SIZE, length - MESSAGE_HEADER_SIZE) ||
+        UserProbeWrite(reply, capacity))
+        return 0;                       // big, or a bad buffer: the general path says
+    /* POINT OF NO RETURN */
+    m->senderId = self->pid;
+    m->requestId = r->id = nextRequestId++;
+    if (nextRequestId == 0)
+        nextRequestId = 1;
+    r->message = m;
+    r->client = self;
+    r->server = server;
+    r->handler = e->handler;
+    r->reply = NULL;
+    r->error = 0;
+    memcpy(r->name, e->name, e->nameLength + 1);
+    r->nameLength = e->nameLength;
+    r->state = IPC_QUEUED;
+    Append(server, r);
+    SchedHandoff(&r->waiter, server);   // the server runs now, on our time slice
+    *result = Collect(r, 0, &d);
+    return 1;
+}
+
 // --- serving ---------------------------------------------------------------
 
 static int ExitPending(const Process *p)
@@ -422,7 +479,7 @@ static int DeliverRequest(Process *self, IpcMemory memory, uintptr_t buffer, uin
     if (CopyOut(memory, buffer, r->message, (uint32_t)length) ||
         (envelope && (CopyOut(memory, envelope, &r->handler, sizeof(uint32_t)) ||
                       CopyOut(memory, envelope + offsetof(IpcEnvelope, name), r->name,
-                              (uint32_t)strlen(r->name) + 1))))
+                              r->nameLength + 1))))
         return E_FAULT;
     /* POINT OF NO RETURN */
     Dequeue(r);

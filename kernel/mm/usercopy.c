@@ -32,13 +32,24 @@ static int InUserSpace(uintptr_t addr, uint32_t length)
     return addr >= USER_BASE && addr <= USER_LIMIT && length <= USER_LIMIT - addr;
 }
 
+// A range the current space has found writable since its last unmap or
+// change of rights (AddressSpace.writableStart/End) needs no new probe:
+// a server loop's reply buffer is probed once, not once a call.
 int UserProbeWrite(uintptr_t addr, uint32_t length)
 {
+    AddressSpace *space = VmmCurrent();
+
     if (length == 0)
         return 0;
     if (!InUserSpace(addr, length))
         return E_FAULT;
-    return ArchUserProbeWrite(addr, length);
+    if (addr >= space->writableStart && addr + length <= space->writableEnd)
+        return 0;
+    if (ArchUserProbeWrite(addr, length) != 0)
+        return E_FAULT;
+    space->writableStart = addr;
+    space->writableEnd = addr + length;
+    return 0;
 }
 
 int CopyFromUser(void *dst, uintptr_t src, uint32_t length)

@@ -169,11 +169,6 @@ Process *ProcessCreate(const char *name, ProcessMode mode, Process *parent)
     return p;
 }
 
-uint32_t ProcessStackTop(const Process *p)
-{
-    return (uint32_t)(uintptr_t)(p->kernelStack + KERNEL_STACK_SIZE);
-}
-
 static void Free(Process *p)
 {
     for (int i = 0; i < PROCESS_MAX; i++) {
@@ -189,6 +184,8 @@ void ProcessReapDead(void)
 {
     Process **link = &dead;
 
+    if (!dead)
+        return;                         // the common case, after every switch
     while (*link) {
         Process *p = *link;
         if (p == SchedCurrent()) {
@@ -546,11 +543,6 @@ uint32_t ProcessKillChildren(void)
     while (ProcessWait(-1, &status) > 0)
         ;
     return killed;
-}
-
-Process *ProcessCurrent(void)
-{
-    return SchedCurrent();
 }
 
 Process *ProcessFind(uint32_t pid)

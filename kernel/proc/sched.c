@@ -19,7 +19,7 @@
 
 void ArchSwitch(uint32_t *saveEsp, uint32_t loadEsp);
 
-static Process *current;
+Process *schedCurrent;            // the running process (ProcessCurrent)
 static Process *idle;
 static WaitQueue ready;
 static Process *sleepers;           // sorted by wakeTick, linked by next
@@ -56,6 +56,13 @@ static void Unlink(WaitQueue *q, Process *p)
 {
     Process *prev = NULL;
 
+    if (q->head == p) {                 // the common case: a queue of one
+        q->head = p->next;
+        if (!q->head)
+            q->tail = NULL;
+        p->next = NULL;
+        return;
+    }
     for (Process *it = q->head; it; prev = it, it = it->next) {
         if (it != p)
             continue;
@@ -83,14 +90,9 @@ static void UnlinkSleeper(Process *p)
 
 void SchedInit(Process *idleProcess)
 {
-    idle = current = idleProcess;
+    idle = schedCurrent = idleProcess;
     idle->state = PROCESS_RUNNING;
     quantumLeft = SCHED_QUANTUM;
-}
-
-Process *SchedCurrent(void)
-{
-    return current;
 }
 
 void SchedMakeReady(Process *p)
@@ -99,7 +101,7 @@ void SchedMakeReady(Process *p)
     if (p == idle)
         return;
     Enqueue(&ready, p);
-    if (current == idle)
+    if (schedCurrent == idle)
         needSwitch = 1;             // leave idle at the next trap exit
 }
 
@@ -109,19 +111,19 @@ static void CheckStack(const Process *p)
         Panic("kernel stack overflow in pid %u (%s)", p->pid, p->name);
 }
 
-// Run next instead of the current process. The caller has already put
-// the current process where it belongs (ready queue, a wait queue, ...)
+// Run next instead of the schedCurrent process. The caller has already put
+// the schedCurrent process where it belongs (ready queue, a wait queue, ...)
 // and set the time slice next gets.
 static void SwitchOnly(Process *next)
 {
-    Process *prev = current;
+    Process *prev = schedCurrent;
 
     needSwitch = 0;
     next->state = PROCESS_RUNNING;
     if (next == prev)
         return;
     CheckStack(prev);
-    current = next;
+    schedCurrent = next;
     GdtSetKernelStack(ProcessStackTop(next));
     GdtSetTls(next->tls);
     if (next->space != VmmCurrent())
@@ -152,9 +154,9 @@ void SchedYield(void)
 {
     uint32_t flags = CpuSave();
 
-    if (current != idle && current->state == PROCESS_RUNNING)
-        SchedMakeReady(current);
-    else if (current == idle && !ready.head) {
+    if (schedCurrent != idle && schedCurrent->state == PROCESS_RUNNING)
+        SchedMakeReady(schedCurrent);
+    else if (schedCurrent == idle && !ready.head) {
         CpuRestore(flags);
         return;
     }
@@ -210,24 +212,24 @@ static uint64_t MsToTicks(uint32_t ms)
     return ((uint64_t)ms * SCHED_HZ + 999) / 1000;
 }
 
-// Block the current process on queue (may be NULL) until woken or, with
+// Block the schedCurrent process on queue (may be NULL) until woken or, with
 // ticks non-zero, until that many ticks have passed. Returns 0 when woken,
 // E_TIMEDOUT when the time ran out.
 static int BlockFor(WaitQueue *queue, uint64_t ticks)
 {
-    if (current == idle)
+    if (schedCurrent == idle)
         Panic("the idle process cannot block");
-    current->state = PROCESS_BLOCKED;
-    current->waitingOn = queue;
-    current->timedOut = 0;
+    schedCurrent->state = PROCESS_BLOCKED;
+    schedCurrent->waitingOn = queue;
+    schedCurrent->timedOut = 0;
     if (queue)
-        Enqueue(queue, current);
+        Enqueue(queue, schedCurrent);
     if (ticks) {
-        current->wakeTick = PitTicks() + ticks;
-        AddSleeper(current);
+        schedCurrent->wakeTick = PitTicks() + ticks;
+        AddSleeper(schedCurrent);
     }
     SwitchTo(PickNext());
-    return current->timedOut ? E_TIMEDOUT : 0;
+    return schedCurrent->timedOut ? E_TIMEDOUT : 0;
 }
 
 void SchedFpuTrap(void)
@@ -235,11 +237,11 @@ void SchedFpuTrap(void)
     uint32_t flags = CpuSave();
 
     FpuEnable();
-    if (fpuOwner != current) {
+    if (fpuOwner != schedCurrent) {
         if (fpuOwner)
             FpuSave(fpuOwner->fpuState);
-        FpuRestore(current->fpuState);
-        fpuOwner = current;
+        FpuRestore(schedCurrent->fpuState);
+        fpuOwner = schedCurrent;
         fpuLoads++;
     }
     CpuRestore(flags);
@@ -257,7 +259,7 @@ void SchedFpuSync(Process *p)
     if (p == fpuOwner) {
         FpuEnable();
         FpuSave(p->fpuState);
-        if (p != current)
+        if (p != schedCurrent)
             FpuDisable();
     }
     CpuRestore(flags);
@@ -276,14 +278,14 @@ void SchedFpuForget(Process *p)
 
 void SchedHandoff(WaitQueue *queue, Process *next)
 {
-    if (current == idle || next == idle || next->state != PROCESS_BLOCKED || next->wakeTick)
-        Panic("SchedHandoff: pid %u cannot hand off to pid %u", current->pid, next->pid);
+    if (schedCurrent == idle || next == idle || next->state != PROCESS_BLOCKED || next->wakeTick)
+        Panic("SchedHandoff: pid %u cannot hand off to pid %u", schedCurrent->pid, next->pid);
     Unblock(next);
-    current->state = PROCESS_BLOCKED;
-    current->waitingOn = queue;
-    current->timedOut = 0;
+    schedCurrent->state = PROCESS_BLOCKED;
+    schedCurrent->waitingOn = queue;
+    schedCurrent->timedOut = 0;
     if (queue)
-        Enqueue(queue, current);
+        Enqueue(queue, schedCurrent);
     SwitchOnly(next);               // the time slice left goes with the call
 }
 
@@ -344,7 +346,7 @@ static uint32_t loadAverage[3];
 // The processes ready or running now, the idle process not counted.
 static uint32_t Runnable(void)
 {
-    uint32_t n = current && current != idle;
+    uint32_t n = schedCurrent && schedCurrent != idle;
 
     for (Process *p = ready.head; p; p = p->next)
         n += p != idle;
@@ -386,11 +388,11 @@ void SchedTick(void)
 {
     uint64_t now = PitTicks();
 
-    if (!current)
+    if (!schedCurrent)
         return;                     // before the scheduler starts
-    current->cpuTicks++;
-    cpuTicks[current == idle ? SCHED_CPU_IDLE :
-             current->mode == PROCESS_USER ? SCHED_CPU_USER : SCHED_CPU_KERNEL]++;
+    schedCurrent->cpuTicks++;
+    cpuTicks[schedCurrent == idle ? SCHED_CPU_IDLE :
+             schedCurrent->mode == PROCESS_USER ? SCHED_CPU_USER : SCHED_CPU_KERNEL]++;
     if (now % LOAD_INTERVAL == 0)
         SampleLoad();
     while (sleepers && sleepers->wakeTick <= now) {
@@ -407,13 +409,13 @@ void SchedTick(void)
     }
     if (quantumLeft > 0)
         quantumLeft--;
-    if ((quantumLeft == 0 || current == idle) && ready.head)
+    if ((quantumLeft == 0 || schedCurrent == idle) && ready.head)
         needSwitch = 1;
 }
 
 void SchedPreempt(void)
 {
-    if (needSwitch && current)
+    if (needSwitch && schedCurrent)
         SchedYield();
 }
 

@@ -26,6 +26,20 @@ static int Reply(void *context, uint32_t requestId, const Message *reply)
     return api->IpcReply(requestId, reply);
 }
 
+// The reply and the next receive in one call; SERVER_POLL: the reply,
+// then Receive's poll.
+static int ReplyWait(void *context, uint32_t requestId, const Message *reply, Message *buffer,
+                     uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs)
+{
+    const KernelApi *api = context;
+
+    if (timeoutMs == SERVER_POLL) {
+        api->IpcReply(requestId, reply);
+        return Receive(context, buffer, capacity, envelope, timeoutMs);
+    }
+    return api->IpcReplyWait(requestId, reply, buffer, capacity, envelope, timeoutMs);
+}
+
 // The job calls are the KernelApi's of the same names.
 static int JobQuery(void *context, uint32_t jobId, IpcJobFacts *out)
 {
@@ -58,6 +72,6 @@ static int JobFinish(void *context, uint32_t jobId, int32_t value)
 
 ServerPort ServerPortKernelApi(const KernelApi *api)
 {
-    return (ServerPort){ (void *)api, Receive, Reply, NULL,       // no ReplyWait in the KernelApi
+    return (ServerPort){ (void *)api, Receive, Reply, ReplyWait,
                          JobQuery, JobRead, JobWrite, JobFinish };
 }

@@ -51,6 +51,7 @@ void KtestFail(const char *file, int line, const char *fmt, ...)
         JumpBuffer jb_;                                                    \
         if (ArchSetJump(&jb_) == 0) {                                      \
             PanicExpect(&jb_);                                             \
+            __asm__ volatile("" : : : "memory"); /* armed before stmt */   \
             stmt;                                                          \
             PanicExpectCancel();                                           \
             KtestFail(__FILE__, __LINE__, "no panic from %s", #stmt);      \

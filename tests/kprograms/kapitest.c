@@ -1,8 +1,9 @@
 // A kernel-mode program that exercises the KernelApi and exits 0 when
 // every call behaved: pages, heap blocks, sleep, Block/Wake (and a Wake
 // ending a Sleep), device mapping (the VGA text buffer), ports, and its
-// arguments. Leaves some of
+// arguments, connected handles and IpcReplyWait. Leaves some of
 // what it took unfreed on purpose: the kernel must give it all back.
+#include <clanker/error.h>
 #include <clanker/kernelapi.h>
 
 #define CHECK(n, cond)                                              \
@@ -20,6 +21,37 @@ static int StrEq(const char *a, const char *b)
         b++;
     }
     return *a == *b;
+}
+
+// Handles and IpcReplyWait, on the kernel's own ns:list and bad input.
+// Returns 0, or the number of the check that failed.
+static int IpcHandles(const KernelApi *api)
+{
+    static struct { Message m; char text[4096]; } reply;
+    Message request = { .type = MSG_LIST, .length = MESSAGE_HEADER_SIZE };
+    Message bad = { .type = MSG_LIST, .length = 3 };
+    int h;
+
+    CHECK(101, api->IpcConnect(0) == E_INVAL);
+    CHECK(102, api->IpcConnect("nosuchprefix:x") == E_NOENT);
+    CHECK(103, (h = api->IpcConnect("ns:list")) > 0);
+    CHECK(104, api->IpcCall(h, &request, &reply.m, sizeof(reply), 0) > (int)MESSAGE_HEADER_SIZE &&
+                   reply.m.type == MSG_RESPONSE);
+    CHECK(105, api->IpcCall(h, 0, &reply.m, sizeof(reply), 0) == E_FAULT);
+    CHECK(106, api->IpcCall(h, &bad, &reply.m, sizeof(reply), 0) == E_MSGSIZE);
+    CHECK(107, api->IpcCall(h, &request, 0, sizeof(reply), 0) == E_FAULT);
+    CHECK(108, api->IpcCall(h, &request, &reply.m, 4, 0) == E_MSGSIZE);
+    CHECK(109, api->IpcCall(h + 7, &request, &reply.m, sizeof(reply), 0) == E_BADF);
+    CHECK(110, api->IpcCall(0, &request, &reply.m, sizeof(reply), 0) == E_BADF);
+    CHECK(111, api->IpcDisconnect(h) == 0);
+    CHECK(112, api->IpcDisconnect(h) == E_BADF);
+    CHECK(113, api->IpcCall(h, &request, &reply.m, sizeof(reply), 0) == E_BADF);
+    // A reply nobody waits for is dropped; the receive then runs out of time.
+    CHECK(114, api->IpcReplyWait(12345, &request, &reply.m, sizeof(reply), 0, 20) ==
+                   E_TIMEDOUT);
+    CHECK(115, api->IpcReplyWait(12345, 0, &reply.m, sizeof(reply), 0, 20) == E_FAULT);
+    CHECK(116, api->IpcReplyWait(12345, &request, 0, sizeof(reply), 0, 20) == E_FAULT);
+    return 0;
 }
 
 int main(const KernelApi *api, int argc, char **argv)
@@ -62,6 +94,7 @@ int main(const KernelApi *api, int argc, char **argv)
     CHECK(14, api->InByte(0x71) < 0x60);
     CHECK(15, api->IrqRegister(0, (void (*)(void))0) != 0); // no handler
     CHECK(16, api->IrqRegister(99, (void (*)(void))main) != 0);
+    CHECK(19, IpcHandles(api) == 0);
     api->Print("kapitest: all checks passed\n");
     return 0;
 }

@@ -1,4 +1,6 @@
-// Small inline wrappers around x86 instructions.
+// Small inline wrappers around x86 instructions. Each that talks to the
+// hardware (ports, interrupts, halt) is a compiler barrier too ("memory"):
+// with link-time optimisation no store may move across it.
 #ifndef ARCH_X86_CPU_H
 #define ARCH_X86_CPU_H
 
@@ -6,43 +8,43 @@
 
 static inline void OutByte(uint16_t port, uint8_t value)
 {
-    __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+    __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
 static inline uint8_t InByte(uint16_t port)
 {
     uint8_t value;
-    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port) : "memory");
     return value;
 }
 
 static inline void OutWord(uint16_t port, uint16_t value)
 {
-    __asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+    __asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
 static inline uint16_t InWord(uint16_t port)
 {
     uint16_t value;
-    __asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
+    __asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port) : "memory");
     return value;
 }
 
 static inline uint32_t InLong(uint16_t port)
 {
     uint32_t value;
-    __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+    __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port) : "memory");
     return value;
 }
 
 static inline void OutLong(uint16_t port, uint32_t value)
 {
-    __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+    __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
-static inline void CpuEnableInterrupts(void)  { __asm__ volatile("sti"); }
-static inline void CpuDisableInterrupts(void) { __asm__ volatile("cli"); }
-static inline void CpuHalt(void)              { __asm__ volatile("hlt"); }
+static inline void CpuEnableInterrupts(void)  { __asm__ volatile("sti" : : : "memory"); }
+static inline void CpuDisableInterrupts(void) { __asm__ volatile("cli" : : : "memory"); }
+static inline void CpuHalt(void)              { __asm__ volatile("hlt" : : : "memory"); }
 
 // Save the interrupt flag and disable interrupts; undo with CpuRestore.
 static inline uint32_t CpuSave(void)

@@ -21,6 +21,11 @@ typedef struct AddressSpace {
     uint32_t directoryPhys;
     uint32_t tablePages;        // user page tables allocated
     uint32_t ownedPages;        // pages mapped with VMM_OWNED
+    // A user range found writable (UserProbeWrite) since the last unmap or
+    // change of rights in this space, so a probe of it need not touch its
+    // pages again; empty when writableEnd is 0. Every VmmUnmap and
+    // VmmProtect empties it.
+    uintptr_t writableStart, writableEnd;
 } AddressSpace;
 
 // Finish the boot mapping: drop the boot identity map, trim the direct map

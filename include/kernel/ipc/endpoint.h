@@ -60,6 +60,13 @@ IpcEndpoint *IpcEndpointGet(uint32_t handle, int *err);
 // endpoint, or NULL with *err (the name's error, E_NOENT, ...).
 IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err);
 
+// For the fast path (kernel/ipc/ipc.c, IpcFastCall): the endpoint of
+// handle, or of name from the route cache, when it is there and known
+// live with no check to make (the registry unchanged since); else NULL,
+// and the general path looks at it.
+IpcEndpoint *IpcEndpointFast(uint32_t handle);
+IpcEndpoint *IpcRouteFast(const char *name);
+
 // A prefix was unregistered or its server went: every endpoint is
 // checked again at its next call.
 void IpcEndpointsInvalidate(void);

@@ -65,6 +65,18 @@ struct IpcEndpoint;
 int IpcTransactEndpoint(struct IpcEndpoint *e, IpcMemory memory, uintptr_t request,
                         uint32_t length, uint32_t timeoutMs, IpcDelivery *delivery);
 
+// The fast path of a call from ring 3 (SYS_IPC_CALL, SYS_IPC_SEND) on
+// endpoint e, known live: the server already waits in a plain receive
+// with nothing queued, the request (at request, in user memory) fits the
+// inline buffer, the reply buffer (capacity bytes) is writable, and the
+// call has no time limit. Then the request is copied once into the
+// caller's request, the CPU goes straight to the server with the rest
+// of the caller's time slice, and on the answer *result gets the reply's
+// length or an E_* code: returns 1. Anything else returns 0 with nothing
+// changed, for the general path. Interrupts off.
+int IpcFastCall(struct IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t capacity,
+                int *result);
+
 // Resolve aliases in name, check it, find its server. Returns the entry
 // or NULL with *err set; resolved receives the rewritten name.
 const NsEntry *IpcRoute(const char *name, char *resolved, int *err);

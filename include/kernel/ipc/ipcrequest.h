@@ -32,6 +32,7 @@ typedef struct IpcRequest {
     int error;                  // once DONE
     WaitQueue waiter;           // the client, while it waits
     char name[NS_NAME_MAX + 1];
+    uint32_t nameLength;        // strlen(name)
     uint8_t messageInline[IPC_INLINE_MAX] __attribute__((aligned(16)));
     uint8_t replyInline[IPC_INLINE_MAX] __attribute__((aligned(16)));
 } IpcRequest;

@@ -235,7 +235,12 @@ void ProcessReapDead(void);
 // Returns how many were still running.
 uint32_t ProcessKillChildren(void);
 
-Process *ProcessCurrent(void);
+// The running process (the scheduler's; kernel/proc/sched.c sets it).
+extern Process *schedCurrent;
+static inline Process *ProcessCurrent(void)
+{
+    return schedCurrent;
+}
 Process *ProcessFind(uint32_t pid);     // started (live or zombie), else NULL
 Process *ProcessFindUser(uint32_t pid); // a live (started, not zombie) user process, else NULL
 uint32_t ProcessCount(void);            // processes in the table
@@ -249,7 +254,10 @@ Process *ProcessFindByDirectory(const void *directory);
 uint32_t ProcessMemoryPages(const Process *p);
 
 // Top of a process's kernel stack.
-uint32_t ProcessStackTop(const Process *p);
+static inline uint32_t ProcessStackTop(const Process *p)
+{
+    return (uint32_t)(uintptr_t)(p->kernelStack + KERNEL_STACK_SIZE);
+}
 
 // Track a resource; the release callback runs when the process ends (or
 // when ProcessReleaseResource gives it back early).

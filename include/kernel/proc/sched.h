@@ -17,7 +17,11 @@
 // The boot context becomes the idle process (pid 0).
 void SchedInit(Process *idle);
 
-Process *SchedCurrent(void);
+// The running process. Inline: the IPC path asks it at every step.
+static inline Process *SchedCurrent(void)
+{
+    return schedCurrent;
+}
 
 // Put a READY process at the tail of the ready queue.
 void SchedMakeReady(Process *p);
