@@ -173,6 +173,7 @@ RUN_INITRD := $(if $(filter-out 0 no,$(TESTS)),$(INITRD_TEST),$(INITRD))
 
 run: deps-run
 	$(Q)$(if $(DISK),test -f '$(DISK)' || { echo "DISK=$(DISK) is not a file" >&2; exit 1; })
+	$(Q)$(if $(SCSI),test -f '$(SCSI)' || { echo "SCSI=$(SCSI) is not a file" >&2; exit 1; })
 	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
 	    mkdir -p $(BUILD); \
 	    $(MAKE) --no-print-directory $(KERNEL) $(RUN_INITRD) >$(BUILD)/run-build.log 2>&1 || \
