@@ -528,7 +528,22 @@ static int DecodeResponse(Controller *c, ScsiCommand *cmd)
     return 0;
 }
 
-// ScsiTransport.Execute for a unit: one command, its data staged.
+// Copy bytes bytes into the staging pages.
+static void StageIn(const uint8_t *from, uint32_t bytes)
+{
+    for (uint32_t at = 0, i = 0; at < bytes; at += PAGE_SIZE, i++)
+        memcpy(dataPages[i], from + at, bytes - at < PAGE_SIZE ? bytes - at : PAGE_SIZE);
+}
+
+// Copy bytes bytes out of the staging pages.
+static void StageOut(uint8_t *to, uint32_t bytes)
+{
+    for (uint32_t at = 0, i = 0; at < bytes; at += PAGE_SIZE, i++)
+        memcpy(to + at, dataPages[i], bytes - at < PAGE_SIZE ? bytes - at : PAGE_SIZE);
+}
+
+// ScsiTransport.Execute for a unit: one command, its data staged. The
+// caller's buffer gets only the bytes the device says it moved.
 static int Execute(void *context, ScsiCommand *cmd)
 {
     Unit *u = context;
@@ -543,9 +558,7 @@ static int Execute(void *context, ScsiCommand *cmd)
     BuildRequest(c, u, cmd);
     SetDescriptor(c, 0, c->pagePhysical, REQ_HEADER + c->cdbSize, DESC_NEXT);
     if (cmd->direction == SCSI_DIR_OUT) {
-        for (uint32_t at = 0, i = 0; at < cmd->length; at += PAGE_SIZE, i++)
-            memcpy(dataPages[i], (const uint8_t *)cmd->data + at,
-                   cmd->length - at < PAGE_SIZE ? cmd->length - at : PAGE_SIZE);
+        StageIn(cmd->data, cmd->length);
         next = DataDescriptors(c, next, cmd->length, 0);
     }
     SetDescriptor(c, next++, c->pagePhysical + RESPONSE_AT, RESP_HEADER + c->senseSize,
@@ -559,9 +572,7 @@ static int Execute(void *context, ScsiCommand *cmd)
     if ((err = DecodeResponse(c, cmd)) != 0)
         return err;
     if (cmd->direction == SCSI_DIR_IN)
-        for (uint32_t at = 0, i = 0; at < cmd->transferred; at += PAGE_SIZE, i++)
-            memcpy((uint8_t *)cmd->data + at, dataPages[i],
-                   cmd->transferred - at < PAGE_SIZE ? cmd->transferred - at : PAGE_SIZE);
+        StageOut(cmd->data, cmd->transferred);
     return 0;
 }
 
