@@ -25,7 +25,8 @@
 # V=1 shows full commands. ACCEL=kvm uses KVM where it works. MEM=N sets
 # the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
 # the IDE primary master (block:ide:0.0.0), FLOPPY=IMG as floppy drive A
-# (block:floppy:a), NVME=IMG as an NVMe drive (block:nvme:0), to run,
+# (block:floppy:a), NVME=IMG as an NVMe drive (block:nvme:0), SCSI=IMG as
+# a virtio-scsi disk at target 0, LUN 0 (block:scsi:0.0.0), to run,
 # run-iso and debug; see README. For those three, QEMU_ARGS="..." adds
 # arguments to QEMU's command line, GUI=1 opens a window with the VGA
 # screen where there is a display (tools/qemu-display.sh), and
@@ -152,7 +153,10 @@ comma := ,
 QEMU_DEVICES = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk) \
                $(if $(FLOPPY),-drive file=$(FLOPPY)$(comma)format=raw$(comma)if=floppy$(comma)index=0) \
                $(if $(NVME),-drive file=$(NVME)$(comma)format=raw$(comma)if=none$(comma)id=nvme0 \
-                            -device nvme$(comma)serial=clanker0$(comma)drive=nvme0)
+                            -device nvme$(comma)serial=clanker0$(comma)drive=nvme0) \
+               $(if $(SCSI),-device virtio-scsi-pci$(comma)id=scsi \
+                            -drive file=$(SCSI)$(comma)format=raw$(comma)if=none$(comma)id=scsi0 \
+                            -device scsi-hd$(comma)drive=scsi0$(comma)bus=scsi.0$(comma)channel=0$(comma)scsi-id=0$(comma)lun=0)
 # GUI=1 picks a window backend when the recipe runs (or none, saying why).
 QEMU_DISPLAY_ARG = $(if $(GUI_ON),$$(tools/qemu-display.sh $(QEMU)),$(QEMU_DISPLAY))
 QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY_ARG) $(QEMU_DEVICES) $(QEMU_ARGS)
@@ -169,6 +173,7 @@ RUN_INITRD := $(if $(filter-out 0 no,$(TESTS)),$(INITRD_TEST),$(INITRD))
 
 run: deps-run
 	$(Q)$(if $(DISK),test -f '$(DISK)' || { echo "DISK=$(DISK) is not a file" >&2; exit 1; })
+	$(Q)$(if $(SCSI),test -f '$(SCSI)' || { echo "SCSI=$(SCSI) is not a file" >&2; exit 1; })
 	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
 	    mkdir -p $(BUILD); \
 	    $(MAKE) --no-print-directory $(KERNEL) $(RUN_INITRD) >$(BUILD)/run-build.log 2>&1 || \
@@ -276,21 +281,25 @@ $(BUILD)/foreign/bin/busybox: tools/foreign-binaries.sh
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-# The disks ide_read_1m and nvme_read_1m read (bin/blktest NAME bench):
-# 2 MiB of zeros each, made afresh for every run; and the 16 MiB FAT16
-# volume of fat_read_1m, the IDE primary slave.
+# The disks ide_read_1m, nvme_read_1m and scsi_read_1m read (bin/blktest
+# NAME bench): 2 MiB of zeros each, made afresh for every run; and the
+# 16 MiB FAT16 volume of fat_read_1m, the IDE primary slave.
 BENCH_NVME_ARGS = -drive file=$(BUILD)/bench-nvme.img,format=raw,if=none,id=nvme0 \
                   -device nvme,serial=bench0,drive=nvme0
+BENCH_SCSI_ARGS = -device virtio-scsi-pci,id=scsi \
+                  -drive file=$(BUILD)/bench-scsi.img,format=raw,if=none,id=scsi0 \
+                  -device scsi-hd,drive=scsi0,bus=scsi.0,channel=0,scsi-id=0,lun=0
 BENCH_IDE_ARGS = -drive file=$(BUILD)/bench-disk.img,format=raw,if=ide,index=0,media=disk \
                  -drive file=$(BUILD)/bench-fat.img,format=raw,if=ide,index=1,media=disk
 
 bench: deps-test
 	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD_TEST)
 	$(Q)mkdir -p $(BUILD)/test-logs
-	$(Q)rm -f $(BUILD)/bench-disk.img $(BUILD)/bench-nvme.img $(BUILD)/bench-fat.img
+	$(Q)rm -f $(BUILD)/bench-disk.img $(BUILD)/bench-nvme.img $(BUILD)/bench-scsi.img $(BUILD)/bench-fat.img
 	$(Q)truncate -s 2M $(BUILD)/bench-disk.img && truncate -s 2M $(BUILD)/bench-nvme.img
+	$(Q)truncate -s 2M $(BUILD)/bench-scsi.img
 	$(Q)PATH="$$PATH:/usr/sbin:/sbin" mkfs.fat -C -F 16 $(BUILD)/bench-fat.img 16384 >/dev/null
-	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
+	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) $(BENCH_SCSI_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
 	    -append "bench debug-exit" \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \
