@@ -25,7 +25,8 @@
 # V=1 shows full commands. ACCEL=kvm uses KVM where it works. MEM=N sets
 # the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
 # the IDE primary master (block:ide:0.0.0), FLOPPY=IMG as floppy drive A
-# (block:floppy:a), NVME=IMG as an NVMe drive (block:nvme:0), to run,
+# (block:floppy:a), NVME=IMG as an NVMe drive (block:nvme:0), SCSI=IMG as
+# a virtio-scsi disk at target 0, LUN 0 (block:scsi:0.0.0), to run,
 # run-iso and debug; see README. For those three, QEMU_ARGS="..." adds
 # arguments to QEMU's command line, GUI=1 opens a window with the VGA
 # screen where there is a display (tools/qemu-display.sh), and
@@ -152,7 +153,10 @@ comma := ,
 QEMU_DEVICES = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk) \
                $(if $(FLOPPY),-drive file=$(FLOPPY)$(comma)format=raw$(comma)if=floppy$(comma)index=0) \
                $(if $(NVME),-drive file=$(NVME)$(comma)format=raw$(comma)if=none$(comma)id=nvme0 \
-                            -device nvme$(comma)serial=clanker0$(comma)drive=nvme0)
+                            -device nvme$(comma)serial=clanker0$(comma)drive=nvme0) \
+               $(if $(SCSI),-device virtio-scsi-pci$(comma)id=scsi \
+                            -drive file=$(SCSI)$(comma)format=raw$(comma)if=none$(comma)id=scsi0 \
+                            -device scsi-hd$(comma)drive=scsi0$(comma)bus=scsi.0$(comma)channel=0$(comma)scsi-id=0$(comma)lun=0)
 # GUI=1 picks a window backend when the recipe runs (or none, saying why).
 QEMU_DISPLAY_ARG = $(if $(GUI_ON),$$(tools/qemu-display.sh $(QEMU)),$(QEMU_DISPLAY))
 QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY_ARG) $(QEMU_DEVICES) $(QEMU_ARGS)

@@ -52,3 +52,8 @@ MODULE      := fuzz_shellparse
 MODULE_MODE := fuzz
 MODULE_SRCS := $(LOCAL_DIR)/fuzz_shellparse.c lib/shellparse.c
 include mk/module.mk
+
+MODULE      := fuzz_scsi
+MODULE_MODE := fuzz
+MODULE_SRCS := $(LOCAL_DIR)/fuzz_scsi.c lib/scsi.c lib/usbmsc.c
+include mk/module.mk

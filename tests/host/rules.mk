@@ -93,3 +93,8 @@ MODULE      := test_blockdev
 MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_blockdev.c lib/blockdev.c
 include mk/module.mk
+
+MODULE      := test_scsi
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_scsi.c lib/scsi.c lib/usbmsc.c
+include mk/module.mk
