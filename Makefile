@@ -156,7 +156,11 @@ QEMU_DEVICES = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$
                             -device nvme$(comma)serial=clanker0$(comma)drive=nvme0) \
                $(if $(SCSI),-device virtio-scsi-pci$(comma)id=scsi \
                             -drive file=$(SCSI)$(comma)format=raw$(comma)if=none$(comma)id=scsi0 \
-                            -device scsi-hd$(comma)drive=scsi0$(comma)bus=scsi.0$(comma)channel=0$(comma)scsi-id=0$(comma)lun=0)
+                            -device scsi-hd$(comma)drive=scsi0$(comma)bus=scsi.0$(comma)channel=0$(comma)scsi-id=0$(comma)lun=0) \
+               $(if $(USB),$(QEMU_USB_STICK))
+# USB=IMG: a USB stick (usb-storage) on an xHCI controller: block:usb:1.1.
+QEMU_USB_STICK = -device qemu-xhci$(comma)id=xhci -drive if=none$(comma)id=usbstick$(comma)format=raw$(comma)file=$(USB) \
+                 -device usb-storage$(comma)bus=xhci.0$(comma)drive=usbstick
 # GUI=1 picks a window backend when the recipe runs (or none, saying why).
 QEMU_DISPLAY_ARG = $(if $(GUI_ON),$$(tools/qemu-display.sh $(QEMU)),$(QEMU_DISPLAY))
 QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY_ARG) $(QEMU_DEVICES) $(QEMU_ARGS)

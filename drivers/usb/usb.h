@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 #include <clanker/kernelapi.h>
+#include <lib/blockdev.h>
+#include <lib/server.h>
 #include <lib/usbdesc.h>
 
 #define USB_PAGE_SIZE   4096u
@@ -123,15 +125,22 @@ int XhciControl(UsbDevice *dev, const UsbSetup *setup);
 int XhciBulk(UsbDevice *dev, UsbPipe *pipe, const uint32_t *pages, uint32_t length,
              uint32_t timeoutMs, uint32_t *moved, int doorbell);
 
+// Make pipe usable again after a stall, an error or a TD given up on:
+// Reset Endpoint (halted) or Stop Endpoint (running), then Set TR
+// Dequeue Pointer past every TD on its ring. 0 or E_*.
+int XhciPipeRecover(UsbDevice *dev, UsbPipe *pipe);
+
 // --- usb.c ---------------------------------------------------------------
 
-// Chapter 9 requests on the control pipe.
+// Chapter 9 requests on the control pipe: 0 or E_*.
 int UsbClearHalt(UsbDevice *dev, uint8_t endpoint);
+int UsbSetConfiguration(UsbDevice *dev, uint8_t value);
 
 // --- msc.c ---------------------------------------------------------------
 
-// Whether config has a Bulk-Only mass storage interface; take the device
-// (SET_CONFIGURATION done by the caller). 0, E_NODEV (not one), or E_*.
+// If interface is a Bulk-Only mass storage one (class 08, subclass 06,
+// protocol 50), take the device: its bulk pipes, SET_CONFIGURATION, GET
+// MAX LUN, each LUN probed by the SCSI layer. 0, E_NODEV (not one), E_*.
 int MscAttach(UsbDevice *dev, const UsbInterfaceInfo *interface);
 
 // The fault-injection name usb:BUS.DEV:fault (docs/usb.md): arm one
@@ -139,7 +148,12 @@ int MscAttach(UsbDevice *dev, const UsbInterfaceInfo *interface);
 int MscArmFault(UsbDevice *dev, const char *word, uint32_t length);
 const char *MscArmedFault(UsbDevice *dev);
 
-// Register block:usb: and add its routes; the number of disks.
+// The disks found (block:usb:'s BlockDevSet) and how many.
+BlockDevSet *MscSet(void);
 uint32_t MscDiskCount(void);
+
+// Handlers for block:usb:: MSG_STAT of the prefix (the waiting, for make
+// bench), and the block protocol (BlockDevRequest).
+int MscStats(Server *s, ServerRequest *r);
 
 #endif

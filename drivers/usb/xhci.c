@@ -498,10 +498,7 @@ int XhciConfigurePipes(UsbDevice *d, UsbPipe *const *pipes, uint32_t count)
     return Command(d->host, d->inputPhysical, TRB_TYPE(TRB_CONFIGURE) | TRB_SLOT(d->slot), NULL);
 }
 
-// Make pipe p usable again after a stall, an error or a TD given up on:
-// a halted endpoint is reset, a running one stopped, and its dequeue
-// pointer moved to the ring's enqueue point (past every TD on it).
-static int PipeRecover(UsbDevice *d, UsbPipe *p)
+int XhciPipeRecover(UsbDevice *d, UsbPipe *p)
 {
     uint32_t state = OutputEndpoint(d, p->dci)[0] & 7, ep = TRB_SLOT(d->slot) | TRB_EP(p->dci);
     int err = 0;
@@ -540,7 +537,7 @@ static int FinishTd(UsbDevice *d, UsbPipe *p, const uint32_t *trbs, const uint32
             return 0;
         err = code == CC_STALL ? E_PIPE : E_IO;
     }
-    fix = PipeRecover(d, p);
+    fix = XhciPipeRecover(d, p);
     return fix == E_DEAD ? fix : err;
 }
 
