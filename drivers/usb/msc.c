@@ -146,14 +146,19 @@ static int ResetRecovery(Msc *m)
     return err;
 }
 
-// A failed stage: E_DEAD when the device has left its port (from then on
-// for good), else err after reset recovery (E_PIPE and others: E_IO).
-static int Fail(Msc *m, int err)
+// A failed stage, said on the console: E_DEAD when the device has left
+// its port (from then on for good), else err after reset recovery
+// (E_TIMEDOUT stays, the rest is E_IO).
+static int Fail(Msc *m, const char *name, int err, const char *stage)
 {
     if (err == E_DEAD || !XhciPortConnected(m->dev->host, m->dev->port)) {
+        if (!m->dev->gone)
+            api->Print("usb: block:usb:%s: the device is gone\n", name);
         m->dev->gone = 1;
         return E_DEAD;
     }
+    api->Print("usb: block:usb:%s: %s (%s); reset recovery\n", name, stage,
+               err == E_PIPE ? "stall" : err == E_TIMEDOUT ? "no answer" : "error");
     if (ResetRecovery(m) == E_DEAD)
         m->dev->gone = 1;
     return err == E_TIMEDOUT ? E_TIMEDOUT : m->dev->gone ? E_DEAD : E_IO;
@@ -250,17 +255,21 @@ static int Execute(void *context, ScsiCommand *cmd)
     cmd->transferred = 0;
     cmd->senseLength = 0;
     if ((err = SendCbw(m, cmd, lun->lun, fault)) != 0)
-        return Fail(m, err);
+        return Fail(m, lun->name, err, "the CBW failed");
     if ((err = DataStage(m, cmd, &moved)) != 0)
-        return Fail(m, err);
+        return Fail(m, lun->name, err, "the data stage failed");
     if (fault == FAULT_SHORT && moved >= SHORT_BY)
         moved -= SHORT_BY;
     if ((err = ReadCsw(m, fault, &residue, &status)) != 0)
-        return Fail(m, err);
-    if (status == USBMSC_STATUS_PASSED && moved + residue != cmd->length)
-        return E_IO;                    // a short (or long) stage the CSW does not account for
+        return Fail(m, lun->name, err, err == E_IO ? "no valid CSW (length, signature, tag)"
+                                                   : "the CSW stage failed");
+    if (status == USBMSC_STATUS_PASSED && moved + residue != cmd->length) {
+        api->Print("usb: block:usb:%s: short transfer: %u of %u bytes, the CSW's residue %u\n",
+                   lun->name, moved, cmd->length, residue);
+        return E_IO;                    // a stage the CSW does not account for
+    }
     if ((err = UsbMscFinish(cmd, moved, residue, status)) != 0)
-        return Fail(m, err);            // a phase error
+        return Fail(m, lun->name, err, "phase error or impossible residue");
     if (fault == FAULT_MEDIUM)
         MediumError(cmd);
     if (cmd->direction == SCSI_DIR_IN && cmd->status == SCSI_STATUS_GOOD)

@@ -256,12 +256,15 @@ static const char *SpeedName(uint8_t speed)
     }
 }
 
-// The device's line (no newline): address, ids, class, speed, name.
-static void DeviceLine(const UsbDevice *dev, char *out, uint32_t capacity)
+// The device's line (no newline): address, ids, class, speed, name, and
+// "(gone)" once its port has lost it (looked at now).
+static void DeviceLine(UsbDevice *dev, char *out, uint32_t capacity)
 {
-    Format(out, capacity, "%s %04x:%04x %s %s %s", dev->name, dev->descriptor.vendor,
+    if (!dev->gone && !XhciPortConnected(dev->host, dev->port))
+        dev->gone = 1;
+    Format(out, capacity, "%s %04x:%04x %s %s %s%s", dev->name, dev->descriptor.vendor,
            dev->descriptor.product, dev->className, SpeedName(dev->speed),
-           dev->product[0] ? dev->product : "-");
+           dev->product[0] ? dev->product : "-", dev->gone ? " (gone)" : "");
 }
 
 // The device name (after "usb:") names, with *fault set when it ends in
@@ -325,12 +328,12 @@ static int List(Server *s, ServerRequest *r)
 }
 
 // The text MSG_READ gives for dev (NULL: the table) into out.
-static uint32_t Text(const UsbDevice *dev, int fault, char *out, uint32_t capacity)
+static uint32_t Text(UsbDevice *dev, int fault, char *out, uint32_t capacity)
 {
     uint32_t length = 0;
 
     if (fault)
-        return (uint32_t)Format(out, capacity, "%s\n", MscArmedFault((UsbDevice *)dev));
+        return (uint32_t)Format(out, capacity, "%s\n", MscArmedFault(dev));
     if (dev) {
         DeviceLine(dev, out, capacity - 1);
         length = strlen(out);

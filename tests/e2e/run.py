@@ -61,6 +61,7 @@ from session import BUILD, PROMPT, ROOT, TEST_INITRD, Checks, Session, SessionEr
 from platform_suite import PlatformSuite  # noqa: E402
 from shellplus import ShellplusSuite  # noqa: E402
 from busybox import BusyboxSuite  # noqa: E402
+from usb_suite import UsbSuite  # noqa: E402
 
 
 def FreePages(s):
@@ -1094,7 +1095,7 @@ def FloppySuite():
 def main():
     suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
               NvmeSuite, FloppySuite, FatDisksSuite,
-              PlatformSuite, ShellplusSuite, BusyboxSuite]
+              PlatformSuite, ShellplusSuite, BusyboxSuite, UsbSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:
