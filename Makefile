@@ -177,6 +177,7 @@ RUN_INITRD := $(if $(filter-out 0 no,$(TESTS)),$(INITRD_TEST),$(INITRD))
 
 run: deps-run
 	$(Q)$(if $(DISK),test -f '$(DISK)' || { echo "DISK=$(DISK) is not a file" >&2; exit 1; })
+	$(Q)$(if $(SCSI),test -f '$(SCSI)' || { echo "SCSI=$(SCSI) is not a file" >&2; exit 1; })
 	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
 	    mkdir -p $(BUILD); \
 	    $(MAKE) --no-print-directory $(KERNEL) $(RUN_INITRD) >$(BUILD)/run-build.log 2>&1 || \
@@ -284,21 +285,25 @@ $(BUILD)/foreign/bin/busybox: tools/foreign-binaries.sh
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-# The disks ide_read_1m and nvme_read_1m read (bin/blktest NAME bench):
-# 2 MiB of zeros each, made afresh for every run; and the 16 MiB FAT16
-# volume of fat_read_1m, the IDE primary slave.
+# The disks ide_read_1m, nvme_read_1m and scsi_read_1m read (bin/blktest
+# NAME bench): 2 MiB of zeros each, made afresh for every run; and the
+# 16 MiB FAT16 volume of fat_read_1m, the IDE primary slave.
 BENCH_NVME_ARGS = -drive file=$(BUILD)/bench-nvme.img,format=raw,if=none,id=nvme0 \
                   -device nvme,serial=bench0,drive=nvme0
+BENCH_SCSI_ARGS = -device virtio-scsi-pci,id=scsi \
+                  -drive file=$(BUILD)/bench-scsi.img,format=raw,if=none,id=scsi0 \
+                  -device scsi-hd,drive=scsi0,bus=scsi.0,channel=0,scsi-id=0,lun=0
 BENCH_IDE_ARGS = -drive file=$(BUILD)/bench-disk.img,format=raw,if=ide,index=0,media=disk \
                  -drive file=$(BUILD)/bench-fat.img,format=raw,if=ide,index=1,media=disk
 
 bench: deps-test
 	$(Q)$(MAKE) --no-print-directory $(TESTKERNEL) $(INITRD_TEST)
 	$(Q)mkdir -p $(BUILD)/test-logs
-	$(Q)rm -f $(BUILD)/bench-disk.img $(BUILD)/bench-nvme.img $(BUILD)/bench-fat.img
+	$(Q)rm -f $(BUILD)/bench-disk.img $(BUILD)/bench-nvme.img $(BUILD)/bench-scsi.img $(BUILD)/bench-fat.img
 	$(Q)truncate -s 2M $(BUILD)/bench-disk.img && truncate -s 2M $(BUILD)/bench-nvme.img
+	$(Q)truncate -s 2M $(BUILD)/bench-scsi.img
 	$(Q)PATH="$$PATH:/usr/sbin:/sbin" mkfs.fat -C -F 16 $(BUILD)/bench-fat.img 16384 >/dev/null
-	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
+	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) $(BENCH_SCSI_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
 	    -append "bench debug-exit" \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \

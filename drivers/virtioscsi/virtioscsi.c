@@ -81,6 +81,7 @@
 #define STATUS_DRIVER       0x02
 #define STATUS_DRIVER_OK    0x04
 #define STATUS_FEATURES_OK  0x08
+#define STATUS_NEEDS_RESET  0x40
 #define STATUS_FAILED       0x80
 #define FEATURE_VERSION_1   0x1u    // bit 32: feature word 1, bit 0
 
@@ -96,6 +97,8 @@
 // Split virtqueue descriptors (2.7.5).
 #define DESC_NEXT   0x1u
 #define DESC_WRITE  0x2u
+#define AVAIL_NO_INTERRUPT 0x1u // the driver ring's flags: completions are polled
+#define PCI_COMMAND_INTX_OFF 0x400u
 
 // virtio_scsi_req_cmd and virtio_scsi_resp_cmd (5.6.6.1).
 #define REQ_HEADER  19u         // lun[8], id (8), task_attr, prio, crn; then the CDB
@@ -354,6 +357,7 @@ static int QueueSetup(Controller *c, const Cap *notify, uint32_t multiplier,
         c->notify = (volatile uint16_t *)base;
     }
     memset(c->desc, 0, PAGE_SIZE);
+    c->avail[0] = AVAIL_NO_INTERRUPT;
     c->availIdx = c->usedIdx = 0;
     SetCommon16(c, COMMON_QUEUE_SIZE, c->queueSize);
     SetCommon64(c, COMMON_QUEUE_DESC, c->ringPhysical);
@@ -431,8 +435,10 @@ static void BuildRequest(Controller *c, const Unit *u, const ScsiCommand *cmd)
 }
 
 // Post the chain at descriptor 0 and tell the device (unless a fault
-// says it is never told); wait for the used ring to move. 0, E_IO for a
-// used element that is not this chain or too short, or E_TIMEDOUT.
+// says it is never told); wait for the used ring to move. 0, E_IO (a
+// used ring that moved by other than this one chain, an element that is
+// not this chain or is too short, a device that needs a reset), or
+// E_TIMEDOUT. After E_IO and E_TIMEDOUT the device is reset.
 static int Submit(Controller *c, uint32_t last, int silent)
 {
     uint32_t start = api->UptimeMs(), index, length;
@@ -449,13 +455,18 @@ static int Submit(Controller *c, uint32_t last, int silent)
         *c->notify = REQUEST_QUEUE;
     commands++;
     for (;;) {
-        if (c->used[1] != c->usedIdx) {
+        uint16_t usedNow = c->used[1];
+        if (usedNow != c->usedIdx) {
             Barrier();
             element = (volatile uint32_t *)(c->used + 2) + 2 * (c->usedIdx % c->queueSize);
             index = element[0];
             length = element[1];
             c->usedIdx++;
-            err = index != 0 || length < RESP_HEADER ? E_IO : 0;
+            err = usedNow != c->availIdx || index != 0 || length < RESP_HEADER ? E_IO : 0;
+            break;
+        }
+        if (Common8(c, COMMON_STATUS) & STATUS_NEEDS_RESET) {
+            err = E_IO;
             break;
         }
         if (api->UptimeMs() - start > IO_TIMEOUT_MS)
@@ -463,7 +474,7 @@ static int Submit(Controller *c, uint32_t last, int silent)
         api->SchedYield();
     }
     waitCycles += CpuReadTsc() - begin;
-    if (err == E_TIMEDOUT)
+    if (err)
         ControllerRestart(c);           // nothing it held may complete later
     return err;
 }
@@ -517,7 +528,22 @@ static int DecodeResponse(Controller *c, ScsiCommand *cmd)
     return 0;
 }
 
-// ScsiTransport.Execute for a unit: one command, its data staged.
+// Copy bytes bytes into the staging pages.
+static void StageIn(const uint8_t *from, uint32_t bytes)
+{
+    for (uint32_t at = 0, i = 0; at < bytes; at += PAGE_SIZE, i++)
+        memcpy(dataPages[i], from + at, bytes - at < PAGE_SIZE ? bytes - at : PAGE_SIZE);
+}
+
+// Copy bytes bytes out of the staging pages.
+static void StageOut(uint8_t *to, uint32_t bytes)
+{
+    for (uint32_t at = 0, i = 0; at < bytes; at += PAGE_SIZE, i++)
+        memcpy(to + at, dataPages[i], bytes - at < PAGE_SIZE ? bytes - at : PAGE_SIZE);
+}
+
+// ScsiTransport.Execute for a unit: one command, its data staged. The
+// caller's buffer gets only the bytes the device says it moved.
 static int Execute(void *context, ScsiCommand *cmd)
 {
     Unit *u = context;
@@ -532,9 +558,7 @@ static int Execute(void *context, ScsiCommand *cmd)
     BuildRequest(c, u, cmd);
     SetDescriptor(c, 0, c->pagePhysical, REQ_HEADER + c->cdbSize, DESC_NEXT);
     if (cmd->direction == SCSI_DIR_OUT) {
-        for (uint32_t at = 0, i = 0; at < cmd->length; at += PAGE_SIZE, i++)
-            memcpy(dataPages[i], (const uint8_t *)cmd->data + at,
-                   cmd->length - at < PAGE_SIZE ? cmd->length - at : PAGE_SIZE);
+        StageIn(cmd->data, cmd->length);
         next = DataDescriptors(c, next, cmd->length, 0);
     }
     SetDescriptor(c, next++, c->pagePhysical + RESPONSE_AT, RESP_HEADER + c->senseSize,
@@ -548,9 +572,7 @@ static int Execute(void *context, ScsiCommand *cmd)
     if ((err = DecodeResponse(c, cmd)) != 0)
         return err;
     if (cmd->direction == SCSI_DIR_IN)
-        for (uint32_t at = 0, i = 0; at < cmd->transferred; at += PAGE_SIZE, i++)
-            memcpy((uint8_t *)cmd->data + at, dataPages[i],
-                   cmd->transferred - at < PAGE_SIZE ? cmd->transferred - at : PAGE_SIZE);
+        StageOut(cmd->data, cmd->transferred);
     return 0;
 }
 
@@ -638,7 +660,7 @@ static int Probe(const PciFunction *f, void *arg)
         return 1;
     }
     c = &controllers[(*index)++];
-    PciEnable(api, f, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    PciEnable(api, f, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_OFF);
     c->desc = NewPage(&c->ringPhysical);
     c->page = NewPage(&c->pagePhysical);
     err = c->desc && c->page ? FindCaps(f, c, &multiplier, &notify) : E_NOMEM;

@@ -118,11 +118,13 @@ typedef struct ScsiDisk {
 // 0x72/0x73 descriptor). Returns 0, or E_INVAL if it is neither or too short.
 int ScsiSenseDecode(const uint8_t *sense, uint32_t length, ScsiSense *out);
 
-// The ClankerOS error for a completed command's status and sense:
-// 0 for GOOD (and RECOVERED ERROR), E_AGAIN for UNIT ATTENTION and BUSY
-// (retry), E_NXIO for NOT READY with no medium, E_IO for MEDIUM and
-// HARDWARE ERROR, E_INVAL for ILLEGAL REQUEST, E_ROFS for DATA PROTECT,
-// E_IO for anything else.
+// The ClankerOS error for a completed command's status and sense (sense
+// NULL: none came): 0 for GOOD (and RECOVERED ERROR), E_AGAIN for UNIT
+// ATTENTION, BUSY, TASK SET FULL and NOT READY "becoming ready" (retry),
+// E_NXIO for NOT READY with no medium, E_IO for MEDIUM and HARDWARE
+// ERROR, E_RANGE for ILLEGAL REQUEST "LBA out of range", E_INVAL for any
+// other ILLEGAL REQUEST, E_ROFS for DATA PROTECT, E_IO for anything else
+// (a CHECK CONDITION without sense among them).
 int ScsiCommandError(uint8_t status, const ScsiSense *sense);
 
 // Parse INQUIRY data / READ CAPACITY (10) / READ CAPACITY (16) data.
@@ -142,7 +144,12 @@ int ScsiParseCapacity16(const uint8_t *data, uint32_t length, ScsiCapacity *out)
 int ScsiDiskProbe(ScsiDisk *disk, const char *name);
 
 // Move count blocks at lba, split into commands of at most maxTransfer
-// bytes. The range is checked before anything is sent (E_RANGE). 0 or E_*.
+// bytes. The range is checked before anything is sent (E_RANGE; E_INVAL
+// for count 0). A command is sent again after UNIT ATTENTION or BUSY, at
+// most 4 times in all; one that moves fewer bytes than asked is E_IO, and
+// no command follows a failed one. 0 or E_*. ScsiDiskSync is
+// SYNCHRONIZE CACHE (10); a unit that does not know it has nothing to
+// flush (0).
 int ScsiDiskRead(ScsiDisk *disk, uint64_t lba, uint32_t count, void *to);
 int ScsiDiskWrite(ScsiDisk *disk, uint64_t lba, uint32_t count, const void *from);
 int ScsiDiskSync(ScsiDisk *disk);

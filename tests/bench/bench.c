@@ -210,6 +210,17 @@ static void NvmeRead(void)
     RunProgram(PROCESS_USER, 4, run);
 }
 
+// Reading the first MiB of a virtio-scsi disk (make bench attaches one)
+// through block:scsi:, less the driver's polling for the device.
+static void ScsiRead(void)
+{
+    static const char *const run[] = { "bin/blktest", "block:scsi:0.0.0", "bench",
+                                       "scsi_read_1m" };
+
+    StartAndWait(PROCESS_KERNEL, "drivers/virtioscsi", "block:scsi:");
+    RunProgram(PROCESS_USER, 4, run);
+}
+
 // The POSIX layer: getpid and 4 KiB writes to /tmp (fs:temp:), from a
 // Linux program (tests/posix/pxbench.c). Needs fs:root: running.
 static void PosixCalls(void)
@@ -274,6 +285,7 @@ void KbenchMain(void *arg)
     IdeRead();
     FatRead();
     NvmeRead();
+    ScsiRead();
     (void)freeBefore;
     QemuExit(1);
     PanicHalt();

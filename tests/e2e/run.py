@@ -26,6 +26,10 @@ foreign, shellplus's piped session), which boots the product initrd:
            then the written sectors (printed by blkram at each sync) are
            applied to the image on the host, which must pass fsck.fat -n
            and hold exactly what was written, as mtools reads it
+  scsi     a virtio-scsi controller with three disks (block:scsi:0.0.0
+           FAT32, 0.1.0 with 4 KiB blocks, 0.2.3): mount, long names,
+           writes checked by fsck.fat and mtools; the fault paths
+           (tests/e2e/scsi_suite.py)
   nvme     two NVMe controllers (block:nvme:0, 1): blktest info, check,
            pattern, errors; the images checked on the host afterwards
   floppy   drive A writable, drive B read-only (block:floppy:a, b): the
@@ -61,6 +65,7 @@ from session import BUILD, PROMPT, ROOT, TEST_INITRD, Checks, Session, SessionEr
 from platform_suite import PlatformSuite  # noqa: E402
 from shellplus import ShellplusSuite  # noqa: E402
 from busybox import BusyboxSuite  # noqa: E402
+from scsi_suite import ScsiSuite  # noqa: E402
 from usb_suite import UsbSuite  # noqa: E402
 
 
@@ -1094,8 +1099,8 @@ def FloppySuite():
 
 def main():
     suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
-              NvmeSuite, FloppySuite, FatDisksSuite,
-              PlatformSuite, ShellplusSuite, BusyboxSuite, UsbSuite]
+              NvmeSuite, FloppySuite, FatDisksSuite, ScsiSuite, UsbSuite,
+              PlatformSuite, ShellplusSuite, BusyboxSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
     for suite in suites:
