@@ -285,7 +285,7 @@ $(BUILD)/foreign/bin/busybox: tools/foreign-binaries.sh
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-# The disks ide_read_1m, nvme_read_1m and scsi_read_1m read (bin/blktest
+# The disks ide_read_1m, nvme_read_1m, scsi_read_1m and usb_read_1m read (bin/blktest
 # NAME bench): 2 MiB of zeros each, made afresh for every run; and the
 # 16 MiB FAT16 volume of fat_read_1m, the IDE primary slave.
 BENCH_NVME_ARGS = -drive file=$(BUILD)/bench-nvme.img,format=raw,if=none,id=nvme0 \
@@ -293,6 +293,8 @@ BENCH_NVME_ARGS = -drive file=$(BUILD)/bench-nvme.img,format=raw,if=none,id=nvme
 BENCH_SCSI_ARGS = -device virtio-scsi-pci,id=scsi \
                   -drive file=$(BUILD)/bench-scsi.img,format=raw,if=none,id=scsi0 \
                   -device scsi-hd,drive=scsi0,bus=scsi.0,channel=0,scsi-id=0,lun=0
+BENCH_USB_ARGS = -device qemu-xhci,id=xhci -drive file=$(BUILD)/bench-usb.img,format=raw,if=none,id=usbstick \
+                 -device usb-storage,bus=xhci.0,drive=usbstick
 BENCH_IDE_ARGS = -drive file=$(BUILD)/bench-disk.img,format=raw,if=ide,index=0,media=disk \
                  -drive file=$(BUILD)/bench-fat.img,format=raw,if=ide,index=1,media=disk
 
@@ -301,9 +303,9 @@ bench: deps-test
 	$(Q)mkdir -p $(BUILD)/test-logs
 	$(Q)rm -f $(BUILD)/bench-disk.img $(BUILD)/bench-nvme.img $(BUILD)/bench-scsi.img $(BUILD)/bench-fat.img
 	$(Q)truncate -s 2M $(BUILD)/bench-disk.img && truncate -s 2M $(BUILD)/bench-nvme.img
-	$(Q)truncate -s 2M $(BUILD)/bench-scsi.img
+	$(Q)truncate -s 2M $(BUILD)/bench-scsi.img && rm -f $(BUILD)/bench-usb.img && truncate -s 2M $(BUILD)/bench-usb.img
 	$(Q)PATH="$$PATH:/usr/sbin:/sbin" mkfs.fat -C -F 16 $(BUILD)/bench-fat.img 16384 >/dev/null
-	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) $(BENCH_SCSI_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
+	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) $(BENCH_SCSI_ARGS) $(BENCH_USB_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
 	    -append "bench debug-exit" \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \
