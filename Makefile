@@ -26,7 +26,8 @@
 # the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
 # the IDE primary master (block:ide:0.0.0), FLOPPY=IMG as floppy drive A
 # (block:floppy:a), NVME=IMG as an NVMe drive (block:nvme:0), SCSI=IMG as
-# a virtio-scsi disk at target 0, LUN 0 (block:scsi:0.0.0), to run,
+# a virtio-scsi disk at target 0, LUN 0 (block:scsi:0.0.0), USB=IMG as a
+# USB stick on an xHCI controller (block:usb:1.1), to run,
 # run-iso and debug; see README. For those three, QEMU_ARGS="..." adds
 # arguments to QEMU's command line, GUI=1 opens a window with the VGA
 # screen where there is a display (tools/qemu-display.sh), and
@@ -178,6 +179,7 @@ RUN_INITRD := $(if $(filter-out 0 no,$(TESTS)),$(INITRD_TEST),$(INITRD))
 run: deps-run
 	$(Q)$(if $(DISK),test -f '$(DISK)' || { echo "DISK=$(DISK) is not a file" >&2; exit 1; })
 	$(Q)$(if $(SCSI),test -f '$(SCSI)' || { echo "SCSI=$(SCSI) is not a file" >&2; exit 1; })
+	$(Q)$(if $(USB),test -f '$(USB)' || { echo "USB=$(USB) is not a file" >&2; exit 1; })
 	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
 	    mkdir -p $(BUILD); \
 	    $(MAKE) --no-print-directory $(KERNEL) $(RUN_INITRD) >$(BUILD)/run-build.log 2>&1 || \
