@@ -1,20 +1,21 @@
 """The usb suite: USB sticks on QEMU's qemu-xhci (drivers/usb).
 
-  usb   one boot with two usb-storage sticks on one xHCI controller: a
-        64 MiB FAT32 image made on the host with mkfs.fat and mtools
-        (block:usb:1.1) and a 4 MiB raw image holding a seeded pattern
-        (block:usb:1.2). `ls usb:` and `cat usb:` show both; `ls block:`
-        lists them; the FAT32 stick is mounted as fs:usb:, its nested
+  usb   one boot with two usb-storage sticks: a 64 MiB FAT32 image made
+        on the host with mkfs.fat and mtools on a USB 3 port of the first
+        xHCI controller (block:usb:1.1), and a 4 MiB raw image holding a
+        seeded pattern on a second controller that has only USB 2 ports
+        (block:usb:2.1, a high-speed device, its port reset first).
+        `ls usb:` and `cat usb:` show both; `ls block:` lists them; the FAT32 stick is mounted as fs:usb:, its nested
         long-name files read back byte-exact, files and directories are
         written; on the raw stick bin/blktest info, check, pattern and
         errors; then each fault of the mass storage driver, armed through
-        usb:1.2:fault (a short data stage, a CSW with a bad signature, one
+        usb:2.1:fault (a short data stage, a CSW with a bad signature, one
         with a bad tag, a stalled CBW, MEDIUM ERROR sense, a device that
         never answers): each is one clear error, the stick works again
         right after, and a request past the end is refused before any
         command goes out (the armed fault is still armed after it). Last,
-        the raw stick is pulled out (QEMU's device_del) during a read: the
-        read ends in an error, not a hang. After poweroff, on the host:
+        the raw stick is pulled out (QEMU's device_del) while a read
+        waits for it: the read ends in E_DEAD, not a hang. After poweroff, on the host:
         fsck.fat -n is clean, mtools reads what ClankerOS wrote, and the
         raw image holds the pattern where it was written and nothing else
         changed.
@@ -28,7 +29,8 @@ import zlib
 
 from session import BUILD, Checks, Session, SessionError
 
-STICK_LINE = "46f4:0001 storage super QEMU USB HARDDRIVE"
+STICK_LINE = "46f4:0001 storage super QEMU USB HARDDRIVE"     # on a USB 3 port
+HIGH_LINE = "46f4:0001 storage high QEMU USB HARDDRIVE"       # on a USB 2 port
 RAW_SECTORS = 8192      # 4 MiB of 512-byte sectors
 RAW_SEED = 5
 
@@ -72,20 +74,20 @@ def Monitor(path, command):
 def Devices(e2e, s, c):
     c.check(e2e.Announced(s, r"^usb: block:usb:1\.1: QEMU QEMU HARDDISK, 131072 sectors of 512 "
                              r"bytes\n") and
-            e2e.Announced(s, r"^usb: block:usb:1\.2: QEMU QEMU HARDDISK, 8192 sectors of 512 "
+            e2e.Announced(s, r"^usb: block:usb:2\.1: QEMU QEMU HARDDISK, 8192 sectors of 512 "
                              r"bytes\n"),
-            "the driver announces block:usb:1.1 and 1.2 with their sizes")
-    c.equal(s.run("ls usb:"), "1.1 %s\n1.2 %s\n" % (STICK_LINE, STICK_LINE),
+            "the driver announces block:usb:1.1 and 2.1 with their sizes")
+    c.equal(s.run("ls usb:"), "1.1 %s\n2.1 %s\n" % (STICK_LINE, HIGH_LINE),
             "ls usb: lists both sticks: bus.address, vendor:product, class, speed, name")
-    c.equal(s.run("cat usb:"), "B.D VEND:PROD CLASS SPEED NAME\n1.1 %s\n1.2 %s\n" %
-            (STICK_LINE, STICK_LINE), "cat usb: gives the table")
-    c.equal(s.run("cat usb:1.2"), "1.2 %s\n" % STICK_LINE, "cat usb:1.2 gives its line")
+    c.equal(s.run("cat usb:"), "B.D VEND:PROD CLASS SPEED NAME\n1.1 %s\n2.1 %s\n" %
+            (STICK_LINE, HIGH_LINE), "cat usb: gives the table")
+    c.equal(s.run("cat usb:2.1"), "2.1 %s\n" % HIGH_LINE, "cat usb:2.1 gives its line")
     c.equal(s.run("cat usb:3.1"), "cat: usb:3.1: no such file\n", "a device that is not there")
     c.equal(s.run("ls usb:1.1"), "ls: usb:1.1: not a directory\n", "ls of a device")
     c.equal(s.run("cat usb:1.1:fault"), "none\n", "no fault is armed at first")
     out = s.run("ls block:")
-    c.check("usb:1.1\nusb:1.2\n" in out, "ls block: lists block:usb:1.1 and 1.2", out)
-    c.equal(s.run("ls block:usb:"), "1.1\n1.2\n", "ls block:usb: lists both")
+    c.check("usb:1.1\nusb:2.1\n" in out, "ls block: lists block:usb:1.1 and 2.1", out)
+    c.equal(s.run("ls block:usb:"), "1.1\n2.1\n", "ls block:usb: lists both")
 
 
 def FatOnStick(e2e, s, c, files):
@@ -113,42 +115,42 @@ def FatOnStick(e2e, s, c, files):
 
 
 def RawStick(e2e, s, c):
-    name = "block:usb:1.2"
+    name = "block:usb:2.1"
     e2e.Blktest(s, c, name, "info",
-                r'^blktest: block:usb:1\.2: 8192 sectors of 512 bytes \(4096 KiB\), flags 0x0, '
+                r'^blktest: block:usb:2\.1: 8192 sectors of 512 bytes \(4096 KiB\), flags 0x0, '
                 r'model "QEMU QEMU HARDDISK"$', "blktest info: size, the INQUIRY model")
     e2e.Blktest(s, c, name, "check 0 %d %d" % (RAW_SECTORS, RAW_SEED),
-                r"^blktest: block:usb:1\.2: check: 8192 sectors from 0 match seed 5$",
+                r"^blktest: block:usb:2\.1: check: 8192 sectors from 0 match seed 5$",
                 "the whole stick reads as the host wrote it")
     e2e.Blktest(s, c, name, "pattern 100 300 11",
-                r"^blktest: block:usb:1\.2: pattern: 300 sectors from 100 match seed 11$",
+                r"^blktest: block:usb:2\.1: pattern: 300 sectors from 100 match seed 11$",
                 "a pattern over 300 sectors written, synced, read back")
-    e2e.Blktest(s, c, name, "errors", r"^blktest: block:usb:1\.2: errors: \d+ passed, 0 failed$",
+    e2e.Blktest(s, c, name, "errors", r"^blktest: block:usb:2\.1: errors: \d+ passed, 0 failed$",
                 "every block protocol error case")
 
 
 FAULTS = [  # (word, blktest error, the driver's line or None, what)
-    ("short", -5, r"usb: block:usb:1\.2: short transfer: 3584 of 4096 bytes, the CSW's residue 0",
+    ("short", -5, r"usb: block:usb:2\.1: short transfer: 3584 of 4096 bytes, the CSW's residue 0",
      "a data stage shorter than the CSW accounts for"),
     ("csw-signature", -5,
-     r"usb: block:usb:1\.2: no valid CSW \(length, signature, tag\) \(error\); reset recovery",
+     r"usb: block:usb:2\.1: no valid CSW \(length, signature, tag\) \(error\); reset recovery",
      "a CSW with a bad signature"),
     ("csw-tag", -5,
-     r"usb: block:usb:1\.2: no valid CSW \(length, signature, tag\) \(error\); reset recovery",
+     r"usb: block:usb:2\.1: no valid CSW \(length, signature, tag\) \(error\); reset recovery",
      "a CSW with the wrong tag"),
-    ("stall", -5, r"usb: block:usb:1\.2: the CBW failed \(stall\); reset recovery",
+    ("stall", -5, r"usb: block:usb:2\.1: the CBW failed \(stall\); reset recovery",
      "a CBW the device stalls"),
     ("medium", -5, None, "MEDIUM ERROR sense"),
-    ("timeout", -110, r"usb: block:usb:1\.2: the CBW failed \(no answer\); reset recovery",
+    ("timeout", -110, r"usb: block:usb:2\.1: the CBW failed \(no answer\); reset recovery",
      "a device that does not answer"),
 ]
 
 
 def Faults(e2e, s, c):
-    name = "block:usb:1.2"
+    name = "block:usb:2.1"
     for word, code, line, what in FAULTS:
-        c.equal(s.run("echo %s > usb:1.2:fault" % word), "", "arm the fault " + word)
-        c.equal(s.run("cat usb:1.2:fault"), word + "\n", "usb:1.2:fault says %s is armed" % word)
+        c.equal(s.run("echo %s > usb:2.1:fault" % word), "", "arm the fault " + word)
+        c.equal(s.run("cat usb:2.1:fault"), word + "\n", "usb:2.1:fault says %s is armed" % word)
         out = s.run("run fs:root:bin/blktest %s check 0 8 %d" % (name, RAW_SEED), timeout=120)
         c.check(("read of 8 at sector 0 failed (%d)" % code) in out,
                 "%s: the read fails with %d" % (what, code), out)
@@ -157,45 +159,45 @@ def Faults(e2e, s, c):
         else:
             c.check("reset recovery" not in out and "short transfer" not in out,
                     what + ": no transport error: the SCSI layer's E_IO from the sense", out)
-        c.equal(s.run("cat usb:1.2:fault"), "none\n", what + ": the fault is used up")
+        c.equal(s.run("cat usb:2.1:fault"), "none\n", what + ": the fault is used up")
         e2e.Blktest(s, c, name, "check 0 64 %d" % RAW_SEED,
-                    r"^blktest: block:usb:1\.2: check: 64 sectors from 0 match seed 5$",
+                    r"^blktest: block:usb:2\.1: check: 64 sectors from 0 match seed 5$",
                     what + ": the stick reads correctly right after")
     # A write that fails: its CSW is bad. Nothing outside its range changes
     # (checked on the host after poweroff).
-    s.run("echo csw-signature > usb:1.2:fault")
+    s.run("echo csw-signature > usb:2.1:fault")
     out = s.run("run fs:root:bin/blktest %s pattern 2000 16 12" % name)
     c.check("failed (-5)" in out, "a write whose CSW is bad fails with E_IO", out)
-    c.equal(s.run("echo bogus > usb:1.2:fault"), "echo: usb:1.2:fault: invalid argument\n",
+    c.equal(s.run("echo bogus > usb:2.1:fault"), "echo: usb:2.1:fault: invalid argument\n",
             "a word that is no fault is E_INVAL")
     # Past the end: refused by the block layer before a command is sent, so
     # the armed fault is still waiting for the next command.
-    s.run("echo timeout > usb:1.2:fault")
+    s.run("echo timeout > usb:2.1:fault")
     start = time.monotonic()
     out = s.run("run fs:root:bin/blktest %s read 8190 4" % name)
     c.check("read 8190+4: error -34" in out and time.monotonic() - start < 4,
             "a read past the end is E_RANGE from the driver, at once", out)
-    c.equal(s.run("cat usb:1.2:fault"), "timeout\n",
+    c.equal(s.run("cat usb:2.1:fault"), "timeout\n",
             "nothing was sent for it: the armed fault is still armed")
-    c.equal(s.run("echo none > usb:1.2:fault"), "", "disarm with none")
+    c.equal(s.run("echo none > usb:2.1:fault"), "", "disarm with none")
 
 
 def Unplug(e2e, s, c, monitor):
     """The raw stick pulled out while a read waits for it (the timeout
     fault holds the command on the ring): an error, never a hang."""
-    s.run("echo timeout > usb:1.2:fault")
-    e2e.Background(s, "run fs:root:bin/blktest block:usb:1.2 check 2016 %d %d" %
+    s.run("echo timeout > usb:2.1:fault")
+    e2e.Background(s, "run fs:root:bin/blktest block:usb:2.1 check 2016 %d %d" %
                    (RAW_SECTORS - 2016, RAW_SEED))
     time.sleep(1)
     Monitor(monitor, "device_del usbraw")
-    m = s.wait_for(r"blktest: block:usb:1\.2: check: (.*(match seed \d+|failed \(-?\d+\)))$", 60)
+    m = s.wait_for(r"blktest: block:usb:2\.1: check: (.*(match seed \d+|failed \(-?\d+\)))$", 60)
     c.check("failed (-130)" in m.group(1),
             "the read waiting when the stick is pulled out ends in E_DEAD", m.group(0))
-    c.check(e2e.Announced(s, r"usb: block:usb:1\.2: the device is gone$", 10),
+    c.check(e2e.Announced(s, r"usb: block:usb:2\.1: the device is gone$", 10),
             "the driver says the stick is gone")
-    out = s.run("run fs:root:bin/blktest block:usb:1.2 check 0 8 %d" % RAW_SEED, timeout=60)
+    out = s.run("run fs:root:bin/blktest block:usb:2.1 check 0 8 %d" % RAW_SEED, timeout=60)
     c.check("failed (-130)" in out, "after the unplug the stick is E_DEAD at once", out)
-    c.equal(s.run("ls usb:"), "1.1 %s\n1.2 %s (gone)\n" % (STICK_LINE, STICK_LINE),
+    c.equal(s.run("ls usb:"), "1.1 %s\n2.1 %s (gone)\n" % (STICK_LINE, HIGH_LINE),
             "ls usb: shows the stick as gone")
     c.equal(s.run('cat "fs:usb:Long Name Document.txt"'),
             "A document on a USB stick, with a long name.\n", "the other stick still serves")
@@ -217,8 +219,9 @@ def UsbSuite():
     args = ["-device", "qemu-xhci,id=xhci",
             "-drive", "if=none,id=stick0,format=raw,file=" + fat,
             "-device", "usb-storage,bus=xhci.0,drive=stick0,id=usbfat",
+            "-device", "qemu-xhci,id=xhci2,p3=0",
             "-drive", "if=none,id=stick1,format=raw,file=" + raw,
-            "-device", "usb-storage,bus=xhci.0,drive=stick1,id=usbraw",
+            "-device", "usb-storage,bus=xhci2.0,drive=stick1,id=usbraw",
             "-monitor", "unix:%s,server=on,wait=off" % monitor]
     s = Session("e2e-usb", extra_args=args)
     try:
