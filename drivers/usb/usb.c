@@ -106,12 +106,14 @@ static void GetString(UsbDevice *dev, uint8_t index, char *out, uint32_t capacit
 
 // --- enumeration ---------------------------------------------------------------
 
-static void Complain(const UsbDevice *dev, const char *what, int err, const char *why)
+// Say on one line why dev is not used; returns err (E_INVAL if it is 0).
+static int Complain(const UsbDevice *dev, const char *what, int err, const char *why)
 {
     if (why)
         api->Print("usb: %s: %s: %s; device not used\n", dev->name, what, why);
     else
         api->Print("usb: %s: %s failed (error %d); device not used\n", dev->name, what, err);
+    return err ? err : E_INVAL;
 }
 
 // The device and configuration descriptors of dev. 0, or E_* (said why).
@@ -122,25 +124,25 @@ static int ReadDescriptors(UsbDevice *dev)
     int n, err;
 
     if ((n = GetDescriptor(dev, USB_DESC_DEVICE, 0, 0, 8)) < 0)
-        return Complain(dev, "GET_DESCRIPTOR (device, 8 bytes)", n, NULL), n;
+        return Complain(dev, "GET_DESCRIPTOR (device, 8 bytes)", n, NULL);
     if (n < 8 || dev->buffer[1] != USB_DESC_DEVICE)
-        return Complain(dev, "device descriptor", 0, "short or of the wrong type"), E_INVAL;
+        return Complain(dev, "device descriptor", 0, "short or of the wrong type");
     if (dev->speed != 4 && (err = XhciSetControlPacket(dev, dev->buffer[7] ? dev->buffer[7] : 8)))
-        return Complain(dev, "Evaluate Context", err, NULL), err;
+        return Complain(dev, "Evaluate Context", err, NULL);
     if ((n = GetDescriptor(dev, USB_DESC_DEVICE, 0, 0, 18)) < 0)
-        return Complain(dev, "GET_DESCRIPTOR (device)", n, NULL), n;
+        return Complain(dev, "GET_DESCRIPTOR (device)", n, NULL);
     if ((err = UsbParseDevice(dev->buffer, (uint32_t)n, &dev->descriptor, &why)) != 0)
-        return Complain(dev, "device descriptor", err, why), err;
+        return Complain(dev, "device descriptor", err, why);
     if ((n = GetDescriptor(dev, USB_DESC_CONFIGURATION, 0, 0, 9)) < 0)
-        return Complain(dev, "GET_DESCRIPTOR (configuration, 9 bytes)", n, NULL), n;
+        return Complain(dev, "GET_DESCRIPTOR (configuration, 9 bytes)", n, NULL);
     if ((err = UsbParseConfigHeader(dev->buffer, (uint32_t)n, &total, &why)) != 0)
-        return Complain(dev, "configuration descriptor", err, why), err;
+        return Complain(dev, "configuration descriptor", err, why);
     if (total > USB_PAGE_SIZE)
-        return Complain(dev, "configuration descriptor", 0, "wTotalLength over 4096"), E_INVAL;
+        return Complain(dev, "configuration descriptor", 0, "wTotalLength over 4096");
     if ((n = GetDescriptor(dev, USB_DESC_CONFIGURATION, 0, 0, total)) < 0)
-        return Complain(dev, "GET_DESCRIPTOR (configuration)", n, NULL), n;
+        return Complain(dev, "GET_DESCRIPTOR (configuration)", n, NULL);
     if ((err = UsbParseConfig(dev->buffer, (uint32_t)n, &dev->config, &why)) != 0)
-        return Complain(dev, "configuration descriptor", err, why), err;
+        return Complain(dev, "configuration descriptor", err, why);
     return 0;
 }
 
@@ -201,16 +203,18 @@ static void Enumerate(UsbHost *host, uint32_t port, uint8_t speed)
     TakeDriver(dev);
 }
 
-// Map f's BAR0 (a 32-bit-reachable memory BAR). NULL if it is not one.
-static volatile uint8_t *MapRegisters(const PciFunction *f)
+// Map f's BAR0 (a 32-bit-reachable memory BAR), *size bytes of it. NULL
+// if it is not one.
+static volatile uint8_t *MapRegisters(const PciFunction *f, uint32_t *size)
 {
-    uint32_t high = 0, size = f->bars[0].size;
+    uint32_t high = 0;
 
+    *size = f->bars[0].size > 0x10000 ? 0x10000 : f->bars[0].size;
     if (f->bars[0].flags & PCI_BAR_64)
         api->PciConfigRead(PCI_CONFIG_ADDRESS(f->bus, f->device, f->function, 0x14), &high);
-    if ((f->bars[0].flags & PCI_BAR_IO) || high || !f->bars[0].base || size < 0x1000)
+    if ((f->bars[0].flags & PCI_BAR_IO) || high || !f->bars[0].base || *size < 0x1000)
         return NULL;
-    return api->MapDevice(f->bars[0].base, size > 0x10000 ? 0x10000 : size);
+    return api->MapDevice(f->bars[0].base, *size);
 }
 
 // PciEnumerate visitor: bring up every xHCI controller and its devices.
@@ -218,7 +222,7 @@ static int Probe(const PciFunction *f, void *arg)
 {
     UsbHost *host;
     volatile uint8_t *regs;
-    uint32_t port = 0;
+    uint32_t port = 0, size;
     uint8_t speed;
     int err;
 
@@ -230,8 +234,8 @@ static int Probe(const PciFunction *f, void *arg)
     host = &hosts[hostCount];
     host->bus = (uint8_t)(hostCount + 1);
     PciEnable(api, f, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    regs = MapRegisters(f);
-    err = regs ? XhciStart(host, regs) : E_NODEV;
+    regs = MapRegisters(f, &size);
+    err = regs ? XhciStart(host, regs, size) : E_NODEV;
     hostCount++;
     if (err) {
         api->Print("usb: xHCI controller %02x:%02x.%x not used (error %d)\n", f->bus, f->device,

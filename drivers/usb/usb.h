@@ -88,9 +88,10 @@ extern uint32_t usbTransfers;
 
 // --- xhci.c --------------------------------------------------------------
 
-// Bring up the controller whose registers are at regs (size bytes):
-// reset, DCBAA, scratchpads, command and event rings, run. 0 or E_*.
-int XhciStart(UsbHost *host, volatile uint8_t *regs);
+// Bring up the controller whose registers are at regs (windowSize bytes
+// mapped): taken from the firmware, reset, DCBAA, scratchpads, command
+// and event rings, run. 0 or E_*.
+int XhciStart(UsbHost *host, volatile uint8_t *regs, uint32_t windowSize);
 
 // Ports with a device connected, reset and enabled, one at a time:
 // returns the next such port after *port (from 0), its speed in *speed;

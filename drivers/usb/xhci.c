@@ -309,7 +309,29 @@ static int EventRing(UsbHost *h)
     return 0;
 }
 
-int XhciStart(UsbHost *h, volatile uint8_t *regs)
+// Take the controller from the firmware (xHCI 7.1, USB Legacy Support):
+// set OS Owned in the capability, wait (1 s at most) for BIOS Owned to
+// clear, and switch off the SMIs it may raise. The extended
+// capabilities are a chain of dwords from HCCPARAMS1.xECP; a chain that
+// leaves the register window ends the walk.
+static void LegacyHandoff(UsbHost *h, uint32_t windowSize)
+{
+    uint32_t offset = (Cap(h, CAP_HCCPARAMS1) >> 16) * 4;
+
+    for (uint32_t steps = 0; offset && offset + 8 <= windowSize && steps < 64; steps++) {
+        volatile uint32_t *cap = (volatile uint32_t *)(h->capabilities + offset);
+        uint32_t head = cap[0], next = (head >> 8) & 0xff;
+        if ((head & 0xff) == 1) {
+            cap[0] = head | (1u << 24);                             // OS Owned
+            WaitRegister(h, cap, 1u << 16, 0, RESET_TIMEOUT_MS);    // BIOS Owned clear
+            cap[1] &= ~0xe011u;          // the SMI enables (bits 0, 4, 13-15) off
+            return;
+        }
+        offset = next ? offset + next * 4 : 0;
+    }
+}
+
+int XhciStart(UsbHost *h, volatile uint8_t *regs, uint32_t windowSize)
 {
     uint32_t p1, cc1;
     int err;
@@ -329,6 +351,7 @@ int XhciStart(UsbHost *h, volatile uint8_t *regs)
         h->maxSlots = USB_DEVICES_MAX;
     if (h->maxSlots == 0 || !(h->operational[OP_PAGESIZE] & 1))
         return E_NODEV;                 // no slots, or no 4 KiB pages
+    LegacyHandoff(h, windowSize);
     h->operational[OP_USBCMD] &= ~CMD_RUN;
     if ((err = WaitRegister(h, &h->operational[OP_USBSTS], STS_HALTED, STS_HALTED,
                             RESET_TIMEOUT_MS)) != 0)
