@@ -26,7 +26,8 @@
 # the RAM in MiB for run targets. DISK=IMG attaches the raw image IMG as
 # the IDE primary master (block:ide:0.0.0), FLOPPY=IMG as floppy drive A
 # (block:floppy:a), NVME=IMG as an NVMe drive (block:nvme:0), SCSI=IMG as
-# a virtio-scsi disk at target 0, LUN 0 (block:scsi:0.0.0), to run,
+# a virtio-scsi disk at target 0, LUN 0 (block:scsi:0.0.0), USB=IMG as a
+# USB stick on an xHCI controller (block:usb:1.1), to run,
 # run-iso and debug; see README. For those three, QEMU_ARGS="..." adds
 # arguments to QEMU's command line, GUI=1 opens a window with the VGA
 # screen where there is a display (tools/qemu-display.sh), and
@@ -156,7 +157,11 @@ QEMU_DEVICES = $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$
                             -device nvme$(comma)serial=clanker0$(comma)drive=nvme0) \
                $(if $(SCSI),-device virtio-scsi-pci$(comma)id=scsi \
                             -drive file=$(SCSI)$(comma)format=raw$(comma)if=none$(comma)id=scsi0 \
-                            -device scsi-hd$(comma)drive=scsi0$(comma)bus=scsi.0$(comma)channel=0$(comma)scsi-id=0$(comma)lun=0)
+                            -device scsi-hd$(comma)drive=scsi0$(comma)bus=scsi.0$(comma)channel=0$(comma)scsi-id=0$(comma)lun=0) \
+               $(if $(USB),$(QEMU_USB_STICK))
+# USB=IMG: a USB stick (usb-storage) on an xHCI controller: block:usb:1.1.
+QEMU_USB_STICK = -device qemu-xhci$(comma)id=xhci -drive if=none$(comma)id=usbstick$(comma)format=raw$(comma)file=$(USB) \
+                 -device usb-storage$(comma)bus=xhci.0$(comma)drive=usbstick
 # GUI=1 picks a window backend when the recipe runs (or none, saying why).
 QEMU_DISPLAY_ARG = $(if $(GUI_ON),$$(tools/qemu-display.sh $(QEMU)),$(QEMU_DISPLAY))
 QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY_ARG) $(QEMU_DEVICES) $(QEMU_ARGS)
@@ -174,6 +179,7 @@ RUN_INITRD := $(if $(filter-out 0 no,$(TESTS)),$(INITRD_TEST),$(INITRD))
 run: deps-run
 	$(Q)$(if $(DISK),test -f '$(DISK)' || { echo "DISK=$(DISK) is not a file" >&2; exit 1; })
 	$(Q)$(if $(SCSI),test -f '$(SCSI)' || { echo "SCSI=$(SCSI) is not a file" >&2; exit 1; })
+	$(Q)$(if $(USB),test -f '$(USB)' || { echo "USB=$(USB) is not a file" >&2; exit 1; })
 	$(Q)if [ -n "$(RUN_SILENT)" ]; then \
 	    mkdir -p $(BUILD); \
 	    $(MAKE) --no-print-directory $(KERNEL) $(RUN_INITRD) >$(BUILD)/run-build.log 2>&1 || \
@@ -281,7 +287,7 @@ $(BUILD)/foreign/bin/busybox: tools/foreign-binaries.sh
 BENCH_QEMU := $(QEMU) -accel tcg -icount shift=0,align=off,sleep=off -m 128 \
               -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-# The disks ide_read_1m, nvme_read_1m and scsi_read_1m read (bin/blktest
+# The disks ide_read_1m, nvme_read_1m, scsi_read_1m and usb_read_1m read (bin/blktest
 # NAME bench): 2 MiB of zeros each, made afresh for every run; and the
 # 16 MiB FAT16 volume of fat_read_1m, the IDE primary slave.
 BENCH_NVME_ARGS = -drive file=$(BUILD)/bench-nvme.img,format=raw,if=none,id=nvme0 \
@@ -289,6 +295,8 @@ BENCH_NVME_ARGS = -drive file=$(BUILD)/bench-nvme.img,format=raw,if=none,id=nvme
 BENCH_SCSI_ARGS = -device virtio-scsi-pci,id=scsi \
                   -drive file=$(BUILD)/bench-scsi.img,format=raw,if=none,id=scsi0 \
                   -device scsi-hd,drive=scsi0,bus=scsi.0,channel=0,scsi-id=0,lun=0
+BENCH_USB_ARGS = -device qemu-xhci,id=xhci -drive file=$(BUILD)/bench-usb.img,format=raw,if=none,id=usbstick \
+                 -device usb-storage,bus=xhci.0,drive=usbstick
 BENCH_IDE_ARGS = -drive file=$(BUILD)/bench-disk.img,format=raw,if=ide,index=0,media=disk \
                  -drive file=$(BUILD)/bench-fat.img,format=raw,if=ide,index=1,media=disk
 
@@ -297,9 +305,9 @@ bench: deps-test
 	$(Q)mkdir -p $(BUILD)/test-logs
 	$(Q)rm -f $(BUILD)/bench-disk.img $(BUILD)/bench-nvme.img $(BUILD)/bench-scsi.img $(BUILD)/bench-fat.img
 	$(Q)truncate -s 2M $(BUILD)/bench-disk.img && truncate -s 2M $(BUILD)/bench-nvme.img
-	$(Q)truncate -s 2M $(BUILD)/bench-scsi.img
+	$(Q)truncate -s 2M $(BUILD)/bench-scsi.img && rm -f $(BUILD)/bench-usb.img && truncate -s 2M $(BUILD)/bench-usb.img
 	$(Q)PATH="$$PATH:/usr/sbin:/sbin" mkfs.fat -C -F 16 $(BUILD)/bench-fat.img 16384 >/dev/null
-	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) $(BENCH_SCSI_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
+	$(Q)timeout 600 $(BENCH_QEMU) $(BENCH_IDE_ARGS) $(BENCH_NVME_ARGS) $(BENCH_SCSI_ARGS) $(BENCH_USB_ARGS) -kernel $(TESTKERNEL) -initrd $(INITRD_TEST) \
 	    -append "bench debug-exit" \
 	    -serial file:$(BUILD)/test-logs/bench.log >/dev/null 2>&1; status=$$?; \
 	    grep '^bench: ' $(BUILD)/test-logs/bench.log; \

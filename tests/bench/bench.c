@@ -221,6 +221,17 @@ static void ScsiRead(void)
     RunProgram(PROCESS_USER, 4, run);
 }
 
+// Reading the first MiB of a USB stick on xHCI (make bench attaches one)
+// through block:usb:, less the driver's polling for the controller: 32
+// KiB requests, each one Bulk-Only command of one TD.
+static void UsbRead(void)
+{
+    static const char *const run[] = { "bin/blktest", "block:usb:1.1", "bench", "usb_read_1m" };
+
+    StartAndWait(PROCESS_KERNEL, "drivers/usb", "block:usb:");
+    RunProgram(PROCESS_USER, 4, run);
+}
+
 // The POSIX layer: getpid and 4 KiB writes to /tmp (fs:temp:), from a
 // Linux program (tests/posix/pxbench.c). Needs fs:root: running.
 static void PosixCalls(void)
@@ -286,6 +297,7 @@ void KbenchMain(void *arg)
     FatRead();
     NvmeRead();
     ScsiRead();
+    UsbRead();
     (void)freeBefore;
     QemuExit(1);
     PanicHalt();

@@ -66,6 +66,7 @@ from platform_suite import PlatformSuite  # noqa: E402
 from shellplus import ShellplusSuite  # noqa: E402
 from busybox import BusyboxSuite  # noqa: E402
 from scsi_suite import ScsiSuite  # noqa: E402
+from usb_suite import UsbSuite  # noqa: E402
 
 
 def FreePages(s):
@@ -1098,7 +1099,7 @@ def FloppySuite():
 
 def main():
     suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
-              NvmeSuite, FloppySuite, FatDisksSuite, ScsiSuite,
+              NvmeSuite, FloppySuite, FatDisksSuite, ScsiSuite, UsbSuite,
               PlatformSuite, ShellplusSuite, BusyboxSuite]
     wanted = sys.argv[1:]
     passed = failed = 0

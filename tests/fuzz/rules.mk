@@ -57,3 +57,8 @@ MODULE      := fuzz_scsi
 MODULE_MODE := fuzz
 MODULE_SRCS := $(LOCAL_DIR)/fuzz_scsi.c lib/scsi.c lib/usbmsc.c
 include mk/module.mk
+
+MODULE      := fuzz_usbdesc
+MODULE_MODE := fuzz
+MODULE_SRCS := $(LOCAL_DIR)/fuzz_usbdesc.c lib/usbdesc.c
+include mk/module.mk

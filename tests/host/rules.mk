@@ -98,3 +98,8 @@ MODULE      := test_scsi
 MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_scsi.c lib/scsi.c lib/usbmsc.c
 include mk/module.mk
+
+MODULE      := test_usbdesc
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_usbdesc.c lib/usbdesc.c
+include mk/module.mk

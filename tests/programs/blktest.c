@@ -11,6 +11,9 @@
 //                                            one PASS/FAIL line each
 //   blktest NAME bench LABEL                 instructions per KiB to read
 //                                            the first MiB (make bench)
+//   blktest NAME read FIRST COUNT            one MSG_READ as given, not
+//                                            checked here first (the
+//                                            driver's range check)
 //
 // Numbers are decimal or 0x hexadecimal. The pattern is a function of
 // (SEED, sector number, word index), so the host can check an image file
@@ -379,10 +382,31 @@ static int Bench(const char *label)
     return 0;
 }
 
+// One MSG_READ of count sectors at first, whatever the device's size:
+// "read FIRST+COUNT: N bytes" or "read FIRST+COUNT: error E".
+static int RawRead(const char *firstText, const char *countText)
+{
+    uint64_t first, count;
+    int n;
+
+    if (ParseU64(firstText, &first) || ParseU64(countText, &count) || count > UINT32_MAX) {
+        Print("blktest: %s: read: bad numbers\n", name);
+        return 2;
+    }
+    n = Transfer(MSG_READ, first, (uint32_t)count, 0);
+    if (n < 0)
+        Print("blktest: %s: read %llu+%llu: error %d\n", name, (unsigned long long)first,
+              (unsigned long long)count, n);
+    else
+        Print("blktest: %s: read %llu+%llu: %d bytes\n", name, (unsigned long long)first,
+              (unsigned long long)count, n);
+    return n < 0;
+}
+
 static int Usage(void)
 {
     Print("usage: blktest NAME info|errors|bench LABEL|pattern FIRST COUNT SEED|"
-          "check FIRST COUNT SEED\n");
+          "check FIRST COUNT SEED|read FIRST COUNT\n");
     return 2;
 }
 
@@ -404,6 +428,8 @@ int main(int argc, char **argv)
         return Errors();
     if (argc == 4 && strcmp(argv[2], "bench") == 0)
         return Bench(argv[3]);
+    if (argc == 5 && strcmp(argv[2], "read") == 0)
+        return RawRead(argv[3], argv[4]);
     if (argc != 6 || ParseU64(argv[3], &first) || ParseU64(argv[4], &count) ||
         ParseU64(argv[5], &seed) || seed > UINT32_MAX || count == 0)
         return Usage();
