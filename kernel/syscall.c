@@ -327,31 +327,21 @@ static int MessageLength(uint32_t from)
 }
 
 // Copy in the request of a send or call (at arg[1]) and check its
-// length. A small one is copied whole, once, into the caller's own
-// request buffer (idle while it makes a call), where the send takes it
-// from (call->request then points there); a larger one has only its
-// header read here and is copied as it is sent. Returns 0 or an error.
+// length (IpcStageRequest). A small one is then in the caller's own
+// request buffer, where the send takes it from (call->request points
+// there); a larger one had only its header read and is copied as it is
+// sent. Returns 0 or an error.
 static int DecodeRequest(SyscallCall *call)
 {
-    Message *staged = (Message *)ProcessCurrent()->ipcRequest.messageInline;
-    uint32_t length;
+    int length = IpcStageRequest(call->arg[1]);
 
-    if (CopyFromUser(staged, call->arg[1], MESSAGE_HEADER_SIZE))
-        return E_FAULT;
-    length = staged->length;
-    if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE)
-        return E_MSGSIZE;
-    call->length = (int)length;
-    if (length > IPC_INLINE_MAX) {
-        call->requestMemory = IPC_MEMORY_USER;
-        call->request = call->arg[1];
-        return 0;
-    }
-    if (CopyFromUser(staged->data, call->arg[1] + MESSAGE_HEADER_SIZE,
-                     length - MESSAGE_HEADER_SIZE))
-        return E_FAULT;
-    call->requestMemory = IPC_MEMORY_KERNEL;
-    call->request = (uintptr_t)staged;
+    if (length < 0)
+        return length;
+    call->length = length;
+    call->requestMemory = length <= IPC_INLINE_MAX ? IPC_MEMORY_KERNEL : IPC_MEMORY_USER;
+    call->request = length <= IPC_INLINE_MAX
+                        ? (uintptr_t)ProcessCurrent()->ipcRequest.messageInline
+                        : call->arg[1];
     return 0;
 }
 

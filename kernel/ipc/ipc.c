@@ -387,6 +387,28 @@ int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **re
 // --- the fast path -----------------------------------------------------------
 
 static int ExitPending(const Process *p);
+static uint32_t fastCalls;              // calls the fast path took (IpcFastCalls)
+
+int IpcStageRequest(uintptr_t request)
+{
+    Message *m = (Message *)ProcessCurrent()->ipcRequest.messageInline;
+    uint32_t length;
+
+    if (CopyFromUser(m, request, MESSAGE_HEADER_SIZE))
+        return E_FAULT;
+    length = m->length;
+    if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE)
+        return E_MSGSIZE;
+    if (length <= IPC_INLINE_MAX &&
+        CopyFromUser(m->data, request + MESSAGE_HEADER_SIZE, length - MESSAGE_HEADER_SIZE))
+        return E_FAULT;
+    return (int)length;
+}
+
+uint32_t IpcFastCalls(void)
+{
+    return fastCalls;
+}
 
 int IpcFastCall(IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t capacity,
                 int *result)
@@ -403,12 +425,10 @@ int IpcFastCall(IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t cap
         server->waitingOn != &server->ipcReceivers || server->wakeTick ||
         server->ipcQueueHead || ExitPending(server))
         return 0;                       // not waiting in a plain receive
-    if (capacity < MESSAGE_HEADER_SIZE || CopyFromUser(m, request, MESSAGE_HEADER_SIZE))
+    if (capacity < MESSAGE_HEADER_SIZE)
         return 0;
-    length = m->length;
-    if (length < MESSAGE_HEADER_SIZE || length > IPC_INLINE_MAX ||
-        CopyFromUser(m->data, request + MESSAGE_HEADER_SIZE, length - MESSAGE_HEADER_SIZE) ||
-        UserProbeWrite(reply, capacity))
+    length = (uint32_t)IpcStageRequest(request);     // a negative error is huge here
+    if (length > IPC_INLINE_MAX || UserProbeWrite(reply, capacity))
         return 0;                       // big, or a bad buffer: the general path says
     /* POINT OF NO RETURN */
     m->senderId = self->pid;
@@ -425,6 +445,7 @@ int IpcFastCall(IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t cap
     r->nameLength = e->nameLength;
     r->state = IPC_QUEUED;
     Append(server, r);
+    fastCalls++;
     SchedHandoff(&r->waiter, server);   // the server runs now, on our time slice
     *result = Collect(r, 0, &d);
     return 1;

@@ -303,6 +303,35 @@ KTEST(IpcManyClientsOnOneServer)
     KTEST_ASSERT_EQ(WaitFor(userver), WAIT_STATUS_EXITED(0));
 }
 
+// Round trips to a server waiting in receive take the fast path, on a
+// handle and by name (cached); a call with a time limit does not. Each
+// reply is checked by ipcbench (it exits 1 on a wrong one).
+static int PingBench(const char *name)
+{
+    const char *argv[] = { "bin/ipcbench", name, "8", "-", "50" };
+
+    return WaitFor(LoaderSpawn(argv[0], 5, argv, PROCESS_USER, ProcessCurrent()));
+}
+
+KTEST(IpcFastPathIsTaken)
+{
+    int server = Spawn(PROCESS_KERNEL, "tests/kecho", "tfast:", NULL, NULL);
+    uint32_t before;
+
+    SchedSleep(50);
+    before = IpcFastCalls();
+    KTEST_ASSERT_EQ(PingBench("@tfast:"), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT(IpcFastCalls() - before >= 100);       // 151 calls, nearly all fast
+    before = IpcFastCalls();
+    KTEST_ASSERT_EQ(PingBench("tfast:"), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT(IpcFastCalls() - before >= 100);
+    before = IpcFastCalls();
+    KTEST_ASSERT_EQ(Call("tfast:", MSG_PING, NULL, 0, NULL), 0);  // the kernel's own: not ring 3
+    KTEST_ASSERT_EQ(IpcFastCalls(), before);
+    KTEST_ASSERT_EQ(Call("tfast:", MSG_CLOSE, NULL, 0, NULL), 0);
+    KTEST_ASSERT_EQ(WaitFor(server), WAIT_STATUS_EXITED(0));
+}
+
 // A request that overstays its timeout gets E_TIMEDOUT; the late reply is
 // dropped and the server carries on.
 KTEST(IpcTimeout)

@@ -77,6 +77,16 @@ int IpcTransactEndpoint(struct IpcEndpoint *e, IpcMemory memory, uintptr_t reque
 int IpcFastCall(struct IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t capacity,
                 int *result);
 
+// Copy the ring-3 request at request into the current process's own
+// request buffer (idle while it makes no call): the header and, when the
+// whole message fits the inline buffer (IPC_INLINE_MAX), the rest.
+// Returns its checked length, E_FAULT or E_MSGSIZE. The fast path and
+// the system calls' decode both read a request this way.
+int IpcStageRequest(uintptr_t request);
+
+// How many calls the fast path has taken since boot (for the tests).
+uint32_t IpcFastCalls(void);
+
 // Resolve aliases in name, check it, find its server. Returns the entry
 // or NULL with *err set; resolved receives the rewritten name.
 const NsEntry *IpcRoute(const char *name, char *resolved, int *err);
