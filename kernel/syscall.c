@@ -614,12 +614,11 @@ static const SyscallEntry calls[SYS_COUNT] = {
 
 // The fast path of SYS_IPC_CALL and SYS_IPC_SEND, before the general
 // decode (as seL4's fastpath comes before its slow path): a handle known
-// live, or a name in the route cache, with no time limit, and
+// live, or the name the last send went to (IpcRouteFastUser), with no time limit, and
 // IpcFastCall's own guards. Returns 1 when it took the call (eax set),
 // 0 with nothing changed.
 static int FastCall(TrapFrame *frame)
 {
-    char name[NS_NAME_MAX + 1];
     IpcEndpoint *e;
     int result;
 
@@ -627,10 +626,8 @@ static int FastCall(TrapFrame *frame)
         return 0;                       // a time limit: the general path
     if (frame->eax == SYS_IPC_CALL)
         e = IpcEndpointFast(frame->ebx);
-    else if (CopyStringFromUser(name, frame->ebx, sizeof(name)) >= 0)
-        e = IpcRouteFast(name);
     else
-        return 0;
+        e = IpcRouteFastUser(frame->ebx);
     if (!e || !IpcFastCall(e, frame->ecx, frame->edx, frame->esi, &result))
         return 0;
     frame->eax = (uint32_t)result;

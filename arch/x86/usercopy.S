@@ -76,6 +76,46 @@ stringFixup:
     pop %esi
     ret
 
+// int ArchUserMatch(const void *user, const void *kernel, uint32_t length)
+// Compares length (>= 4) bytes of user memory with kernel memory a word
+// at a time, the last word overlapping the one before it, so that no byte
+// past user + length is read. Returns 0 when they are equal, 1 when not,
+// or E_FAULT.
+.global ArchUserMatch
+ArchUserMatch:
+    push %esi
+    push %edi
+    mov 12(%esp), %esi
+    mov 16(%esp), %edi
+    mov 20(%esp), %ecx
+    lea -4(%esi,%ecx), %edx     // the last word
+    sub %esi, %edi              // the kernel's bytes are at (%esi,%edi)
+matchStart:
+1:  cmp %edx, %esi
+    jae 2f
+    mov (%esi), %eax
+    cmp (%esi,%edi), %eax
+    jne 3f
+    add $4, %esi
+    jmp 1b
+2:  mov (%edx), %eax
+matchEnd:
+    cmp (%edx,%edi), %eax
+    jne 3f
+    xor %eax, %eax
+    pop %edi
+    pop %esi
+    ret
+3:  mov $1, %eax
+    pop %edi
+    pop %esi
+    ret
+matchFixup:
+    mov $E_FAULT, %eax
+    pop %edi
+    pop %esi
+    ret
+
 // int ArchUserProbeWrite(uintptr_t addr, uint32_t length)
 // Writes every page of [addr, addr + length) without changing a byte
 // (length > 0, the range checked not to wrap). Returns 0 or E_FAULT.
@@ -109,5 +149,6 @@ archUserCopyFixups:
     .long copyStart, copyEnd, copyFixup
     .long stringStart, stringEnd, stringFixup
     .long probeStart, probeEnd, probeFixup
+    .long matchStart, matchEnd, matchFixup
 archUserCopyFixupCount:
-    .long 3
+    .long 4

@@ -23,6 +23,7 @@
 #include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/mm/kheap.h>
+#include <kernel/mm/usercopy.h>
 #include <kernel/proc/process.h>
 
 enum { ENDPOINT_FREE, ENDPOINT_LIVE, ENDPOINT_DEAD };
@@ -170,17 +171,25 @@ static IpcEndpoint *CacheFind(const char *name, uint32_t hash, uint32_t length)
     for (uint32_t i = 0; cache && i < IPC_ROUTES_CACHED; i++) {
         IpcEndpoint *e = &cache->slots[i];
         if (e->state == ENDPOINT_LIVE && e->epoch == epoch && e->hash == hash &&
-            e->nameLength == length && memcmp(e->name, name, length) == 0)
+            e->nameLength == length && memcmp(e->name, name, length) == 0) {
+            cache->last = i;
             return e;
+        }
     }
     return NULL;
 }
 
-IpcEndpoint *IpcRouteFast(const char *name)
+IpcEndpoint *IpcRouteFastUser(uintptr_t name)
 {
-    uint32_t length, hash = Hash(name, &length);
+    IpcRouteCache *cache = ProcessCurrent()->ipcRoutes;
+    IpcEndpoint *e;
 
-    return CacheFind(name, hash, length);
+    if (!cache)
+        return NULL;
+    e = &cache->slots[cache->last];
+    if (e->state != ENDPOINT_LIVE || e->epoch != epoch)
+        return NULL;
+    return UserMatch(name, e->name, e->nameLength + 1) == 0 ? e : NULL;
 }
 
 IpcEndpoint *IpcEndpointFast(uint32_t handle)
@@ -212,6 +221,7 @@ IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err)
         return NULL;
     e = scratch;
     if (strcmp(resolved, name) == 0 && (cache = Routes()) != NULL) {
+        cache->last = cache->next;
         e = &cache->slots[cache->next];     // kept: no alias rewrote it
         cache->next = (cache->next + 1) % IPC_ROUTES_CACHED;
     }

@@ -38,6 +38,12 @@ static Process *watchers[IPC_WATCHERS_MAX];
 
 int KernelNamespaceServe(const char *name, const Message *request, Message **reply);
 
+// A request's route is copied to an envelope whole: an endpoint's handler
+// word, then its name.
+_Static_assert(offsetof(IpcEnvelope, name) == sizeof(uint32_t), "envelope layout");
+_Static_assert(offsetof(IpcEndpoint, name) == offsetof(IpcEndpoint, handler) + sizeof(uint32_t),
+               "endpoint route layout");
+
 static void *Allocate(size_t size) { return kmalloc(size); }
 static void Release(void *ptr) { kfree(ptr); }
 
@@ -198,10 +204,12 @@ const NsEntry *IpcRoute(const char *name, char *resolved, int *err)
     return entry;
 }
 
-// Fill the current process's request to server (with its handler) for
-// name (nameLength bytes). Returns 0 or an error.
-static int Prepare(IpcRequest *r, Process *server, uint32_t handler, const char *name,
-                   uint32_t nameLength, IpcMemory memory, uintptr_t request, uint32_t length)
+// Fill the current process's request to e's server. e must stay as it is
+// until the server has received the request (the server's envelope is
+// copied from it): it is the caller's, who waits for the answer. Returns
+// 0 or an error.
+static int Prepare(IpcRequest *r, const IpcEndpoint *e, IpcMemory memory, uintptr_t request,
+                   uint32_t length)
 {
     Process *self = ProcessCurrent();
 
@@ -218,12 +226,11 @@ static int Prepare(IpcRequest *r, Process *server, uint32_t handler, const char 
     if (nextRequestId == 0)
         nextRequestId = 1;
     r->client = self;
-    r->server = server;
-    r->handler = handler;
+    r->server = e->server;
     r->reply = NULL;
     r->error = 0;
-    memcpy(r->name, name, nameLength + 1);
-    r->nameLength = nameLength;
+    r->route = &e->handler;
+    r->nameLength = e->nameLength;
     return 0;
 }
 
@@ -313,8 +320,7 @@ static int SendToEndpoint(IpcEndpoint *e, IpcMemory memory, uintptr_t request,
         result = ServeInKernel(e->name, memory, request, length, delivery);
     else if (e->server->ipcQueueLength >= IPC_QUEUE_MAX)
         result = E_AGAIN;
-    else if (!(result = Prepare(r, e->server, e->handler, e->name, e->nameLength, memory,
-                                request, length)))
+    else if (!(result = Prepare(r, e, memory, request, length)))
         result = Wait(r, timeoutMs, delivery);
     return result;
 }
@@ -388,6 +394,7 @@ int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **re
 
 static int ExitPending(const Process *p);
 static uint32_t fastCalls;              // calls the fast path took (IpcFastCalls)
+static uint32_t fastReplies;            // replies FastReply made (IpcFastReplies)
 
 int IpcStageRequest(uintptr_t request)
 {
@@ -438,10 +445,9 @@ int IpcFastCall(IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t cap
     r->message = m;
     r->client = self;
     r->server = server;
-    r->handler = e->handler;
     r->reply = NULL;
     r->error = 0;
-    memcpy(r->name, e->name, e->nameLength + 1);
+    r->route = &e->handler;             // e stays as it is while we wait
     r->nameLength = e->nameLength;
     r->state = IPC_QUEUED;
     Append(server, r);
@@ -498,9 +504,7 @@ static int DeliverRequest(Process *self, IpcMemory memory, uintptr_t buffer, uin
         return E_MSGSIZE;
     }
     if (CopyOut(memory, buffer, r->message, (uint32_t)length) ||
-        (envelope && (CopyOut(memory, envelope, &r->handler, sizeof(uint32_t)) ||
-                      CopyOut(memory, envelope + offsetof(IpcEnvelope, name), r->name,
-                              r->nameLength + 1))))
+        (envelope && CopyOut(memory, envelope, r->route, sizeof(uint32_t) + r->nameLength + 1)))
         return E_FAULT;
     /* POINT OF NO RETURN */
     Dequeue(r);
@@ -560,28 +564,49 @@ static int AwaitRequest(Process *self, uint64_t deadline)
     return 0;
 }
 
-int IpcReceiveTimed(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope,
-                    uint32_t timeoutMs)
+// Wait (until tick deadline, 0: none) for a request or an exit notice and
+// hand it to the current process's buffer and envelope, already checked.
+// Returns its length or an error. Interrupts off.
+static int Take(Process *self, IpcMemory memory, uintptr_t buffer, uint32_t capacity,
+                uintptr_t envelope, uint64_t deadline)
 {
-    Process *self = ProcessCurrent();
-    uint64_t deadline = 0;
-    uint32_t flags;
-    int length;
+    int length = AwaitRequest(self, deadline);
 
-    if (capacity < MESSAGE_HEADER_SIZE)
-        return E_MSGSIZE;
-    if (CheckOut(memory, buffer, MESSAGE_HEADER_SIZE) ||
-        (envelope && CheckOut(memory, envelope, sizeof(IpcEnvelope))))
-        return E_FAULT;
-    flags = CpuSave();
-    if (timeoutMs)
-        deadline = SchedTicks() + ((uint64_t)timeoutMs * SCHED_HZ + 999) / 1000;
-    if ((length = AwaitRequest(self, deadline)) == 0) {
+    if (length == 0) {
         if (ExitPending(self))
             length = DeliverExit(self, memory, buffer, capacity, envelope);
         else
             length = DeliverRequest(self, memory, buffer, capacity, envelope);
     }
+    return length;
+}
+
+// Whether a receive into buffer (capacity bytes) and envelope (may be 0)
+// can go ahead: 0, E_MSGSIZE or E_FAULT.
+static int CheckReceive(IpcMemory memory, uintptr_t buffer, uint32_t capacity,
+                        uintptr_t envelope)
+{
+    if (capacity < MESSAGE_HEADER_SIZE)
+        return E_MSGSIZE;
+    if (CheckOut(memory, buffer, MESSAGE_HEADER_SIZE) ||
+        (envelope && CheckOut(memory, envelope, sizeof(IpcEnvelope))))
+        return E_FAULT;
+    return 0;
+}
+
+int IpcReceiveTimed(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope,
+                    uint32_t timeoutMs)
+{
+    uint64_t deadline = 0;
+    uint32_t flags;
+    int length;
+
+    if ((length = CheckReceive(memory, buffer, capacity, envelope)) != 0)
+        return length;
+    flags = CpuSave();
+    if (timeoutMs)
+        deadline = SchedTicks() + ((uint64_t)timeoutMs * SCHED_HZ + 999) / 1000;
+    length = Take(ProcessCurrent(), memory, buffer, capacity, envelope, deadline);
     CpuRestore(flags);
     return length;
 }
@@ -648,14 +673,68 @@ int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t le
     return err;
 }
 
+// The fast path of IpcReplyWait, for a server's loop: the request is the
+// one it took last, its client waits for the reply with no time limit, the
+// reply fits inline, nothing else is there for the server, and it waits
+// with no time limit into a buffer already checked. Then the reply goes
+// into the client's request, the server waits for its next request, and
+// the client runs at once on the rest of the server's time slice. Returns
+// 1 when it replied (the server is running again: something came for it),
+// 0 with nothing changed. Interrupts off.
+static int FastReply(Process *self, uint32_t requestId, IpcMemory memory, uintptr_t reply,
+                     uint32_t length)
+{
+    IpcRequest *r = self->ipcServing;
+    Message *m;
+    Process *client;
+
+    if (!r || r->id != requestId || length > IPC_INLINE_MAX || length < MESSAGE_HEADER_SIZE ||
+        self->ipcQueueHead || ExitPending(self))
+        return 0;
+    client = r->client;
+    if (client->state != PROCESS_BLOCKED || client->waitingOn != &r->waiter || client->wakeTick)
+        return 0;
+    m = (Message *)r->replyInline;
+    if (CopyIn(memory, m, reply, length))
+        return 0;                       // the general path says E_FAULT
+    /* POINT OF NO RETURN */
+    self->ipcServing = r->next;
+    m->length = length;
+    m->senderId = self->pid;
+    m->requestId = requestId;
+    r->reply = m;
+    r->error = 0;
+    r->state = IPC_DONE;
+    fastReplies++;
+    SchedHandoff(&self->ipcReceivers, client);
+    return 1;
+}
+
 int IpcReplyWait(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length,
                  uintptr_t buffer, uint32_t capacity, uintptr_t envelope, uint32_t timeoutMs)
 {
-    int err = IpcAnswer(requestId, memory, reply, length);
+    uint32_t flags;
+    int err;
 
+    if (!timeoutMs && CheckReceive(memory, buffer, capacity, envelope) == 0) {
+        flags = CpuSave();
+        Process *self = ProcessCurrent();
+        if (FastReply(self, requestId, memory, reply, length)) {
+            err = Take(self, memory, buffer, capacity, envelope, 0);
+            CpuRestore(flags);
+            return err;
+        }
+        CpuRestore(flags);
+    }
+    err = IpcAnswer(requestId, memory, reply, length);
     if (err && err != E_NOENT)
         return err;
     return IpcReceiveTimed(memory, buffer, capacity, envelope, timeoutMs);
+}
+
+uint32_t IpcFastReplies(void)
+{
+    return fastReplies;
 }
 
 int IpcReply(uint32_t requestId, const Message *reply)

@@ -66,6 +66,13 @@ int CopyToUser(uintptr_t dst, const void *src, uint32_t length)
     return ArchUserCopy((void *)dst, src, length);
 }
 
+int UserMatch(uintptr_t user, const void *kernel, uint32_t length)
+{
+    if (length < sizeof(uint32_t) || !InUserSpace(user, length))
+        return 1;
+    return ArchUserMatch((const void *)user, kernel, length);
+}
+
 int CopyStringFromUser(char *dst, uintptr_t src, uint32_t max)
 {
     int result;

@@ -269,10 +269,11 @@ static void AlarmVisit(PosixProcess *p, void *arg)
 
 uint32_t AlarmExpire(void)
 {
-    AlarmScan scan = { api->UptimeMs(), 0 };
+    AlarmScan scan;
 
     if (alarmsSet == 0)
-        return 0;
+        return 0;                       // the usual case: no clock read
+    scan = (AlarmScan){ api->UptimeMs(), 0 };
     PosixProcessForEach(AlarmVisit, &scan);
     return scan.next;
 }

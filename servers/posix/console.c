@@ -147,11 +147,13 @@ static int ConsoleReadable(const PosixFile *f)
 // milliseconds until the next retry, or 0 if nothing waits for the console.
 uint32_t ConsoleRetry(void)
 {
-    uint32_t now = api->UptimeMs();
-    int32_t left = (int32_t)(nextTry - now);
+    uint32_t now;
+    int32_t left;
 
     if (!waits && !PollWatchesConsole())
-        return 0;
+        return 0;                       // the usual case: no clock read
+    now = api->UptimeMs();
+    left = (int32_t)(nextTry - now);
     if (left > 0)
         return (uint32_t)left;
     nextTry = now + CONSOLE_RETRY_MS;

@@ -147,9 +147,16 @@ static int Call(Server *s, ServerRequest *r)
     posixCaller = p;
     value = Run(p, &call);
     posixCaller = NULL;
-    if (!p->ended && value != POSIX_DEFERRED)
-        Answer(r->message->requestId, value);
-    SendCompleted();
+    if (p->ended || value == POSIX_DEFERRED) {
+        SendCompleted();
+        return SERVER_DEFERRED;
+    }
+    if (posixCompletionCount == 0) {    // the hot path: answered with the next receive
+        PosixResult result = { value };
+        return ServerReplyData(r, &result, sizeof(result));
+    }
+    Answer(r->message->requestId, value);
+    SendCompleted();                    // after it, oldest first
     return SERVER_DEFERRED;
 }
 

@@ -203,9 +203,12 @@ void PollRecheck(void)
 // next deadline (at least 1), or 0 if no wait has one.
 uint32_t PollExpire(void)
 {
-    uint32_t now = api->UptimeMs(), next = 0;
+    uint32_t now, next = 0;
     PollWait **link = &waits;
 
+    if (!waits)
+        return 0;                       // the usual case: no clock read
+    now = api->UptimeMs();
     while (*link) {
         int32_t left = (int32_t)((*link)->deadline - now);
         if ((*link)->timed && left <= 0) {

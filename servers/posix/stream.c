@@ -160,11 +160,13 @@ static int32_t StreamMove(PosixProcess *p, PosixFile *f, uint32_t buf, uint32_t 
 // milliseconds until the next retry, or 0 if nothing waits.
 uint32_t StreamRetry(void)
 {
-    uint32_t now = api->UptimeMs();
-    int32_t left = (int32_t)(nextTry - now);
+    uint32_t now;
+    int32_t left;
 
     if (!waits)
-        return 0;
+        return 0;                       // the usual case: no clock read
+    now = api->UptimeMs();
+    left = (int32_t)(nextTry - now);
     if (left > 0)
         return (uint32_t)left;
     nextTry = now + STREAM_RETRY_MS;

@@ -11,6 +11,7 @@
 int ArchUserCopy(void *dst, const void *src, uint32_t length);
 int ArchUserCopyString(char *dst, const char *src, uint32_t max);
 int ArchUserProbeWrite(uintptr_t addr, uint32_t length);
+int ArchUserMatch(const void *user, const void *kernel, uint32_t length);
 
 // A kernel-mode page fault inside one of the routines above: point the
 // frame at its fixup (which returns E_FAULT) and return 1; else 0.

@@ -21,16 +21,17 @@ typedef struct IpcEndpoint {
     uint32_t state;                 // ENDPOINT_FREE, _LIVE or _DEAD (endpoint.c)
     struct Process *server;         // NULL: the kernel's own names (ns:, system:)
     uint32_t serverPid;
-    uint32_t handler;
     uint32_t epoch;                 // the registry epoch it was last checked at
     uint32_t nameLength;
     uint32_t hash;                  // route cache: the name's hash
-    char name[NS_NAME_MAX + 1];     // the resolved name every call is sent to
+    uint32_t handler;               // with name: IpcEnvelope's layout, so a
+    char name[NS_NAME_MAX + 1];     //  request's envelope is copied from here
 } IpcEndpoint;
 
 // A process's route cache: the servers of the last names it sent to.
 typedef struct IpcRouteCache {
     uint32_t next;                  // the slot the next new name takes
+    uint32_t last;                  // the slot the last send used (IpcRouteFastUser)
     IpcEndpoint slots[IPC_ROUTES_CACHED];
 } IpcRouteCache;
 
@@ -65,7 +66,10 @@ IpcEndpoint *IpcRouteCached(const char *name, IpcEndpoint *scratch, int *err);
 // live with no check to make (the registry unchanged since); else NULL,
 // and the general path looks at it.
 IpcEndpoint *IpcEndpointFast(uint32_t handle);
-IpcEndpoint *IpcRouteFast(const char *name);
+// The fast path's route of the name at user address name: the current
+// process's last route, if nothing has changed since and the name there
+// is that route's name (compared in place, not copied); else NULL.
+IpcEndpoint *IpcRouteFastUser(uintptr_t name);
 
 // A prefix was unregistered or its server went: every endpoint is
 // checked again at its next call.

@@ -87,6 +87,10 @@ int IpcStageRequest(uintptr_t request);
 // How many calls the fast path has taken since boot (for the tests).
 uint32_t IpcFastCalls(void);
 
+// How many IpcReplyWait replies went the fast way since boot: straight
+// into a waiting client, which ran next (for the tests).
+uint32_t IpcFastReplies(void);
+
 // Resolve aliases in name, check it, find its server. Returns the entry
 // or NULL with *err set; resolved receives the rewritten name.
 const NsEntry *IpcRoute(const char *name, char *resolved, int *err);

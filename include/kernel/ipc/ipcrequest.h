@@ -26,13 +26,14 @@ typedef struct IpcRequest {
     IpcState state;
     struct Process *client;
     struct Process *server;
-    uint32_t handler;
     Message *message;           // the request, until received
     Message *reply;             // once DONE without error
     int error;                  // once DONE
     WaitQueue waiter;           // the client, while it waits
-    char name[NS_NAME_MAX + 1];
-    uint32_t nameLength;        // strlen(name)
+    const uint32_t *route;      // the server's envelope: the handler word of the
+                                //  client's endpoint, then its name (nameLength
+                                //  bytes and a NUL), as in IpcEnvelope
+    uint32_t nameLength;
     uint8_t messageInline[IPC_INLINE_MAX] __attribute__((aligned(16)));
     uint8_t replyInline[IPC_INLINE_MAX] __attribute__((aligned(16)));
 } IpcRequest;

@@ -24,6 +24,11 @@ int UserProbeWrite(uintptr_t addr, uint32_t length);
 int CopyFromUser(void *dst, uintptr_t src, uint32_t length);
 int CopyToUser(uintptr_t dst, const void *src, uint32_t length);
 
+// Whether the length bytes at user (in user space) are those at kernel:
+// 0 when they are, 1 when not (or length < 4, or not in user space),
+// E_FAULT when they cannot be read. Reads no byte past user + length.
+int UserMatch(uintptr_t user, const void *kernel, uint32_t length);
+
 // Copy a NUL-terminated string of at most max-1 characters into dst.
 // Returns its length, E_FAULT, or E_NAMETOOLONG if no NUL within max.
 int CopyStringFromUser(char *dst, uintptr_t src, uint32_t max);
