@@ -135,36 +135,49 @@ static int32_t FailureValue(int err)
     return err;
 }
 
-// Send call to personality p on the current process's behalf and wait.
-// Returns the value its eax would become.
-static int32_t Call(Personality *p, const PersonalityCall *call)
+// Send the request (its call filled in) to personality p on the current
+// process's behalf and wait. Returns the value its eax would become.
+static int32_t Send(Personality *p, CallRequest *request)
 {
-    CallRequest request = {
-        .header = { .type = MSG_PERSONALITY_CALL, .length = sizeof(CallRequest) },
-        .call = *call,
-    };
     CallReply reply;
     IpcDelivery delivery = { .memory = IPC_MEMORY_KERNEL, .buffer = (uintptr_t)&reply,
                              .capacity = sizeof(reply) };
     int length = E_DEAD;
 
     if (p->connected)               // the common case: no name to route
-        length = IpcTransactEndpoint(&p->endpoint, IPC_MEMORY_KERNEL, (uintptr_t)&request,
-                                     sizeof(request), 0, &delivery);
+        length = IpcTransactEndpoint(&p->endpoint, IPC_MEMORY_KERNEL, (uintptr_t)request,
+                                     sizeof(*request), 0, &delivery);
     if (length == E_DEAD) {         // first call, or its server changed: route the name
         p->connected = IpcEndpointOpen(&p->endpoint, p->service) == 0;
-        length = IpcTransact(p->service, IPC_MEMORY_KERNEL, (uintptr_t)&request,
-                             sizeof(request), 0, &delivery);
+        length = IpcTransact(p->service, IPC_MEMORY_KERNEL, (uintptr_t)request,
+                             sizeof(*request), 0, &delivery);
     }
 
     return length < 0 ? FailureValue(length) : ReplyValue(&reply, length);
+}
+
+// A request to carry call.
+static CallRequest Request(PersonalityCall call)
+{
+    return (CallRequest){
+        .header = { .type = MSG_PERSONALITY_CALL, .length = sizeof(CallRequest) },
+        .call = call,
+    };
+}
+
+// Send call to personality p and wait (Send).
+static int32_t Call(Personality *p, const PersonalityCall *call)
+{
+    CallRequest request = Request(*call);
+
+    return Send(p, &request);
 }
 
 int PersonalityTrap(TrapFrame *frame)
 {
     uint32_t v = frame->vector;
     uint8_t index = v < TRAP_VECTORS ? claimedBy[v] : 0;
-    PersonalityCall call;
+    CallRequest request;
 
     /* decode: a claimed vector, a number that is not the kernel's own */
     if (!index)
@@ -174,10 +187,10 @@ int PersonalityTrap(TrapFrame *frame)
         return 0;
     }
     /* invoke */
-    call = (PersonalityCall){ frame->eax, { frame->ebx, frame->ecx, frame->edx,
-                                            frame->esi, frame->edi, frame->ebp } };
+    request = Request((PersonalityCall){ frame->eax, { frame->ebx, frame->ecx, frame->edx,
+                                                       frame->esi, frame->edi, frame->ebp } });
     ProcessCurrent()->personality = index;
-    frame->eax = (uint32_t)Call(&personalities[index - 1], &call);
+    frame->eax = (uint32_t)Send(&personalities[index - 1], &request);   // built in place
     return 0;
 }
 

@@ -617,7 +617,7 @@ static const SyscallEntry calls[SYS_COUNT] = {
 // live, or the name the last send went to (IpcRouteFastUser), with no time limit, and
 // IpcFastCall's own guards. Returns 1 when it took the call (eax set),
 // 0 with nothing changed.
-static int FastCall(TrapFrame *frame)
+static __attribute__((noinline)) int FastCall(TrapFrame *frame)
 {
     IpcEndpoint *e;
     int result;

@@ -25,6 +25,7 @@
 #include <kernel/proc/process.h>
 #include <kernel/proc/sched.h>
 #include <kernel/mm/usercopy.h>
+#include <kernel/mm/procmem.h>
 
 static NsRegistry registry;
 static uint32_t nextRequestId = 1;
@@ -124,6 +125,12 @@ static void Drop(IpcRequest *r, Message **m)
     *m = NULL;
 }
 
+static int ExitPending(const Process *p);
+static uint32_t fastCalls;              // calls the fast path took (IpcFastCalls)
+static uint32_t fastReplies;            // replies FastReply made (IpcFastReplies)
+static uint32_t handedRequests;         // requests Hand put straight into an inbox
+static uint32_t handedReplies;          // replies HandBack put straight into a client's buffer
+
 // --- queues ----------------------------------------------------------------
 
 static void Append(Process *server, IpcRequest *r)
@@ -178,8 +185,13 @@ static void Withdraw(IpcRequest *r)
         Dequeue(r);
     else if (r->state == IPC_SERVING)
         Unlink(&r->server->ipcServing, r);
+    if (r->state == IPC_SERVING && r->server->ipcHanded == r) {
+        r->server->ipcHanded = NULL;        // put into its inbox, not yet taken:
+        r->server->ipcDelivered = 0;        // it waits on for another
+    }
     Drop(r, &r->message);
     Drop(r, &r->reply);
+    r->delivery = NULL;
     r->state = IPC_IDLE;
 }
 
@@ -204,33 +216,83 @@ const NsEntry *IpcRoute(const char *name, char *resolved, int *err)
     return entry;
 }
 
-// Fill the current process's request to e's server. e must stay as it is
-// until the server has received the request (the server's envelope is
-// copied from it): it is the caller's, who waits for the answer. Returns
-// 0 or an error.
-static int Prepare(IpcRequest *r, const IpcEndpoint *e, IpcMemory memory, uintptr_t request,
-                   uint32_t length)
+// Address the current process's request r to e's server, with a new id,
+// and fill header (the request's first bytes) in for it. e must stay as
+// it is until the server has received the request (the server's envelope
+// is copied from it): it is the caller's, who waits for the answer.
+static void Address(IpcRequest *r, const IpcEndpoint *e, Message *header, uint32_t length)
 {
     Process *self = ProcessCurrent();
 
-    r->message = Buffer(r->messageInline, length);
-    if (!r->message)
-        return E_NOMEM;
-    if (CopyIn(memory, r->message, request, length)) {
-        Drop(r, &r->message);
-        return E_FAULT;
-    }
-    r->message->length = length;
-    r->message->senderId = self->pid;
-    r->message->requestId = r->id = nextRequestId++;
+    header->length = length;
+    header->senderId = self->pid;
+    header->requestId = r->id = nextRequestId++;
     if (nextRequestId == 0)
         nextRequestId = 1;
     r->client = self;
     r->server = e->server;
+    r->message = NULL;
     r->reply = NULL;
     r->error = 0;
     r->route = &e->handler;
     r->nameLength = e->nameLength;
+    r->replyLength = 0;
+}
+
+// Put a large request (length bytes at request, in memory; its header,
+// with its ids, in header) straight into the inbox its server waits with,
+// and the envelope there: one copy, through the server's page tables (the
+// walk costs more than a second copy of a small one). Returns
+// 1 when it is there (the server is serving it now), 0 when it cannot go
+// that way (nothing changed but bytes of the server's waiting buffer), or
+// E_FAULT when the request cannot be read.
+static int Hand(IpcRequest *r, const Message *header, IpcMemory memory, uintptr_t request,
+                uint32_t length)
+{
+    Process *server = r->server;
+    IpcInbox *in = &server->ipcInbox;
+    int err;
+
+    if (length <= IPC_INLINE_MAX || !in->open || server->ipcQueueHead || ExitPending(server) ||
+        length > in->capacity)
+        return 0;                       // small: two copies through r are cheaper
+    err = ProcMemCopyInto(server->space, in->user, in->buffer + MESSAGE_HEADER_SIZE,
+                          memory == IPC_MEMORY_USER, request + MESSAGE_HEADER_SIZE,
+                          length - MESSAGE_HEADER_SIZE);
+    if (!err)
+        err = ProcMemCopyInto(server->space, in->user, in->buffer, 0, (uintptr_t)header,
+                              MESSAGE_HEADER_SIZE);
+    if (!err && in->envelope)
+        err = ProcMemCopyInto(server->space, in->user, in->envelope, 0, (uintptr_t)r->route,
+                              sizeof(uint32_t) + r->nameLength + 1);
+    if (err)
+        return err < 0 ? err : 0;
+    /* POINT OF NO RETURN */
+    in->open = 0;
+    handedRequests++;
+    server->ipcDelivered = length;
+    server->ipcHanded = r;
+    r->state = IPC_SERVING;
+    r->next = server->ipcServing;
+    server->ipcServing = r;
+    return 1;
+}
+
+// Copy the whole request into r's own buffer (inline or heap), for the
+// server's receive to take from its queue. Returns 0, E_NOMEM or E_FAULT.
+static int Stage(IpcRequest *r, const Message *header, IpcMemory memory, uintptr_t request,
+                 uint32_t length)
+{
+    r->message = Buffer(r->messageInline, length);
+    if (!r->message)
+        return E_NOMEM;
+    if (CopyIn(memory, r->message->data, request + MESSAGE_HEADER_SIZE,
+               length - MESSAGE_HEADER_SIZE)) {
+        Drop(r, &r->message);
+        return E_FAULT;
+    }
+    if (r->message != header)
+        memcpy(r->message, header, MESSAGE_HEADER_SIZE);
     return 0;
 }
 
@@ -261,26 +323,46 @@ static int Collect(IpcRequest *r, int woken, IpcDelivery *d)
         Withdraw(r);
         return woken ? woken : E_TIMEDOUT;
     }
-    result = r->error ? r->error : Deliver(r, d);
+    if (r->error)
+        result = r->error;
+    else
+        result = r->replyLength ? (int)r->replyLength : Deliver(r, d);
     Drop(r, &r->reply);
+    r->delivery = NULL;
     r->state = IPC_IDLE;
     return result;
 }
 
-// Queue r on its server, wait, and deliver the outcome.
+// Send r (addressed, its header in header) to its server: straight into
+// the inbox it waits with, or else onto its queue. Returns 0, or the
+// error of reading the request (E_FAULT) or of buffering it (E_NOMEM).
+static int Post(IpcRequest *r, const Message *header, IpcMemory memory, uintptr_t request,
+                uint32_t length)
+{
+    int err = length > IPC_INLINE_MAX ? Hand(r, header, memory, request, length) : 0;
+
+    if (err > 0)
+        return 0;
+    if (err == 0 && (err = Stage(r, header, memory, request, length)) == 0) {
+        r->state = IPC_QUEUED;
+        Append(r->server, r);
+    }
+    return err;
+}
+
+// Wait for the answer to r, which its server has (posted), and deliver it
+// to d.
 static int Wait(IpcRequest *r, uint32_t timeoutMs, IpcDelivery *d)
 {
     Process *server = r->server;
-    int result;
+    int waiting = server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers;
+    int result = 0;
 
-    r->state = IPC_QUEUED;
-    Append(server, r);
-    if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers &&
-        !server->wakeTick && !timeoutMs) {
+    r->delivery = d;
+    if (waiting && !server->wakeTick && !timeoutMs) {
         SchedHandoff(&r->waiter, server);   // straight to the waiting server
-        result = 0;
     } else {
-        if (server->state == PROCESS_BLOCKED && server->waitingOn == &server->ipcReceivers)
+        if (waiting)
             SchedWakeFirst(server);
         result = SchedBlockTimeout(&r->waiter, timeoutMs);
     }
@@ -314,14 +396,20 @@ static int SendToEndpoint(IpcEndpoint *e, IpcMemory memory, uintptr_t request,
                           uint32_t length, uint32_t timeoutMs, IpcDelivery *delivery)
 {
     IpcRequest *r = &ProcessCurrent()->ipcRequest;
+    Message header;
     int result;
 
     if (!e->server)
         result = ServeInKernel(e->name, memory, request, length, delivery);
     else if (e->server->ipcQueueLength >= IPC_QUEUE_MAX)
         result = E_AGAIN;
-    else if (!(result = Prepare(r, e, memory, request, length)))
-        result = Wait(r, timeoutMs, delivery);
+    else if (CopyIn(memory, &header, request, MESSAGE_HEADER_SIZE))
+        result = E_FAULT;
+    else {
+        Address(r, e, &header, length);
+        if (!(result = Post(r, &header, memory, request, length)))
+            result = Wait(r, timeoutMs, delivery);
+    }
     return result;
 }
 
@@ -392,9 +480,6 @@ int IpcCall(const char *name, Message *request, uint32_t timeoutMs, Message **re
 
 // --- the fast path -----------------------------------------------------------
 
-static int ExitPending(const Process *p);
-static uint32_t fastCalls;              // calls the fast path took (IpcFastCalls)
-static uint32_t fastReplies;            // replies FastReply made (IpcFastReplies)
 
 int IpcStageRequest(uintptr_t request)
 {
@@ -432,25 +517,25 @@ int IpcFastCall(IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t cap
         server->waitingOn != &server->ipcReceivers || server->wakeTick ||
         server->ipcQueueHead || ExitPending(server))
         return 0;                       // not waiting in a plain receive
-    if (capacity < MESSAGE_HEADER_SIZE)
+    if (capacity < MESSAGE_HEADER_SIZE || CopyFromUser(m, request, MESSAGE_HEADER_SIZE))
         return 0;
-    length = (uint32_t)IpcStageRequest(request);     // a negative error is huge here
-    if (length > IPC_INLINE_MAX || UserProbeWrite(reply, capacity))
-        return 0;                       // big, or a bad buffer: the general path says
-    /* POINT OF NO RETURN */
-    m->senderId = self->pid;
-    m->requestId = r->id = nextRequestId++;
-    if (nextRequestId == 0)
-        nextRequestId = 1;
-    r->message = m;
-    r->client = self;
-    r->server = server;
-    r->reply = NULL;
-    r->error = 0;
-    r->route = &e->handler;             // e stays as it is while we wait
-    r->nameLength = e->nameLength;
-    r->state = IPC_QUEUED;
-    Append(server, r);
+    length = m->length;
+    if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE ||
+        UserProbeWrite(reply, capacity))
+        return 0;                       // a bad length or buffer: the general path says
+    Address(r, e, m, length);           // e stays as it is while we wait
+    if (length <= IPC_INLINE_MAX || Hand(r, m, IPC_MEMORY_USER, request, length) <= 0) {
+        // Not straight into the server's inbox: its queue, when the request
+        // fits the inline buffer (else the general path takes the heap).
+        if (length > IPC_INLINE_MAX ||
+            CopyFromUser(m->data, request + MESSAGE_HEADER_SIZE, length - MESSAGE_HEADER_SIZE))
+            return 0;
+        r->message = m;
+        r->state = IPC_QUEUED;
+        Append(server, r);
+    }
+    /* POINT OF NO RETURN: the server has the request */
+    r->delivery = &d;
     fastCalls++;
     SchedHandoff(&r->waiter, server);   // the server runs now, on our time slice
     *result = Collect(r, 0, &d);
@@ -551,7 +636,7 @@ static void AnnounceExit(Process *p)
 // the deadline passed with nothing there. Interrupts off.
 static int AwaitRequest(Process *self, uint64_t deadline)
 {
-    while (!self->ipcQueueHead && !ExitPending(self)) {
+    while (!self->ipcDelivered && !self->ipcQueueHead && !ExitPending(self)) {
         uint64_t now;
         if (!deadline) {
             SchedBlock(&self->ipcReceivers);
@@ -564,15 +649,31 @@ static int AwaitRequest(Process *self, uint64_t deadline)
     return 0;
 }
 
+// Open self's inbox: a client that finds it open while self waits puts
+// its request straight into buffer and envelope (Hand).
+static void OpenInbox(Process *self, IpcMemory memory, uintptr_t buffer, uint32_t capacity,
+                      uintptr_t envelope)
+{
+    self->ipcInbox = (IpcInbox){ 1, memory == IPC_MEMORY_USER, buffer, capacity, envelope };
+}
+
 // Wait (until tick deadline, 0: none) for a request or an exit notice and
-// hand it to the current process's buffer and envelope, already checked.
-// Returns its length or an error. Interrupts off.
+// hand it to the current process's buffer and envelope, already checked:
+// a request a client put there itself, or the first one queued. Returns
+// its length or an error. Interrupts off.
 static int Take(Process *self, IpcMemory memory, uintptr_t buffer, uint32_t capacity,
                 uintptr_t envelope, uint64_t deadline)
 {
-    int length = AwaitRequest(self, deadline);
+    int length;
 
-    if (length == 0) {
+    OpenInbox(self, memory, buffer, capacity, envelope);
+    length = AwaitRequest(self, deadline);
+    self->ipcInbox.open = 0;
+    if (self->ipcDelivered) {
+        length = (int)self->ipcDelivered;
+        self->ipcDelivered = 0;
+        self->ipcHanded = NULL;
+    } else if (length == 0) {
         if (ExitPending(self))
             length = DeliverExit(self, memory, buffer, capacity, envelope);
         else
@@ -644,6 +745,55 @@ int IpcServes(const char *prefix)
     return served;
 }
 
+// Put a large reply (length bytes at reply, in memory) to r straight into
+// the buffer its client waits with: one copy, through the client's page
+// tables. Returns 1 when it is there (r's replyLength set), 0 when it
+// cannot go that way (a reply the client allocates for, one too big for
+// its buffer, a page of it not mapped writable), E_FAULT when the reply
+// cannot be read.
+static int HandBack(Process *self, IpcRequest *r, IpcMemory memory, uintptr_t reply,
+                    uint32_t length)
+{
+    IpcDelivery *d = r->delivery;
+    Message header;
+    int err;
+
+    if (length <= IPC_INLINE_MAX || !d || d->allocate || length > d->capacity)
+        return 0;                       // small: two copies through r are cheaper
+    if (CopyIn(memory, &header, reply, MESSAGE_HEADER_SIZE))
+        return E_FAULT;
+    header.length = length;
+    header.senderId = self->pid;
+    header.requestId = r->id;
+    err = ProcMemCopyInto(r->client->space, d->memory == IPC_MEMORY_USER,
+                          d->buffer + MESSAGE_HEADER_SIZE, memory == IPC_MEMORY_USER,
+                          reply + MESSAGE_HEADER_SIZE, length - MESSAGE_HEADER_SIZE);
+    if (!err)
+        err = ProcMemCopyInto(r->client->space, d->memory == IPC_MEMORY_USER, d->buffer, 0,
+                              (uintptr_t)&header, MESSAGE_HEADER_SIZE);
+    if (err)
+        return err < 0 ? err : 0;
+    r->replyLength = length;
+    handedReplies++;
+    return 1;
+}
+
+// Copy the reply to r into r's own buffer (inline or heap), for its client
+// to take. Returns 0, E_NOMEM or E_FAULT.
+static int Keep(Process *self, IpcRequest *r, IpcMemory memory, uintptr_t reply, uint32_t length)
+{
+    if (!(r->reply = Buffer(r->replyInline, length)))
+        return E_NOMEM;
+    if (CopyIn(memory, r->reply, reply, length)) {
+        Drop(r, &r->reply);
+        return E_FAULT;
+    }
+    r->reply->length = length;
+    r->reply->senderId = self->pid;
+    r->reply->requestId = r->id;
+    return 0;
+}
+
 int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t length)
 {
     uint32_t flags = CpuSave();
@@ -655,19 +805,13 @@ int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t le
         r = r->next;
     if (!r)
         err = E_NOENT;
-    else if (!(r->reply = Buffer(r->replyInline, length)))
-        err = E_NOMEM;
-    else if (CopyIn(memory, r->reply, reply, length)) {
-        Drop(r, &r->reply);
-        err = E_FAULT;
-    }
-    if (!err) {
+    else if ((err = length > IPC_INLINE_MAX ? HandBack(self, r, memory, reply, length) : 0) == 0)
+        err = Keep(self, r, memory, reply, length);
+    if (err >= 0) {
         /* POINT OF NO RETURN */
         Unlink(&self->ipcServing, r);
-        r->reply->length = length;
-        r->reply->senderId = self->pid;
-        r->reply->requestId = requestId;
         Finish(r, 0);
+        err = 0;
     }
     CpuRestore(flags);
     return err;
@@ -682,30 +826,28 @@ int IpcAnswer(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t le
 // 1 when it replied (the server is running again: something came for it),
 // 0 with nothing changed. Interrupts off.
 static int FastReply(Process *self, uint32_t requestId, IpcMemory memory, uintptr_t reply,
-                     uint32_t length)
+                     uint32_t length, uintptr_t buffer, uint32_t capacity, uintptr_t envelope)
 {
     IpcRequest *r = self->ipcServing;
-    Message *m;
     Process *client;
+    int handed;
 
-    if (!r || r->id != requestId || length > IPC_INLINE_MAX || length < MESSAGE_HEADER_SIZE ||
-        self->ipcQueueHead || ExitPending(self))
+    if (!r || r->id != requestId || length < MESSAGE_HEADER_SIZE || self->ipcQueueHead ||
+        ExitPending(self))
         return 0;
     client = r->client;
     if (client->state != PROCESS_BLOCKED || client->waitingOn != &r->waiter || client->wakeTick)
         return 0;
-    m = (Message *)r->replyInline;
-    if (CopyIn(memory, m, reply, length))
-        return 0;                       // the general path says E_FAULT
-    /* POINT OF NO RETURN */
+    handed = length > IPC_INLINE_MAX ? HandBack(self, r, memory, reply, length) : 0;
+    if (handed < 0 || (handed == 0 && (length > IPC_INLINE_MAX ||
+                                       Keep(self, r, memory, reply, length) != 0)))
+        return 0;                       // the general path says why
+    /* POINT OF NO RETURN: the client has its reply */
     self->ipcServing = r->next;
-    m->length = length;
-    m->senderId = self->pid;
-    m->requestId = requestId;
-    r->reply = m;
     r->error = 0;
     r->state = IPC_DONE;
     fastReplies++;
+    OpenInbox(self, memory, buffer, capacity, envelope);
     SchedHandoff(&self->ipcReceivers, client);
     return 1;
 }
@@ -719,7 +861,7 @@ int IpcReplyWait(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t
     if (!timeoutMs && CheckReceive(memory, buffer, capacity, envelope) == 0) {
         flags = CpuSave();
         Process *self = ProcessCurrent();
-        if (FastReply(self, requestId, memory, reply, length)) {
+        if (FastReply(self, requestId, memory, reply, length, buffer, capacity, envelope)) {
             err = Take(self, memory, buffer, capacity, envelope, 0);
             CpuRestore(flags);
             return err;
@@ -735,6 +877,16 @@ int IpcReplyWait(uint32_t requestId, IpcMemory memory, uintptr_t reply, uint32_t
 uint32_t IpcFastReplies(void)
 {
     return fastReplies;
+}
+
+uint32_t IpcHandedRequests(void)
+{
+    return handedRequests;
+}
+
+uint32_t IpcHandedReplies(void)
+{
+    return handedReplies;
 }
 
 int IpcReply(uint32_t requestId, const Message *reply)

@@ -27,6 +27,7 @@
 #include <kernel/mm/memory.h>
 #include <kernel/proc/process.h>
 #include <kernel/mm/procmem.h>
+#include <arch/x86/usercopy.h>
 #include <arch/x86/vmm.h>
 
 #define STACK_BOTTOM (USER_LIMIT - USER_STACK_SIZE)
@@ -312,4 +313,45 @@ int ProcMemProtect(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot)
         SetFlags(p->space, addr, end, PageFlags(prot));
     CpuRestore(flags);
     return err;
+}
+
+// --- one copy across address spaces (IPC) -------------------------------------
+
+int ProcMemCopyInto(AddressSpace *space, int toUser, uintptr_t to, int fromUser,
+                    uintptr_t from, uint32_t length)
+{
+    uint32_t need = VMM_WRITE | (toUser ? VMM_USER : 0), pa, have, n;
+    uint8_t *dst, *window;
+    int err;
+
+    if (fromUser && !InUserSpace(from, length))
+        return E_FAULT;
+    if (toUser ? !InUserSpace(to, length) : to + length < to)
+        return 1;
+    for (; length; to += n, from += n, length -= n) {
+        n = PieceLength(to, length);
+        window = NULL;
+        if (!toUser && to >= KERNEL_BASE) {
+            dst = (uint8_t *)to;        // shared by every space
+        } else {
+            if (VmmQuery(space, to, &pa, &have) != 0 || (have & need) != need)
+                return 1;
+            if (pa < DIRECT_MAP_SIZE)
+                dst = PhysToVirt(pa);
+            else if ((window = VmmMapTemporary(pa & ~(PAGE_SIZE - 1))) != NULL)
+                dst = window + (pa & (PAGE_SIZE - 1));
+            else
+                return 1;
+        }
+        err = 0;
+        if (!fromUser)
+            memcpy(dst, (const void *)from, n);
+        else
+            err = ArchUserCopy(dst, (const void *)from, n) ? E_FAULT : 0;
+        if (window)
+            VmmUnmapTemporary(window);
+        if (err)
+            return err;
+    }
+    return 0;
 }

@@ -278,14 +278,22 @@ void SchedFpuForget(Process *p)
 
 void SchedHandoff(WaitQueue *queue, Process *next)
 {
-    if (schedCurrent == idle || next == idle || next->state != PROCESS_BLOCKED || next->wakeTick)
-        Panic("SchedHandoff: pid %u cannot hand off to pid %u", schedCurrent->pid, next->pid);
-    Unblock(next);
-    schedCurrent->state = PROCESS_BLOCKED;
-    schedCurrent->waitingOn = queue;
-    schedCurrent->timedOut = 0;
+    Process *self = schedCurrent;
+    WaitQueue *from = next->waitingOn;
+
+    if (self == idle || next == idle || next->state != PROCESS_BLOCKED || next->wakeTick)
+        Panic("SchedHandoff: pid %u cannot hand off to pid %u", self->pid, next->pid);
+    if (from && from->head == next && !next->next)
+        from->head = from->tail = NULL;     // the usual case: it waited alone
+    else if (from)
+        Unlink(from, next);
+    next->waitingOn = NULL;
+    next->timedOut = 0;
+    self->state = PROCESS_BLOCKED;
+    self->waitingOn = queue;
+    self->timedOut = 0;
     if (queue)
-        Enqueue(queue, schedCurrent);
+        Enqueue(queue, self);
     SwitchOnly(next);               // the time slice left goes with the call
 }
 

@@ -306,11 +306,16 @@ KTEST(IpcManyClientsOnOneServer)
 // Round trips to a server waiting in receive take the fast path, on a
 // handle and by name (cached); a call with a time limit does not. Each
 // reply is checked by ipcbench (it exits 1 on a wrong one).
-static int PingBench(const char *name)
+static int PingSized(const char *name, const char *size)
 {
-    const char *argv[] = { "bin/ipcbench", name, "8", "-", "50" };
+    const char *argv[] = { "bin/ipcbench", name, size, "-", "50" };
 
     return WaitFor(LoaderSpawn(argv[0], 5, argv, PROCESS_USER, ProcessCurrent()));
+}
+
+static int PingBench(const char *name)
+{
+    return PingSized(name, "8");
 }
 
 KTEST(IpcFastPathIsTaken)
@@ -330,6 +335,35 @@ KTEST(IpcFastPathIsTaken)
     KTEST_ASSERT_EQ(IpcFastCalls(), before);
     KTEST_ASSERT_EQ(Call("tfast:", MSG_CLOSE, NULL, 0, NULL), 0);
     KTEST_ASSERT_EQ(WaitFor(server), WAIT_STATUS_EXITED(0));
+}
+
+// Large requests and replies go straight into the buffer the other side
+// waits with (one copy each way), to kernel-mode and to ring-3 servers;
+// small ones go through the client's request (IpcHandedRequests,
+// IpcHandedReplies). ipcbench checks every reply's length and type, and
+// the first one's payload byte for byte.
+KTEST(IpcLargeMessagesGoStraight)
+{
+    int kserver = Spawn(PROCESS_KERNEL, "tests/kecho", "tstraight:k:", NULL, NULL);
+    int userver = Spawn(PROCESS_USER, "bin/uecho", "tstraight:u:", NULL, NULL);
+    uint32_t requests, replies;
+
+    SchedSleep(50);
+    requests = IpcHandedRequests(), replies = IpcHandedReplies();
+    KTEST_ASSERT_EQ(PingSized("tstraight:k:", "8"), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(IpcHandedRequests(), requests);
+    KTEST_ASSERT_EQ(IpcHandedReplies(), replies);
+    KTEST_ASSERT_EQ(PingSized("tstraight:k:", "4096"), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT(IpcHandedRequests() - requests >= 100);    // 151 round trips
+    KTEST_ASSERT(IpcHandedReplies() - replies >= 100);
+    requests = IpcHandedRequests(), replies = IpcHandedReplies();
+    KTEST_ASSERT_EQ(PingSized("@tstraight:u:", "60000"), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT(IpcHandedRequests() - requests >= 100);
+    KTEST_ASSERT(IpcHandedReplies() - replies >= 100);
+    KTEST_ASSERT_EQ(Call("tstraight:k:", MSG_CLOSE, NULL, 0, NULL), 0);
+    KTEST_ASSERT_EQ(Call("tstraight:u:", MSG_CLOSE, NULL, 0, NULL), 0);
+    KTEST_ASSERT_EQ(WaitFor(kserver), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(WaitFor(userver), WAIT_STATUS_EXITED(0));
 }
 
 // A request that overstays its timeout gets E_TIMEDOUT; the late reply is

@@ -91,6 +91,11 @@ uint32_t IpcFastCalls(void);
 // into a waiting client, which ran next (for the tests).
 uint32_t IpcFastReplies(void);
 
+// How many requests and replies over IPC_INLINE_MAX bytes went straight
+// into the buffer the other side waited with, one copy (for the tests).
+uint32_t IpcHandedRequests(void);
+uint32_t IpcHandedReplies(void);
+
 // Resolve aliases in name, check it, find its server. Returns the entry
 // or NULL with *err set; resolved receives the rewritten name.
 const NsEntry *IpcRoute(const char *name, char *resolved, int *err);

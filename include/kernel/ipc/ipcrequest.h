@@ -19,6 +19,17 @@ typedef enum IpcState {
 } IpcState;
 
 struct Process;
+struct IpcDelivery;
+
+// Where a server waits for its next request (kernel/ipc/ipc.c, Take): a
+// client that finds it open puts its request straight in, one copy.
+typedef struct IpcInbox {
+    uint32_t open;              // 1 while its owner waits in a receive into it
+    uint32_t user;              // buffer and envelope are user addresses, else kernel-mode
+    uintptr_t buffer;
+    uint32_t capacity;
+    uintptr_t envelope;         // 0: none wanted
+} IpcInbox;
 
 typedef struct IpcRequest {
     struct IpcRequest *next;    // on the server's queue or serving list
@@ -34,6 +45,9 @@ typedef struct IpcRequest {
                                 //  client's endpoint, then its name (nameLength
                                 //  bytes and a NUL), as in IpcEnvelope
     uint32_t nameLength;
+    struct IpcDelivery *delivery; // while the client waits: where its reply goes
+    uint32_t replyLength;       // once DONE: a reply put straight there, its length
+                                //  (0: the reply is in 'reply')
     uint8_t messageInline[IPC_INLINE_MAX] __attribute__((aligned(16)));
     uint8_t replyInline[IPC_INLINE_MAX] __attribute__((aligned(16)));
 } IpcRequest;

@@ -45,6 +45,21 @@ int ProcMemUnmap(uint32_t pid, uint32_t addr, uint32_t length);
 // or E_NOMEM (a page of the range is not mapped: nothing changed).
 int ProcMemProtect(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot);
 
+// Copy length bytes from the current process's memory at from (user
+// memory with fromUser set, checked and read with fault fixups; else a
+// kernel pointer) to address to in space, another process's address
+// space, once, through the direct map (a temporary window for a frame in
+// high memory): for IPC, which puts a message
+// straight into the buffer its receiver waits with. toUser: to is a user
+// address and its pages must be ring-3 writable; else to is a kernel-mode
+// program's (any writable page of its space, or kernel memory). Returns 0;
+// E_FAULT when the source cannot be read (part of the destination may be
+// written); 1 when a destination page is not mapped writable (or no
+// window is free), so the caller must take the slower way.
+struct AddressSpace;
+int ProcMemCopyInto(struct AddressSpace *space, int toUser, uintptr_t to, int fromUser,
+                    uintptr_t from, uint32_t length);
+
 // A kernel address for physical page pa: the direct map, or a temporary
 // window for high memory (NULL if none is free). Give it back with
 // ProcMemWindowDone(pa, va).

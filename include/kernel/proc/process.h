@@ -82,6 +82,9 @@ struct Process {
     struct IpcRequest *ipcServing;      // received, not yet answered
     IpcRequest ipcRequest;              // as a client: its request (one at a time)
     WaitQueue ipcReceivers;             // where it waits for a request
+    IpcInbox ipcInbox;                  // the buffer it waits with there
+    uint32_t ipcDelivered;              // a request a client put straight into it: its length
+    struct IpcRequest *ipcHanded;       //  and that request, until its receive returns
     WaitQueue ipcNoteWaiters;           // where it waits for a notification
     IpcNotification ipcNotes[IPC_NOTIFY_MAX];
     struct IpcEndpoint *ipcHandles;     // its connected endpoints (endpoint.c), or NULL
