@@ -139,13 +139,11 @@ int GdtMakeTls(uint32_t base, uint32_t limit, uint32_t flags, uint64_t *descript
     return 0;
 }
 
-void GdtSetTls(uint64_t descriptor)
-{
-    static uint64_t loaded = 1;         // no descriptor is 1: the first call writes
+uint64_t gdtTlsLoaded = 1;              // no descriptor is 1: the first call writes
 
-    if (descriptor == loaded)
-        return;                         // most switches: both have none, or the same
-    loaded = descriptor;
+void GdtWriteTls(uint64_t descriptor)
+{
+    gdtTlsLoaded = descriptor;
     if (descriptor)
         memcpy(&gdt[GDT_TLS_INDEX], &descriptor, sizeof(descriptor));
     else

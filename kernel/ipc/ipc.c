@@ -521,7 +521,7 @@ int IpcFastCall(IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t cap
         return 0;
     length = m->length;
     if (length < MESSAGE_HEADER_SIZE || length > MESSAGE_MAX_SIZE ||
-        UserProbeWrite(reply, capacity))
+        UserProbeWriteCached(VmmCurrent(), reply, capacity))
         return 0;                       // a bad length or buffer: the general path says
     Address(r, e, m, length);           // e stays as it is while we wait
     if (length <= IPC_INLINE_MAX || Hand(r, m, IPC_MEMORY_USER, request, length) <= 0) {

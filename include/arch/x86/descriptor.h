@@ -28,7 +28,18 @@ int GdtMakeTls(uint32_t base, uint32_t limit, uint32_t flags, uint64_t *descript
 // default, a ring-3 data segment of base 0 and one byte, so loading
 // GDT_TLS never faults. Segment registers are not reloaded: a selector
 // of the slot takes the new descriptor when it is next loaded.
-void GdtSetTls(uint64_t descriptor);
+void GdtWriteTls(uint64_t descriptor);
+
+// The descriptor the TLS slot holds now (1 before the first write).
+extern uint64_t gdtTlsLoaded;
+
+// GdtWriteTls, unless the slot holds descriptor already: most switches
+// are between programs with no TLS, or with the same.
+static inline void GdtSetTls(uint64_t descriptor)
+{
+    if (descriptor != gdtTlsLoaded)
+        GdtWriteTls(descriptor);
+}
 
 // Every vector's gate; ring 3 may raise SYSCALL_VECTOR and those above
 // it (the vectors personalities claim) with an int instruction.

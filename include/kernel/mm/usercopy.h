@@ -12,6 +12,7 @@
 #define KERNEL_USERCOPY_H
 
 #include <stdint.h>
+#include <arch/x86/vmm.h>
 
 // 0 if [addr, addr+length) is accessible to the current process, else
 // E_FAULT. A zero length is always fine.
@@ -20,6 +21,18 @@ int UserCheck(uintptr_t addr, uint32_t length, int write);
 // 0 if every page of [addr, addr+length) is writable by the current
 // process (a write of each page that changes nothing), else E_FAULT.
 int UserProbeWrite(uintptr_t addr, uint32_t length);
+
+// UserProbeWrite for the range a call's reply goes to: inside the range
+// the current space found writable last (AddressSpace.writableStart/End,
+// empty after any unmap or change of rights) it needs no probe at all.
+static inline int UserProbeWriteCached(const AddressSpace *space, uintptr_t addr,
+                                       uint32_t length)
+{
+    if (addr >= space->writableStart && addr <= space->writableEnd &&
+        length <= space->writableEnd - addr && length)
+        return 0;
+    return UserProbeWrite(addr, length);
+}
 
 int CopyFromUser(void *dst, uintptr_t src, uint32_t length);
 int CopyToUser(uintptr_t dst, const void *src, uint32_t length);
