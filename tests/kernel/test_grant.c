@@ -138,12 +138,13 @@ KTEST(GrantKernelHeapBlockLivesUntilItsKfree)
     KTEST_ASSERT_EQ(MemFreePages(), baseline);
 }
 
-// Device memory (the VGA text buffer): refused over RAM and with bad
-// terms, mapped uncached at its own frame, written through, and never
-// freed as a page of RAM.
+// Device memory (the last page of the VGA text window, past the screen
+// the console writes): refused over RAM and with bad terms, mapped
+// uncached at its own frame, written through, and never freed as a page
+// of RAM.
 KTEST(GrantDeviceMemory)
 {
-    volatile uint16_t *vga = PhysToVirt(0xb8000);
+    volatile uint16_t *vga = PhysToVirt(0xbf000);
     int partner = Spawn("bin/granttest", "partner"), id, at;
     uint32_t pa, flags, before;
     uint16_t saved[2] = { vga[2], vga[3] };
@@ -151,18 +152,18 @@ KTEST(GrantDeviceMemory)
 
     KTEST_ASSERT(partner > 0);
     KTEST_ASSERT_EQ(GrantCreateDevice(0x100000, PAGE_SIZE, GRANT_READ, partner), E_PERM);
-    KTEST_ASSERT_EQ(GrantCreateDevice(0xb8001, PAGE_SIZE, GRANT_READ, partner), E_INVAL);
-    KTEST_ASSERT_EQ(GrantCreateDevice(0xb8000, 0, GRANT_READ, partner), E_INVAL);
+    KTEST_ASSERT_EQ(GrantCreateDevice(0xbf001, PAGE_SIZE, GRANT_READ, partner), E_INVAL);
+    KTEST_ASSERT_EQ(GrantCreateDevice(0xbf000, 0, GRANT_READ, partner), E_INVAL);
     KTEST_ASSERT_EQ(GrantCreateDevice(0xfffff000u, 2 * PAGE_SIZE, GRANT_READ, partner), E_INVAL);
-    KTEST_ASSERT_EQ(GrantCreateDevice(0xb8000, PAGE_SIZE, 8, partner), E_INVAL);
-    KTEST_ASSERT_EQ(GrantCreateDevice(0xb8000, PAGE_SIZE, GRANT_READ, 0x7ffffff0u), E_SRCH);
-    id = GrantCreateDevice(0xb8000, PAGE_SIZE, GRANT_READ | GRANT_WRITE, partner);
+    KTEST_ASSERT_EQ(GrantCreateDevice(0xbf000, PAGE_SIZE, 8, partner), E_INVAL);
+    KTEST_ASSERT_EQ(GrantCreateDevice(0xbf000, PAGE_SIZE, GRANT_READ, 0x7ffffff0u), E_SRCH);
+    id = GrantCreateDevice(0xbf000, PAGE_SIZE, GRANT_READ | GRANT_WRITE, partner);
     KTEST_ASSERT(id > 0);
     at = Ask(partner, CMD_MAP, GRANT_READ | GRANT_WRITE, id);
     KTEST_ASSERT(at > 0);
     p = ProcessFind((uint32_t)partner);
     KTEST_ASSERT_EQ(VmmQuery(p->space, (uint32_t)at, &pa, &flags), 0);
-    KTEST_ASSERT_EQ(pa, 0xb8000);
+    KTEST_ASSERT_EQ(pa, 0xbf000);
     KTEST_ASSERT_EQ(flags & (VMM_NOCACHE | VMM_GRANTED | VMM_OWNED | VMM_USER | VMM_WRITE),
                     VMM_NOCACHE | VMM_GRANTED | VMM_USER | VMM_WRITE);
     KTEST_ASSERT_EQ(Ask(partner, CMD_READ, 0, 0), (int)(vga[0] | (uint32_t)vga[1] << 16));
