@@ -34,6 +34,7 @@
 #include <clanker/display.h>
 #include <clanker/error.h>
 #include <clanker/fs.h>
+#include <clanker/grant.h>
 #include <clanker/kernelapi.h>
 #include <lib/displaymode.h>
 #include <lib/format.h>
@@ -116,15 +117,18 @@ static int ChangeMode(const DisplayMode *mode)
     return 0;
 }
 
-// Grant the framebuffer to pid. Returns the grant's id or an error.
+// Grant the framebuffer to pid (device memory, mapped uncached into it).
+// Returns the grant's id or an error (E_SRCH: not a live user process).
 static int GrantFramebuffer(uint32_t pid)
 {
-    (void)pid;
-    return E_NOSYS;         // the kernel's device grants are not here yet
+    return api->GrantDevice(adapter.framebuffer, grantLength, GRANT_READ | GRANT_WRITE, pid);
 }
 
+// End the owner's grant: the framebuffer leaves its address space at once.
 static void RevokeGrant(void)
 {
+    if (grantId)
+        api->GrantRevoke(grantId);
 }
 
 // The owner gives the display back, or has ended.
