@@ -114,3 +114,8 @@ MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_input.c lib/inputqueue.c lib/inputserver.c lib/format.c \
                lib/server.c
 include mk/module.mk
+
+MODULE      := test_displaymode
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_displaymode.c lib/displaymode.c lib/format.c
+include mk/module.mk
