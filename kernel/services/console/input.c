@@ -107,29 +107,31 @@ static void KeyEvent(uint8_t scancode)
 }
 
 // Take the controller's byte, if it has one for us and there is room.
-// Interrupts off.
-static void KeyboardReceive(void)
+// Returns 1 if a byte was taken. Interrupts off.
+static int KeyboardReceive(void)
 {
     uint8_t status = InByte(KBD_STATUS), c;
 
     if (!(status & KBD_OUTPUT_FULL))
-        return;
+        return 0;
     if (status & KBD_FROM_MOUSE) {
-        if (IrqAvailable(IRQ_MOUSE) != E_BUSY)
-            (void)InByte(KBD_DATA);         // not ours, and nobody else takes it
-        return;
+        if (IrqAvailable(IRQ_MOUSE) == E_BUSY)
+            return 0;                       // the mouse driver's
+        (void)InByte(KBD_DATA);             // not ours, and nobody else takes it
+        return 1;
     }
     if (keysListened) {
         KeyEvent(InByte(KBD_DATA));
-        return;
+        return 1;
     }
     if (ringCount == CONSOLE_RING_SIZE) {
         keyboardHeld = 1;
-        return;
+        return 0;
     }
     c = KeyboardTranslate(&keyboard, InByte(KBD_DATA));
     if (c)
         RingPut(c);
+    return 1;
 }
 
 // Wake the input thread if the ring holds anything. Interrupts off.
@@ -176,8 +178,9 @@ void ConsoleInputPoll(void)
 {
     uint32_t flags = CpuSave();
 
-    KeyboardReceive();
-    Signal();
+    // Only news wakes the input thread: its knock runs this again.
+    if (KeyboardReceive())
+        Signal();
     CpuRestore(flags);
 }
 
