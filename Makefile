@@ -30,8 +30,12 @@
 # USB stick on an xHCI controller (block:usb:1.1), to run,
 # run-iso and debug; see README. For those three, QEMU_ARGS="..." adds
 # arguments to QEMU's command line, GUI=1 opens a window with the VGA
-# screen where there is a display (tools/qemu-display.sh), and
-# QEMU_DISPLAY=NAME picks QEMU's -display backend (default none).
+# screen where there is a display (tools/qemu-display.sh), with QEMU's
+# std-VGA (the Bochs VBE adapter of display:), and starts the desktop;
+# QEMU_DISPLAY=NAME picks QEMU's -display backend (default none);
+# DESKTOP=1 starts the desktop in any run (the kernel command line word
+# "desktop", which etc/boot.conf's "if desktop" lines honour), DESKTOP=0
+# not even with GUI=1.
 # EXTRA=DIR lays the files of DIR over either initrd. TESTS=1 makes run
 # and debug boot the test initrd (bin/blktest, the pxNAME programs, ...).
 
@@ -49,6 +53,8 @@ MEM      ?= 128
 QEMU_DISPLAY ?= none
 QEMU_ARGS ?=
 GUI_ON   := $(filter-out 0 no,$(GUI))
+DESKTOP  ?= $(if $(GUI_ON),1,0)
+DESKTOP_ON = $(filter-out 0 no,$(DESKTOP))
 BUILD    := build
 
 include mk/modes.mk
@@ -60,6 +66,7 @@ KLDFLAGS := -m32 -O2 -flto -flto-partition=one -nostdlib -static -no-pie -Wl,-T,
 KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c kernel/*/*.c \
                                 kernel/services/console/*.c) \
                      lib/string.c lib/format.c lib/errortext.c lib/lineedit.c lib/heap.c lib/tar.c \
+                     lib/inputqueue.c lib/inputserver.c \
                      lib/server.c)
 KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c tests/bench/*.c))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
@@ -164,7 +171,10 @@ QEMU_USB_STICK = -device qemu-xhci$(comma)id=xhci -drive if=none$(comma)id=usbst
                  -device usb-storage$(comma)bus=xhci.0$(comma)drive=usbstick
 # GUI=1 picks a window backend when the recipe runs (or none, saying why).
 QEMU_DISPLAY_ARG = $(if $(GUI_ON),$$(tools/qemu-display.sh $(QEMU)),$(QEMU_DISPLAY))
-QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY_ARG) $(QEMU_DEVICES) $(QEMU_ARGS)
+QEMU_BASE = $(QEMU) -accel $(ACCEL) -m $(MEM) -no-reboot -display $(QEMU_DISPLAY_ARG) $(if $(GUI_ON),-vga std) \
+            $(QEMU_DEVICES) $(QEMU_ARGS)
+# The kernel command line of run and debug: "desktop" starts the desktop.
+KERNEL_APPEND = $(if $(DESKTOP_ON),-append desktop)
 QEMU_RUN = $(QEMU_BASE) -serial $$( [ -t 0 ] && echo mon:stdio || echo stdio )
 
 # make run: on a terminal the serial console is interactive (Ctrl-A X
@@ -188,9 +198,10 @@ run: deps-run
 	    $(MAKE) --no-print-directory $(KERNEL) $(RUN_INITRD); \
 	fi
 	$(Q)if [ -t 0 ]; then \
-	    $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(RUN_INITRD); \
+	    $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(RUN_INITRD) $(KERNEL_APPEND); \
 	else \
-	    tools/console-feed | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(RUN_INITRD); \
+	    tools/console-feed | $(QEMU_BASE) -serial stdio -kernel $(KERNEL) -initrd $(RUN_INITRD) \
+	        $(KERNEL_APPEND); \
 	fi
 
 run-iso: deps-run
@@ -200,7 +211,7 @@ run-iso: deps-run
 debug: deps-run
 	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(KERNEL:.elf=.sym) $(RUN_INITRD)
 	@echo "QEMU is waiting for gdb: gdb $(KERNEL) -ex 'target remote :1234'"
-	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -initrd $(RUN_INITRD) -s -S
+	$(Q)$(QEMU_RUN) -kernel $(KERNEL) -initrd $(RUN_INITRD) $(KERNEL_APPEND) -s -S
 
 # --- testing --------------------------------------------------------------
 # Host unit tests (tests/host/rules.mk): run every one (all of them, even

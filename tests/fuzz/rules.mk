@@ -62,3 +62,8 @@ MODULE      := fuzz_usbdesc
 MODULE_MODE := fuzz
 MODULE_SRCS := $(LOCAL_DIR)/fuzz_usbdesc.c lib/usbdesc.c
 include mk/module.mk
+
+MODULE      := fuzz_mousepacket
+MODULE_MODE := fuzz
+MODULE_SRCS := $(LOCAL_DIR)/fuzz_mousepacket.c lib/mousepacket.c
+include mk/module.mk

@@ -103,3 +103,19 @@ MODULE      := test_usbdesc
 MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_usbdesc.c lib/usbdesc.c
 include mk/module.mk
+
+MODULE      := test_mousepacket
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_mousepacket.c lib/mousepacket.c
+include mk/module.mk
+
+MODULE      := test_input
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_input.c lib/inputqueue.c lib/inputserver.c lib/format.c \
+               lib/server.c
+include mk/module.mk
+
+MODULE      := test_displaymode
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_displaymode.c lib/displaymode.c lib/format.c
+include mk/module.mk
