@@ -5,10 +5,12 @@
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
 #include <clanker/syscall.h>
+#include <lib/format.h>
 #include <lib/string.h>
 #include <arch/x86/irq.h>
 #include <kernel/exec/bootconf.h>
 #include <kernel/exec/loader.h>
+#include <kernel/mm/grant.h>
 #include <kernel/mm/memory.h>
 #include <kernel/proc/process.h>
 #include <kernel/proc/sched.h>
@@ -244,14 +246,24 @@ KTEST(ProcessFpuIsLoadedOnlyByItsUsers)
 
 // A kernel-mode program gets the KernelApi and its arguments; what it
 // leaves allocated comes back when it exits.
+// (Its grants go to a user process that waits for nothing: bin/granttest's
+// partner, ended at the end.)
 KTEST(ProcessKernelProgramUsesTheApi)
 {
+    int grantee = Spawn(PROCESS_USER, "bin/granttest", "partner", NULL), status;
     uint32_t baseline;
+    char pid[12];
 
-    KTEST_ASSERT_EQ(Run(PROCESS_KERNEL, "tests/kapitest", "hello", NULL), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT(grantee > 0);
+    Format(pid, sizeof(pid), "%d", grantee);
+    KTEST_ASSERT_EQ(Run(PROCESS_KERNEL, "tests/kapitest", "hello", pid), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(GrantCount(), 0);           // the two it kept are revoked
     baseline = MemFreePages();
-    KTEST_ASSERT_EQ(Run(PROCESS_KERNEL, "tests/kapitest", "hello", NULL), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(Run(PROCESS_KERNEL, "tests/kapitest", "hello", pid), WAIT_STATUS_EXITED(0));
+    KTEST_ASSERT_EQ(GrantCount(), 0);
     KTEST_ASSERT_EQ(MemFreePages(), baseline);
+    KTEST_ASSERT_EQ(ProcessKill((uint32_t)grantee), 0);
+    KTEST_ASSERT_EQ(ProcessWait(grantee, &status), grantee);
 }
 
 // A fault in a kernel-mode program's own code kills it, not the kernel.

@@ -1,8 +1,10 @@
 // A kernel-mode program that exercises the KernelApi and exits 0 when
 // every call behaved: pages, heap blocks, sleep, Block/Wake (and a Wake
 // ending a Sleep), device mapping (the VGA text buffer), ports, and its
-// arguments, connected handles and IpcReplyWait. Leaves some of
-// what it took unfreed on purpose: the kernel must give it all back.
+// arguments (the second the pid of a user process to grant to),
+// connected handles and IpcReplyWait, grants and notices by receive.
+// Leaves some of what it took unfreed on purpose (a page, heap blocks, a
+// device window, two grants): the kernel must give it all back.
 #include <clanker/error.h>
 #include <clanker/kernelapi.h>
 
@@ -54,6 +56,77 @@ static int IpcHandles(const KernelApi *api)
     return 0;
 }
 
+// The decimal number text, or 0.
+static uint32_t Number(const char *text)
+{
+    uint32_t n = 0;
+
+    while (*text >= '0' && *text <= '9')
+        n = n * 10 + (uint32_t)(*text++ - '0');
+    return n;
+}
+
+// A page-aligned address inside a new kmalloc block of pages + 1 pages.
+static uint8_t *PageIn(const KernelApi *api, uint32_t pages, uint8_t **block)
+{
+    *block = api->kmalloc((pages + 1) * 4096);
+    return *block ? (uint8_t *)(((uintptr_t)*block + 4095) & ~(uintptr_t)4095) : 0;
+}
+
+// Grants (version 5) to grantee, a live user process, and notices by
+// receive. Leaves a grant of a heap block and a device grant alive on
+// purpose: the kernel must revoke them when the program ends.
+// Returns 0, or the number of the check that failed.
+static int Grants(const KernelApi *api, uint32_t grantee)
+{
+    static struct { Message m; IpcNotification n; uint8_t room[64]; } rx;
+    uint8_t *block, *kept, *pages = PageIn(api, 2, &block), *page;
+    uint32_t self = api->GetPid();
+    IpcEnvelope env;
+    GrantFacts f;
+    int id;
+
+    CHECK(117, pages != 0 && grantee != 0);
+    CHECK(118, api->GrantCreate(pages + 16, 4096, GRANT_READ, grantee) == E_INVAL);
+    CHECK(119, api->GrantCreate(pages, 4096, 0, grantee) == E_INVAL);
+    CHECK(120, api->GrantCreate(pages, 4096, GRANT_READ, 0x7ffffff0u) == E_SRCH);
+    CHECK(121, api->GrantCreate(pages, 4096, GRANT_READ, self) == E_SRCH);    // kernel-mode
+    CHECK(122, api->GrantCreate(pages, 16 * 4096, GRANT_READ, grantee) == E_FAULT);
+    CHECK(123, api->GrantCreate((void *)0xc0200000u, 4096, GRANT_READ, grantee) == E_FAULT);
+    CHECK(124, (id = api->GrantCreate(pages, 2 * 4096, GRANT_READ | GRANT_WRITE, grantee)) > 0);
+    CHECK(125, api->GrantQuery((uint32_t)id, &f) == 0 && f.grantor == self &&
+                   f.grantee == grantee && f.length == 2 * 4096 &&
+                   f.rights == (GRANT_READ | GRANT_WRITE) && f.mappedAt == 0);
+    CHECK(126, api->GrantQuery((uint32_t)id, 0) == E_INVAL);
+    CHECK(127, api->GrantRevoke((uint32_t)id) == 0);
+    CHECK(128, api->GrantRevoke((uint32_t)id) == E_NOENT);
+    CHECK(129, api->GrantQuery((uint32_t)id, &f) == E_NOENT);
+    // A grant dies with the block it lies in.
+    CHECK(130, (id = api->GrantCreate(pages, 4096, GRANT_READ, grantee)) > 0);
+    api->kfree(block);
+    CHECK(131, api->GrantQuery((uint32_t)id, &f) == E_NOENT);
+    // A page from MemAllocatePage outlives its MemFreePage while granted.
+    page = api->MemAllocatePage();
+    CHECK(132, page != 0 && (id = api->GrantCreate(page, 4096, GRANT_READ, grantee)) > 0);
+    api->MemFreePage(page);
+    CHECK(133, api->GrantQuery((uint32_t)id, &f) == 0 && api->GrantRevoke((uint32_t)id) == 0);
+    // Device memory.
+    CHECK(134, api->GrantDevice(0x100000, 4096, GRANT_READ, grantee) == E_PERM);  // the kernel
+    CHECK(135, api->GrantDevice(0xfffff000u, 0x2000, GRANT_READ, grantee) == E_INVAL);
+    CHECK(136, api->GrantDevice(0xb8000, 4096, GRANT_READ, 0x7ffffff0u) == E_SRCH);
+    CHECK(137, api->GrantDevice(0xb8000, 4096, GRANT_READ | GRANT_WRITE, grantee) > 0);  // kept
+    pages = PageIn(api, 1, &kept);
+    CHECK(138, pages != 0 && api->GrantCreate(pages, 4096, GRANT_READ, grantee) > 0);   // kept
+    // Notices through receive.
+    CHECK(139, api->IpcWatchNotices() == 0 && api->IpcNotify(self, 0x99, 5) == 0);
+    CHECK(140, api->IpcReceiveTimeout(&rx.m, sizeof(rx), &env, 100) ==
+                   (int)(MESSAGE_HEADER_SIZE + sizeof(IpcNotification)) &&
+                   rx.m.type == MSG_NOTICE && rx.m.senderId == 0 && rx.n.senderId == self &&
+                   rx.n.jobId == 0x99 && rx.n.value == 5);
+    CHECK(141, api->IpcReceivePoll(&rx.m, sizeof(rx), &env) == E_AGAIN);
+    return 0;
+}
+
 int main(const KernelApi *api, int argc, char **argv)
 {
     uint32_t *page, *leaked, t0;
@@ -61,7 +134,7 @@ int main(const KernelApi *api, int argc, char **argv)
     volatile uint16_t *vga;
 
     CHECK(1, api->version == KERNEL_API_VERSION && api->size == sizeof(KernelApi));
-    CHECK(2, argc == 2 && StrEq(argv[0], "tests/kapitest") && StrEq(argv[1], "hello"));
+    CHECK(2, argc == 3 && StrEq(argv[0], "tests/kapitest") && StrEq(argv[1], "hello"));
     page = api->MemAllocatePage();
     CHECK(3, page != 0 && page[0] == 0 && page[1023] == 0);
     page[0] = 0x1234;
@@ -95,6 +168,7 @@ int main(const KernelApi *api, int argc, char **argv)
     CHECK(15, api->IrqRegister(0, (void (*)(void))0) != 0); // no handler
     CHECK(16, api->IrqRegister(99, (void (*)(void))main) != 0);
     CHECK(19, IpcHandles(api) == 0);
+    CHECK(20, Grants(api, Number(argv[2])) == 0);
     api->Print("kapitest: all checks passed\n");
     return 0;
 }

@@ -55,9 +55,9 @@ int IpcJobWrite(uint32_t jobId, uint32_t offset, IpcMemory memory, uintptr_t fro
 // nothing changed, the server tries again later).
 int IpcJobFinish(uint32_t jobId, int32_t value);
 
-// IpcReceiveTimed that never waits: E_AGAIN when no request is queued
-// for the caller. (An exit notice waits for the next request or the next
-// receive that waits.)
+// IpcReceiveTimed that never waits: E_AGAIN when no request (and, after
+// IpcWatchNotices, no notice) is queued for the caller. (An exit notice
+// waits for the next request or notice, or the next receive that waits.)
 int IpcReceivePoll(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintptr_t envelope);
 
 // The KernelApi's forms, in kernel memory.
