@@ -23,9 +23,10 @@
 // thread's: the thread takes from it with interrupts off.
 //
 // The thread serves the input devices' protocol (lib/inputserver.c,
-// include/clanker/input.h). Its IRQ cannot wake it from a receive, so
-// while a listener waits to be told of news the receive waits at most
-// NOTICE_POLL_MS, and the notice goes out then.
+// include/clanker/input.h). It watches notices, and the handler wakes it
+// from its receive with one of its own (IpcNotify to itself, POKE_JOB)
+// when it queued an event and none is on the way: the thread then tells
+// the listener. Nothing is polled.
 //
 // Run from etc/boot.conf:  kernel drivers/ps2mouse
 #include <stddef.h>
@@ -66,7 +67,7 @@
 
 #define IRQ_MOUSE       12
 #define POLL_LIMIT      20000       // status reads before a wait for the controller gives up
-#define NOTICE_POLL_MS  10
+#define POKE_JOB        0x1e0000ffu  // the handler's notice to the thread
 
 static const KernelApi *api;
 static int config = -1;             // the controller's configuration byte at start
@@ -168,8 +169,18 @@ static int StartMouse(void)
 
 // --- IRQ 12 ----------------------------------------------------------------------
 
-// The mouse's bytes into events (the handler may call only the port calls,
-// Wake and UptimeMs). A keyboard byte is left for IRQ 1.
+static uint32_t selfPid;
+static volatile int poked;              // the handler's notice is on its way
+
+// Wake the thread from its receive, once until it has looked (the
+// handler may call only the port calls, Wake, IpcNotify and UptimeMs).
+static void Poke(void)
+{
+    if (!poked)
+        poked = api->IpcNotify(selfPid, POKE_JOB, 0) == 0;
+}
+
+// The mouse's bytes into events. A keyboard byte is left for IRQ 1.
 static void MouseInterrupt(void)
 {
     for (uint32_t i = 0; i < MOUSE_PACKET_SIZE; i++) {
@@ -180,8 +191,10 @@ static void MouseInterrupt(void)
             (STATUS_OUTPUT_FULL | STATUS_FROM_AUX))
             return;
         if (MouseParserFeed(&parser, api->InByte(KBC_DATA), api->UptimeMs(), &e) ==
-            MOUSE_FEED_EVENT)
+            MOUSE_FEED_EVENT) {
             InputQueuePut(&queue, &e);
+            Poke();
+        }
     }
 }
 
@@ -241,13 +254,22 @@ static int Request(Server *s, ServerRequest *r)
     return InputServerRequest(&mouse, r);
 }
 
-// After every request and timeout: the listener's notice; while it waits
-// for one, come back soon.
+// After every request and notice: the listener's notice, if it has news.
+// The receive waits with no time limit (the handler's poke ends it).
 static uint32_t Idle(Server *s)
 {
     (void)s;
     InputServerIdle(&mouse);
-    return InputServerListening(&mouse) ? NOTICE_POLL_MS : 0;
+    return 0;
+}
+
+// The handler's poke: it may poke again from now on (Idle, which runs
+// next, tells the listener).
+static void Poked(Server *s, const IpcNotification *notice)
+{
+    (void)s;
+    if (notice->jobId == POKE_JOB)
+        poked = 0;
 }
 
 static void Ended(Server *s, uint32_t pid)
@@ -265,7 +287,7 @@ int main(const KernelApi *kernel, int argc, char **argv)
     static ServerPort port;
     static Server server = {
         .name = "ps2mouse", .routes = routes, .routeCount = sizeof(routes) / sizeof(routes[0]),
-        .Idle = Idle, .ProcessEnded = Ended, .requestBuffer = &request.message,
+        .Idle = Idle, .ProcessEnded = Ended, .Noticed = Poked, .requestBuffer = &request.message,
         .replyBuffer = &reply.message, .capacity = sizeof(request),
     };
     uint32_t flags;
@@ -273,6 +295,7 @@ int main(const KernelApi *kernel, int argc, char **argv)
 
     (void)argc; (void)argv;
     api = kernel;
+    selfPid = api->GetPid();
     MouseParserInit(&parser);
     InputQueueInit(&queue);
     flags = CpuSave();
@@ -286,7 +309,8 @@ int main(const KernelApi *kernel, int argc, char **argv)
         api->Print("ps2mouse: IRQ %d: error %d\n", IRQ_MOUSE, err);
         return 1;
     }
-    if (api->IpcWatchExits() != 0 || api->NamespaceRegister(INPUT_MOUSE_PREFIX, NULL) != 0) {
+    if (api->IpcWatchExits() != 0 || api->IpcWatchNotices() != 0 ||
+        api->NamespaceRegister(INPUT_MOUSE_PREFIX, NULL) != 0) {
         api->Print("ps2mouse: cannot serve %s\n", INPUT_MOUSE_PREFIX);
         return 1;
     }

@@ -79,8 +79,9 @@ typedef struct KernelApi {
     void (*Exit)(int code);
 
     // Interrupts and ports. The handler runs with interrupts off, in the
-    // program's address space, and may call only Wake, the port calls and
-    // UptimeMs.
+    // program's address space, and may call only Wake, IpcNotify (a
+    // notice to the program itself wakes its receive, IpcWatchNotices),
+    // the port calls and UptimeMs.
     // 0, E_INVAL (no handler, irq 16 or more, the cascade line 2),
     // E_BUSY (the kernel's, another program's or the caller's line) or
     // E_NOMEM. IrqUnregister of a line the caller does not hold is ignored.
