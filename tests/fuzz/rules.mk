@@ -62,3 +62,8 @@ MODULE      := fuzz_usbdesc
 MODULE_MODE := fuzz
 MODULE_SRCS := $(LOCAL_DIR)/fuzz_usbdesc.c lib/usbdesc.c
 include mk/module.mk
+
+MODULE      := fuzz_windowctl
+MODULE_MODE := fuzz
+MODULE_SRCS := $(LOCAL_DIR)/fuzz_windowctl.c lib/windowctl.c
+include mk/module.mk
