@@ -33,6 +33,7 @@
 #include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/personality.h>
+#include <kernel/mm/grant.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/mm/memory.h>
 #include <kernel/proc/process.h>
@@ -178,6 +179,21 @@ static void ApiKfree(void *ptr)
     if (ProcessKfree(ptr) != 0)
         Misuse("kfree of a block it does not own:", (uintptr_t)ptr);
     CpuRestore(flags);
+}
+
+// --- shared memory: grants (kernel/mm/grant.c) ------------------------------------
+
+// Whether pa is a page p took with MemAllocatePage or MemAllocateDmaPage.
+static int OwnsPage(Process *p, uint32_t pa)
+{
+    return ProcessFindResource(p, ReleasePage, pa) != NULL;
+}
+
+static int ApiGrantCreate(const void *addr, uint32_t length, uint32_t rights,
+                          uint32_t granteePid)
+{
+    /* decode and invoke: GrantCreateKernel checks all before it acts */
+    return GrantCreateKernel(addr, length, rights, granteePid, OwnsPage);
 }
 
 // --- device windows --------------------------------------------------------------
@@ -725,6 +741,16 @@ static void ApiIpcServe(void)
     ServerRun(&server);
 }
 
+// The facts of a grant: a place for them first.
+static int ApiGrantQuery(uint32_t grantId, GrantFacts *out)
+{
+    /* decode */
+    if (!out)
+        return E_INVAL;
+    /* invoke */
+    return GrantQuery(grantId, out);
+}
+
 static const KernelApi table = {
     .version = KERNEL_API_VERSION,
     .size = sizeof(KernelApi),
@@ -797,6 +823,11 @@ static const KernelApi table = {
     .IpcCall = ApiIpcCall,
     .IpcDisconnect = IpcDisconnect,
     .IpcReplyWait = ApiIpcReplyWait,
+    .GrantCreate = ApiGrantCreate,
+    .GrantDevice = GrantCreateDevice,
+    .GrantRevoke = GrantRevoke,
+    .GrantQuery = ApiGrantQuery,
+    .IpcWatchNotices = IpcWatchNotices,
 };
 
 const KernelApi *KernelApiTable(void)

@@ -15,6 +15,7 @@
 #include <kernel/ipc/async.h>
 #include <kernel/ipc/endpoint.h>
 #include <kernel/ipc/ipc.h>
+#include <kernel/mm/grant.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/exec/loader.h>
 #include <kernel/proc/process.h>
@@ -469,6 +470,12 @@ static int InvokeIpcWatchExits(SyscallCall *call)
     return IpcWatchExits();
 }
 
+static int InvokeIpcWatchNotices(SyscallCall *call)
+{
+    (void)call;
+    return IpcWatchNotices();
+}
+
 // --- memory --------------------------------------------------------------------
 
 // Map zeroed pages into the caller's own space. kernel/mm/procmem.c checks
@@ -573,6 +580,46 @@ static int InvokeIpcReceivePoll(SyscallCall *call)
     return IpcReceivePoll(IPC_MEMORY_USER, call->arg[0], call->arg[1], call->arg[2]);
 }
 
+// --- shared memory: grants (kernel/mm/grant.c) ------------------------------------
+
+// SYS_GRANT_CREATE (addr, length, rights, granteePid): GrantCreateUser
+// checks the terms and every page before it changes anything.
+static int InvokeGrantCreate(SyscallCall *call)
+{
+    return GrantCreateUser(call->arg[0], call->arg[1], call->arg[2], call->arg[3]);
+}
+
+static int InvokeGrantMap(SyscallCall *call)
+{
+    return GrantMap(call->arg[0], call->arg[1]);
+}
+
+static int InvokeGrantUnmap(SyscallCall *call)
+{
+    return GrantUnmap(call->arg[0]);
+}
+
+static int InvokeGrantRevoke(SyscallCall *call)
+{
+    return GrantRevoke(call->arg[0]);
+}
+
+// SYS_GRANT_QUERY (grantId, out): a writable GrantFacts.
+static int DecodeGrantQuery(SyscallCall *call)
+{
+    return UserCheck(call->arg[1], sizeof(GrantFacts), 1) ? E_FAULT : 0;
+}
+
+static int InvokeGrantQuery(SyscallCall *call)
+{
+    GrantFacts facts;
+    int err = GrantQuery(call->arg[0], &facts);
+
+    if (!err && CopyToUser(call->arg[1], &facts, sizeof(facts)))
+        err = E_FAULT;
+    return err;
+}
+
 static const SyscallEntry calls[SYS_COUNT] = {
     [SYS_EXIT]            = { NULL,                InvokeExit },
     [SYS_DEBUG_WRITE]     = { DecodeDebugWrite,    InvokeDebugWrite },
@@ -610,6 +657,12 @@ static const SyscallEntry calls[SYS_COUNT] = {
     [SYS_IPC_JOB_WRITE]   = { DecodeIpcJobWrite,   InvokeIpcJobWrite },
     [SYS_IPC_JOB_FINISH]  = { NULL,                InvokeIpcJobFinish },
     [SYS_IPC_RECEIVE_POLL] = { NULL,               InvokeIpcReceivePoll },
+    [SYS_GRANT_CREATE]    = { NULL,                InvokeGrantCreate },
+    [SYS_GRANT_MAP]       = { NULL,                InvokeGrantMap },
+    [SYS_GRANT_UNMAP]     = { NULL,                InvokeGrantUnmap },
+    [SYS_GRANT_REVOKE]    = { NULL,                InvokeGrantRevoke },
+    [SYS_GRANT_QUERY]     = { DecodeGrantQuery,    InvokeGrantQuery },
+    [SYS_IPC_WATCH_NOTICES] = { NULL,              InvokeIpcWatchNotices },
 };
 
 // The fast path of SYS_IPC_CALL and SYS_IPC_SEND, before the general

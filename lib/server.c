@@ -3,8 +3,9 @@
 //
 // Every request gets exactly one answer unless its handler defers it:
 // the reply the handler built, or MSG_ERROR with the code it returned.
-// MSG_PROCESS_EXIT notices from the kernel (senderId 0) are not requests:
-// they go to the ProcessEnded hook and are never answered.
+// MSG_PROCESS_EXIT and MSG_NOTICE messages from the kernel (senderId 0)
+// are not requests: they go to the ProcessEnded and Noticed hooks and are
+// never answered.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <lib/server.h>
@@ -47,6 +48,17 @@ static void ExitNotice(Server *s, const Message *m)
     s->ProcessEnded(s, pid);
 }
 
+// A queued notice the kernel delivered (after IpcWatchNotices).
+static void Notice(Server *s, const Message *m)
+{
+    IpcNotification n;
+
+    if (!s->Noticed || MessageDataLength(m) < sizeof(n))
+        return;
+    memcpy(&n, m->data, sizeof(n));
+    s->Noticed(s, &n);
+}
+
 // Serve the request in s->requestBuffer. Its answer is sent, except a
 // reply built in s->replyBuffer, which is left for the caller to send
 // (*pending, the request's id; 0: nothing left to send).
@@ -60,6 +72,10 @@ static void Serve(Server *s, const IpcEnvelope *envelope, uint32_t *pending)
 
     if (m->type == MSG_PROCESS_EXIT && m->senderId == 0) {
         ExitNotice(s, m);
+        return;
+    }
+    if (m->type == MSG_NOTICE && m->senderId == 0) {
+        Notice(s, m);
         return;
     }
     *r.reply = (Message){ .type = MSG_RESPONSE, .length = MESSAGE_HEADER_SIZE };

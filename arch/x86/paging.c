@@ -166,7 +166,7 @@ int VmmProtect(AddressSpace *space, uintptr_t va, uint32_t flags)
     pte = FindEntry(space, va, 0);
     if (!pte || !(*pte & PTE_PRESENT))
         return E_NOENT;
-    if ((*pte ^ flags) & VMM_OWNED)
+    if ((*pte ^ flags) & (VMM_OWNED | VMM_GRANTED))
         return E_INVAL;                 // ownership never changes
     *pte = (*pte & PTE_ADDRESS) | flags | PTE_PRESENT;
     space->writableEnd = 0;             // it may have lost its write right

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <clanker/context.h>
+#include <clanker/grant.h>
 #include <clanker/job.h>
 #include <clanker/message.h>
 #include <clanker/personality.h>
@@ -29,7 +30,7 @@
 // for with KERNEL_API_NEEDS (every program links lib/kapi/need.c, which
 // states KERNEL_API_VERSION), and the loader refuses a program whose
 // version is not the kernel's, with a line saying so.
-#define KERNEL_API_VERSION 4
+#define KERNEL_API_VERSION 5
 
 // What KERNEL_API_NEEDS puts in the program's KERNEL_API_SECTION.
 #define KERNEL_API_SECTION ".clanker.kapi"
@@ -246,7 +247,8 @@ typedef struct KernelApi {
     int (*IpcJobRead)(uint32_t jobId, uint32_t offset, void *to, uint32_t length);
     int (*IpcJobWrite)(uint32_t jobId, uint32_t offset, const void *from, uint32_t length);
     int (*IpcJobFinish)(uint32_t jobId, int32_t value);
-    // IpcReceiveInto that never waits: E_AGAIN when no request is queued.
+    // IpcReceiveInto that never waits: E_AGAIN when no request (and, after
+    // IpcWatchNotices, no notice) is queued.
     int (*IpcReceivePoll)(Message *buffer, uint32_t capacity, IpcEnvelope *envelope);
 
     // Connected endpoints (docs/ipc.md, Handles), as SYS_IPC_CONNECT,
@@ -268,6 +270,31 @@ typedef struct KernelApi {
     // and E_MSGSIZE return at once, receiving nothing.
     int (*IpcReplyWait)(uint32_t requestId, const Message *reply, Message *buffer,
                         uint32_t capacity, IpcEnvelope *envelope, uint32_t timeoutMs);
+
+    // Version 5. Shared memory (include/clanker/grant.h, docs/ipc.md).
+    // GrantCreate grants [addr, addr + length) of the program's own memory
+    // (page-aligned: a stretch of one kmalloc block, pages from
+    // MemAllocatePage, or its own image and stack) to the live user
+    // process granteePid with rights (GRANT_READ, GRANT_WRITE); the pages
+    // live while the grant does (a kfree of the block revokes it first).
+    // GrantDevice grants device memory [physical, physical + length)
+    // (page-aligned; not RAM, never freed), which the grantee maps
+    // uncached. Both return the grant id (>= 1) or E_INVAL (alignment,
+    // length 0 or over GRANT_LENGTH_MAX, wrap, rights), E_FAULT (a page
+    // that is not the program's), E_PERM (GrantDevice: memory the kernel
+    // holds), E_SRCH (no such user process), E_NOSPC (tables full), E_NOMEM.
+    // GrantRevoke ends a grant the program made: unmapped from its
+    // grantee at once. GrantQuery: the facts of a grant it made (E_INVAL
+    // for a NULL out). Both 0 or E_NOENT (no grant of its own).
+    int (*GrantCreate)(const void *addr, uint32_t length, uint32_t rights, uint32_t granteePid);
+    int (*GrantDevice)(uint32_t physical, uint32_t length, uint32_t rights, uint32_t granteePid);
+    int (*GrantRevoke)(uint32_t grantId);
+    int (*GrantQuery)(uint32_t grantId, GrantFacts *out);
+    // From now on the receive calls (IpcReceive, IpcReceiveInto,
+    // IpcReceiveTimeout, IpcReceivePoll, IpcReplyWait) also return the
+    // program's queued notices as MSG_NOTICE messages (senderId 0, data an
+    // IpcNotification), before its requests. 0.
+    int (*IpcWatchNotices)(void);
 } KernelApi;
 
 // The kernel's own table (kernel side only).

@@ -36,6 +36,8 @@ typedef enum MessageType {
     MSG_UNMOUNT,        // to a filesystem's prefix: flush, reply, stop serving, exit
     MSG_PERSONALITY_INTERRUPT, // from the kernel: ^C for a personality's process
     MSG_CANCEL,         // drop an asynchronous job: data holds its uint32 job id
+    MSG_NOTICE,         // from the kernel, to processes that asked (IpcWatchNotices): a
+                        // notice (IpcNotification) queued for it; senderId and requestId 0, no reply
     MSG_TYPE_LIMIT,     // first unused number; servers may use higher ones
 } MessageType;
 

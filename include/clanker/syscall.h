@@ -58,7 +58,16 @@
 #define SYS_IPC_JOB_FINISH  35 // (uint32 jobId, int32 value) -> 0: the client is notified
 #define SYS_IPC_RECEIVE_POLL 36 // (Message *buffer, uint32 capacity, IpcEnvelope *envelope)
                                 //  -> SYS_IPC_RECEIVE's result, or E_AGAIN: nothing there
-#define SYS_COUNT         37
+// Shared memory: grants (include/clanker/grant.h, docs/ipc.md).
+#define SYS_GRANT_CREATE    37 // (uint32 addr, uint32 length, uint32 rights, uint32 granteePid)
+                               //  -> grant id >= 1
+#define SYS_GRANT_MAP       38 // (uint32 grantId, uint32 rights) -> the address it is mapped at
+#define SYS_GRANT_UNMAP     39 // (uint32 grantId) -> 0: the grantee drops its mapping
+#define SYS_GRANT_REVOKE    40 // (uint32 grantId) -> 0: the grantor ends the grant
+#define SYS_GRANT_QUERY     41 // (uint32 grantId, GrantFacts *out) -> 0
+#define SYS_IPC_WATCH_NOTICES 42 // () -> 0; from now on the receive calls also return
+                                 //  the caller's notices as MSG_NOTICE messages
+#define SYS_COUNT         43
 
 // Limits on what SYS_SPAWN accepts.
 #define SPAWN_MAX_ARGS     32

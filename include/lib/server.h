@@ -101,6 +101,10 @@ struct Server {
     // MSG_PROCESS_EXIT notices from the kernel (after IpcWatchExits): a
     // client ended. NULL ignores them.
     void (*ProcessEnded)(Server *s, uint32_t pid);
+    // MSG_NOTICE messages from the kernel (after IpcWatchNotices): a
+    // notice {senderId, jobId, value} someone posted for this server. NULL
+    // ignores them.
+    void (*Noticed)(Server *s, const IpcNotification *notice);
     // Run after every request and every timeout: timers, retries, a piece
     // of a job. Returns how long the next receive may wait in ms (0: no
     // limit; SERVER_POLL: not at all). NULL: none.

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <clanker/error.h>
 #include <clanker/context.h>
+#include <clanker/grant.h>
 #include <clanker/job.h>
 #include <clanker/message.h>
 #include <clanker/syscall.h>
@@ -292,6 +293,35 @@ int IpcJobWaitAny(uint32_t *jobId, int32_t *value, uint32_t timeoutMs);
 // it), E_NOENT (it had ended already, or the server never had it), or
 // the error of the request.
 int IpcJobCancel(const char *name, uint32_t jobId);
+
+// --- shared memory: grants (lib/user/grant.c) ------------------------------
+// include/clanker/grant.h has the model, docs/ipc.md the rules.
+
+// Grant [addr, addr + length) of the caller's memory (page-aligned,
+// mapped, writable for GRANT_WRITE) to process granteePid with rights
+// (GRANT_READ, GRANT_WRITE). Returns the grant id (>= 1) or E_*.
+int GrantCreate(void *addr, uint32_t length, uint32_t rights, uint32_t granteePid);
+
+// Map a grant made to the caller, with rights (a subset of the granted),
+// where the kernel finds room: returns the address, or NULL on any
+// error (SysGrantMap returns the address or the E_* code).
+void *GrantMap(uint32_t grantId, uint32_t rights);
+int SysGrantMap(uint32_t grantId, uint32_t rights);
+
+// The grantee drops its mapping (the grant stays). Returns 0 or E_*.
+int GrantUnmap(uint32_t grantId);
+
+// The grantor ends the grant: gone from the grantee at once. Returns 0 or E_*.
+int GrantRevoke(uint32_t grantId);
+
+// The facts of a grant the caller made or was given. Returns 0 or E_*.
+int GrantQuery(uint32_t grantId, GrantFacts *out);
+
+// From now on SysIpcReceive (and SysIpcReplyWait, SysIpcReceivePoll, the
+// skeleton's port) also returns the caller's queued notices as MSG_NOTICE
+// messages (senderId 0, data an IpcNotification), before its requests,
+// instead of leaving them for IpcWaitNotification. Returns 0.
+int IpcWatchNotices(void);
 
 // The server skeleton's port for ring-3 programs (lib/user/serverport.c;
 // include/lib/server.h): SYS_IPC_RECEIVE and SYS_IPC_REPLY.

@@ -94,23 +94,11 @@ static IpcJob *FreeSlot(uint32_t client, int *err)
     return *err ? NULL : slot;
 }
 
-// Queue the notice {sender, jobId, value} for pid and wake it if it
-// waits for one: IpcNotify's work, with the sender named, since a server
-// that dies is not always the process running.
+// Queue the notice {sender, jobId, value} for pid: the sender is named,
+// since a server that dies is not always the process running.
 static int Post(uint32_t pid, uint32_t sender, uint32_t jobId, int32_t value)
 {
-    Process *p = ProcessFind(pid);
-    uint32_t slot;
-
-    if (!p || p->state == PROCESS_ZOMBIE)
-        return E_SRCH;
-    if (p->ipcNoteCount == IPC_NOTIFY_MAX)
-        return E_AGAIN;
-    slot = (p->ipcNoteHead + p->ipcNoteCount++) % IPC_NOTIFY_MAX;
-    p->ipcNotes[slot] = (IpcNotification){ sender, jobId, value };
-    if (p->state == PROCESS_BLOCKED && p->waitingOn == &p->ipcNoteWaiters)
-        SchedWake(p);
-    return 0;
+    return IpcPostNotice(pid, sender, jobId, value);
 }
 
 // --- the client's calls -----------------------------------------------------------
@@ -316,9 +304,9 @@ int IpcReceivePoll(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintpt
     uint32_t flags = CpuSave();
     int result = E_AGAIN;
 
-    // With interrupts off nobody can take the request back before the
-    // receive, so it finds it there and does not wait.
-    if (ProcessCurrent()->ipcQueueHead)
+    // With interrupts off nobody can take the request (or the notice)
+    // back before the receive, so it finds it there and does not wait.
+    if (ProcessCurrent()->ipcQueueHead || IpcNoticePending(ProcessCurrent()))
         result = IpcReceiveTimed(memory, buffer, capacity, envelope, 0);
     CpuRestore(flags);
     return result;

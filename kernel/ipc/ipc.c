@@ -423,8 +423,8 @@ int IpcFastCall(IpcEndpoint *e, uintptr_t request, uintptr_t reply, uint32_t cap
     // general path takes the call (and gives its errors).
     if (!server || server == self || server->state != PROCESS_BLOCKED ||
         server->waitingOn != &server->ipcReceivers || server->wakeTick ||
-        server->ipcQueueHead || ExitPending(server))
-        return 0;                       // not waiting in a plain receive
+        server->ipcQueueHead || ExitPending(server) || IpcNoticePending(server))
+        return 0;                       // not waiting in a plain receive, or a notice comes first
     if (capacity < MESSAGE_HEADER_SIZE)
         return 0;
     length = (uint32_t)IpcStageRequest(request);     // a negative error is huge here
@@ -483,6 +483,29 @@ static int DeliverExit(Process *p, IpcMemory memory, uintptr_t buffer, uint32_t 
     return (int)sizeof(notice);
 }
 
+// Copy the oldest notice queued for p into its buffer and envelope as a
+// MSG_NOTICE message and take it off the queue. Returns the message's
+// length or an error (E_MSGSIZE, E_FAULT: it stays queued).
+static int DeliverNotice(Process *p, IpcMemory memory, uintptr_t buffer, uint32_t capacity,
+                         uintptr_t envelope)
+{
+    struct { Message header; IpcNotification note; } notice;
+    uint32_t none = 0;
+
+    if (capacity < sizeof(notice))
+        return E_MSGSIZE;               // left queued for a bigger buffer
+    notice.header = (Message){ .type = MSG_NOTICE, .length = sizeof(notice) };
+    notice.note = p->ipcNotes[p->ipcNoteHead];
+    if (CopyOut(memory, buffer, &notice, sizeof(notice)) ||
+        (envelope && (CopyOut(memory, envelope, &none, sizeof(none)) ||
+                      CopyOut(memory, envelope + offsetof(IpcEnvelope, name), &none, 1))))
+        return E_FAULT;
+    /* POINT OF NO RETURN */
+    p->ipcNoteHead = (p->ipcNoteHead + 1) % IPC_NOTIFY_MAX;
+    p->ipcNoteCount--;
+    return (int)sizeof(notice);
+}
+
 // Copy the first queued request to the server's buffer and envelope and
 // move it to the serving list. Returns its length or an error (a request
 // too big for the buffer fails back to its client with E_MSGSIZE).
@@ -509,6 +532,12 @@ static int DeliverRequest(Process *self, IpcMemory memory, uintptr_t buffer, uin
     r->next = self->ipcServing;
     self->ipcServing = r;
     return length;
+}
+
+int IpcWatchNotices(void)
+{
+    ProcessCurrent()->ipcWatchNotices = 1;
+    return 0;
 }
 
 int IpcWatchExits(void)
@@ -547,7 +576,7 @@ static void AnnounceExit(Process *p)
 // the deadline passed with nothing there. Interrupts off.
 static int AwaitRequest(Process *self, uint64_t deadline)
 {
-    while (!self->ipcQueueHead && !ExitPending(self)) {
+    while (!self->ipcQueueHead && !ExitPending(self) && !IpcNoticePending(self)) {
         uint64_t now;
         if (!deadline) {
             SchedBlock(&self->ipcReceivers);
@@ -579,6 +608,8 @@ int IpcReceiveTimed(IpcMemory memory, uintptr_t buffer, uint32_t capacity, uintp
     if ((length = AwaitRequest(self, deadline)) == 0) {
         if (ExitPending(self))
             length = DeliverExit(self, memory, buffer, capacity, envelope);
+        else if (IpcNoticePending(self))
+            length = DeliverNotice(self, memory, buffer, capacity, envelope);
         else
             length = DeliverRequest(self, memory, buffer, capacity, envelope);
     }
@@ -665,7 +696,7 @@ int IpcReply(uint32_t requestId, const Message *reply)
 
 // --- notifications ----------------------------------------------------------
 
-int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
+int IpcPostNotice(uint32_t pid, uint32_t sender, uint32_t jobId, int32_t value)
 {
     uint32_t flags = CpuSave();
     Process *p = ProcessFind(pid);
@@ -677,12 +708,19 @@ int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
         err = E_AGAIN;
     if (!err) {
         uint32_t slot = (p->ipcNoteHead + p->ipcNoteCount++) % IPC_NOTIFY_MAX;
-        p->ipcNotes[slot] = (IpcNotification){ ProcessCurrent()->pid, jobId, value };
-        if (p->state == PROCESS_BLOCKED && p->waitingOn == &p->ipcNoteWaiters)
+        p->ipcNotes[slot] = (IpcNotification){ sender, jobId, value };
+        if (p->state == PROCESS_BLOCKED && (p->waitingOn == &p->ipcNoteWaiters ||
+                                            (p->ipcWatchNotices &&
+                                             p->waitingOn == &p->ipcReceivers)))
             SchedWake(p);
     }
     CpuRestore(flags);
     return err;
+}
+
+int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value)
+{
+    return IpcPostNotice(pid, ProcessCurrent()->pid, jobId, value);
 }
 
 int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs)

@@ -215,6 +215,20 @@ void MemPageFree(uint32_t pa)
         Panic("MemPageFree: 0x%08x is not a page of RAM the allocator manages", pa);
 }
 
+int MemPageShare(uint32_t pa)
+{
+    uint32_t flags = CpuSave();
+    int err = (pa & (PAGE_SIZE - 1)) ? E_INVAL : PmmShare(&pmm, pa / PAGE_SIZE);
+
+    CpuRestore(flags);
+    return err;
+}
+
+uint32_t MemPageShares(uint32_t pa)
+{
+    return PmmShares(&pmm, pa / PAGE_SIZE);
+}
+
 // The VMM's frames (include/arch/x86/vmm.h): low memory, which the direct
 // map always reaches.
 uint32_t ArchPageAllocate(void)

@@ -1,12 +1,17 @@
 // Physical page allocator: a free stack per zone plus two bitmaps.
 //
 // Layout of the storage block handed to PmmInit:
-//   ramBits  | freeBits | low-zone stack | high-zone stack
-// The bitmaps cover pfns [0, pageLimit); each stack can hold every page of
-// its zone, so a free never needs memory.
+//   ramBits  | freeBits | low-zone stack | high-zone stack | shares
+// The bitmaps and the share counts cover pfns [0, pageLimit); each stack
+// can hold every page of its zone, so a free never needs memory.
+//
+// Sharing: a page in use has one holder, plus shares[pfn] more that
+// PmmShare added (a grant keeps the pages it shares alive this way). Each
+// holder frees the page once; only the last free puts it back.
 //
 // Invariant: a pfn is on a zone stack exactly when its free bit is set,
-// and only pfns with their RAM bit set ever get a free bit.
+// only pfns with their RAM bit set ever get a free bit, and a free page
+// has no shares.
 #include <clanker/error.h>
 #include <kernel/mm/pmm.h>
 
@@ -39,7 +44,8 @@ size_t PmmStorageBytes(const RangeSet *ram)
     uint32_t limit = PageLimitOf(ram);
     uint64_t pages = RangeSetTotal(ram) / PMM_PAGE_SIZE;
 
-    return 2 * BITS_WORDS(limit) * sizeof(uint32_t) + pages * sizeof(uint32_t);
+    return 2 * BITS_WORDS(limit) * sizeof(uint32_t) + pages * sizeof(uint32_t) +
+           ((limit + 3u) & ~3u);
 }
 
 static int ValidRam(const RangeSet *ram)
@@ -88,8 +94,11 @@ int PmmInit(Pmm *pmm, const RangeSet *ram, uint32_t lowLimitPfn,
     pmm->freeBits = p + words;
     pmm->zones[PMM_ZONE_LOW] = (PmmStack){ p + 2 * words, 0, low };
     pmm->zones[PMM_ZONE_HIGH] = (PmmStack){ p + 2 * words + low, 0, high };
+    pmm->shares = (uint8_t *)(p + 2 * words + low + high);
     for (uint32_t i = 0; i < 2 * words; i++)
         p[i] = 0;
+    for (uint32_t i = 0; i < limit; i++)
+        pmm->shares[i] = 0;
     // Push in descending order so early allocations come out ascending.
     for (uint32_t i = ram->count; i-- > 0;) {
         uint32_t s = (uint32_t)(ram->ranges[i].start / PMM_PAGE_SIZE);
@@ -145,11 +154,30 @@ int PmmFree(Pmm *pmm, uint32_t pfn)
     if (TestBit(pmm->freeBits, pfn))
         return E_EXIST;
     /* POINT OF NO RETURN */
+    if (pmm->shares[pfn]) {
+        pmm->shares[pfn]--;             // another holder keeps it
+        return 0;
+    }
     z = ZoneOf(pmm, pfn);
     SetBit(pmm->freeBits, pfn);
     z->pfns[z->count++] = pfn;
     pmm->freePages++;
     return 0;
+}
+
+int PmmShare(Pmm *pmm, uint32_t pfn)
+{
+    if (!PmmIsRam(pmm, pfn) || TestBit(pmm->freeBits, pfn))
+        return E_INVAL;
+    if (pmm->shares[pfn] == PMM_SHARES_MAX)
+        return E_NOSPC;
+    pmm->shares[pfn]++;
+    return 0;
+}
+
+uint32_t PmmShares(const Pmm *pmm, uint32_t pfn)
+{
+    return PmmIsRam(pmm, pfn) ? pmm->shares[pfn] : 0;
 }
 
 int PmmIsFree(const Pmm *pmm, uint32_t pfn)

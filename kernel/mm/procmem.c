@@ -185,10 +185,23 @@ static int CheckRange(uint32_t addr, uint32_t length, uint32_t limit, uint32_t *
     return 0;
 }
 
+// Whether a page of [addr, end) in space is mapped through a grant
+// (kernel/mm/grant.c): only the grant calls map and unmap those.
+static int HoldsGrantPage(AddressSpace *space, uint32_t addr, uint32_t end)
+{
+    uint32_t have;
+
+    for (uint32_t va = addr; va < end; va += PAGE_SIZE) {
+        if (VmmQuery(space, va, NULL, &have) == 0 && (have & VMM_GRANTED))
+            return 1;
+    }
+    return 0;
+}
+
 // The decode step of the mapping calls: the process, prot and the range
-// (length 0 only where empty is allowed). Returns the process or NULL
-// with *err set. Interrupts are off, and stay off until the invoke step
-// has finished, so what was checked still holds.
+// (length 0 only where empty is allowed), with no grant's page in it.
+// Returns the process or NULL with *err set. Interrupts are off, and stay
+// off until the invoke step has finished, so what was checked still holds.
 static Process *Decode(uint32_t pid, uint32_t addr, uint32_t length, uint32_t prot,
                        uint32_t limit, int allowEmpty, uint32_t *end, int *err)
 {
@@ -200,6 +213,8 @@ static Process *Decode(uint32_t pid, uint32_t addr, uint32_t length, uint32_t pr
         *err = E_INVAL;
     else
         *err = CheckRange(addr, length, limit, end);
+    if (!*err && HoldsGrantPage(p->space, addr, *end))
+        *err = E_INVAL;
     return *err ? NULL : p;
 }
 

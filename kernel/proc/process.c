@@ -45,6 +45,7 @@
 #include <kernel/console.h>
 #include <kernel/ipc/async.h>
 #include <kernel/ipc/ipc.h>
+#include <kernel/mm/grant.h>
 #include <kernel/mm/kheap.h>
 #include <kernel/exec/loader.h>
 #include <kernel/mm/memory.h>
@@ -359,6 +360,7 @@ static void Terminate(Process *p, int status)
     p->exitStatus = status;
     IpcProcessGone(p);
     IpcJobsProcessGone(p);
+    GrantsProcessGone(p);                   // before its heap blocks and pages go
     ReleaseResources(p);
     if (p->space == &p->ownSpace) {
         if (VmmCurrent() == p->space)
@@ -723,9 +725,9 @@ static int CopyPage(uint32_t pid, uint32_t va, AddressSpace *to)
     uint8_t *from = NULL, *into = NULL;
     int err = p ? 0 : E_SRCH;
 
-    if (err || VmmQuery(p->space, va, &pa, &have) != 0) {
+    if (err || VmmQuery(p->space, va, &pa, &have) != 0 || (have & VMM_GRANTED)) {
         CpuRestore(flags);
-        return err;
+        return err;                     // a grant's mapping is the parent's alone
     }
     if (!(copy = MemPageAllocate(MEM_ZONE_ANY)) || !(from = ProcMemWindow(pa & ~(PAGE_SIZE - 1))) ||
         !(into = ProcMemWindow(copy)))
@@ -923,6 +925,7 @@ int ProcessExec(uint32_t pid, const void *image, uint32_t size,
         return E_SRCH;
     }
     /* POINT OF NO RETURN */
+    GrantsSpaceGone(p);                         // its grant mappings go with the old space
     old = p->ownSpace;
     p->ownSpace = space;
     p->space = &p->ownSpace;
@@ -988,8 +991,27 @@ int ProcessKfree(void *block)
                             (uintptr_t)block - sizeof(ProcessResource));
     if (!r)
         return E_INVAL;
+    GrantsBlockFreed(ProcessCurrent(), block);  // no grant outlives its memory
     kfree(r);
     return 0;
+}
+
+void *ProcessFindBlock(Process *p, uintptr_t start, uint32_t length)
+{
+    uint32_t flags = CpuSave();
+    void *found = NULL;
+
+    for (const ProcessResource *r = p->resources; r && !found; r = r->next) {
+        uintptr_t block = (uintptr_t)(r + 1);
+        size_t size;
+        if (r->release != ReleaseBlock)
+            continue;
+        size = HeapBlockSize(KernelHeap(), r) - sizeof(*r);
+        if (start >= block && start - block <= size && length <= size - (start - block))
+            found = (void *)block;
+    }
+    CpuRestore(flags);
+    return found;
 }
 
 ProcessResource *ProcessFindResource(Process *p, void (*release)(ProcessResource *),

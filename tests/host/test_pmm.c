@@ -97,7 +97,7 @@ static void TestInitCounts(void **state)
     PcRam(&ram);
     pages = RamPages(&ram);
     assert_int_equal(pages, 0x9E + 0x500 + 0x9F0);
-    assert_int_equal(PmmStorageBytes(&ram), 2 * (0x1000 / 32) * 4 + pages * 4);
+    assert_int_equal(PmmStorageBytes(&ram), 2 * (0x1000 / 32) * 4 + pages * 4 + 0x1000);
     f = MakeFixture(&ram, 0x400);
     assert_int_equal(f->pmm.totalPages, pages);
     assert_int_equal(f->pmm.freePages, pages);
@@ -360,6 +360,49 @@ static void TestZoneLimitsAtExtremes(void **state)
     FreeFixture(f);
 }
 
+// A shared page stays allocated until every holder has freed it; shares
+// are refused on free pages and non-RAM, and are bounded.
+static void TestShare(void **state)
+{
+    RangeSet ram;
+    Fixture *f;
+    uint32_t pfn, free0;
+
+    (void)state;
+    PcRam(&ram);
+    f = MakeFixture(&ram, 0x400);
+    assert_int_equal(PmmAllocate(&f->pmm, PMM_ZONE_HIGH, &pfn), 0);
+    free0 = f->pmm.freePages;
+    assert_int_equal(PmmShares(&f->pmm, pfn), 0);
+    assert_int_equal(PmmShare(&f->pmm, pfn), 0);
+    assert_int_equal(PmmShare(&f->pmm, pfn), 0);
+    assert_int_equal(PmmShares(&f->pmm, pfn), 2);
+    assert_int_equal(PmmFree(&f->pmm, pfn), 0);         // the first holder lets go
+    assert_false(PmmIsFree(&f->pmm, pfn));
+    assert_int_equal(f->pmm.freePages, free0);
+    assert_int_equal(PmmFree(&f->pmm, pfn), 0);
+    assert_false(PmmIsFree(&f->pmm, pfn));
+    assert_int_equal(PmmFree(&f->pmm, pfn), 0);         // the last one frees it
+    assert_true(PmmIsFree(&f->pmm, pfn));
+    assert_int_equal(f->pmm.freePages, free0 + 1);
+    assert_int_equal(PmmShares(&f->pmm, pfn), 0);
+    assert_int_equal(PmmFree(&f->pmm, pfn), E_EXIST);
+    assert_int_equal(PmmShare(&f->pmm, pfn), E_INVAL);   // free: nothing to share
+    assert_int_equal(PmmShare(&f->pmm, 0), E_INVAL);     // not RAM
+    assert_int_equal(PmmShare(&f->pmm, 0x100000), E_INVAL);
+    assert_int_equal(PmmShares(&f->pmm, 0x100000), 0);
+    assert_int_equal(PmmAllocate(&f->pmm, PMM_ZONE_HIGH, &pfn), 0);
+    for (uint32_t i = 0; i < PMM_SHARES_MAX; i++)
+        assert_int_equal(PmmShare(&f->pmm, pfn), 0);
+    assert_int_equal(PmmShare(&f->pmm, pfn), E_NOSPC);
+    for (uint32_t i = 0; i < PMM_SHARES_MAX; i++)
+        assert_int_equal(PmmFree(&f->pmm, pfn), 0);
+    assert_false(PmmIsFree(&f->pmm, pfn));
+    assert_int_equal(PmmFree(&f->pmm, pfn), 0);
+    assert_true(PmmIsFree(&f->pmm, pfn));
+    FreeFixture(f);
+}
+
 // An empty RAM set is valid and has nothing to give.
 static void TestEmptyRam(void **state)
 {
@@ -536,6 +579,7 @@ int main(void)
         cmocka_unit_test(TestAllocateEverything),
         cmocka_unit_test(TestFreeEverything),
         cmocka_unit_test(TestDoubleFree),
+        cmocka_unit_test(TestShare),
         cmocka_unit_test(TestFreeInvalid),
         cmocka_unit_test(TestZoneLow),
         cmocka_unit_test(TestZoneHighFallback),

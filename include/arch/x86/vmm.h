@@ -14,7 +14,8 @@
 #define VMM_USER    0x004u      // reachable from ring 3 (user range only)
 #define VMM_NOCACHE 0x018u      // uncached (device memory)
 #define VMM_OWNED   0x200u      // the page is freed when unmapped
-#define VMM_FLAGS   (VMM_WRITE | VMM_USER | VMM_NOCACHE | VMM_OWNED)
+#define VMM_GRANTED 0x400u      // another's page, mapped through a grant (kernel/mm/grant.c)
+#define VMM_FLAGS   (VMM_WRITE | VMM_USER | VMM_NOCACHE | VMM_OWNED | VMM_GRANTED)
 
 typedef struct AddressSpace {
     uint32_t *directory;        // page directory (kernel virtual address)

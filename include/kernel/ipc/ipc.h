@@ -130,6 +130,29 @@ int IpcReply(uint32_t requestId, const Message *reply);
 int IpcNotify(uint32_t pid, uint32_t jobId, int32_t value);
 int IpcWaitNotification(IpcNotification *out, uint32_t timeoutMs);
 
+// Queue the notice {sender, jobId, value} for pid and wake it if it waits
+// for one (in IpcWaitNotification, or in a receive after
+// IpcWatchNotices): IpcNotify's work with the sender named, for the
+// kernel's notices on another's behalf. Returns 0, E_SRCH (no such live
+// process) or E_AGAIN (its IPC_NOTIFY_MAX notices are queued).
+int IpcPostNotice(uint32_t pid, uint32_t sender, uint32_t jobId, int32_t value);
+
+// From now on the current process's receive calls (IpcReceive,
+// IpcReceiveTimed, IpcReplyWait, IpcReceivePoll) also return its queued
+// notices, each as a message of type MSG_NOTICE, length 16 + 12,
+// senderId and requestId 0, data the IpcNotification (envelope: handler
+// 0, name ""), taken off the queue as IpcWaitNotification would. A
+// pending exit notice comes first, then the notices, then the requests.
+// Returns 0.
+int IpcWatchNotices(void);
+
+// Whether p watches notices and has one queued: its receive returns it
+// before any request.
+static inline int IpcNoticePending(const Process *p)
+{
+    return p->ipcWatchNotices && p->ipcNoteCount;
+}
+
 // From now on, IpcReceive in the current process also returns a
 // MSG_PROCESS_EXIT notice (senderId and requestId 0, data: the uint32 pid)
 // for every process that ends, so a server can drop what a client held.

@@ -54,9 +54,18 @@ uint32_t MemPageAllocate(MemZone zone);
 // 16 MiB), or 0 when none is left there.
 uint32_t MemPageAllocateBelow(uint32_t limit);
 
-// Give a page back. A page that is not RAM, or is already free, is a
-// kernel bug: panics with the address.
+// Give a page back: the page is free again once every holder has given
+// it back (MemPageShare adds holders). A page that is not RAM, or is
+// already free, is a kernel bug: panics with the address.
 void MemPageFree(uint32_t pa);
+
+// One more holder for page pa, in use: it stays allocated until one more
+// MemPageFree than it would have. Returns 0, E_INVAL (not a page of RAM
+// in use) or E_NOSPC (too many holders).
+int MemPageShare(uint32_t pa);
+
+// How many holders page pa has beyond its first.
+uint32_t MemPageShares(uint32_t pa);
 
 uint32_t MemFreePages(void);
 uint32_t MemTotalPages(void);

@@ -6,7 +6,9 @@
 //
 // Each zone keeps a stack of free pfns, so allocate and free are O(1).
 // Two bitmaps, "is RAM" and "is free", catch frees of pages that are not
-// RAM or that are already free, before anything changes.
+// RAM or that are already free, before anything changes. A page in use
+// may have more than one holder (PmmShare): it is free again after the
+// last holder's PmmFree.
 #ifndef KERNEL_PMM_H
 #define KERNEL_PMM_H
 
@@ -15,6 +17,7 @@
 #include <kernel/mm/rangeset.h>
 
 #define PMM_PAGE_SIZE 4096u
+#define PMM_SHARES_MAX 255u     // holders a page may have beyond its first
 
 typedef enum PmmZone {
     PMM_ZONE_LOW,   // below the low limit: always reachable by the kernel
@@ -34,6 +37,7 @@ typedef struct Pmm {
     uint32_t pageLimit;     // every managed pfn is below this
     uint32_t lowLimit;      // pfns below this are in PMM_ZONE_LOW
     PmmStack zones[PMM_ZONE_COUNT];
+    uint8_t *shares;        // per pfn: holders beyond the first (PmmShare)
     uint32_t totalPages;
     uint32_t freePages;
 } Pmm;
@@ -58,9 +62,18 @@ int PmmAllocate(Pmm *pmm, PmmZone zone, uint32_t *pfn);
 // or E_NOMEM.
 int PmmAllocateBelow(Pmm *pmm, uint32_t limitPfn, uint32_t *pfn);
 
-// Return a page. Returns 0, E_INVAL if pfn is not RAM managed here, or
-// E_EXIST if it is already free (a double free); on error nothing changes.
+// Return a page: one holder lets it go, and the last one frees it.
+// Returns 0, E_INVAL if pfn is not RAM managed here, or E_EXIST if it is
+// already free (a double free); on error nothing changes.
 int PmmFree(Pmm *pmm, uint32_t pfn);
+
+// Add a holder to a page in use, so that it stays in use until one more
+// PmmFree than before. Returns 0, E_INVAL (not RAM managed here, or free)
+// or E_NOSPC (PMM_SHARES_MAX holders beyond the first already).
+int PmmShare(Pmm *pmm, uint32_t pfn);
+
+// The holders pfn has beyond its first (0 for a page that is not RAM).
+uint32_t PmmShares(const Pmm *pmm, uint32_t pfn);
 
 int PmmIsFree(const Pmm *pmm, uint32_t pfn);
 int PmmIsRam(const Pmm *pmm, uint32_t pfn);

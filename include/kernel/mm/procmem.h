@@ -3,7 +3,9 @@
 // and ProcessProtect do for the POSIX server.
 //
 // pid must name a live user process (E_SRCH otherwise). Addresses are
-// that process's user addresses. Copies check every page they touch
+// that process's user addresses. The mapping calls refuse a range that
+// holds a page mapped through a grant (kernel/mm/grant.c) with E_INVAL:
+// only the grant calls map and unmap those. Copies check every page they touch
 // (present, ring 3, writable for writes) in its page tables and go
 // through the direct map or a temporary window, never through its CR3.
 #ifndef KERNEL_PROCMEM_H

@@ -90,6 +90,7 @@ struct Process {
     uint32_t ipcNoteCount;
     uint32_t prefixes;          // namespace prefixes it holds
     uint8_t ipcWatchExits;      // IpcReceive also delivers MSG_PROCESS_EXIT notices
+    uint8_t ipcWatchNotices;    // IpcReceive also delivers queued notices as MSG_NOTICE
     uint32_t ipcExitsSeen;      // how many of the kernel's exit notices it has had
     uint8_t personality;        // 1 + the personality whose vector it raised (kernel/personality.c), 0: none
     uint8_t returnCall;         // make its personality's return call before ring 3 (ProcessPoke)
@@ -276,6 +277,9 @@ void *ProcessKmalloc(size_t size);
 // Give back a block ProcessKmalloc returned to the current process (NULL:
 // nothing). Returns 0, or E_INVAL if the process does not own it.
 int ProcessKfree(void *block);
+// The ProcessKmalloc block of p's that holds all of [start, start +
+// length), or NULL.
+void *ProcessFindBlock(Process *p, uintptr_t start, uint32_t length);
 // Find the resource of kind release with this value (NULL: none).
 ProcessResource *ProcessFindResource(Process *p, void (*release)(ProcessResource *),
                                      uintptr_t value);
