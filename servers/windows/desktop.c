@@ -175,7 +175,7 @@ static void AutoPlace(uint32_t width, uint32_t height, int32_t *x, int32_t *y)
         *y = 0;
 }
 
-int WindowCreate(uint32_t owner, int32_t x, int32_t y, uint32_t width, uint32_t height,
+int WindowMake(uint32_t owner, int32_t x, int32_t y, uint32_t width, uint32_t height,
                  const char *title, Window **out)
 {
     Window *w = NULL;

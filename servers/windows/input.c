@@ -11,7 +11,6 @@
 // Keys go to the owner of the focused window; with none, they are dropped.
 #include <stddef.h>
 #include <clanker/error.h>
-#include <clanker/fs.h>
 #include <clanker/input.h>
 #include <lib/string.h>
 #include <lib/user.h>
@@ -27,12 +26,12 @@ static union {
 // Read what device has queued into events. Returns how many (0 on error).
 static uint32_t ReadDevice(const char *device, InputEvent *events)
 {
-    FsIo io = { 0, INPUT_BATCH * (uint32_t)sizeof(InputEvent), 0 };
-    int n = IpcCallInto(device, MSG_READ, &io, sizeof(io), &reply.message, sizeof(reply));
+    int n = IpcCallInto(device, MSG_READ, NULL, 0, &reply.message, sizeof(reply));
 
     if (n <= 0)
         return 0;
     n /= (int)sizeof(InputEvent);
+    n = n < INPUT_BATCH ? n : INPUT_BATCH;
     memcpy(events, reply.message.data, (size_t)n * sizeof(InputEvent));
     return (uint32_t)n;
 }
@@ -131,7 +130,7 @@ static void Mouse(const InputEvent *e)
 void InputMouse(void)
 {
     static InputEvent events[INPUT_BATCH];
-    uint32_t n = ReadDevice("input:mouse", events);
+    uint32_t n = ReadDevice(INPUT_MOUSE_NAME, events);
 
     for (uint32_t i = 0; i < n; i++)
         if (events[i].type == INPUT_EVENT_MOUSE)
@@ -141,7 +140,7 @@ void InputMouse(void)
 void InputKeyboard(void)
 {
     static InputEvent events[INPUT_BATCH];
-    uint32_t n = ReadDevice("input:keyboard", events);
+    uint32_t n = ReadDevice(INPUT_KEYBOARD_NAME, events);
     Window *focused = NULL;
 
     for (uint32_t i = 0; i < desktop.comp.count; i++)

@@ -48,10 +48,10 @@ static int TakeDisplay(Surface *fb)
         Message message;
         uint8_t bytes[MESSAGE_HEADER_SIZE + sizeof(DisplayAcquired)];
     } answer;
-    uint32_t mode[3] = { 0, 0, 0 };     // the default: 1024x768x32
+    DisplayMode mode = { 0, 0, 0 };     // the default: 1024x768x32
     DisplayAcquired got;
     void *pixels;
-    int n = IpcCallInto("display:", DISPLAY_MSG_ACQUIRE, mode, sizeof(mode), &answer.message,
+    int n = IpcCallInto(DISPLAY_PREFIX, DISPLAY_MSG_ACQUIRE, &mode, sizeof(mode), &answer.message,
                         sizeof(answer));
 
     if (n < 0)
@@ -76,7 +76,8 @@ static int Fail(const char *what, int err)
 int main(void)
 {
     static Server server = {
-        .name = "windows", .port = &serverPortUser, .ProcessEnded = Ended, .Idle = Idle,
+        .name = "windows", .port = &serverPortUser, .ProcessEnded = Ended,
+        .Noticed = RequestsNoticed, .Idle = Idle,
         .requestBuffer = &request.message, .replyBuffer = &reply.message,
         .capacity = sizeof(request),
     };
@@ -89,17 +90,17 @@ int main(void)
     if ((err = SysNsRegister(WINDOWS_PREFIX, 0)) != 0)
         return Fail("cannot serve " WINDOWS_PREFIX, err);
     if ((err = TakeDisplay(&fb)) != 0)
-        return Fail("display:", err);
+        return Fail(DISPLAY_PREFIX, err);
     if (!(shadow = malloc(fb.width * fb.height * 4)))
         return Fail("the screen's shadow", E_NOMEM);
     if ((err = IpcWatchNotices()) != 0 || (err = SysIpcWatchExits()) != 0)
         return Fail("notices", err);
-    if ((err = IpcCallInto("input:mouse", INPUT_MSG_SUBSCRIBE, NULL, 0, &reply.message,
+    if ((err = IpcCallInto(INPUT_MOUSE_NAME, INPUT_MSG_SUBSCRIBE, NULL, 0, &reply.message,
                            sizeof(reply))) < 0)
-        return Fail("input:mouse", err);
-    if ((err = IpcCallInto("input:keyboard", INPUT_MSG_SUBSCRIBE, NULL, 0, &reply.message,
+        return Fail(INPUT_MOUSE_NAME, err);
+    if ((err = IpcCallInto(INPUT_KEYBOARD_NAME, INPUT_MSG_SUBSCRIBE, NULL, 0, &reply.message,
                            sizeof(reply))) < 0)
-        return Fail("input:keyboard", err);
+        return Fail(INPUT_KEYBOARD_NAME, err);
     DesktopInit(fb, shadow);
     InputMouse();                       // what came before the subscriptions
     InputKeyboard();

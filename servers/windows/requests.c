@@ -378,8 +378,8 @@ static int Create(Server *s, ServerRequest *r)
     if ((err = WindowCheckSize(want.width, want.height)) != 0 ||
         (err = WindowCheckTitle(want.title, sizeof(want.title))) != 0)
         return err;
-    /* invoke (WindowCreate checks the place and the limits before it makes anything) */
-    if ((err = WindowCreate(r->sender, want.x, want.y, want.width, want.height, want.title, &w)) != 0)
+    /* invoke (WindowMake checks the place and the limits before it makes anything) */
+    if ((err = WindowMake(r->sender, want.x, want.y, want.width, want.height, want.title, &w)) != 0)
         return err;
     WindowCreated made = { w->comp.id, w->buffer.grantId, want.width * 4, want.width, want.height,
                            w->buffer.bytes };
@@ -513,20 +513,15 @@ static int Title(Server *s, ServerRequest *r)
     return 0;
 }
 
-// MSG_NOTICE: the input devices have events queued.
-static int Notice(Server *s, ServerRequest *r)
+// A notice (MSG_NOTICE, the skeleton's Noticed hook): an input device
+// has events queued.
+void RequestsNoticed(Server *s, const IpcNotification *n)
 {
-    IpcNotification n;
-
     (void)s;
-    if (r->sender != 0 || MessageDataLength(r->message) != sizeof(n))
-        return SERVER_DEFERRED;
-    memcpy(&n, r->message->data, sizeof(n));
-    if (n.jobId == INPUT_NOTICE_MOUSE)
+    if (n->jobId == INPUT_NOTICE_MOUSE)
         InputMouse();
-    else if (n.jobId == INPUT_NOTICE_KEYBOARD)
+    else if (n->jobId == INPUT_NOTICE_KEYBOARD)
         InputKeyboard();
-    return SERVER_DEFERRED;         // a notice is not answered
 }
 
 void RequestsProcessEnded(uint32_t pid)
@@ -537,7 +532,6 @@ void RequestsProcessEnded(uint32_t pid)
 }
 
 const ServerRoute wmRoutes[] = {
-    { MSG_NOTICE,          NULL, Notice },
     { MSG_LIST,            NULL, List },
     { MSG_READ,            NULL, Read },
     { MSG_STAT,            NULL, Stat },

@@ -80,7 +80,7 @@ int WindowCheckTitle(const char *title, uint32_t capacity);
 // Make an open window for owner (a buffer granted to it). Returns 0 or
 // E_NOSPC (too many windows, of the owner's or in all), E_NOMEM, or the
 // grant's error; nothing is left behind on failure.
-int WindowCreate(uint32_t owner, int32_t x, int32_t y, uint32_t width, uint32_t height,
+int WindowMake(uint32_t owner, int32_t x, int32_t y, uint32_t width, uint32_t height,
                  const char *title, Window **out);
 
 // Checks for a place; returns 0 or E_RANGE (the title bar must stay on
@@ -138,5 +138,6 @@ void InputForget(const Window *w);
 extern const ServerRoute wmRoutes[];
 extern const uint32_t wmRouteCount;
 void RequestsProcessEnded(uint32_t pid);
+void RequestsNoticed(Server *s, const IpcNotification *n);
 
 #endif

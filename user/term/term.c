@@ -122,9 +122,9 @@ static int Take(uint8_t *b)
 static void Key(const WindowEvent *e)
 {
     static const struct { uint32_t key; const char *bytes; } special[] = {
-        { INPUT_KEY_UP, "\x1b[A" }, { INPUT_KEY_DOWN, "\x1b[B" }, { INPUT_KEY_RIGHT, "\x1b[C" },
-        { INPUT_KEY_LEFT, "\x1b[D" }, { INPUT_KEY_HOME, "\x1b[H" }, { INPUT_KEY_END, "\x1b[F" },
-        { INPUT_KEY_DELETE, "\x1b[3~" },
+        { KEY_UP, "\x1b[A" }, { KEY_DOWN, "\x1b[B" }, { KEY_RIGHT, "\x1b[C" },
+        { KEY_LEFT, "\x1b[D" }, { KEY_HOME, "\x1b[H" }, { KEY_END, "\x1b[F" },
+        { KEY_DELETE, "\x1b[3~" },
     };
     uint32_t key = e->key;
 
@@ -136,11 +136,8 @@ static void Key(const WindowEvent *e)
                 Push((uint8_t)*p);
             return;
         }
-    if (key > 0xff)
-        return;
-    if ((e->flags & INPUT_KEY_CTRL) && ((key >= 'a' && key <= 'z') || (key >= '@' && key <= '_')))
-        key &= 0x1f;
-    Push((uint8_t)key);
+    if (key <= 0xff)                // the character, Shift and Ctrl applied already
+        Push((uint8_t)key);
 }
 
 // ^C in the ring, where it interrupts: taken out (in cooked mode with the
@@ -376,17 +373,12 @@ static int SetForeground(Server *s, ServerRequest *r)
     return 0;
 }
 
-static int Notice(Server *s, ServerRequest *r)
+// A notice (the skeleton's Noticed hook): window events are queued.
+static void Noticed(Server *s, const IpcNotification *n)
 {
-    IpcNotification n;
-
     (void)s;
-    if (r->sender == 0 && MessageDataLength(r->message) == sizeof(n)) {
-        memcpy(&n, r->message->data, sizeof(n));
-        if (n.jobId == WINDOWS_NOTICE_EVENTS)
-            Events();
-    }
-    return SERVER_DEFERRED;
+    if (n->jobId == WINDOWS_NOTICE_EVENTS)
+        Events();
 }
 
 static void Ended(Server *s, uint32_t pid)
@@ -408,7 +400,6 @@ static uint32_t Idle(Server *s)
 }
 
 static const ServerRoute routes[] = {
-    { MSG_NOTICE,                 NULL, Notice },
     { MSG_READ,                   NULL, Read },
     { MSG_WRITE,                  NULL, Write },
     { MSG_STAT,                   NULL, Stat },
@@ -451,7 +442,8 @@ int main(int argc, char **argv)
     LineEditInit(&editor, Echo, NULL);
     server = (Server){
         .name = "term", .port = &serverPortUser, .routes = routes,
-        .routeCount = sizeof(routes) / sizeof(routes[0]), .ProcessEnded = Ended, .Idle = Idle,
+        .routeCount = sizeof(routes) / sizeof(routes[0]), .ProcessEnded = Ended,
+        .Noticed = Noticed, .Idle = Idle,
         .requestBuffer = &request.message, .replyBuffer = &reply.message,
         .capacity = sizeof(request),
     };
