@@ -67,6 +67,7 @@ from shellplus import ShellplusSuite  # noqa: E402
 from busybox import BusyboxSuite  # noqa: E402
 from scsi_suite import ScsiSuite  # noqa: E402
 from usb_suite import UsbSuite  # noqa: E402
+from desktop_suite import DesktopSuite  # noqa: E402
 
 
 def FreePages(s):
@@ -1099,7 +1100,7 @@ def FloppySuite():
 
 def main():
     suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
-              NvmeSuite, FloppySuite, FatDisksSuite, ScsiSuite, UsbSuite,
+              NvmeSuite, FloppySuite, FatDisksSuite, ScsiSuite, UsbSuite, DesktopSuite,
               PlatformSuite, ShellplusSuite, BusyboxSuite]
     wanted = sys.argv[1:]
     passed = failed = 0
