@@ -19,6 +19,7 @@
 #include <clanker/input.h>
 #include <lib/errortext.h>
 #include <lib/server.h>
+#include <lib/string.h>
 #include <lib/user.h>
 #include "wm.h"
 
