@@ -49,7 +49,9 @@ int main(void)
     for (int i = 0; i < WAIT_STEPS && !Serving(); i++) {
         int status;
         if (SysWaitOptions(server, &status, WAIT_NOHANG) == server) {
-            Print("desktop: the window server ended (status %d)\n", status);
+            Print("desktop: the window server ended (%s %d)\n",
+                  WAIT_IF_EXITED(status) ? "exit code" : "signal",
+                  WAIT_IF_EXITED(status) ? WAIT_EXIT_CODE(status) : WAIT_TERM_SIGNAL(status));
             return 1;
         }
         SysSleep(STEP_MS);
