@@ -28,7 +28,6 @@ import time
 import zlib
 
 from session import BUILD, Checks, Session, SessionError
-from monitor import Monitor
 
 TITLE_FOCUSED = (0x2f, 0x5f, 0x9f)       # lib/compositor.h
 TITLE_UNFOCUSED = (0x6f, 0x7f, 0x8f)
@@ -271,6 +270,7 @@ def ScreenMatches(e2e, s, c, m, windows):
 
 def DesktopSuite():
     import run as e2e
+    from monitor import Monitor
     c = Checks("e2e-desktop")
     directory = os.path.join(BUILD, "desktop-test")
     os.makedirs(directory, exist_ok=True)
