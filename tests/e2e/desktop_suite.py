@@ -270,18 +270,11 @@ def ScreenMatches(e2e, s, c, m, windows):
 
 def DesktopSuite():
     import run as e2e
-    from monitor import Monitor
     c = Checks("e2e-desktop")
-    directory = os.path.join(BUILD, "desktop-test")
-    os.makedirs(directory, exist_ok=True)
-    socket = os.path.join(directory, "monitor.sock")
-    if os.path.exists(socket):
-        os.unlink(socket)
-    s = Session("e2e-desktop", extra_args=["-vga", "std", "-monitor",
-                                           "unix:%s,server=on,wait=off" % socket])
+    s = Session("e2e-desktop", vga="std", monitor=True)
     try:
         s.boot()
-        m = Monitor(socket)
+        m = s.monitor()
         Start(e2e, s, c)
         before = e2e.FreePages(s)
         pid, ids = OpenWindows(e2e, s, c)
