@@ -66,6 +66,7 @@ KLDFLAGS := -m32 -O2 -flto -flto-partition=one -nostdlib -static -no-pie -Wl,-T,
 KERNEL_SRCS := $(sort $(wildcard arch/x86/*.S arch/x86/*.c kernel/*.c kernel/*/*.c \
                                 kernel/services/console/*.c) \
                      lib/string.c lib/format.c lib/errortext.c lib/lineedit.c lib/heap.c lib/tar.c \
+                     lib/inputqueue.c lib/inputserver.c \
                      lib/server.c)
 KTEST_SRCS  := $(sort $(wildcard tests/kernel/*.c tests/bench/*.c))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))

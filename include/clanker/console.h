@@ -41,6 +41,16 @@
 // over CONSOLE_FOREGROUND_MAX.
 #define CONSOLE_MSG_SET_FOREGROUND (MSG_TYPE_LIMIT + 6)
 
+// The screen, for the display driver (drivers/vga/, docs/display.md):
+// a uint32 CONSOLE_SCREEN_RELEASE before it puts the adapter into a
+// graphics mode (the text console keeps text mode's registers and font
+// and draws into a copy only), CONSOLE_SCREEN_RECLAIM once it has switched
+// its mode off (text mode restored, the copy drawn) -> (empty). From a
+// kernel-mode program only (E_PERM); E_INVAL for another payload.
+#define CONSOLE_MSG_SCREEN         (MSG_TYPE_LIMIT + 7)
+#define CONSOLE_SCREEN_RELEASE 0u
+#define CONSOLE_SCREEN_RECLAIM 1u
+
 #define CONSOLE_MODE_RAW     1u
 #define CONSOLE_MODE_ECHO    2u
 #define CONSOLE_MODE_SIGNALS 4u

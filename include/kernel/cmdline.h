@@ -3,6 +3,8 @@
 //   debug-exit      leave QEMU through isa-debug-exit on panic/test end
 //   test[=NAME]     run the in-kernel test suite (or one named test)
 //   bench           run the benchmarks (test kernel only)
+//   desktop         etc/boot.conf's "if desktop" lines run: the desktop starts
+//                   (make run GUI=1 or DESKTOP=1 pass it)
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
 

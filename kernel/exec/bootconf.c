@@ -2,6 +2,7 @@
 #include <clanker/error.h>
 #include <lib/string.h>
 #include <kernel/exec/bootconf.h>
+#include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/exec/initrd.h>
 #include <kernel/ipc/ipc.h>
@@ -58,10 +59,22 @@ static int WaitFor(const char *prefix)
 // Start the program one line names. Returns 1 if one started.
 static int RunLine(char *line, int number)
 {
-    const char *words[LOADER_MAX_ARGS + 1];
-    int n = SplitWords(line, words, LOADER_MAX_ARGS + 1), pid;
+    const char *storage[LOADER_MAX_ARGS + 3], **words = storage;
+    int n = SplitWords(line, storage, LOADER_MAX_ARGS + 3), pid;
     ProcessMode mode;
 
+    if (n >= 1 && strcmp(words[0], "if") == 0) {
+        if (n < 3) {
+            ConsolePrint("boot.conf:%d: expected 'if WORD LINE'\n", number);
+            return 0;
+        }
+        if (!CmdlineHas(words[1]))
+            return 0;               // the kernel command line has no WORD: skipped
+        words += 2;
+        n -= 2;
+    }
+    if (n > LOADER_MAX_ARGS + 1)
+        n = -1;
     if (n == 0)
         return 0;
     if (n == 2 && strcmp(words[0], "wait") == 0) {

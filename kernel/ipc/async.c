@@ -112,7 +112,7 @@ static Process *ServerOf(const char *name, int *err)
     const NsEntry *entry = NULL;
 
     if (length >= 0)
-        length = NsResolveAlias(IpcRegistry(), name, resolved, sizeof(resolved));
+        length = NsResolveName(IpcRegistry(), name, resolved, sizeof(resolved));
     if (length >= 0)
         entry = NsLookup(IpcRegistry(), resolved, (uint32_t)length);
     *err = length < 0 ? length : !entry ? E_NOENT : !entry->owner ? E_INVAL : 0;

@@ -186,9 +186,9 @@ const NsEntry *IpcRoute(const char *name, char *resolved, int *err)
 
     // An alias's target is a checked prefix and the rest of the name was
     // checked above, so the rewritten name needs only its length checked,
-    // which NsResolveAlias does.
+    // which NsResolveName does (so does the separator it may add).
     if (length >= 0)
-        length = NsResolveAlias(&registry, name, resolved, NS_NAME_MAX + 1);
+        length = NsResolveName(&registry, name, resolved, NS_NAME_MAX + 1);
     if (length < 0) {
         *err = length;
         return NULL;

@@ -230,6 +230,26 @@ int NsResolveAlias(const NsRegistry *ns, const char *name, char *out, uint32_t s
     return (int)(toLength + restLength);
 }
 
+int NsResolveName(const NsRegistry *ns, const char *name, char *out, uint32_t size)
+{
+    static const char separators[] = { ':', '/' };
+    int length = NsResolveAlias(ns, name, out, size);
+    uint32_t n = (uint32_t)length, hash;
+
+    if (length <= 0 || IsSeparator(out[n - 1]) || n + 1 > NS_NAME_MAX || n + 2 > size)
+        return length;
+    hash = Hash(out, n);
+    for (uint32_t i = 0; i < sizeof(separators); i++) {
+        out[n] = separators[i];
+        if (Find(ns, out, n + 1, HashStep(hash, (uint8_t)separators[i]))) {
+            out[n + 1] = 0;
+            return (int)n + 1;
+        }
+    }
+    out[n] = 0;
+    return length;
+}
+
 static NsAlias *FindAlias(NsRegistry *ns, const char *from)
 {
     for (uint32_t i = 0; i < ns->aliasCount; i++) {

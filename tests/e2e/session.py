@@ -13,7 +13,9 @@ the same form as the other test suites.
 """
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -28,7 +30,13 @@ class SessionError(Exception):
 
 
 class Session:
-    def __init__(self, name, initrd=None, memory=128, extra_args=()):
+    """vga names QEMU's -vga adapter ("std": the Bochs VBE one, which is
+    also QEMU's own default); monitor=True gives QEMU a QMP socket, which
+    self.monitor() reaches (tests/e2e/monitor.py: screendumps, mouse_move,
+    mouse_button, sendkey); append is the kernel command line."""
+
+    def __init__(self, name, initrd=None, memory=128, extra_args=(), vga=None, monitor=False,
+                 append=None):
         self.name = name
         self.log_path = os.path.join(BUILD, "test-logs", name + ".log")
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
@@ -37,12 +45,23 @@ class Session:
         self.seen = 0           # how much of text earlier waits consumed
         self.lock = threading.Condition()
         self.closed = False
+        self.monitor_dir = self.monitor_path = self._monitor = None
         accel = os.environ.get("ACCEL", "tcg")
+        args = ["qemu-system-i386", "-accel", accel, "-m", str(memory), "-display", "none",
+                "-no-reboot", "-serial", "stdio",
+                "-kernel", os.path.join(BUILD, "clankeros.elf"),
+                "-initrd", initrd or TEST_INITRD]
+        if vga:
+            args += ["-vga", vga]
+        if monitor:
+            # A short path of its own: a unix socket's name is limited to 107 bytes.
+            self.monitor_dir = tempfile.mkdtemp(prefix="clankeros-qmp-")
+            self.monitor_path = os.path.join(self.monitor_dir, "qmp.sock")
+            args += ["-qmp", "unix:%s,server=on,wait=off" % self.monitor_path]
+        if append:
+            args += ["-append", append]
         self.qemu = subprocess.Popen(
-            ["qemu-system-i386", "-accel", accel, "-m", str(memory), "-display", "none",
-             "-no-reboot", "-serial", "stdio",
-             "-kernel", os.path.join(BUILD, "clankeros.elf"),
-             "-initrd", initrd or TEST_INITRD, *extra_args],
+            args + list(extra_args),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         threading.Thread(target=self._reader, daemon=True).start()
 
@@ -59,6 +78,15 @@ class Session:
                 self.log.write(chunk)
                 self.log.flush()
                 self.lock.notify_all()
+
+    def monitor(self):
+        """The QMP monitor of a Session made with monitor=True (connected once)."""
+        from monitor import Monitor
+        if not self.monitor_path:
+            raise SessionError("this session has no monitor")
+        if not self._monitor:
+            self._monitor = Monitor(self.monitor_path)
+        return self._monitor
 
     def wait_for(self, pattern, timeout=60):
         """Wait for regex pattern after what earlier waits consumed; return the match."""
@@ -107,6 +135,10 @@ class Session:
             while not self.closed:
                 self.lock.wait(1.0)
         self.log.close()
+        if self._monitor:
+            self._monitor.close()
+        if self.monitor_dir:
+            shutil.rmtree(self.monitor_dir, ignore_errors=True)
         return status
 
     def kill(self):

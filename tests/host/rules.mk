@@ -119,3 +119,14 @@ MODULE      := test_windowctl
 MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_windowctl.c lib/windowctl.c
 include mk/module.mk
+
+MODULE      := test_mousepacket
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_mousepacket.c lib/mousepacket.c
+include mk/module.mk
+
+MODULE      := test_input
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_input.c lib/inputqueue.c lib/inputserver.c lib/format.c \
+               lib/server.c
+include mk/module.mk

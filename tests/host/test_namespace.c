@@ -748,6 +748,53 @@ static void TestAliasTooLong(void **state)
     DestroyRegistry(&ns);
 }
 
+// NsResolveName: a name without its last separator reaches the prefix
+// that has it (after aliases), ':' before '/'; nothing else changes, and
+// a name with no room for the separator stays as it is.
+static void TestResolveWholeName(void **state)
+{
+    NsRegistry ns;
+    char name[NS_NAME_MAX + 2], prefix[NS_NAME_MAX + 2], out[NS_NAME_MAX + 1];
+    int owner;
+
+    (void)state;
+    NewRegistry(&ns);
+    assert_int_equal(NsRegister(&ns, "input:mouse:", &owner, 1), 0);
+    assert_int_equal(NsRegister(&ns, "both:x:", &owner, 2), 0);
+    assert_int_equal(NsRegister(&ns, "both:x/", &owner, 3), 0);
+    assert_int_equal(NsRegister(&ns, "slash:y/", &owner, 4), 0);
+    assert_int_equal(NsAliasSet(&ns, "m:", "input:"), 0);
+    assert_int_equal(NsResolveName(&ns, "input:mouse", out, sizeof(out)), 12);
+    assert_string_equal(out, "input:mouse:");
+    assert_int_equal(NsResolveName(&ns, "m:mouse", out, sizeof(out)), 12);
+    assert_string_equal(out, "input:mouse:");
+    assert_int_equal(NsResolveName(&ns, "both:x", out, sizeof(out)), 7);
+    assert_string_equal(out, "both:x:");
+    assert_int_equal(NsResolveName(&ns, "slash:y", out, sizeof(out)), 8);
+    assert_string_equal(out, "slash:y/");
+    assert_int_equal(NsResolveName(&ns, "input:mouse:", out, sizeof(out)), 12);
+    assert_int_equal(NsResolveName(&ns, "input:mouse:x", out, sizeof(out)), 13);
+    assert_string_equal(out, "input:mouse:x");
+    assert_int_equal(NsResolveName(&ns, "input:mous", out, sizeof(out)), 10);
+    assert_string_equal(out, "input:mous");
+    assert_int_equal(NsResolveName(&ns, "input:mousex", out, sizeof(out)), 12);
+    assert_string_equal(out, "input:mousex");
+    // No room: a 255-byte name stays, and so does one in a buffer too small.
+    MakeLong(prefix, 255, "z:", 'p', ':');
+    assert_int_equal(NsRegister(&ns, prefix, &owner, 5), 0);
+    MakeLong(name, 255, "z:", 'p', 'p');
+    assert_int_equal(NsResolveName(&ns, name, out, sizeof(out)), 255);
+    assert_string_equal(out, name);
+    MakeLong(prefix, 254, "w:", 'p', ':');
+    assert_int_equal(NsRegister(&ns, prefix, &owner, 6), 0);
+    MakeLong(name, 253, "w:", 'p', 'p');
+    assert_int_equal(NsResolveName(&ns, name, out, sizeof(out)), 254);
+    assert_string_equal(out, prefix);
+    assert_int_equal(NsResolveName(&ns, name, out, 254), 253);
+    assert_string_equal(out, name);
+    DestroyRegistry(&ns);
+}
+
 // Both sides of an alias must be prefixes: a malformed side is E_INVAL (or
 // E_NAMETOOLONG), and the alias table does not change.
 static void TestAliasInvalid(void **state)
@@ -864,6 +911,7 @@ int main(void)
         cmocka_unit_test(TestAliasSetRemove),
         cmocka_unit_test(TestAliasTooLong),
         cmocka_unit_test(TestAliasInvalid),
+        cmocka_unit_test(TestResolveWholeName),
         cmocka_unit_test(TestForEach),
     };
 

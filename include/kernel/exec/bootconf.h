@@ -3,6 +3,9 @@
 //
 //     user PATH [ARGS...]       a user-mode program
 //     kernel PATH [ARGS...]     a kernel-mode program
+//     wait PREFIX               wait (at most 10 s) until someone serves PREFIX
+//     if WORD LINE              LINE, only when the kernel command line has
+//                               the word WORD (`if desktop user bin/desktop`)
 //
 // '#' starts a comment; blank lines are ignored; PATH is relative to the
 // initrd root. A bad line is reported and skipped.

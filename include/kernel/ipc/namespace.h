@@ -68,6 +68,13 @@ const NsEntry *NsLookup(const NsRegistry *ns, const char *name, uint32_t length)
 // at least NS_NAME_MAX + 1). Returns the new length, or E_NAMETOOLONG.
 int NsResolveAlias(const NsRegistry *ns, const char *name, char *out, uint32_t size);
 
+// NsResolveAlias, then the rule for a name that does not end in a
+// separator: when its name followed by ':' (or else '/') is a registered
+// prefix, that is the name (`input:mouse` becomes `input:mouse:`), so a
+// device served under a prefix of its own answers to its plain name.
+// Returns the new length, or E_NAMETOOLONG.
+int NsResolveName(const NsRegistry *ns, const char *name, char *out, uint32_t size);
+
 // Set (add or change) or remove an alias; both sides must be prefixes.
 // Returns 0, E_INVAL, E_NAMETOOLONG, E_NOMEM (table full) or E_NOENT.
 int NsAliasSet(NsRegistry *ns, const char *from, const char *to);

@@ -21,6 +21,13 @@
 //                                 most the whole structure) -> (empty);
 //                                 E_INVAL for a count over
 //                                 CONSOLE_FOREGROUND_MAX or a short payload
+//   CONSOLE_MSG_SCREEN    uint32 RELEASE or RECLAIM -> (empty): the display
+//                                 driver takes the VGA adapter or gives it
+//                                 back (arch/x86/vga.c); kernel-mode
+//                                 programs only (E_PERM)
+//
+// The same thread serves input:keyboard: (keys.c), the keyboard's events
+// for a listener; it watches process ends for that.
 //
 // FsIo.handle must be 0 (the console hands out no handles: E_BADF) and its
 // offset is ignored; anything else is E_INVAL.
@@ -57,9 +64,11 @@
 #include <stddef.h>
 #include <clanker/error.h>
 #include <clanker/fs.h>
+#include <lib/inputqueue.h>
 #include <lib/lineedit.h>
 #include <lib/string.h>
 #include <arch/x86/cpu.h>
+#include <arch/x86/pc.h>
 #include <kernel/console.h>
 #include <kernel/ipc/ipc.h>
 #include <kernel/proc/process.h>
@@ -79,15 +88,19 @@ static union {
     uint8_t bytes[MESSAGE_MAX_SIZE];
 } request;
 
-// The reply to the request being served, and a reader's answer (a line,
-// now or later): apart, so a waiting reader can be answered from inside
-// a handler.
-typedef union Reply {
+// The reply to the request being served (a line, or input:keyboard's
+// events), and a reader's answer (a line, now or later): apart, so a
+// waiting reader can be answered from inside a handler.
+#define REPLY_DATA_MAX (INPUT_QUEUE_MAX * sizeof(InputEvent) > LINE_EDIT_MAX + 1 ? \
+                        INPUT_QUEUE_MAX * sizeof(InputEvent) : LINE_EDIT_MAX + 1)
+static union {
+    Message message;
+    uint8_t bytes[MESSAGE_HEADER_SIZE + REPLY_DATA_MAX];
+} reply;
+static union {
     Message message;
     uint8_t bytes[MESSAGE_HEADER_SIZE + LINE_EDIT_MAX + 1];
-} Reply;
-
-static Reply reply, answer;
+} answer;
 static Server server;
 
 static Reader readers[READERS_MAX]; // a FIFO
@@ -275,6 +288,29 @@ static int SetForeground(Server *s, ServerRequest *r)
     return 0;
 }
 
+// CONSOLE_MSG_SCREEN: the display driver takes the screen or gives it back.
+static int Screen(Server *s, ServerRequest *r)
+{
+    Process *sender = ProcessFind(r->sender);
+    uint32_t what;
+
+    (void)s;
+    /* decode */
+    if (!sender || sender->mode != PROCESS_KERNEL)
+        return E_PERM;
+    if (MessageDataLength(r->message) != sizeof(what))
+        return E_INVAL;
+    memcpy(&what, r->message->data, sizeof(what));
+    if (what != CONSOLE_SCREEN_RELEASE && what != CONSOLE_SCREEN_RECLAIM)
+        return E_INVAL;
+    /* invoke */
+    if (what == CONSOLE_SCREEN_RELEASE)
+        VgaRelease();
+    else
+        VgaReclaim();
+    return 0;
+}
+
 // CONSOLE_MSG_INPUT: the input thread's knock (from it only); the Idle
 // hook, Pump, does the rest.
 static int Knock(Server *s, ServerRequest *r)
@@ -421,13 +457,23 @@ static void CheckInterrupt(void)
 static uint32_t Pump(Server *s)
 {
     (void)s;
+    ConsoleInputPoll();
     CheckInterrupt();
     while (readerCount > 0 && Cook())
         AnswerReader();
+    ConsoleKeysIdle();
     return 0;
 }
 
+// An exit notice: an ended listener of input:keyboard is dropped.
+static void Ended(Server *s, uint32_t pid)
+{
+    (void)s;
+    ConsoleKeysEnded(pid);
+}
+
 static const ServerRoute routes[] = {
+    { SERVER_ANY_TYPE,            INPUT_KEYBOARD_PREFIX, ConsoleKeysRequest },
     { MSG_READ,                   NULL, Read },
     { MSG_WRITE,                  NULL, Write },
     { MSG_STAT,                   NULL, Stat },
@@ -436,6 +482,7 @@ static const ServerRoute routes[] = {
     { CONSOLE_MSG_SET_MODE,       NULL, SetMode },
     { CONSOLE_MSG_GET_MODE,       NULL, GetMode },
     { CONSOLE_MSG_SET_FOREGROUND, NULL, SetForeground },
+    { CONSOLE_MSG_SCREEN,         NULL, Screen },
     { CONSOLE_MSG_INPUT,          NULL, Knock },
 };
 
@@ -445,7 +492,8 @@ static void ConsoleServerMain(void *arg)
     int pid;
 
     (void)arg;
-    if (IpcRegister(CONSOLE_PREFIX, 0) != 0)
+    if (IpcRegister(CONSOLE_PREFIX, 0) != 0 || IpcRegister(INPUT_KEYBOARD_PREFIX, 0) != 0 ||
+        IpcWatchExits() != 0)
         return;
     LineEditInit(&editor, Echo, NULL);
     ConsoleInterruptStart();
@@ -453,7 +501,7 @@ static void ConsoleServerMain(void *arg)
     inputPid = pid > 0 ? (uint32_t)pid : 0;
     server = (Server){
         .name = "console", .port = &serverPortKernel, .routes = routes,
-        .routeCount = sizeof(routes) / sizeof(routes[0]), .Idle = Pump,
+        .routeCount = sizeof(routes) / sizeof(routes[0]), .Idle = Pump, .ProcessEnded = Ended,
         .requestBuffer = &request.message, .replyBuffer = &reply.message,
         .capacity = sizeof(request), .replyCapacity = sizeof(reply),
     };

@@ -15,6 +15,20 @@
 //
 // The ring is filled by the handlers and emptied by the server, each with
 // interrupts off: on one CPU that is the lock.
+//
+// While input:keyboard has a listener (keys.c) the keyboard handler turns
+// each key into an InputEvent in a queue of its own instead (bounded: the
+// oldest is dropped), and wakes the input thread the same way; the serial
+// line still goes into the ring.
+//
+// The 8042 controller also serves the PS/2 mouse (its aux port): a byte
+// whose status says it came from the mouse (bit 5) is left for the mouse
+// driver when one holds IRQ 12, which the controller raises for that
+// byte; with no mouse driver it is read and dropped, so a stray mouse
+// byte never blocks the keyboard. Since the controller raises no IRQ 1
+// while a mouse byte waits, the server also looks at it after every
+// request (ConsoleInputPoll): a mouse that goes on sending after its
+// driver has ended cannot stop the keyboard for long.
 #include <stddef.h>
 #include <clanker/error.h>
 #include <arch/x86/cpu.h>
@@ -24,6 +38,7 @@
 #include <kernel/proc/process.h>
 #include <kernel/proc/sched.h>
 #include <kernel/services/console.h>
+#include <lib/inputqueue.h>
 
 #define COM1            0x3f8
 #define REG_DATA        0
@@ -41,6 +56,7 @@
 #define KBD_FROM_MOUSE  0x20
 #define KBD_FLUSH_MAX   16          // bounded: a missing controller reads 0xff
 #define IRQ_KEYBOARD    1
+#define IRQ_MOUSE       12
 
 #define KNOCK_RETRY_MS  10
 
@@ -50,6 +66,9 @@ static int serialHeld, keyboardHeld;    // input left in the device for lack of 
 static KeyboardState keyboard;
 static WaitQueue inputWaiters;          // the input thread, between knocks
 static int inputArrived;
+static int keysListened;                // keys become events (ConsoleKeysListen)
+static int keysArrived;                 // an event was queued since the last knock
+static InputQueue keys;
 
 // Add a byte; the caller has checked there is room. Interrupts off.
 static void RingPut(uint8_t byte)
@@ -71,6 +90,22 @@ static void SerialReceive(void)
     }
 }
 
+// A scancode for the listener: its event, if it completes a key, queued.
+// Interrupts off.
+static void KeyEvent(uint8_t scancode)
+{
+    KeyboardEvent key;
+    InputEvent e = { .type = INPUT_EVENT_KEY };
+
+    if (!KeyboardDecode(&keyboard, scancode, &key))
+        return;
+    e.key = key.key;
+    e.flags = key.flags;
+    e.time = (uint32_t)(SchedTicks() * (1000 / SCHED_HZ));
+    InputQueuePut(&keys, &e);
+    keysArrived = 1;
+}
+
 // Take the controller's byte, if it has one for us and there is room.
 // Interrupts off.
 static void KeyboardReceive(void)
@@ -80,7 +115,12 @@ static void KeyboardReceive(void)
     if (!(status & KBD_OUTPUT_FULL))
         return;
     if (status & KBD_FROM_MOUSE) {
-        (void)InByte(KBD_DATA);             // not ours
+        if (IrqAvailable(IRQ_MOUSE) != E_BUSY)
+            (void)InByte(KBD_DATA);         // not ours, and nobody else takes it
+        return;
+    }
+    if (keysListened) {
+        KeyEvent(InByte(KBD_DATA));
         return;
     }
     if (ringCount == CONSOLE_RING_SIZE) {
@@ -95,8 +135,9 @@ static void KeyboardReceive(void)
 // Wake the input thread if the ring holds anything. Interrupts off.
 static void Signal(void)
 {
-    if (ringCount == 0)
+    if (ringCount == 0 && !keysArrived)
         return;
+    keysArrived = 0;
     inputArrived = 1;
     SchedWakeAll(&inputWaiters);
 }
@@ -129,6 +170,15 @@ static void Resume(void)
         keyboardHeld = 0;
         KeyboardReceive();
     }
+}
+
+void ConsoleInputPoll(void)
+{
+    uint32_t flags = CpuSave();
+
+    KeyboardReceive();
+    Signal();
+    CpuRestore(flags);
 }
 
 int ConsoleInputTake(uint8_t *byte)
@@ -171,6 +221,40 @@ int ConsoleInputCut(uint8_t mark, int toLine, int *fromOldest)
     Resume();
     CpuRestore(flags);
     return 1;
+}
+
+void ConsoleKeysListen(int on)
+{
+    uint32_t flags = CpuSave();
+
+    keysListened = on;
+    InputQueueClear(&keys);
+    Resume();                   // a scancode left in the controller for lack of room
+    CpuRestore(flags);
+}
+
+uint32_t ConsoleKeysTake(InputEvent *out, uint32_t max)
+{
+    uint32_t flags = CpuSave(), n = InputQueueTake(&keys, out, max);
+
+    CpuRestore(flags);
+    return n;
+}
+
+uint32_t ConsoleKeysTakeText(char *out, uint32_t capacity)
+{
+    uint32_t flags = CpuSave(), n = InputQueueTakeText(&keys, out, capacity);
+
+    CpuRestore(flags);
+    return n;
+}
+
+void ConsoleKeysStatus(InputStatus *out)
+{
+    uint32_t flags = CpuSave();
+
+    *out = (InputStatus){ .queued = keys.count, .events = keys.total, .dropped = keys.dropped };
+    CpuRestore(flags);
 }
 
 // Block the input thread until a handler has put something in the ring.
