@@ -15,6 +15,7 @@
 //                                  "close" (lib/windowctl.c)
 //   windows:desktop:main:screen    MSG_READ: the whole screen as a binary
 //                                  PPM (P6), as `cat` reads it
+//   windows:desktop:main:pointer   MSG_READ: "X Y BUTTONS\n", the cursor
 //
 // A window's place X Y is the top-left of its frame (the title bar starts
 // there); W H are the size of its client area, the pixels its owner
@@ -49,6 +50,7 @@
 #define WINDOWS_PREFIX   "windows:"
 #define WINDOWS_DESKTOP  "windows:desktop:main"
 #define WINDOWS_SCREEN   "windows:desktop:main:screen"
+#define WINDOWS_POINTER  "windows:desktop:main:pointer"
 
 #define WINDOWS_MSG_CREATE  (MSG_TYPE_LIMIT + 0x80) // WindowCreate -> WindowCreated
 #define WINDOWS_MSG_DAMAGE  (MSG_TYPE_LIMIT + 0x81) // WindowDamage -> (empty)

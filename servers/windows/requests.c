@@ -22,7 +22,8 @@
 #define LINE_MAX 96
 #define LIST_TEXT_MAX (LINE_MAX * (WINDOWS_MAX + 1))
 
-enum { TARGET_ROOT, TARGET_DESKTOPS, TARGET_DESKTOP, TARGET_SCREEN, TARGET_WINDOW, TARGET_CTL };
+enum { TARGET_ROOT, TARGET_DESKTOPS, TARGET_DESKTOP, TARGET_SCREEN, TARGET_POINTER, TARGET_WINDOW,
+       TARGET_CTL };
 
 typedef struct Target {
     int kind;
@@ -73,6 +74,10 @@ static int Decode(const char *name, Target *t, int closedToo)
     }
     if (strcmp(rest, ":screen") == 0) {
         t->kind = TARGET_SCREEN;
+        return 0;
+    }
+    if (strcmp(rest, ":pointer") == 0) {
+        t->kind = TARGET_POINTER;
         return 0;
     }
     if (*rest++ != ':')
@@ -204,6 +209,9 @@ static int Read(Server *s, ServerRequest *r)
     }
     if (t.kind == TARGET_DESKTOP) {
         n = ListText(text, sizeof(text), 1);
+    } else if (t.kind == TARGET_POINTER) {
+        n = (uint32_t)Format(text, sizeof(text), "%d %d %u\n", desktop.comp.cursorX,
+                             desktop.comp.cursorY, desktop.buttons);
     } else {
         n = WindowLine(t.window, text, sizeof(text));
         text[n++] = '\n';
@@ -224,7 +232,8 @@ static int Stat(Server *s, ServerRequest *r)
         return err;
     if (MessageDataLength(r->message) != 0)
         return E_INVAL;
-    st.type = t.kind == TARGET_WINDOW || t.kind == TARGET_CTL || t.kind == TARGET_SCREEN
+    st.type = t.kind == TARGET_WINDOW || t.kind == TARGET_CTL || t.kind == TARGET_SCREEN ||
+                      t.kind == TARGET_POINTER
                   ? FS_TYPE_FILE : FS_TYPE_DIR;
     st.size = t.kind == TARGET_SCREEN ? PpmSize(&desktop.comp.screen) : 0;
     st.id = t.window ? t.window->comp.id : 0;
@@ -292,7 +301,8 @@ static int Open(Server *s, ServerRequest *r)
     if (open.flags & ~FS_OPEN_FLAGS)
         return E_INVAL;
     if (t.kind != TARGET_CTL)
-        return t.kind == TARGET_WINDOW || t.kind == TARGET_SCREEN ? E_ACCES : E_ISDIR;
+        return t.kind == TARGET_WINDOW || t.kind == TARGET_SCREEN || t.kind == TARGET_POINTER
+                   ? E_ACCES : E_ISDIR;
     if ((open.flags & (FS_READ | FS_WRITE)) != FS_WRITE)
         return E_ACCES;
     for (int i = 0; i < CTL_HANDLES_MAX && !slot; i++)
@@ -344,7 +354,9 @@ static int Write(Server *s, ServerRequest *r)
         if ((err = Decode(r->envelope->name, &t, 0)) != 0)
             return err;
         if (t.kind != TARGET_CTL)
-            return t.kind == TARGET_WINDOW || t.kind == TARGET_SCREEN ? E_ACCES : E_ISDIR;
+            return t.kind == TARGET_WINDOW || t.kind == TARGET_SCREEN ||
+                           t.kind == TARGET_POINTER
+                       ? E_ACCES : E_ISDIR;
         w = t.window;
     }
     count = WindowCtlParse((const char *)r->message->data + sizeof(FsIo), io.length, cmds,

@@ -93,12 +93,31 @@ def Until(s, what, test, tries=30):
     return windows, out
 
 
-def PointAt(m, x, y):
-    """Put the cursor at x, y: first into the top-left corner, then out from it."""
-    m.mouse_move(-3000, -3000)
-    time.sleep(0.3)
-    m.mouse_move(x, y)
-    time.sleep(0.3)
+def Pointer(s):
+    out = s.run("cat windows:desktop:main:pointer")
+    m = re.match(r"^(-?\d+) (-?\d+) (\d+)$", out.strip())
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def Settle(s, want, tries=50):
+    """Wait until the cursor is at want (x, y, buttons): QEMU hands a long
+    move to the PS/2 mouse a few packets at a time, as the guest reads them."""
+    got = None
+    for _ in range(tries):
+        got = Pointer(s)
+        if got == want:
+            return True
+        time.sleep(0.2)
+    raise SessionError("the cursor is at %s, not %s" % (got, want))
+
+
+def PointAt(s, m, x, y):
+    """Put the cursor at x, y: moved by the difference from where it is (a
+    move that runs into the screen's edge would leave QEMU's remainder to
+    arrive later)."""
+    now = Pointer(s)
+    m.mouse_move(x - now[0], y - now[1])
+    Settle(s, (x, y, now[2]))
 
 
 def Start(e2e, s, c):
@@ -110,15 +129,15 @@ def Start(e2e, s, c):
             "and the clock", out)
     c.check(windows.get("terminal", (0,) * 7)[1:5] == (24, 24, 640, 400),
             "the terminal's window: 80x25 cells of 8x16 at 24 24", out)
-    c.equal(s.run("desktop"), "desktop: windows:desktop:main is running already\n",
-            "a second desktop is refused")
+    c.equal(s.run("desktop"), "desktop: windows:desktop:main is running already\n"
+            "desktop: exit code 1\n", "a second desktop is refused")
 
 
 def OpenWindows(e2e, s, c):
     start = s.seen
     pid = e2e.Background(s, "run fs:root:bin/wintest open")
     s.seen = start
-    m = s.wait_for(r"^wintest: open (\d+) (\d+)$", 60)
+    m = s.wait_for(r"wintest: open (\d+) (\d+)$", 60)
     ids = (int(m.group(1)), int(m.group(2)))
     windows, out = Until(s, "alpha and beta", lambda w: "alpha" in w and "beta" in w)
     c.check(windows.get("alpha") == (ids[0], 100, 470, 240, 120, pid, False) and
@@ -153,12 +172,13 @@ def Screendumps(e2e, s, c, m, windows):
 
 def Drag(e2e, s, c, m, windows):
     _, x, y, w, h, pid, _ = windows["beta"]
-    PointAt(m, x + 60, y + 8)
+    PointAt(s, m, x + 60, y + 8)
     m.mouse_button(1)
-    time.sleep(0.3)
+    Settle(s, (x + 60, y + 8, 1))
     m.mouse_move(150, 40)
-    time.sleep(0.3)
+    Settle(s, (x + 210, y + 48, 1))
     m.mouse_button(0)
+    Settle(s, (x + 210, y + 48, 0))
     moved, out = Until(s, "beta moved", lambda wn: "beta" in wn and wn["beta"][1:3] != (x, y))
     c.equal(moved.get("beta", (0,) * 7)[1:3], (x + 150, y + 40),
             "dragging beta's title bar moves it 150 40 (the listing)")
@@ -173,13 +193,13 @@ def Drag(e2e, s, c, m, windows):
 def ClickAndKey(e2e, s, c, m, windows):
     ident, x, y, w, h, pid, _ = windows["alpha"]
     start = s.seen
-    PointAt(m, x + BORDER + 30, y + TITLE_HEIGHT + 20)
+    PointAt(s, m, x + BORDER + 30, y + TITLE_HEIGHT + 20)
     m.mouse_button(1)
-    time.sleep(0.2)
+    Settle(s, (x + BORDER + 30, y + TITLE_HEIGHT + 20, 1))
     m.mouse_button(0)
     s.seen = start
     try:
-        s.wait_for(r"^wintest: mouse %d 30 20 1$" % ident, 20)
+        s.wait_for(r"wintest: mouse %d 30 20 1$" % ident, 20)
         c.check(True, "a click in alpha's client area reaches wintest as a mouse event at 30 20")
     except SessionError as e:
         c.check(False, "a click in alpha's client area reaches wintest as a mouse event at 30 20", e)
@@ -188,22 +208,25 @@ def ClickAndKey(e2e, s, c, m, windows):
     s.seen = start
     m.sendkey("x")
     try:
-        s.wait_for(r"^wintest: key %d 120 0$" % ident, 20)
-        c.check(True, "a key typed goes to the focused window's owner ('x', 120)")
+        s.wait_for(r"wintest: key %d 120 0$" % ident, 20)
+        s.wait_for(r"wintest: key %d 120 256$" % ident, 20)     # and its release
+        c.check(True, "a key typed goes to the focused window's owner ('x', 120, then released)")
     except SessionError as e:
-        c.check(False, "a key typed goes to the focused window's owner ('x', 120)", e)
+        c.check(False, "a key typed goes to the focused window's owner ('x', 120, then released)", e)
     s.run("echo synced")
 
 
 def EchoMove(e2e, s, c, m, windows):
     ident, _, _, w, h, _, _ = windows["alpha"]
-    c.equal(s.run("echo move 700 560 > windows:desktop:main:%d:ctl" % ident), "",
-            "echo move 700 560 > windows:desktop:main:%d:ctl" % ident)
-    moved, out = Until(s, "alpha moved", lambda wn: wn.get("alpha", (0,) * 7)[1:3] == (700, 560))
-    c.equal(moved.get("alpha", (0,) * 7)[1:3], (700, 560), "the listing shows alpha at 700 560")
+    c.equal(s.run("echo move 700 300 > windows:desktop:main:%d:ctl" % ident), "",
+            "echo move 700 300 > windows:desktop:main:%d:ctl" % ident)
+    moved, out = Until(s, "alpha moved", lambda wn: wn.get("alpha", (0,) * 7)[1:3] == (700, 300))
+    c.equal(moved.get("alpha", (0,) * 7)[1:3], (700, 300), "the listing shows alpha at 700 300")
     shot = m.screendump()
-    c.check(TitleBarAt(shot, 700, 560, w) and ClientShows(shot, 700, 560, ALPHA),
-            "the screendump shows alpha at 700 560")
+    c.check(TitleBarAt(shot, 700, 300, w) and ClientShows(shot, 700, 300, ALPHA),
+            "the screendump shows alpha at 700 300",
+            "%s %s %s %s" % (Pixel(shot, 701, 301), Pixel(shot, 701, 299), Pixel(shot, 704, 322),
+                             Pixel(shot, 742, 340)))
     c.equal(s.run("echo jump 1 2 > windows:desktop:main:%d:ctl" % ident),
             "echo: windows:desktop:main:%d:ctl: invalid argument\n" % ident,
             "an unknown command is refused")
@@ -216,9 +239,9 @@ def EchoMove(e2e, s, c, m, windows):
 
 def Terminal(e2e, s, c, m, windows):
     _, x, y, w, h, _, _ = windows["terminal"]
-    PointAt(m, x + 100, y + 8)          # its title bar: raise and focus
+    PointAt(s, m, x + 100, y + 8)          # its title bar: raise and focus
     m.mouse_button(1)
-    time.sleep(0.2)
+    Settle(s, (x + 100, y + 8, 1))
     m.mouse_button(0)
     Until(s, "terminal focused", lambda wn: wn.get("terminal", (0,) * 7)[6])
     for key in "echo typed > fs:temp:term.txt":
@@ -276,6 +299,9 @@ def DesktopSuite():
         s.boot()
         m = s.monitor()
         Start(e2e, s, c)
+        Bad(e2e, s, c, Windows(s)[0])
+        # After a first client has come and gone: the kernel's heap and the
+        # server's tables have grown to what a client needs, once.
         before = e2e.FreePages(s)
         pid, ids = OpenWindows(e2e, s, c)
         windows, _ = Windows(s)
@@ -283,7 +309,6 @@ def DesktopSuite():
         windows = Drag(e2e, s, c, m, windows)
         ClickAndKey(e2e, s, c, m, windows)
         windows = EchoMove(e2e, s, c, m, windows)
-        Bad(e2e, s, c, windows)
         KillClient(e2e, s, c, m, pid, windows, before)
         Terminal(e2e, s, c, m, windows)
         ScreenMatches(e2e, s, c, m, windows)
