@@ -59,6 +59,12 @@ BUILD    := build
 
 include mk/modes.mk
 
+# The console font built into the window server and its clients
+# (include/lib/font.h): a PSF font from Debian's console-setup-linux,
+# which tools/setup.sh installs, turned into C by tools/psf2c.
+FONT_PSF ?= /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+FONT_C   := $(BUILD)/gen/fontdata.c
+
 KLDFLAGS := -m32 -O2 -flto -flto-partition=one -nostdlib -static -no-pie -Wl,-T,arch/x86/kernel.ld \
             -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
@@ -87,6 +93,16 @@ $(foreach rules,$(MODULE_RULES),$(eval LOCAL_DIR := $(patsubst %/,%,$(dir $(rule
 LOCAL_DIR :=
 
 include mk/initrd.mk
+
+$(BUILD)/tools/psf2c: tools/psf2c.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $<"
+	$(Q)cc -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(FONT_C): $(BUILD)/tools/psf2c $(FONT_PSF)
+	@mkdir -p $(@D)
+	@echo "  FONT    $(FONT_PSF)"
+	$(Q)gzip -dc $(FONT_PSF) | $(BUILD)/tools/psf2c fontConsole > $@.tmp && mv $@.tmp $@
 
 .PHONY: all kernel iso run run-iso debug test host-test boot-test checkdeps e2e-test bench fuzz fuzz-run \
         clean deps-build deps-run deps-test deps-fuzz

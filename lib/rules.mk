@@ -12,9 +12,9 @@ include mk/module.mk
 
 # User programs: the shared code and lib/user/ (system calls, malloc, IPC,
 # standard streams, the skeleton's ring-3 port); crt0 is linked first by
-# the mode itself.
+# the mode itself. The console font ($(FONT_C), generated) is part of it.
 MODULE      := user
 MODULE_MODE := user
 MODULE_KIND := runtime
-MODULE_SRCS := $(sort $(wildcard $(LOCAL_DIR)/*.c $(LOCAL_DIR)/user/*.c))
+MODULE_SRCS := $(sort $(wildcard $(LOCAL_DIR)/*.c $(LOCAL_DIR)/user/*.c)) $(FONT_C)
 include mk/module.mk

@@ -45,6 +45,11 @@ $(INITRD_FILES): $(BUILD)/initrd/%: initrd/%
 	$(Q)cp $< $@
 
 # $(call initrd-archive,ARCHIVE,MEMBERS): ARCHIVE.tar of MEMBERS and EXTRA.
+# The programs go in without their debugging sections (objcopy
+# --strip-debug; their symbols stay): the machine never reads DWARF, and
+# the whole archive sits in RAM, which the 16 MiB boot feels. The
+# programs with them stay in $(BUILD)/initrd/ for gdb. EXTRA's files go
+# in as they are.
 # The list is rewritten only when its content (members and EXTRA)
 # changes. EXTRA's content can change without make noticing, so with
 # EXTRA the archive is always rebuilt.
@@ -59,6 +64,9 @@ $(1): $(addprefix $(BUILD)/initrd/,$(2)) $(1:.tar=.list) $$(if $$(EXTRA),FORCE)
 	$$(Q)$$(if $$(EXTRA),test -d '$$(EXTRA)' || { echo "EXTRA=$$(EXTRA) is not a directory" >&2; exit 1; })
 	$$(Q)rm -rf $(1:.tar=-root) && mkdir -p $(1:.tar=-root)
 	$$(Q)cd $(BUILD)/initrd && cp -a --parents $(2) '$$(abspath $(1:.tar=-root))/'
+	$$(Q)cd $(1:.tar=-root) && for f in $(2); do \
+	    if [ "$$$$(head -c 4 $$$$f | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then \
+	        objcopy --strip-debug $$$$f || exit 1; fi; done
 	$$(Q)$$(if $$(EXTRA),cp -a '$$(EXTRA)/.' $(1:.tar=-root)/)
 	$$(Q)tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 \
 	    --sort=name -cf $$@ -C $(1:.tar=-root) .

@@ -50,6 +50,11 @@ check_build() {
     have grub-mkrescue || want grub-common "build: grub-mkrescue makes build/clankeros.iso"
     [ -d /usr/lib/grub/i386-pc ] || want grub-pc-bin "build: GRUB's BIOS modules for the ISO"
     have xorriso || want xorriso "build: grub-mkrescue writes the ISO with xorriso"
+    # The console font built into the window server, the terminal and the
+    # clock (FONT_PSF in the Makefile, made into C by tools/psf2c).
+    [ -f /usr/share/consolefonts/Lat15-Terminus16.psf.gz ] ||
+        want console-setup-linux "build: the PSF console font of the desktop (Lat15-Terminus16)"
+    have gzip || want gzip "build: gzip -dc unpacks the console font"
 }
 
 check_run() {

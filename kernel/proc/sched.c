@@ -22,7 +22,8 @@ void ArchSwitch(uint32_t *saveEsp, uint32_t loadEsp);
 Process *schedCurrent;            // the running process (ProcessCurrent)
 static Process *idle;
 static WaitQueue ready;
-static Process *sleepers;           // sorted by wakeTick, linked by next
+static Process *sleepers;           // sorted by wakeTick, linked by sleepNext (a process in a
+                                    // timed block is on a wait queue by next at the same time)
 static uint32_t quantumLeft;
 static int needSwitch;
 static Process *fpuOwner;           // whose registers the FPU holds, or NULL
@@ -79,10 +80,10 @@ static void Unlink(WaitQueue *q, Process *p)
 
 static void UnlinkSleeper(Process *p)
 {
-    for (Process **link = &sleepers; *link; link = &(*link)->next) {
+    for (Process **link = &sleepers; *link; link = &(*link)->sleepNext) {
         if (*link == p) {
-            *link = p->next;
-            p->next = NULL;
+            *link = p->sleepNext;
+            p->sleepNext = NULL;
             return;
         }
     }
@@ -312,8 +313,8 @@ static void AddSleeper(Process *p)
     Process **link = &sleepers;
 
     while (*link && (*link)->wakeTick <= p->wakeTick)
-        link = &(*link)->next;
-    p->next = *link;
+        link = &(*link)->sleepNext;
+    p->sleepNext = *link;
     *link = p;
 }
 
@@ -405,8 +406,8 @@ void SchedTick(void)
         SampleLoad();
     while (sleepers && sleepers->wakeTick <= now) {
         Process *p = sleepers;
-        sleepers = p->next;
-        p->next = NULL;
+        sleepers = p->sleepNext;
+        p->sleepNext = NULL;
         p->wakeTick = 0;
         if (p->waitingOn) {             // a timed block ran out
             Unlink(p->waitingOn, p);

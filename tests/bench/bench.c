@@ -275,6 +275,15 @@ static void FatRead(void)
     ProcessWait(pid, NULL);
 }
 
+// The window server's compositor: one whole 1024x768 frame, and one
+// 64x64 damage (tests/programs/wmbench.c).
+static void Desktop(void)
+{
+    static const char *const run[] = { "bin/wmbench" };
+
+    RunProgram(PROCESS_USER, 1, run);
+}
+
 void KbenchMain(void *arg)
 {
     (void)arg;
@@ -298,6 +307,7 @@ void KbenchMain(void *arg)
     NvmeRead();
     ScsiRead();
     UsbRead();
+    Desktop();
     (void)freeBefore;
     QemuExit(1);
     PanicHalt();

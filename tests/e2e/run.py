@@ -39,6 +39,12 @@ foreign, shellplus's piped session), which boots the product initrd:
            signals, a console read, the pxfiles/pxmem/pxtls checks, free
            memory unchanged after them, 30000 random calls (pxfuzz) and
            the shell and the layer still answering
+  desktop  -vga std and the QEMU monitor: the window server, two windows
+           of bin/wintest listed, seen in screendumps, dragged with the
+           monitor's mouse, moved with `echo move`, bad requests, the
+           client killed, free memory as before, keys into the terminal,
+           the screen read as a PPM equal to the screendump
+           (tests/e2e/desktop_suite.py)
   ide      IDE disks attached to QEMU (primary master and slave, a
            129 GiB sparse secondary master for LBA48): ls block:, cat
            pci:, bin/blktest patterns and every block protocol error on
@@ -68,6 +74,7 @@ from busybox import BusyboxSuite  # noqa: E402
 from scsi_suite import ScsiSuite  # noqa: E402
 from usb_suite import UsbSuite  # noqa: E402
 from display_suite import DisplaySuite  # noqa: E402
+from desktop_suite import DesktopSuite  # noqa: E402
 
 
 def FreePages(s):
@@ -1100,7 +1107,7 @@ def FloppySuite():
 
 def main():
     suites = [ShellSuite, PipedSuite, ExtraSuite, FatSuite, PosixSuite, ForeignSuite, IdeSuite,
-              NvmeSuite, FloppySuite, FatDisksSuite, ScsiSuite, UsbSuite,
+              NvmeSuite, FloppySuite, FatDisksSuite, ScsiSuite, UsbSuite, DesktopSuite,
               PlatformSuite, ShellplusSuite, BusyboxSuite, DisplaySuite]
     wanted = sys.argv[1:]
     passed = failed = 0

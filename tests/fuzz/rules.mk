@@ -67,3 +67,8 @@ MODULE      := fuzz_mousepacket
 MODULE_MODE := fuzz
 MODULE_SRCS := $(LOCAL_DIR)/fuzz_mousepacket.c lib/mousepacket.c
 include mk/module.mk
+
+MODULE      := fuzz_windowctl
+MODULE_MODE := fuzz
+MODULE_SRCS := $(LOCAL_DIR)/fuzz_windowctl.c lib/windowctl.c
+include mk/module.mk

@@ -104,6 +104,22 @@ MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_usbdesc.c lib/usbdesc.c
 include mk/module.mk
 
+MODULE      := test_compositor
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_compositor.c lib/surface.c lib/damage.c lib/compositor.c \
+               lib/ppm.c lib/font.c lib/format.c $(FONT_C)
+include mk/module.mk
+
+MODULE      := test_termemu
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_termemu.c lib/termemu.c lib/surface.c lib/font.c $(FONT_C)
+include mk/module.mk
+
+MODULE      := test_windowctl
+MODULE_MODE := host
+MODULE_SRCS := $(LOCAL_DIR)/test_windowctl.c lib/windowctl.c
+include mk/module.mk
+
 MODULE      := test_mousepacket
 MODULE_MODE := host
 MODULE_SRCS := $(LOCAL_DIR)/test_mousepacket.c lib/mousepacket.c

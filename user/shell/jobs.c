@@ -58,7 +58,7 @@ void ConsoleSetMode(uint32_t flags)
 {
     ConsoleMode mode = { flags };
 
-    Call(CONSOLE, CONSOLE_MSG_SET_MODE, &mode, sizeof(mode));
+    Call(consoleName, CONSOLE_MSG_SET_MODE, &mode, sizeof(mode));
 }
 
 // Tell the console which processes a ^C is for (count 0: none).
@@ -69,7 +69,7 @@ static void SetForeground(const int *pids, int count)
     for (int i = 0; i < count && f.count < CONSOLE_FOREGROUND_MAX; i++)
         if (pids[i] > 0)
             f.pids[f.count++] = (uint32_t)pids[i];
-    Call(CONSOLE, CONSOLE_MSG_SET_FOREGROUND, &f, sizeof(uint32_t) * (1 + f.count));
+    Call(consoleName, CONSOLE_MSG_SET_FOREGROUND, &f, sizeof(uint32_t) * (1 + f.count));
 }
 
 int JobsWaitForeground(const int *pids, const char *const *names, const char *const *labels,

@@ -9,8 +9,14 @@
 // foreground job (jobs.c), not the shell. ^C at the prompt drops the
 // line. A console that refuses raw mode is read a cooked line at a time.
 // An empty read, or ^D on an empty line, is the end of input and is
-// taken as `poweroff`; if console: cannot be read at all, the shell
-// says so on the debug console and exits.
+// taken as `poweroff` on console: (on another terminal the shell just
+// ends); if the console cannot be read at all, the shell says so on the
+// debug console and exits.
+//
+// "The console" is console: unless standard input is another terminal:
+// a stream that answers CONSOLE_MSG_GET_MODE, such as a terminal window's
+// term:PID: (bin/term). Then that is where the shell reads its lines,
+// sets raw mode and names the foreground for ^C.
 //
 // Started as `shell --builtin NAME ARGS` it runs that one builtin with
 // the streams of its context and exits with its status: how a builtin
@@ -26,6 +32,19 @@
 #define BUSY_RETRY_MS 50        // wait before asking a busy console again
 
 static ShellEditor editor;
+static char consoleText[CONTEXT_NAME_MAX] = CONSOLE;
+const char *consoleName = consoleText;
+
+// Take standard input as the console if it is a terminal (see the top).
+static void ConsoleFind(void)
+{
+    const ProcessContext *c = ContextSelf();
+
+    if (c && c->stdio[CONTEXT_STDIN][0] && strcmp(c->stdio[CONTEXT_STDIN], CONSOLE) != 0 &&
+        strncmp(c->stdio[CONTEXT_STDIN], "pipe:", 5) != 0 &&
+        Call(c->stdio[CONTEXT_STDIN], CONSOLE_MSG_GET_MODE, NULL, 0) == 0)
+        Format(consoleText, sizeof(consoleText), "%s", c->stdio[CONTEXT_STDIN]);
+}
 
 // Read up to capacity bytes of input into buffer. Returns how many (0 at
 // the end of input) or E_*; a busy console (E_AGAIN) is asked again.
@@ -37,7 +56,7 @@ static int ConsoleRead(char *buffer, uint32_t capacity)
     uint32_t n;
 
     for (;;) {
-        reply = Request(CONSOLE, MSG_READ, &io, sizeof(io));
+        reply = Request(consoleName, MSG_READ, &io, sizeof(io));
         if ((err = MessageError(reply)) != E_AGAIN)
             break;
         FreeMessage(reply);
@@ -112,7 +131,7 @@ static int ReadEditedLine(char *line)
 static int ReadLine(char *line)
 {
     ConsoleMode raw = { CONSOLE_MODE_RAW };
-    int got, cooked = Call(CONSOLE, CONSOLE_MSG_SET_MODE, &raw, sizeof(raw)) != 0;
+    int got, cooked = Call(consoleName, CONSOLE_MSG_SET_MODE, &raw, sizeof(raw)) != 0;
 
     OutputBytes(&console, PROMPT, sizeof(PROMPT) - 1);
     OutputFlush(&console);
@@ -128,7 +147,7 @@ static int ReadLine(char *line)
 static void ConsoleFailed(int err)
 {
     char text[64];
-    int n = Format(text, sizeof(text), "shell: %s: %s\n", CONSOLE, ErrorText(err));
+    int n = Format(text, sizeof(text), "shell: %s: %s\n", consoleName, ErrorText(err));
 
     SysDebugWrite(text, (uint32_t)n);
 }
@@ -152,7 +171,8 @@ static int Interactive(void)
         return 1;
     }
     OutputBytes(&console, "\n", 1);     // the end of input: end the prompt's line
-    CmdPoweroff(NULL);
+    if (strcmp(consoleName, CONSOLE) == 0)
+        CmdPoweroff(NULL);              // the machine's console: the session is over
     OutputFlush(&console);
     return 0;
 }
@@ -161,6 +181,7 @@ int main(int argc, char **argv, char **envp)
 {
     EnvInit(envp);
     CwdInit();
+    ConsoleFind();
     if (OutputInit() != 0) {
         ConsoleFailed(E_NOMEM);
         return 1;

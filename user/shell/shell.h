@@ -33,6 +33,7 @@
 #include <lib/user.h>
 
 #define CONSOLE       "console:"
+extern const char *consoleName;     // CONSOLE or the terminal standard input is (main.c)
 #define BIN_PREFIX    "fs:root:bin/"
 #define SHELL_PROGRAM "fs:root:bin/shell"  // itself, for builtins in a pipeline
 #define BUILTIN_FLAG  "--builtin"          // shell --builtin NAME ARGS: run one builtin

@@ -61,6 +61,7 @@ struct Process {
     uint8_t *kernelStack;       // KERNEL_STACK_SIZE bytes; canary at the bottom
     uint32_t savedEsp;          // while not running: where ArchSwitch left off
     Process *next;              // link in the ready queue or a wait queue
+    Process *sleepNext;         // link in the sleep list (a timed block is on both)
     WaitQueue *waitingOn;       // the queue it is blocked on, or NULL
     uint64_t wakeTick;          // when sleeping: the tick to wake at, else 0
     int exitStatus;             // wait status (include/clanker/syscall.h)
