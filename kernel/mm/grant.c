@@ -45,6 +45,7 @@ typedef struct Grant {
 
 static Grant grants[GRANT_MAX];
 static uint32_t nextId = 1;
+static uint32_t blockGrants;            // live grants over a kernel heap block (GrantsBlockFreed)
 
 // --- the table (interrupts off) ---------------------------------------------
 
@@ -232,6 +233,7 @@ static int CreateRam(uintptr_t start, uint32_t length, uint32_t rights, uint32_t
             MemPageShare(src.frames[i]);
         *slot = (Grant){ NewId(), src.self->pid, grantee, src.pages, rights, 0, 0, src.frames,
                          src.block };
+        blockGrants += src.block != NULL;
         err = (int)slot->id;
     }
     CpuRestore(flags);
@@ -397,6 +399,7 @@ static void End(Grant *g)
         MemPageFree(g->frames[i]);      // the last holder frees it
     if (g->frames)
         kfree(g->frames);
+    blockGrants -= g->block != NULL;
     *g = (Grant){ 0 };
 }
 
@@ -455,7 +458,9 @@ void GrantsBlockFreed(Process *p, const void *block)
 {
     uint32_t flags = CpuSave();
 
-    for (uint32_t i = 0; block && i < GRANT_MAX; i++)
+    // Every kfree of a kernel-mode program comes here: with no grant over
+    // a heap block (the usual case) there is nothing to look for.
+    for (uint32_t i = 0; block && blockGrants && i < GRANT_MAX; i++)
         if (grants[i].id && grants[i].grantor == p->pid && grants[i].block == block)
             End(&grants[i]);
     CpuRestore(flags);
