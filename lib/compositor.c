@@ -226,13 +226,36 @@ static void DrawCursor(Compositor *c, Rect clip)
     }
 }
 
+// Whether inner lies wholly inside outer.
+static int RectCovers(Rect outer, Rect inner)
+{
+    return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w &&
+           inner.y + inner.h <= outer.y + outer.h;
+}
+
+// The index of the topmost window whose client area covers r whole (its
+// pixels are opaque, so it hides the background and every window below
+// it there), or -1.
+static int32_t TopCovering(const Compositor *c, Rect r)
+{
+    for (uint32_t i = c->count; i-- > 0;) {
+        if (RectCovers(CompClient(c->stack[i]), r))
+            return (int32_t)i;
+    }
+    return -1;
+}
+
 void CompCompose(Compositor *c, Rect r)
 {
+    int32_t from;
+
     r = RectIntersect(r, SurfaceBounds(&c->screen));
     if (RectEmpty(r))
         return;
-    DrawBackground(c, r);
-    for (uint32_t i = 0; i < c->count; i++)
+    from = TopCovering(c, r);           // a damage inside one window: that one and above
+    if (from < 0)
+        DrawBackground(c, r);
+    for (uint32_t i = from < 0 ? 0 : (uint32_t)from; i < c->count; i++)
         DrawWindow(c, c->stack[i], r);
     DrawCursor(c, r);
 }

@@ -27,7 +27,7 @@ import struct
 import time
 import zlib
 
-from session import BUILD, Checks, Session, SessionError
+from session import BUILD, PROMPT, Checks, Session, SessionError
 
 TITLE_FOCUSED = (0x2f, 0x5f, 0x9f)       # lib/compositor.h
 TITLE_UNFOCUSED = (0x6f, 0x7f, 0x8f)
@@ -38,9 +38,24 @@ BETA = ((0x40, 0xa0, 0x40), (0x80, 0xe0, 0x80))
 LINE = re.compile(r'^(\d+) "([^"]*)" (-?\d+) (-?\d+) (\d+) (\d+) (\d+) (focused|-)$', re.M)
 
 
+def Quiet(s, command, timeout=60):
+    """What command printed, though bin/wintest, running in the background,
+    prints its events to the same console whenever they come: its lines are
+    left out, and the command's end is the first prompt after it, not one
+    that must end the text (wintest may print after it)."""
+    start = s.seen
+    s.type(command + "\n")
+    s.wait_for(re.escape(PROMPT), timeout)
+    with s.lock:
+        out = s.text[start:s.seen - len(PROMPT)]
+    if out.startswith(command + "\n"):
+        out = out[len(command) + 1:]
+    return "".join(line for line in out.splitlines(True) if not line.startswith("wintest: "))
+
+
 def Windows(s):
     """The listing as {title: (id, x, y, w, h, pid, focused)}."""
-    out = s.run("ls windows:desktop:main")
+    out = Quiet(s, "ls windows:desktop:main")
     return {m.group(2): (int(m.group(1)), int(m.group(3)), int(m.group(4)), int(m.group(5)),
                          int(m.group(6)), int(m.group(7)), m.group(8) == "focused")
             for m in LINE.finditer(out)}, out
@@ -94,7 +109,7 @@ def Until(s, what, test, tries=30):
 
 
 def Pointer(s):
-    out = s.run("cat windows:desktop:main:pointer")
+    out = Quiet(s, "cat windows:desktop:main:pointer")
     m = re.match(r"^(-?\d+) (-?\d+) (\d+)$", out.strip())
     return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
 
@@ -144,9 +159,9 @@ def OpenWindows(e2e, s, c):
             windows.get("beta") == (ids[1], 420, 500, 260, 150, pid, True),
             "the listing shows both windows: id, title, place, size, owner, beta focused", out)
     c.check(not windows.get("terminal", (0,) * 7)[6], "the terminal lost the focus", out)
-    c.equal(s.run("cat windows:desktop:main:%d" % ids[1]),
+    c.equal(Quiet(s, "cat windows:desktop:main:%d" % ids[1]),
             '%d "beta" 420 500 260 150 %d focused\n' % (ids[1], pid), "cat of one window")
-    out = s.run("cat windows:desktop:main")
+    out = Quiet(s, "cat windows:desktop:main")
     c.check(out.startswith("ID TITLE X Y W H PID FOCUS\n") and '"alpha" 100 470' in out,
             "cat windows:desktop:main: the table", out)
     return pid, ids
@@ -213,12 +228,12 @@ def ClickAndKey(e2e, s, c, m, windows):
         c.check(True, "a key typed goes to the focused window's owner ('x', 120, then released)")
     except SessionError as e:
         c.check(False, "a key typed goes to the focused window's owner ('x', 120, then released)", e)
-    s.run("echo synced")
+    Quiet(s, "echo synced")
 
 
 def EchoMove(e2e, s, c, m, windows):
     ident, _, _, w, h, _, _ = windows["alpha"]
-    c.equal(s.run("echo move 700 300 > windows:desktop:main:%d:ctl" % ident), "",
+    c.equal(Quiet(s, "echo move 700 300 > windows:desktop:main:%d:ctl" % ident), "",
             "echo move 700 300 > windows:desktop:main:%d:ctl" % ident)
     moved, out = Until(s, "alpha moved", lambda wn: wn.get("alpha", (0,) * 7)[1:3] == (700, 300))
     c.equal(moved.get("alpha", (0,) * 7)[1:3], (700, 300), "the listing shows alpha at 700 300")
@@ -227,12 +242,12 @@ def EchoMove(e2e, s, c, m, windows):
             "the screendump shows alpha at 700 300",
             "%s %s %s %s" % (Pixel(shot, 701, 301), Pixel(shot, 701, 299), Pixel(shot, 704, 322),
                              Pixel(shot, 742, 340)))
-    c.equal(s.run("echo jump 1 2 > windows:desktop:main:%d:ctl" % ident),
+    c.equal(Quiet(s, "echo jump 1 2 > windows:desktop:main:%d:ctl" % ident),
             "echo: windows:desktop:main:%d:ctl: invalid argument\n" % ident,
             "an unknown command is refused")
-    c.equal(s.run("echo move 5000 0 > windows:desktop:main:%d:ctl" % ident),
+    c.equal(Quiet(s, "echo move 5000 0 > windows:desktop:main:%d:ctl" % ident),
             "echo: windows:desktop:main:%d:ctl: out of range\n" % ident, "a place off the screen is refused")
-    c.equal(s.run("cat windows:desktop:main:999"), "cat: windows:desktop:main:999: no such file\n",
+    c.equal(Quiet(s, "cat windows:desktop:main:999"), "cat: windows:desktop:main:999: no such file\n",
             "a window that is not there")
     return moved
 
@@ -249,7 +264,7 @@ def Terminal(e2e, s, c, m, windows):
     m.sendkey("ret")
     out = ""
     for _ in range(30):
-        out = s.run("cat fs:temp:term.txt")
+        out = Quiet(s, "cat fs:temp:term.txt")
         if out == "typed\n":
             break
         time.sleep(0.3)
@@ -278,7 +293,7 @@ def KillClient(e2e, s, c, m, pid, windows, before):
 
 
 def ScreenMatches(e2e, s, c, m, windows):
-    c.equal(s.run("echo close > windows:desktop:main:%d:ctl" % windows["clock"][0]), "",
+    c.equal(Quiet(s, "echo close > windows:desktop:main:%d:ctl" % windows["clock"][0]), "",
             "echo close to the clock's control name")
     gone, out = Until(s, "clock gone", lambda wn: "clock" not in wn)
     c.check("clock" not in gone, "the clock is closed (and ends)", out)
@@ -286,7 +301,7 @@ def ScreenMatches(e2e, s, c, m, windows):
     shot = m.screendump()
     width, height, rgb = shot
     ppm = b"P6\n%d %d\n255\n" % (width, height) + rgb
-    out = s.run("run fs:root:bin/sum windows:desktop:main:screen", timeout=120)
+    out = Quiet(s, "run fs:root:bin/sum windows:desktop:main:screen", timeout=120)
     c.contains(out, "%08x %d" % (zlib.crc32(ppm), len(ppm)),
                "windows:desktop:main:screen is the screendump's image, byte for byte (CRC-32)")
 
