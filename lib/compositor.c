@@ -3,7 +3,8 @@
 // Compositing a rectangle paints it from the bottom up, each layer cut to
 // the rectangle first: the desktop's gradient, then every window whose
 // frame meets it (title bar, borders, the client's buffer), then the
-// cursor. Only the rectangle's pixels are touched, so a small damage
+// cursor; but it starts at the topmost window whose client area covers
+// the whole rectangle, since nothing under that one shows. Only the rectangle's pixels are touched, so a small damage
 // costs in proportion to its area, and a window that does not meet it
 // costs one rectangle test.
 #include <stddef.h>
@@ -226,13 +227,34 @@ static void DrawCursor(Compositor *c, Rect clip)
     }
 }
 
+// The first layer to draw for r: the topmost window whose client area
+// covers all of r hides everything below it (the desktop included), so
+// compositing starts there. Returns its index, or -1 for the desktop.
+static int FirstLayer(const Compositor *c, Rect r)
+{
+    for (uint32_t i = c->count; i-- > 0;) {
+        Rect client = CompClient(c->stack[i]);
+        if (RectArea(RectIntersect(client, r)) == RectArea(r))
+            return (int)i;
+        if (!RectEmpty(RectIntersect(CompFrame(c->stack[i]), r)))
+            return -1;              // partly covered: the layers below show through
+    }
+    return -1;
+}
+
 void CompCompose(Compositor *c, Rect r)
 {
+    int first;
+
     r = RectIntersect(r, SurfaceBounds(&c->screen));
     if (RectEmpty(r))
         return;
-    DrawBackground(c, r);
-    for (uint32_t i = 0; i < c->count; i++)
+    first = FirstLayer(c, r);
+    if (first < 0) {
+        DrawBackground(c, r);
+        first = 0;
+    }
+    for (uint32_t i = (uint32_t)first; i < c->count; i++)
         DrawWindow(c, c->stack[i], r);
     DrawCursor(c, r);
 }
