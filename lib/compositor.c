@@ -3,7 +3,8 @@
 // Compositing a rectangle paints it from the bottom up, each layer cut to
 // the rectangle first: the desktop's gradient, then every window whose
 // frame meets it (title bar, borders, the client's buffer), then the
-// cursor. Only the rectangle's pixels are touched, so a small damage
+// cursor; but it starts at the topmost window whose client area covers
+// the whole rectangle, since nothing under that one shows. Only the rectangle's pixels are touched, so a small damage
 // costs in proportion to its area, and a window that does not meet it
 // costs one rectangle test.
 #include <stddef.h>
@@ -226,36 +227,34 @@ static void DrawCursor(Compositor *c, Rect clip)
     }
 }
 
-// Whether inner lies wholly inside outer.
-static int RectCovers(Rect outer, Rect inner)
-{
-    return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w &&
-           inner.y + inner.h <= outer.y + outer.h;
-}
-
-// The index of the topmost window whose client area covers r whole (its
-// pixels are opaque, so it hides the background and every window below
-// it there), or -1.
-static int32_t TopCovering(const Compositor *c, Rect r)
+// The first layer to draw for r: the topmost window whose client area
+// covers all of r hides everything below it (the desktop included), so
+// compositing starts there. Returns its index, or -1 for the desktop.
+static int FirstLayer(const Compositor *c, Rect r)
 {
     for (uint32_t i = c->count; i-- > 0;) {
-        if (RectCovers(CompClient(c->stack[i]), r))
-            return (int32_t)i;
+        Rect client = CompClient(c->stack[i]);
+        if (RectArea(RectIntersect(client, r)) == RectArea(r))
+            return (int)i;
+        if (!RectEmpty(RectIntersect(CompFrame(c->stack[i]), r)))
+            return -1;              // partly covered: the layers below show through
     }
     return -1;
 }
 
 void CompCompose(Compositor *c, Rect r)
 {
-    int32_t from;
+    int first;
 
     r = RectIntersect(r, SurfaceBounds(&c->screen));
     if (RectEmpty(r))
         return;
-    from = TopCovering(c, r);           // a damage inside one window: that one and above
-    if (from < 0)
+    first = FirstLayer(c, r);
+    if (first < 0) {
         DrawBackground(c, r);
-    for (uint32_t i = from < 0 ? 0 : (uint32_t)from; i < c->count; i++)
+        first = 0;
+    }
+    for (uint32_t i = (uint32_t)first; i < c->count; i++)
         DrawWindow(c, c->stack[i], r);
     DrawCursor(c, r);
 }

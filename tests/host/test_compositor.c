@@ -432,6 +432,30 @@ static void TestComposeTouchesOnlyTheRect(void **state)
     assert_int_equal(Pixel(s, 0, 0), 0x777777);
 }
 
+static void TestCoveredRectStartsAtTheWindow(void **state)
+{
+    Compositor *c = &scene.c;
+    Surface *s = &c->screen;
+
+    (void)state;
+    // Inside b's client area (b on top): only b's pixels, no trace of a or the desktop.
+    SurfaceFill(s, SurfaceBounds(s), 0x777777);
+    CompCompose(c, RectMake(100, 80, 20, 10));
+    for (int32_t y = 80; y < 90; y++)
+        for (int32_t x = 100; x < 120; x++)
+            assert_int_equal(Pixel(s, x, y), 0x0000ff);
+    // Inside a's client area, clear of b: a's pixels only.
+    SurfaceFill(s, SurfaceBounds(s), 0x777777);
+    CompCompose(c, RectMake(30, 55, 20, 10));
+    for (int32_t y = 55; y < 65; y++)
+        for (int32_t x = 30; x < 50; x++)
+            assert_int_equal(Pixel(s, x, y), 0x00ff00);
+    // Crossing into b's frame: b (on top) is drawn over a there.
+    CompCompose(c, RectMake(70, 55, 20, 10));
+    assert_int_equal(Pixel(s, 75, 58), 0x00ff00);
+    assert_int_equal(Pixel(s, 81, 58), COMP_TITLE_FOCUSED);
+}
+
 static void TestCursorOnTop(void **state)
 {
     Compositor *c = &scene.c;
@@ -522,6 +546,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(TestHitTest, SetUpScene, TearDownScene),
         cmocka_unit_test_setup_teardown(TestComposeFull, SetUpScene, TearDownScene),
         cmocka_unit_test_setup_teardown(TestComposeTouchesOnlyTheRect, SetUpScene, TearDownScene),
+        cmocka_unit_test_setup_teardown(TestCoveredRectStartsAtTheWindow, SetUpScene, TearDownScene),
         cmocka_unit_test_setup_teardown(TestCursorOnTop, SetUpScene, TearDownScene),
         cmocka_unit_test_setup_teardown(TestPresentCopiesTheRect, SetUpScene, TearDownScene),
         cmocka_unit_test(TestPpm),
